@@ -1,0 +1,11 @@
+export * from './errors.js';
+export * from './random.js';
+export * from './network.js';
+export * from './dataset.js';
+export * from './classification.js';
+export * from './loader-registry.js';
+export type * from './interfaces/evaluator.js';
+export type * from './interfaces/loader.js';
+export type * from './interfaces/partitioner.js';
+export type * from './interfaces/metric.js';
+export type * from './interfaces/intervention.js';
