@@ -1,0 +1,204 @@
+import {
+  InvalidArgumentError,
+  ShapeMismatchError,
+  getLayer,
+  inputLayer,
+  inputSize,
+  isWeighted,
+  outputSize,
+  shapeSize,
+  type Activations,
+  type EvaluateRequest,
+  type EvaluateResult,
+  type Evaluator,
+  type Network,
+} from '@modscope/core';
+import * as ort from 'onnxruntime-node';
+import { decodeOnnxModel, encodeOnnxModel } from './decode-onnx-model.js';
+import { editKernelShape, instrumentModel, maskShape, prepareRuntimeModel, type InstrumentedModel, type RunStructure } from './instrument-model.js';
+import type { BoundModel } from './model-binding.js';
+import { buildOnnxModel, hwioToOihw } from './network-to-onnx.js';
+import type { ModelProto } from './onnx-proto.js';
+import { onnxToNetwork } from './onnx-to-network.js';
+import { readModelFile } from './read-model-file.js';
+
+export interface OnnxEvaluatorOptions {
+  /** Examples per inference call when a request gives no `batchSize`. Default 4096. */
+  batchSize?: number;
+  /** Sessions kept for distinct request structures (edited / masked / captured layers). Default 8. */
+  cacheSize?: number;
+  /** Passed to `InferenceSession.create`; the CPU provider and full graph optimization by default. */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
+}
+
+/** What `createOnnxEvaluator` accepts: a network (converted with `networkToOnnx`), ONNX bytes, or a file path. */
+export type OnnxEvaluatorSource = Network | Uint8Array | string;
+
+const pkg = '@modscope/loader-onnx';
+
+interface CachedSession {
+  session: ort.InferenceSession;
+  instrumented: InstrumentedModel;
+}
+
+/**
+ * An `Evaluator` running an ONNX model with onnxruntime-node on the CPU. Weight edits, unit masks and
+ * captures rewrite the model in memory once per distinct structure (edited weights and masks become
+ * graph inputs, captured tensors graph outputs); sessions are cached, so repeated requests with new edit
+ * values or masks reuse them.
+ */
+export async function createOnnxEvaluator(source: OnnxEvaluatorSource, options: OnnxEvaluatorOptions = {}): Promise<Evaluator> {
+  if (typeof source === 'string') {
+    const bytes = await readModelFile(source);
+    return evaluatorForBoundModel(onnxToNetwork(decodeOnnxModel(bytes, source), { path: source }), options);
+  }
+  if (source instanceof Uint8Array) return evaluatorForBoundModel(onnxToNetwork(decodeOnnxModel(source)), options);
+  return evaluatorForBoundModel(buildOnnxModel(source), options);
+}
+
+/** An evaluator for a model whose layers are already bound to its graph (see `onnxToNetwork`). */
+export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluatorOptions = {}): Evaluator {
+  const network = bound.network;
+  const runtime: ModelProto = prepareRuntimeModel(bound);
+  const cacheSize = Math.max(1, options.cacheSize ?? 8);
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    ...options.sessionOptions,
+  };
+  const cache = new Map<string, Promise<CachedSession>>();
+  const per = inputSize(network);
+  const outputs = outputSize(network);
+  const inputShape = inputLayer(network).outputShape;
+  let disposed = false;
+
+  const sessionFor = (structure: RunStructure): Promise<CachedSession> => {
+    const key = JSON.stringify(structure);
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const created = (async () => {
+      const instrumented = instrumentModel(runtime, bound, structure);
+      const session = await ort.InferenceSession.create(encodeOnnxModel(instrumented.model), sessionOptions);
+      return { session, instrumented };
+    })();
+    cache.set(key, created);
+    created.catch(() => cache.delete(key));
+    while (cache.size > cacheSize) {
+      const [oldest, entry] = cache.entries().next().value as [string, Promise<CachedSession>];
+      cache.delete(oldest);
+      void entry.then((s) => s.session.release()).catch(() => undefined);
+    }
+    return created;
+  };
+
+  const run = async (request: EvaluateRequest): Promise<EvaluateResult> => {
+    if (disposed) throw new InvalidArgumentError({ argument: 'evaluator', message: `${pkg}: this evaluator was disposed.`, hint: 'Create a new evaluator.' });
+    const { count } = request;
+    if (!Number.isInteger(count) || count < 0 || request.inputs.length !== count * per) {
+      throw new ShapeMismatchError({
+        what: `inputs of model '${network.name}'`,
+        expected: [count, ...inputShape],
+        actual: `${request.inputs.length} values`,
+        hint: `Pass count × ${per} values (see prepareInputs in @modscope/core).`,
+      });
+    }
+    const edits = new Map<string, { kernel?: Float32Array; bias?: Float32Array }>();
+    for (const edit of request.edits ?? []) {
+      const layer = layerOf(network, edit.layer, 'edit');
+      if (!isWeighted(layer)) throw new InvalidArgumentError({ argument: 'edits', message: `${pkg}: layer '${edit.layer}' is a ${layer.kind} layer and has no weights to edit.`, hint: 'Edit dense or conv2d layers.' });
+      if (edit.kernel && edit.kernel.length !== layer.kernel.length) throw new ShapeMismatchError({ what: `edited kernel of '${edit.layer}'`, expected: layer.kernelShape, actual: `${edit.kernel.length} values` });
+      if (edit.bias && edit.bias.length !== layer.units) throw new ShapeMismatchError({ what: `edited bias of '${edit.layer}'`, expected: [layer.units], actual: [edit.bias.length] });
+      edits.set(edit.layer, { ...edits.get(edit.layer), ...(edit.kernel ? { kernel: edit.kernel } : {}), ...(edit.bias ? { bias: edit.bias } : {}) });
+    }
+    const masks = new Map<string, Float32Array>();
+    for (const m of request.masks ?? []) {
+      const layer = layerOf(network, m.layer, 'mask');
+      if (m.mask.length !== layer.units) throw new ShapeMismatchError({ what: `mask of '${m.layer}'`, expected: [layer.units], actual: [m.mask.length] });
+      masks.set(m.layer, m.mask);
+    }
+    const capture = [...new Set(request.capture ?? [])];
+    for (const id of capture) layerOf(network, id, 'capture');
+    const structure: RunStructure = { edits: [...edits.keys()].sort(), masks: [...masks.keys()].sort(), capture: [...capture].sort() };
+    const { session, instrumented } = await sessionFor(structure);
+
+    const fixed: Record<string, ort.Tensor> = {};
+    for (const [id, edit] of edits) {
+      const layer = getLayer(network, id);
+      if (!isWeighted(layer)) continue;
+      const names = instrumented.editInputs.get(id)!;
+      const kernel = edit.kernel ?? layer.kernel;
+      fixed[names.kernel] = new ort.Tensor('float32', layer.kind === 'conv2d' ? hwioToOihw(kernel, layer.kernelShape) : kernel, editKernelShape(layer));
+      fixed[names.bias] = new ort.Tensor('float32', edit.bias ?? layer.bias ?? new Float32Array(layer.units), [layer.units]);
+    }
+    for (const [id, mask] of masks) fixed[instrumented.maskInputs.get(id)!] = new ort.Tensor('float32', mask, maskShape(getLayer(network, id)));
+
+    const logits = new Float32Array(count * outputs);
+    const activations = new Map<string, Activations>();
+    for (const id of capture) {
+      const shape = getLayer(network, id).outputShape;
+      activations.set(id, { data: new Float32Array(count * shapeSize(shape)), shape: [count, ...shape] });
+    }
+    const batchSize = Math.max(1, Math.floor(request.batchSize ?? options.batchSize ?? 4096));
+    for (let start = 0; start < count; start += batchSize) {
+      const n = Math.min(batchSize, count - start);
+      const x = request.inputs.subarray(start * per, (start + n) * per);
+      const result = await session.run({ ...fixed, [bound.inputName]: new ort.Tensor('float32', x, [n, ...inputShape]) });
+      logits.set(floatData(result[bound.outputName]!, n * outputs, 'output'), start * outputs);
+      for (const [id, act] of activations) {
+        const size = act.data.length / Math.max(count, 1);
+        const name = instrumented.captureOutputs.get(id);
+        if (name) act.data.set(floatData(result[name]!, n * size, `layer '${id}'`), start * size);
+        else act.data.set(maskedInput(x, masks.get(id), inputShape), start * size);
+      }
+      request.onProgress?.(start + n, count);
+    }
+    return { logits, count, outputs, activations };
+  };
+
+  return {
+    specificationVersion: 'v1',
+    name: 'onnxruntime-node (cpu)',
+    network,
+    run,
+    async dispose() {
+      disposed = true;
+      const entries = [...cache.values()];
+      cache.clear();
+      await Promise.all(entries.map((p) => p.then((s) => s.session.release()).catch(() => undefined)));
+    },
+  };
+}
+
+function layerOf(network: Network, id: string, what: string) {
+  try {
+    return getLayer(network, id);
+  } catch {
+    throw new InvalidArgumentError({
+      argument: what,
+      message: `${pkg}: cannot ${what} layer '${id}': network '${network.name}' has no such layer.`,
+      hint: `Use one of: ${network.layers.map((l) => l.id).join(', ')}.`,
+    });
+  }
+}
+
+function floatData(tensor: ort.Tensor, expected: number, what: string): Float32Array {
+  const data = tensor.data;
+  if (!(data instanceof Float32Array) || data.length !== expected) {
+    throw new ShapeMismatchError({ what: `onnxruntime ${what}`, expected: `${expected} float32 values`, actual: `${data.length} ${tensor.type} values with dims [${tensor.dims.join(', ')}]` });
+  }
+  return data;
+}
+
+/** Captured values of the input layer: the inputs themselves, times the input mask if any. */
+function maskedInput(x: Float32Array, mask: Float32Array | undefined, shape: readonly number[]): Float32Array {
+  if (!mask) return x;
+  const out = x.slice();
+  const spatial = shape.length === 3 ? shape[1]! * shape[2]! : 1;
+  for (let i = 0; i < out.length; i++) out[i]! *= mask[Math.floor(i / spatial) % mask.length]!;
+  return out;
+}
