@@ -1,1 +1,3 @@
-export {};
+export { main } from './main.js';
+export { createProgram } from './program.js';
+export { loaders } from './loaders.js';

@@ -1,0 +1,42 @@
+import { describe, expect, it, vi } from 'vitest';
+import { main } from './main.js';
+import { table } from './output.js';
+
+const run = async (...args: string[]) => {
+  let err = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    const code = await main(['node', 'modscope', ...args], { stderr: (s) => (err += s) });
+    return { code, err };
+  } finally {
+    out.mockRestore();
+  }
+};
+
+describe('main', () => {
+  it('exits 0 for --version and --help', async () => {
+    expect((await run('--version')).code).toBe(0);
+    expect((await run('--help')).code).toBe(0);
+  });
+
+  it('exits 2 for usage errors', async () => {
+    const r = await run('frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown command 'frobnicate'/);
+    expect((await run('evaluate', 'm.onnx')).code).toBe(2); // --data is required
+    expect((await run('evaluate', 'm.onnx', '--data', 'x', '--limit', '-3')).code).toBe(2);
+  });
+
+  it('reports a modscope error in one line and exits 1', async () => {
+    const r = await run('inspect', '/nonexistent/model.onnx');
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^modscope: .*\/nonexistent\/model\.onnx/);
+  });
+});
+
+describe('table', () => {
+  it('aligns text left and numbers right', () => {
+    expect(table(['name', 'n'], [['a', 1], ['bbb', 100]])).toBe('name    n\n────  ───\na       1\nbbb   100');
+  });
+});

@@ -1,0 +1,33 @@
+import { ModscopeError } from '@modscope/core';
+import { CommanderError } from 'commander';
+import { createProgram } from './program.js';
+
+/**
+ * Runs the CLI and returns the exit code. This is the one place that decides it: modscope errors and
+ * usage errors print one line and exit non-zero; anything else prints one line too, with the stack only
+ * when MODSCOPE_DEBUG is set.
+ */
+export async function main(argv: readonly string[], io: { stderr?: (s: string) => void } = {}): Promise<number> {
+  const stderr = io.stderr ?? ((s: string) => process.stderr.write(s));
+  const program = createProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: stderr });
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; usage errors were already printed by commander
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    }
+    if (ModscopeError.isInstance(error)) {
+      stderr(`modscope: ${error.message}\n`);
+      if (process.env.MODSCOPE_DEBUG) stderr(`${error.stack}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    stderr(`modscope: unexpected error: ${message}\n`);
+    stderr(process.env.MODSCOPE_DEBUG ? `${(error as Error).stack}\n` : 'Run again with MODSCOPE_DEBUG=1 for details, and report it if it persists.\n');
+    return 1;
+  }
+}

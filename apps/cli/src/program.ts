@@ -1,0 +1,63 @@
+import { Command, InvalidArgumentError as CommanderInvalidArgument, Option } from 'commander';
+
+const VERSION = '0.1.0';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new CommanderInvalidArgument('expected a positive integer.');
+  return n;
+}
+
+function numberList(value: string): number[] {
+  const parts = value.split(',').map(Number);
+  if (parts.some((n) => !Number.isFinite(n))) throw new CommanderInvalidArgument('expected numbers separated by commas.');
+  return parts;
+}
+
+/** The command tree. Each command loads its implementation only when it runs. */
+export function createProgram(): Command {
+  const program = new Command('modscope')
+    .description('Find emergent modules in trained neural networks, test what they do, and remove them.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('inspect')
+    .description('Show a model: layers, shapes, parameters and sparsity per layer.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (model: string, options: { json?: boolean }) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      await inspectCommand(model, options);
+    });
+
+  program
+    .command('evaluate')
+    .description('Accuracy, per-class accuracy and confusion matrix of a classifier on a dataset.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--limit <n>', 'use only the first n examples', positiveInt)
+    .option('--batch-size <n>', 'examples per inference call', positiveInt)
+    .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
+    .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
+    .addOption(new Option('--engine <engine>', "run on the model's own engine or on tfjs").choices(['native', 'tfjs']).default('native'))
+    .option('--json', 'print JSON instead of tables')
+    .action(async (model: string, options) => {
+      const { evaluateCommand } = await import('./commands/evaluate.js');
+      await evaluateCommand(model, options);
+    });
+
+  program
+    .command('demo')
+    .description('The built-in default, no downloads: train a small network on synthetic two-task data, then inspect and evaluate it.')
+    .option('--out <dir>', 'where to write the trained model', 'modscope-demo')
+    .option('--seed <n>', 'seed of every random choice', (v) => Number(v), 0)
+    .option('--json', 'print JSON instead of tables')
+    .action(async (options) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      await demoCommand(options);
+    });
+
+  return program;
+}
