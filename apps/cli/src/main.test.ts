@@ -25,6 +25,9 @@ describe('main', () => {
     expect(r.err).toMatch(/unknown command 'frobnicate'/);
     expect((await run('evaluate', 'm.onnx')).code).toBe(2); // --data is required
     expect((await run('evaluate', 'm.onnx', '--data', 'x', '--limit', '-3')).code).toBe(2);
+    const unknown = await run('inspect', 'm.onnx', '--frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/unknown option '--frobnicate'/);
   });
 
   it('reports a modscope error in one line and exits 1', async () => {

@@ -9,9 +9,7 @@ import { createProgram } from './program.js';
  */
 export async function main(argv: readonly string[], io: { stderr?: (s: string) => void } = {}): Promise<number> {
   const stderr = io.stderr ?? ((s: string) => process.stderr.write(s));
-  const program = createProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: stderr });
+  const program = createProgram({ writeErr: stderr });
   try {
     await program.parseAsync([...argv]);
     return 0;

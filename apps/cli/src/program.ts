@@ -15,8 +15,11 @@ function numberList(value: string): number[] {
 }
 
 /** The command tree. Each command loads its implementation only when it runs. */
-export function createProgram(): Command {
+export function createProgram(output: { writeErr?: (s: string) => void } = {}): Command {
   const program = new Command('modscope')
+    // set before the subcommands are added, so they inherit it: errors reach main() instead of exiting
+    .exitOverride()
+    .configureOutput(output.writeErr ? { writeErr: output.writeErr } : {})
     .description('Find emergent modules in trained neural networks, test what they do, and remove them.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
