@@ -3,6 +3,7 @@ export * from './random.js';
 export * from './network.js';
 export * from './dataset.js';
 export * from './classification.js';
+export * from './evaluate-request.js';
 export * from './loader-registry.js';
 export type * from './interfaces/evaluator.js';
 export type * from './interfaces/loader.js';

@@ -1,4 +1,5 @@
 import {
+  checkEvaluateRequest,
   InvalidArgumentError,
   ShapeMismatchError,
   getLayer,
@@ -98,31 +99,14 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
 
   const run = async (request: EvaluateRequest): Promise<EvaluateResult> => {
     if (disposed) throw new InvalidArgumentError({ argument: 'evaluator', message: `${pkg}: this evaluator was disposed.`, hint: 'Create a new evaluator.' });
+    checkEvaluateRequest(network, request);
     const { count } = request;
-    if (!Number.isInteger(count) || count < 0 || request.inputs.length !== count * per) {
-      throw new ShapeMismatchError({
-        what: `inputs of model '${network.name}'`,
-        expected: [count, ...inputShape],
-        actual: `${request.inputs.length} values`,
-        hint: `Pass count × ${per} values (see prepareInputs in @modscope/core).`,
-      });
-    }
     const edits = new Map<string, { kernel?: Float32Array; bias?: Float32Array }>();
     for (const edit of request.edits ?? []) {
-      const layer = layerOf(network, edit.layer, 'edit');
-      if (!isWeighted(layer)) throw new InvalidArgumentError({ argument: 'edits', message: `${pkg}: layer '${edit.layer}' is a ${layer.kind} layer and has no weights to edit.`, hint: 'Edit dense or conv2d layers.' });
-      if (edit.kernel && edit.kernel.length !== layer.kernel.length) throw new ShapeMismatchError({ what: `edited kernel of '${edit.layer}'`, expected: layer.kernelShape, actual: `${edit.kernel.length} values` });
-      if (edit.bias && edit.bias.length !== layer.units) throw new ShapeMismatchError({ what: `edited bias of '${edit.layer}'`, expected: [layer.units], actual: [edit.bias.length] });
       edits.set(edit.layer, { ...edits.get(edit.layer), ...(edit.kernel ? { kernel: edit.kernel } : {}), ...(edit.bias ? { bias: edit.bias } : {}) });
     }
-    const masks = new Map<string, Float32Array>();
-    for (const m of request.masks ?? []) {
-      const layer = layerOf(network, m.layer, 'mask');
-      if (m.mask.length !== layer.units) throw new ShapeMismatchError({ what: `mask of '${m.layer}'`, expected: [layer.units], actual: [m.mask.length] });
-      masks.set(m.layer, m.mask);
-    }
+    const masks = new Map((request.masks ?? []).map((m) => [m.layer, m.mask]));
     const capture = [...new Set(request.capture ?? [])];
-    for (const id of capture) layerOf(network, id, 'capture');
     const structure: RunStructure = { edits: [...edits.keys()].sort(), masks: [...masks.keys()].sort(), capture: [...capture].sort() };
     const { session, instrumented } = await sessionFor(structure);
 
@@ -172,18 +156,6 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
       await Promise.all(entries.map((p) => p.then((s) => s.session.release()).catch(() => undefined)));
     },
   };
-}
-
-function layerOf(network: Network, id: string, what: string) {
-  try {
-    return getLayer(network, id);
-  } catch {
-    throw new InvalidArgumentError({
-      argument: what,
-      message: `${pkg}: cannot ${what} layer '${id}': network '${network.name}' has no such layer.`,
-      hint: `Use one of: ${network.layers.map((l) => l.id).join(', ')}.`,
-    });
-  }
 }
 
 function floatData(tensor: ort.Tensor, expected: number, what: string): Float32Array {

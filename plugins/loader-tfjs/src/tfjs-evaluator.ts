@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  checkEvaluateRequest,
   InvalidArgumentError,
-  ShapeMismatchError,
   getLayer,
-  inputLayer,
   inputSize,
   outputSize,
   shapeSize,
@@ -53,15 +52,8 @@ export async function createTfjsEvaluator(network: Network, options: TfjsEvaluat
     network,
     async run(request: EvaluateRequest): Promise<EvaluateResult> {
       if (disposed) throw new InvalidArgumentError({ argument: 'evaluator', message: '@modscope/loader-tfjs: this evaluator was disposed.', hint: 'Create a new evaluator.' });
+      checkEvaluateRequest(network, request);
       const { count } = request;
-      if (request.inputs.length !== count * per) {
-        throw new ShapeMismatchError({
-          what: 'evaluator inputs',
-          expected: [count, ...inputLayer(network).outputShape],
-          actual: [request.inputs.length],
-          hint: `Pass count × ${per} values in the network's input layout (${network.layout}).`,
-        });
-      }
       const batchSize = Math.max(1, Math.floor(request.batchSize ?? defaultBatch));
       const capture = request.capture ?? [];
       const captureLayers = capture.map((id) => getLayer(network, id));
