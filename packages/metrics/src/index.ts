@@ -1,0 +1,9 @@
+export { clusterStats, type ClusterStats, type PartitionStats } from './cluster-stats.js';
+export {
+  normalizedCut,
+  modularity,
+  withinClusterFraction,
+  normalizedCutMetric,
+  modularityMetric,
+  withinClusterFractionMetric,
+} from './normalized-cut.js';

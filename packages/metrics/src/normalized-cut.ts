@@ -1,0 +1,39 @@
+import type { Metric, SparseGraph } from '@modscope/core';
+import { clusterStats } from './cluster-stats.js';
+
+/**
+ * n-cut = Σ over clusters C of cut(C, V∖C) / vol(C), as in the method (§3): no ½ factor, range [0, k],
+ * about k − 1 for a structureless graph. Clusters of zero volume contribute nothing.
+ */
+export function normalizedCut(graph: SparseGraph, labels: Int32Array): number {
+  let ncut = 0;
+  for (const c of clusterStats(graph, labels).clusters) if (c.volume > 0) ncut += c.cut / c.volume;
+  return ncut;
+}
+
+/** Newman modularity Q = Σ_C [ w_in(C) / 2m − (vol(C) / 2m)² ], with both directions of each edge counted. */
+export function modularity(graph: SparseGraph, labels: Int32Array): number {
+  const { totalVolume, clusters } = clusterStats(graph, labels);
+  if (totalVolume === 0) return 0;
+  let q = 0;
+  for (const c of clusters) q += c.internal / totalVolume - (c.volume / totalVolume) ** 2;
+  return q;
+}
+
+/** The fraction of total edge weight that stays inside clusters. */
+export function withinClusterFraction(graph: SparseGraph, labels: Int32Array): number {
+  const { totalVolume, clusters } = clusterStats(graph, labels);
+  if (totalVolume === 0) return 0;
+  return clusters.reduce((s, c) => s + c.internal, 0) / totalVolume;
+}
+
+const metric = (name: string, compute: (graph: SparseGraph, labels: Int32Array) => number): Metric<number> => ({
+  specificationVersion: 'v1',
+  name,
+  compute: (graph, partition) => compute(graph, partition.labels),
+});
+
+/** The same measures as `Metric` plugins, for analyses that take a list of metrics. */
+export const normalizedCutMetric = metric('ncut', normalizedCut);
+export const modularityMetric = metric('modularity', modularity);
+export const withinClusterFractionMetric = metric('within-cluster-fraction', withinClusterFraction);
