@@ -35,43 +35,61 @@ export class CsrBuilder {
 
   build(): SparseGraph {
     const n = this.nodeCount;
-    const counts = new Int32Array(n + 1);
-    for (let e = 0; e < this.length; e++) {
-      counts[this.a[e]! + 1]!++;
-      counts[this.b[e]! + 1]!++;
+    const m = this.length;
+    // Both directions of every edge, bucketed first by column, then (stably) by row: rows come out
+    // sorted by column in O(edges + nodes), with no comparison sort.
+    const byCol = new Int32Array(n + 1);
+    for (let e = 0; e < m; e++) {
+      byCol[this.b[e]! + 1]!++;
+      byCol[this.a[e]! + 1]!++;
     }
-    for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
-    const fill = counts.slice(0, n);
-    const cols = new Int32Array(2 * this.length);
-    const vals = new Float64Array(2 * this.length);
-    for (let e = 0; e < this.length; e++) {
+    for (let i = 0; i < n; i++) byCol[i + 1]! += byCol[i]!;
+    const tmpRow = new Int32Array(2 * m);
+    const tmpCol = new Int32Array(2 * m);
+    const tmpVal = new Float64Array(2 * m);
+    for (let e = 0; e < m; e++) {
       const a = this.a[e]!;
       const b = this.b[e]!;
-      cols[fill[a]!] = b;
-      vals[fill[a]!++] = this.w[e]!;
-      cols[fill[b]!] = a;
-      vals[fill[b]!++] = this.w[e]!;
+      const w = this.w[e]!;
+      let q = byCol[b]!++;
+      tmpRow[q] = a;
+      tmpCol[q] = b;
+      tmpVal[q] = w;
+      q = byCol[a]!++;
+      tmpRow[q] = b;
+      tmpCol[q] = a;
+      tmpVal[q] = w;
     }
-    // sort each row by column and merge duplicates
+    const counts = new Int32Array(n + 1);
+    for (let q = 0; q < 2 * m; q++) counts[tmpRow[q]! + 1]!++;
+    for (let i = 0; i < n; i++) counts[i + 1]! += counts[i]!;
+    const fill = counts.slice(0, n);
+    const cols = new Int32Array(2 * m);
+    const vals = new Float64Array(2 * m);
+    for (let q = 0; q < 2 * m; q++) {
+      const r = tmpRow[q]!;
+      const p = fill[r]!++;
+      cols[p] = tmpCol[q]!;
+      vals[p] = tmpVal[q]!;
+    }
+    // merge duplicate pairs
     const indptr = new Int32Array(n + 1);
     const indices = new Int32Array(cols.length);
     const weights = new Float64Array(cols.length);
     let out = 0;
-    const order: number[] = [];
     for (let i = 0; i < n; i++) {
-      indptr[i] = out;
-      order.length = 0;
-      for (let p = counts[i]!; p < counts[i + 1]!; p++) order.push(p);
-      order.sort((x, y) => cols[x]! - cols[y]!);
-      for (const p of order) {
-        if (out > indptr[i]! && indices[out - 1] === cols[p]) weights[out - 1]! += vals[p]!;
+      const rowStart = out;
+      for (let p = counts[i]!; p < counts[i + 1]!; p++) {
+        if (out > rowStart && indices[out - 1] === cols[p]) weights[out - 1]! += vals[p]!;
         else {
           indices[out] = cols[p]!;
           weights[out++] = vals[p]!;
         }
       }
+      indptr[i + 1] = out;
     }
-    indptr[n] = out;
-    return { nodeCount: n, indptr, indices: indices.slice(0, out), weights: weights.slice(0, out) };
+    return out === cols.length
+      ? { nodeCount: n, indptr, indices, weights }
+      : { nodeCount: n, indptr, indices: indices.slice(0, out), weights: weights.slice(0, out) };
   }
 }

@@ -7,3 +7,4 @@ export {
   modularityMetric,
   withinClusterFractionMetric,
 } from './normalized-cut.js';
+export { shuffleStatistics, type ShuffleStatistics } from './shuffle-statistics.js';

@@ -151,3 +151,35 @@ export function methodExample(which: 1 | 2): { network: Network; labels: Int32Ar
     expectedNcut: spec.ncut,
   };
 }
+
+/**
+ * A planted modular MLP: `modules` independent MLPs of widths `sizes` side by side. Weights inside a
+ * module are drawn as in `tinyMlp`; weights across modules are those draws times `cross` (default 0:
+ * fully separate modules). `moduleOf(layerIndex, unit)` gives the planted module of each unit.
+ */
+export function modularMlp(options: { modules?: number; sizes?: number[]; cross?: number; seed?: number } = {}): {
+  network: Network;
+  /** Planted module of each unit, per node layer (input first), in unit order. */
+  modules: Int32Array[];
+} {
+  const m = options.modules ?? 2;
+  const sizes = (options.sizes ?? [8, 16, 16, 4]).map((s) => s * m);
+  const cross = options.cross ?? 0;
+  const rng = createRandom(options.seed ?? 3);
+  const layers = denseStack(sizes, rng, 'relu');
+  const moduleOfUnit = (width: number, unit: number) => Math.floor((unit * m) / width);
+  for (const layer of layers) {
+    if (layer.kind !== 'dense') continue;
+    const [fanIn, fanOut] = layer.kernelShape;
+    for (let r = 0; r < fanIn; r++) {
+      for (let c = 0; c < fanOut; c++) {
+        if (moduleOfUnit(fanIn, r) !== moduleOfUnit(fanOut, c)) layer.kernel[r * fanOut + c]! *= cross;
+      }
+    }
+  }
+  const modules = sizes.map((width) => Int32Array.from({ length: width }, (_, u) => moduleOfUnit(width, u)));
+  return {
+    network: { specificationVersion: 'v1', name: `modular-mlp-${m}`, layout: 'flat', layers, output: layers[layers.length - 1]!.id },
+    modules,
+  };
+}

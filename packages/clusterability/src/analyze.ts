@@ -1,0 +1,150 @@
+import type { Network, Partitioner } from '@modscope/core';
+import { InvalidArgumentError } from '@modscope/core';
+import {
+  buildWeightGraph,
+  edgeCount,
+  expandLabels,
+  magnitudePrune,
+  NULL_MODELS,
+  removeIsolatedNodes,
+  type NullModel,
+  type WeightGraph,
+  type WeightGraphOptions,
+} from '@modscope/graph';
+import { clusterStats, modularity, normalizedCut, withinClusterFraction, type ClusterStats, type ShuffleStatistics } from '@modscope/metrics';
+import { loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
+import { shuffleTest } from './shuffle-test.js';
+
+export interface ClusterabilityOptions {
+  /** Clusters. Default 12. */
+  k?: number;
+  /** Seed of every random choice. Default 0. */
+  seed?: number;
+  /** Prune each layer to this sparsity by magnitude before building the graph (e.g. 0.9). Default: no pruning. */
+  prune?: number;
+  /** Weight-graph options (conv kernel norm, dense head). */
+  graph?: WeightGraphOptions;
+  /** Default `spectral`. See `ShuffleTestOptions.partitioner`. */
+  partitioner?: string | PartitionerSpec | Partitioner;
+  /** Shuffles per null; 0 skips the shuffle test. Default 50. */
+  shuffles?: number;
+  /** Default both nulls. */
+  nulls?: readonly NullModel[];
+  /** Worker threads for the shuffles (0 = this thread). Default: the machine's parallelism. */
+  workers?: number;
+  signal?: AbortSignal;
+  onProgress?: (stage: 'partition' | 'shuffles', done: number, total: number) => void;
+}
+
+export interface NullResult extends ShuffleStatistics {
+  verdict: string;
+}
+
+export interface ClusterabilityResult {
+  network: string;
+  partitioner: string;
+  k: number;
+  seed: number;
+  /** Sparsity the network was pruned to, or null. */
+  prune: number | null;
+  /** Nodes clustered (after degree-0 removal) and nodes removed. */
+  nodes: number;
+  removedNodes: number;
+  edges: number;
+  ncut: number;
+  modularity: number;
+  withinClusterFraction: number;
+  /** The node layers of the graph, in order. */
+  layers: { id: string; name: string; units: number }[];
+  /** Per layer, per unit (or channel): its cluster, −1 where the node was removed. */
+  labels: number[][];
+  clusters: ClusterStats[];
+  /** Smallest Laplacian eigenvalues, when the partitioner reports them. */
+  eigenvalues?: number[];
+  nulls: Record<string, NullResult>;
+  /** Wall-clock milliseconds. */
+  timings: { graph: number; partition: number; shuffles: number };
+}
+
+/** A sentence for a null's result: more, less, or not distinguishably clusterable than its shuffles. */
+export function verdict(model: string, real: number, s: ShuffleStatistics): string {
+  const fmt = (x: number) => (Math.abs(x) >= 100 || !Number.isFinite(x) ? String(x) : x.toFixed(2));
+  const pRight = (s.values.filter((v) => v > real).length + 1) / (s.n + 1);
+  if (s.p <= 0.05) return `more clusterable than its '${model}' shuffles (p = ${s.p.toFixed(3)}, z = ${fmt(s.z)})`;
+  if (pRight <= 0.05) return `less clusterable than its '${model}' shuffles (right-sided p = ${pRight.toFixed(3)}, z = ${fmt(s.z)})`;
+  return `not distinguishable from its '${model}' shuffles (p = ${s.p.toFixed(3)}, z = ${fmt(s.z)})`;
+}
+
+/**
+ * Is this network more clusterable than chance? Builds the weight graph (optionally after magnitude
+ * pruning), removes degree-0 nodes, partitions it, measures n-cut, modularity and per-cluster statistics,
+ * and runs the shuffle test for each null model (the method, §1–§4).
+ */
+export async function analyzeClusterability(network: Network, options: ClusterabilityOptions = {}): Promise<ClusterabilityResult> {
+  const k = options.k ?? 12;
+  const seed = options.seed ?? 0;
+  const shuffles = options.shuffles ?? 50;
+  const nulls = options.nulls ?? NULL_MODELS;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new InvalidArgumentError({ argument: 'k', message: `k = ${k}; the number of clusters must be a positive integer.`, hint: 'Use e.g. 12 (the default).' });
+  }
+  const started = performance.now();
+  const source = options.prune !== undefined ? magnitudePrune(network, { sparsity: options.prune }) : network;
+  const full = buildWeightGraph(source, options.graph);
+  const graph: WeightGraph = removeIsolatedNodes(full);
+  if (graph.nodeCount === 0) {
+    throw new InvalidArgumentError({ argument: 'network', message: `the weight graph of '${network.name}' has no edges left.`, hint: 'Prune less, or check that the model has non-zero weights.' });
+  }
+  if (k > graph.nodeCount) {
+    throw new InvalidArgumentError({
+      argument: 'k',
+      message: `k = ${k} clusters asked for, but the weight graph has only ${graph.nodeCount} nodes${graph.nodeCount < full.nodeCount ? ` after removing ${full.nodeCount - graph.nodeCount} of degree 0` : ''}.`,
+      hint: `Use k ≤ ${graph.nodeCount}.`,
+    });
+  }
+  const graphDone = performance.now();
+  const given = options.partitioner ?? 'spectral';
+  const partitioner = typeof given === 'object' && 'partition' in given ? given : await loadPartitioner(resolvePartitionerSpec(given));
+  options.onProgress?.('partition', 0, 1);
+  const partition = await partitioner.partition(graph, { k, seed, signal: options.signal });
+  options.onProgress?.('partition', 1, 1);
+  const partitionDone = performance.now();
+  const ncut = normalizedCut(graph, partition.labels);
+  const stats = clusterStats(graph, partition.labels);
+  const nullResults: Record<string, NullResult> = {};
+  if (shuffles > 0 && nulls.length > 0) {
+    const tests = await shuffleTest(graph, {
+      real: ncut,
+      k: partition.k,
+      seed,
+      shuffles,
+      nulls,
+      partitioner: given,
+      workers: options.workers,
+      signal: options.signal,
+      onProgress: (done, total) => options.onProgress?.('shuffles', done, total),
+    });
+    for (const [model, s] of Object.entries(tests)) nullResults[model] = { ...s, verdict: verdict(model, ncut, s) };
+  }
+  const expanded = expandLabels(graph, partition.labels);
+  const eigenvalues = (partition as { eigenvalues?: Float64Array }).eigenvalues;
+  return {
+    network: network.name,
+    partitioner: partitioner.name,
+    k: partition.k,
+    seed,
+    prune: options.prune ?? null,
+    nodes: graph.nodeCount,
+    removedNodes: full.nodeCount - graph.nodeCount,
+    edges: edgeCount(graph),
+    ncut,
+    modularity: modularity(graph, partition.labels),
+    withinClusterFraction: withinClusterFraction(graph, partition.labels),
+    layers: graph.layers.map((l) => ({ id: l.id, name: l.name, units: l.units })),
+    labels: graph.layers.map((l) => Array.from(expanded.subarray(l.offset, l.offset + l.units))),
+    clusters: stats.clusters,
+    ...(eigenvalues ? { eigenvalues: Array.from(eigenvalues) } : {}),
+    nulls: nullResults,
+    timings: { graph: graphDone - started, partition: partitionDone - graphDone, shuffles: performance.now() - partitionDone },
+  };
+}

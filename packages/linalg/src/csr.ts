@@ -1,0 +1,111 @@
+import { InvalidArgumentError, type SparseGraph } from '@modscope/core';
+
+/** A square sparse matrix in compressed sparse row form, float64 values. */
+export interface CsrMatrix {
+  n: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+/** y = A·x. */
+export function spmv(a: CsrMatrix, x: Float64Array, y: Float64Array): void {
+  const { n, indptr, indices, values } = a;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const end = indptr[i + 1]!;
+    for (let p = indptr[i]!; p < end; p++) s += values[p]! * x[indices[p]!]!;
+    y[i] = s;
+  }
+}
+
+/** Sum of each row's weights. */
+export function graphDegrees(graph: SparseGraph): Float64Array {
+  const { nodeCount, indptr, weights } = graph;
+  const out = new Float64Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
+    let d = 0;
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) d += weights[p]!;
+    out[i] = d;
+  }
+  return out;
+}
+
+/**
+ * Checks that `graph` is a well-formed symmetric-CSR graph with finite non-negative weights. Throws an
+ * `InvalidArgumentError` naming the first problem found.
+ */
+export function checkGraph(graph: SparseGraph, what = 'graph'): void {
+  const { nodeCount, indptr, indices, weights } = graph;
+  if (!Number.isInteger(nodeCount) || nodeCount < 0) {
+    throw new InvalidArgumentError({ argument: 'graph', message: `${what}: nodeCount ${nodeCount} is not a non-negative integer`, hint: 'build graphs with buildWeightGraph from @modscope/graph or CsrBuilder' });
+  }
+  if (indptr.length !== nodeCount + 1 || indptr[0] !== 0 || indptr[nodeCount] !== indices.length || indices.length !== weights.length) {
+    throw new InvalidArgumentError({
+      argument: 'graph',
+      message: `${what}: CSR arrays do not fit together (nodeCount ${nodeCount}, indptr ${indptr.length}, indices ${indices.length}, weights ${weights.length})`,
+      hint: 'indptr needs nodeCount + 1 entries starting at 0 and ending at indices.length; weights needs one entry per index',
+    });
+  }
+  for (let p = 0; p < weights.length; p++) {
+    const w = weights[p]!;
+    if (!(w >= 0) || !Number.isFinite(w)) {
+      let row = 0;
+      while (indptr[row + 1]! <= p) row++;
+      throw new InvalidArgumentError({
+      argument: 'graph',
+        message: `${what}: edge ${row}–${indices[p]} has weight ${w}; weights must be finite and ≥ 0`,
+        hint: 'check the network for NaN or infinite weights (modscope inspect shows them)',
+      });
+    }
+    const j = indices[p]!;
+    if (j < 0 || j >= nodeCount) {
+      throw new InvalidArgumentError({ argument: 'graph', message: `${what}: edge to node ${j}, outside 0..${nodeCount - 1}`, hint: 'indices must be node ids of this graph' });
+    }
+  }
+}
+
+/**
+ * The normalized adjacency D^(−1/2)·A·D^(−1/2) as a CSR matrix (the same pattern as the graph), and
+ * D^(−1/2). Nodes of degree 0 get 0 in both.
+ */
+export function normalizedAdjacency(graph: SparseGraph): { matrix: CsrMatrix; invSqrtDegree: Float64Array } {
+  const deg = graphDegrees(graph);
+  const inv = new Float64Array(graph.nodeCount);
+  for (let i = 0; i < inv.length; i++) inv[i] = deg[i]! > 0 ? 1 / Math.sqrt(deg[i]!) : 0;
+  const values = new Float64Array(graph.weights.length);
+  for (let i = 0; i < graph.nodeCount; i++) {
+    const di = inv[i]!;
+    for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) values[p] = graph.weights[p]! * di * inv[graph.indices[p]!]!;
+  }
+  return { matrix: { n: graph.nodeCount, indptr: graph.indptr, indices: graph.indices, values }, invSqrtDegree: inv };
+}
+
+/**
+ * Connected components (edges of weight 0 do not connect). Returns a component id per node, numbered
+ * in order of each component's smallest node, and the count.
+ */
+export function connectedComponents(graph: SparseGraph): { component: Int32Array; count: number } {
+  const n = graph.nodeCount;
+  const component = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  let count = 0;
+  for (let s = 0; s < n; s++) {
+    if (component[s] !== -1) continue;
+    let top = 0;
+    stack[top++] = s;
+    component[s] = count;
+    while (top > 0) {
+      const i = stack[--top]!;
+      for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) {
+        const j = graph.indices[p]!;
+        if (component[j] === -1 && graph.weights[p]! > 0) {
+          component[j] = count;
+          stack[top++] = j;
+        }
+      }
+    }
+    count++;
+  }
+  return { component, count };
+}

@@ -1,0 +1,116 @@
+import { createRandom, ModscopeError } from '@modscope/core';
+import { graphFromEdges, plantedPartitionGraph } from '@modscope/core/testing';
+import { describe, expect, it } from 'vitest';
+import { connectedComponents, normalizedAdjacency, spmv } from './csr.js';
+import { denseSymmetricEigen, lanczosLargest } from './lanczos.js';
+import { spectralEmbedding } from './spectral-embedding.js';
+
+function denseOf(graph: ReturnType<typeof plantedPartitionGraph>['graph']): Float64Array {
+  const { matrix } = normalizedAdjacency(graph);
+  const n = matrix.n;
+  const dense = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let p = matrix.indptr[i]!; p < matrix.indptr[i + 1]!; p++) dense[i * n + matrix.indices[p]!] = matrix.values[p]!;
+  return dense;
+}
+
+describe('denseSymmetricEigen', () => {
+  it('decomposes a 3×3 matrix with known eigenvalues, largest first', () => {
+    // [[2,1,0],[1,2,0],[0,0,5]]: eigenvalues 5, 3, 1
+    const { values, vectors } = denseSymmetricEigen(new Float64Array([2, 1, 0, 1, 2, 0, 0, 0, 5]), 3);
+    expect([...values].map((v) => +v.toFixed(10))).toEqual([5, 3, 1]);
+    expect(Math.abs(vectors[2]!)).toBeCloseTo(1, 10);
+    expect(Math.abs(vectors[3]!)).toBeCloseTo(Math.SQRT1_2, 10);
+  });
+});
+
+describe('lanczosLargest', () => {
+  const { graph } = plantedPartitionGraph({ blocks: 6, size: 60, pIn: 0.2, pOut: 0.02, seed: 3 });
+  const { matrix } = normalizedAdjacency(graph);
+  const n = matrix.n;
+  const op = { n, apply: (x: Float64Array, y: Float64Array) => spmv(matrix, x, y) };
+
+  it('matches a dense decomposition on a 360-node graph', () => {
+    const dense = denseSymmetricEigen(denseOf(graph), n);
+    const result = lanczosLargest(op, 8, { random: createRandom(1), tol: 1e-10 });
+    expect(result.converged).toBe(true);
+    for (let c = 0; c < 8; c++) expect(result.values[c]!).toBeCloseTo(dense.values[c]!, 8);
+    // residuals are real: ‖M·x − θ·x‖ small for every returned vector, and the vectors are orthonormal
+    const y = new Float64Array(n);
+    for (let c = 0; c < 8; c++) {
+      const x = result.vectors.subarray(c * n, (c + 1) * n);
+      spmv(matrix, x, y);
+      let r = 0;
+      for (let i = 0; i < n; i++) r += (y[i]! - result.values[c]! * x[i]!) ** 2;
+      expect(Math.sqrt(r)).toBeLessThan(1e-8);
+      for (let c2 = 0; c2 <= c; c2++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += x[i]! * result.vectors[c2 * n + i]!;
+        expect(dot).toBeCloseTo(c2 === c ? 1 : 0, 8);
+      }
+    }
+  });
+
+  it('restarts when the basis is small and still converges to the same values', () => {
+    const wide = lanczosLargest(op, 6, { random: createRandom(2), tol: 1e-9, ncv: 60 });
+    const narrow = lanczosLargest(op, 6, { random: createRandom(2), tol: 1e-9, ncv: 10 });
+    expect(narrow.restarts).toBeGreaterThan(0);
+    for (let c = 0; c < 6; c++) expect(narrow.values[c]!).toBeCloseTo(wide.values[c]!, 8);
+  });
+
+  it('is deterministic for a seed', () => {
+    const a = lanczosLargest(op, 4, { random: createRandom(9) });
+    const b = lanczosLargest(op, 4, { random: createRandom(9) });
+    expect([...a.vectors]).toEqual([...b.vectors]);
+  });
+
+  it('refuses more eigenpairs than room', () => {
+    expect(() => lanczosLargest(op, n + 1, { random: createRandom(0) })).toThrow(/cannot find/);
+  });
+});
+
+describe('spectralEmbedding', () => {
+  it('gives the k smallest Laplacian eigenvalues, the trivial 0 first, on sparse and dense paths alike', () => {
+    const { graph } = plantedPartitionGraph({ blocks: 5, size: 50, pIn: 0.3, pOut: 0.02, seed: 4 });
+    const sparse = spectralEmbedding(graph, 6, { random: createRandom(0), denseBelow: 0, tol: 1e-10 });
+    const dense = spectralEmbedding(graph, 6, { random: createRandom(0), denseBelow: 1000 });
+    expect(sparse.matvecs).toBeGreaterThan(0);
+    expect(dense.matvecs).toBe(0);
+    expect(sparse.eigenvalues[0]).toBe(0);
+    for (let c = 0; c < 6; c++) expect(sparse.eigenvalues[c]!).toBeCloseTo(dense.eigenvalues[c]!, 8);
+    // a planted 5-block graph: 5 small eigenvalues, then a gap
+    expect(sparse.eigenvalues[4]!).toBeLessThan(0.5 * sparse.eigenvalues[5]!);
+  });
+
+  it('puts each connected component in exactly', () => {
+    // two triangles and an edge: 3 components
+    const g = graphFromEdges(8, [[0, 1, 1], [1, 2, 1], [0, 2, 1], [3, 4, 2], [4, 5, 1], [3, 5, 1], [6, 7, 1]]);
+    expect(connectedComponents(g).count).toBe(3);
+    const e = spectralEmbedding(g, 3, { random: createRandom(0) });
+    expect([...e.eigenvalues]).toEqual([0, 0, 0]);
+    // rows of one component coincide (after the degree scaling), rows of different ones do not
+    const row = (i: number) => [...e.embedding.subarray(i * 3, i * 3 + 3)].map((v) => +v.toFixed(12));
+    expect(row(0)).toEqual(row(1));
+    expect(row(3)).toEqual(row(5));
+    expect(row(0)).not.toEqual(row(3));
+    expect(row(6)).not.toEqual(row(3));
+  });
+
+  it('refuses more components than k, degree-0 nodes, NaN weights and k out of range, saying what to do', () => {
+    const g = graphFromEdges(6, [[0, 1, 1], [2, 3, 1], [4, 5, 1]]);
+    const attempt = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(ModscopeError.isInstance(e)).toBe(true);
+        return (e as Error).message;
+      }
+      throw new Error('did not throw');
+    };
+    expect(attempt(() => spectralEmbedding(g, 2, { random: createRandom(0) }))).toMatch(/3 connected components, more than k = 2.*k ≥ 3/s);
+    const isolated = graphFromEdges(3, [[0, 1, 1]]);
+    expect(attempt(() => spectralEmbedding(isolated, 2, { random: createRandom(0) }))).toMatch(/1 node of degree 0.*removeIsolatedNodes/s);
+    const nan = graphFromEdges(3, [[0, 1, 1], [1, 2, Number.NaN]]);
+    expect(attempt(() => spectralEmbedding(nan, 2, { random: createRandom(0) }))).toMatch(/weight NaN/);
+    expect(attempt(() => spectralEmbedding(g, 7, { random: createRandom(0) }))).toMatch(/k = 7 clusters asked for a graph of 6 nodes/);
+  });
+});

@@ -1,0 +1,1 @@
+export { louvainPartitioner, DEFAULTS, type LouvainPartitionerOptions } from './louvain-partitioner.js';

@@ -1,0 +1,1 @@
+export { spectralPartitioner, type SpectralPartitioner, type SpectralPartitionerOptions, type SpectralPartition } from './spectral-partitioner.js';
