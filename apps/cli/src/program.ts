@@ -8,6 +8,24 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CommanderInvalidArgument('expected a non-negative integer.');
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new CommanderInvalidArgument('expected a fraction in [0, 1), e.g. 0.9.');
+  return n;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new CommanderInvalidArgument('expected an integer.');
+  return n;
+}
+
 function numberList(value: string): number[] {
   const parts = value.split(',').map(Number);
   if (parts.some((n) => !Number.isFinite(n))) throw new CommanderInvalidArgument('expected numbers separated by commas.');
@@ -49,6 +67,25 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .action(async (model: string, options) => {
       const { evaluateCommand } = await import('./commands/evaluate.js');
       await evaluateCommand(model, options);
+    });
+
+  program
+    .command('cluster')
+    .description('Is the network more clusterable than chance? Spectral clustering of its weight graph, n-cut, and the shuffle test.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option('--shuffles <n>', 'shuffled networks per null model (0 skips the test)', nonNegativeInt, 50)
+    .option('--nulls <list>', 'null models, comma-separated: layer, layer-nonzero', 'layer,layer-nonzero')
+    .option('--prune <sparsity>', 'prune each layer to this sparsity by magnitude first, e.g. 0.9', fraction)
+    .option('--partitioner <name>', 'spectral or louvain', 'spectral')
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--workers <n>', 'worker threads for the shuffles (0 = none; default: one per core)', nonNegativeInt)
+    .addOption(new Option('--norm <norm>', 'conv kernel slice norm for CNN edges').choices(['l1', 'l2']).default('l1'))
+    .option('--include-dense', 'CNNs: include the dense head in the graph')
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .action(async (model: string, options) => {
+      const { clusterCommand } = await import('./commands/cluster.js');
+      await clusterCommand(model, options);
     });
 
   program

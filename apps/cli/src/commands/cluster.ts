@@ -1,0 +1,88 @@
+import { writeFile } from 'node:fs/promises';
+import { analyzeClusterability, type ClusterabilityResult } from '@modscope/clusterability';
+import { InvalidArgumentError } from '@modscope/core';
+import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
+import { loadModel } from '../loaders.js';
+import { print, printJson, progress, table } from '../output.js';
+
+export interface ClusterOptions {
+  k: number;
+  shuffles: number;
+  nulls: string;
+  prune?: number;
+  partitioner: string;
+  seed: number;
+  json?: string;
+  workers?: number;
+  norm: 'l1' | 'l2';
+  includeDense?: boolean;
+}
+
+function parseNulls(value: string): NullModel[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!isNullModel(name)) {
+      throw new InvalidArgumentError({ argument: '--nulls', message: `unknown null model '${name}'.`, hint: `Use a comma-separated list of: ${NULL_MODELS.join(', ')}.` });
+    }
+  }
+  return names as NullModel[];
+}
+
+const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+/** The human summary of a clusterability analysis. */
+export function formatClusterability(r: ClusterabilityResult): string {
+  const lines = [
+    `${r.network}: ${r.nodes} nodes (${r.removedNodes} of degree 0 removed), ${r.edges} edges${r.prune !== null ? `, pruned to ${(100 * r.prune).toFixed(0)}% sparsity per layer` : ''}`,
+    `${r.partitioner} partition, k = ${r.k}, seed ${r.seed}`,
+    '',
+    `n-cut ${fixed(r.ncut)} (0 = perfectly separate clusters, about ${r.k - 1} for a structureless graph)`,
+    `modularity ${fixed(r.modularity)}, ${(100 * r.withinClusterFraction).toFixed(1)}% of edge weight inside clusters`,
+  ];
+  const nulls = Object.entries(r.nulls);
+  if (nulls.length > 0) {
+    lines.push('', table(['null', 'shuffles', 'mean n-cut', 'std', 'z', 'p'], nulls.map(([name, s]) => [name, s.n, Number(fixed(s.mean)), Number(fixed(s.std)), Number(fixed(s.z, 2)), Number(fixed(s.p))])), '');
+    for (const [, s] of nulls) lines.push(`The network is ${s.verdict}.`);
+  }
+  lines.push(
+    '',
+    table(
+      ['cluster', 'size', 'volume', 'cut', 'conductance'],
+      r.clusters.map((c) => [c.label, c.size, Number(c.volume.toPrecision(4)), Number(c.cut.toPrecision(4)), Number(c.conductance.toFixed(3))]),
+    ),
+  );
+  return lines.join('\n');
+}
+
+export async function clusterCommand(model: string, options: ClusterOptions): Promise<void> {
+  const nulls = parseNulls(options.nulls);
+  const loaded = await loadModel(model);
+  const bar = progress('shuffles', { quiet: options.json === '-' });
+  let result: ClusterabilityResult;
+  try {
+    result = await analyzeClusterability(loaded.network, {
+      k: options.k,
+      seed: options.seed,
+      shuffles: options.shuffles,
+      nulls,
+      partitioner: options.partitioner,
+      graph: { norm: options.norm, includeDense: options.includeDense ?? false },
+      ...(options.prune !== undefined ? { prune: options.prune } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      onProgress: (stage, done, total) => {
+        if (stage === 'shuffles') bar.update(done, total);
+      },
+    });
+  } finally {
+    bar.stop();
+  }
+  if (options.json === '-') {
+    printJson(result);
+    return;
+  }
+  if (options.json) {
+    await writeFile(options.json, `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  }
+  print(formatClusterability(result));
+  if (options.json) print(`\nwrote ${options.json}`);
+}

@@ -1,0 +1,74 @@
+// One spectral clustering, modscope vs scikit-learn, on identical graphs exported by modscope, in one
+// process tree (this script spawns the Python side). Also times the full shuffle test.
+// Targets (issue 3), on a 2-core machine:
+//   90%-pruned 784-256×4-10 MLP (~1.75k nodes, ~40k edges), k = 12, n_init 25: ≥ 15× faster than sklearn,
+//   with an n-cut no higher; unpruned (~400k edges): ≥ 10× faster; the full test (50 shuffles, both nulls)
+//   on the pruned MLP: < 5 s wall.
+// Needs Debian's python3-sklearn. Run from the repository root after `npm run build`:
+//   node bench/spectral-vs-sklearn.mjs [model.onnx]        (REPEATS=5 by default)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeClusterability } from '@modscope/clusterability';
+import { buildWeightGraph, edgeCount, magnitudePrune, removeIsolatedNodes } from '@modscope/graph';
+import { onnxLoader } from '@modscope/loader-onnx';
+import { normalizedCut } from '@modscope/metrics';
+import { spectralPartitioner } from '@modscope/partition-spectral';
+
+const modelPath = process.argv[2] ?? 'fixtures/mlp-fashion.onnx';
+const repeats = Number(process.env.REPEATS ?? 5);
+const python = process.env.PYTHON ?? '/usr/bin/python3';
+const k = 12;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function exportGraph(graph) {
+  const dir = mkdtempSync(join(tmpdir(), 'modscope-graph-'));
+  const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  writeFileSync(join(dir, 'indptr.i32'), bytes(graph.indptr));
+  writeFileSync(join(dir, 'indices.i32'), bytes(graph.indices));
+  writeFileSync(join(dir, 'weights.f64'), bytes(graph.weights));
+  return dir;
+}
+
+function sklearn(graph) {
+  const r = spawnSync(python, ['bench/sklearn-spectral.py', exportGraph(graph), String(k), String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`scikit-learn side failed (apt-get install python3-sklearn?):\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const { network } = await onnxLoader.load(modelPath);
+const rows = [];
+for (const [name, sparsity] of [['90% pruned', 0.9], ['unpruned', 0]]) {
+  const graph = removeIsolatedNodes(buildWeightGraph(sparsity ? magnitudePrune(network, { sparsity }) : network));
+  const partitioner = spectralPartitioner();
+  partitioner.partitionSync(graph, { k, seed: 100 }); // warm-up
+  const times = [];
+  const cuts = [];
+  for (let seed = 0; seed < repeats; seed++) {
+    const t = performance.now();
+    const p = partitioner.partitionSync(graph, { k, seed });
+    times.push(performance.now() - t);
+    cuts.push(normalizedCut(graph, p.labels));
+  }
+  const sk = sklearn(graph);
+  const skCut = normalizedCut(graph, Int32Array.from(sk.labels));
+  rows.push({ name, nodes: graph.nodeCount, edges: edgeCount(graph), ours: median(times), sk: sk.seconds * 1000, ncut: mean(cuts), ncutFirst: cuts[0], skCut, version: sk.sklearn });
+}
+
+console.log(`modscope spectral vs scikit-learn SpectralClustering(affinity='precomputed', eigen_solver='arpack', assign_labels='kmeans', n_init=25), k = ${k}, median of ${repeats}`);
+console.log(`model: ${modelPath}; scikit-learn ${rows[0].version}\n`);
+console.log('graph        nodes    edges  modscope ms  sklearn ms  speed-up  n-cut modscope (mean)  n-cut sklearn');
+for (const r of rows) {
+  console.log(
+    `${r.name.padEnd(11)} ${String(r.nodes).padStart(6)} ${String(r.edges).padStart(8)} ${r.ours.toFixed(1).padStart(12)} ${r.sk.toFixed(1).padStart(11)} ${(r.sk / r.ours).toFixed(1).padStart(8)}×  ${r.ncut.toFixed(4).padStart(20)}  ${r.skCut.toFixed(4).padStart(13)}`,
+  );
+}
+
+const t = performance.now();
+const full = await analyzeClusterability(network, { prune: 0.9, k, shuffles: 50 });
+const wall = (performance.now() - t) / 1000;
+console.log(`\nfull shuffle test, 90%-pruned MLP, 50 shuffles × 2 nulls, one worker per core: ${wall.toFixed(2)} s wall`);
+for (const [model, s] of Object.entries(full.nulls)) console.log(`  ${model}: n-cut ${full.ncut.toFixed(3)} vs mean ${s.mean.toFixed(3)} (z ${s.z.toFixed(2)}, p ${s.p.toFixed(3)})`);
