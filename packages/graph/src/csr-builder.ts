@@ -1,5 +1,12 @@
 import type { SparseGraph } from '@modscope/core';
 
+/** A typed array twice as long holding `x` at its start. */
+export function grow<T extends Int32Array | Float64Array>(x: T): T {
+  const y = new (x.constructor as new (n: number) => T)(x.length * 2);
+  y.set(x);
+  return y;
+}
+
 /**
  * Collects undirected weighted edges and builds a symmetric CSR graph: duplicate pairs are summed,
  * zero weights and self-loops dropped, and each row sorted by column.
@@ -19,11 +26,6 @@ export class CsrBuilder {
   add(a: number, b: number, weight: number): void {
     if (weight === 0 || a === b) return;
     if (this.length === this.a.length) {
-      const grow = <T extends Int32Array | Float64Array>(x: T): T => {
-        const y = new (x.constructor as new (n: number) => T)(x.length * 2);
-        y.set(x);
-        return y;
-      };
       this.a = grow(this.a);
       this.b = grow(this.b);
       this.w = grow(this.w);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Random } from '@modscope/core';
-import { CsrBuilder } from './csr-builder.js';
+import { CsrBuilder, grow } from './csr-builder.js';
 import type { WeightGraph } from './weight-graph.js';
 
 /** The null models of the shuffle test (the method, §4). */
@@ -69,11 +69,6 @@ export function shuffleWeightGraph(graph: WeightGraph, model: NullModel, random:
         blocks.set(key, block);
       }
       if (block.count === block.rows.length) {
-        const grow = <T extends Int32Array | Float64Array>(x: T): T => {
-          const y = new (x.constructor as new (len: number) => T)(x.length * 2);
-          y.set(x);
-          return y;
-        };
         block.rows = grow(block.rows);
         block.cols = grow(block.cols);
         block.weights = grow(block.weights);

@@ -1,4 +1,4 @@
-import { createRandom, InvalidArgumentError, type Partition, type PartitionOptions, type Partitioner, type SparseGraph } from '@modscope/core';
+import { createRandom, type Partition, type PartitionOptions, type Partitioner, type SparseGraph } from '@modscope/core';
 import { kmeans, spectralEmbedding } from '@modscope/linalg';
 
 export interface SpectralPartitionerOptions {
@@ -45,13 +45,6 @@ export function spectralPartitioner(options: SpectralPartitionerOptions = {}): S
   const partitionSync = (graph: SparseGraph, { k, seed = 0, signal }: PartitionOptions): SpectralPartition => {
     signal?.throwIfAborted();
     const n = graph.nodeCount;
-    if (!Number.isInteger(k) || k < 1 || k > n) {
-      throw new InvalidArgumentError({
-        argument: 'k',
-        message: `k = ${k} clusters asked for a graph of ${n} nodes`,
-        hint: `choose an integer k from 1 to ${n}`,
-      });
-    }
     const random = createRandom(seed);
     const embedding = spectralEmbedding(graph, k, { random: random.fork(0), tol: options.eigenTol });
     signal?.throwIfAborted();
