@@ -1,4 +1,4 @@
 export { spmv, graphDegrees, checkGraph, normalizedAdjacency, connectedComponents, type CsrMatrix } from './csr.js';
 export { lanczosLargest, denseSymmetricEigen, type LinearOperator, type LanczosOptions, type EigenResult } from './lanczos.js';
-export { spectralEmbedding, type SpectralEmbedding, type SpectralEmbeddingOptions } from './spectral-embedding.js';
+export { spectralEmbedding, bipartiteColouring, type SpectralEmbedding, type SpectralEmbeddingOptions } from './spectral-embedding.js';
 export { kmeans, kmeansPlusPlus, lloyd, type KMeansOptions, type KMeansResult } from './kmeans.js';

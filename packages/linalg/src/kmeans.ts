@@ -28,9 +28,43 @@ export interface KMeansResult {
   bestRun: number;
 }
 
+/** Squared distance, summed in index order (unrolled by 4 with one accumulator: the same rounding). */
 function sqDist(x: Float64Array, xo: number, c: Float64Array, co: number, d: number): number {
   let s = 0;
-  for (let t = 0; t < d; t++) {
+  let t = 0;
+  for (; t + 3 < d; t += 4) {
+    const e0 = x[xo + t]! - c[co + t]!;
+    const e1 = x[xo + t + 1]! - c[co + t + 1]!;
+    const e2 = x[xo + t + 2]! - c[co + t + 2]!;
+    const e3 = x[xo + t + 3]! - c[co + t + 3]!;
+    s += e0 * e0;
+    s += e1 * e1;
+    s += e2 * e2;
+    s += e3 * e3;
+  }
+  for (; t < d; t++) {
+    const diff = x[xo + t]! - c[co + t]!;
+    s += diff * diff;
+  }
+  return s;
+}
+
+/** The squared distance when it is below `bound` (the same value as `sqDist`); otherwise some value ≥ bound. */
+function sqDistBelow(x: Float64Array, xo: number, c: Float64Array, co: number, d: number, bound: number): number {
+  let s = 0;
+  let t = 0;
+  for (; t + 3 < d; t += 4) {
+    const e0 = x[xo + t]! - c[co + t]!;
+    const e1 = x[xo + t + 1]! - c[co + t + 1]!;
+    const e2 = x[xo + t + 2]! - c[co + t + 2]!;
+    const e3 = x[xo + t + 3]! - c[co + t + 3]!;
+    s += e0 * e0;
+    s += e1 * e1;
+    s += e2 * e2;
+    s += e3 * e3;
+    if (s >= bound) return s;
+  }
+  for (; t < d; t++) {
     const diff = x[xo + t]! - c[co + t]!;
     s += diff * diff;
   }
@@ -88,7 +122,7 @@ export function kmeansPlusPlus(data: Float64Array, n: number, d: number, k: numb
         let m = old;
         let near = nearest[i]!;
         if (toCenter[near]! < old) {
-          const dist = sqDist(data, i * d, data, off, d);
+          const dist = sqDistBelow(data, i * d, data, off, d, old);
           if (dist < old) {
             m = dist;
             near = c;
@@ -114,13 +148,14 @@ export function kmeansPlusPlus(data: Float64Array, n: number, d: number, k: numb
 }
 
 /**
- * One k-means run from the given centers: Lloyd's iterations with Elkan's bounds (an upper bound on each
- * row's distance to its center and a lower bound to every other center), which skip the distance
- * computations that cannot change a label: the same labels as plain Lloyd with a fraction of the work.
- * The bounds are kept lazily (each row remembers when its bounds were exact and catches up with the
- * centers' accumulated movement only when it is looked at), and the cluster sums are updated only for
- * rows that change cluster, so an iteration costs little more than the rows near a boundary. Empty
- * clusters take the row farthest from its center, as in scikit-learn.
+ * One k-means run from the given centers: Lloyd's iterations with Hamerly's bounds (an upper bound on
+ * each row's distance to its center and one lower bound on its distance to every other center), which
+ * skip the distance computations that cannot change a label: the same labels as plain Lloyd with a
+ * fraction of the work. When a row's bounds fail, the other centers are scanned nearest-to-its-center
+ * first and the scan stops at the first center that the triangle inequality puts beyond the second
+ * nearest so far (as in Newling & Fleuret's Exponion); each distance sum is abandoned once it exceeds the
+ * second nearest. Cluster sums are updated only for rows that change cluster. Empty clusters take the row
+ * farthest from its center, as in scikit-learn.
  */
 export function lloyd(
   data: Float64Array,
@@ -134,29 +169,35 @@ export function lloyd(
   let centers = initialCenters.slice();
   let next = new Float64Array(k * d);
   const labels = new Int32Array(n);
+  /** Upper bound on the distance to the own center; −Infinity marks a row just relocated (distance 0 after the move). */
   const upper = new Float64Array(n);
-  const lower = new Float64Array(n * k);
-  const stamp = new Int32Array(n);
-  /** cum[t·k + j]: total movement of center j over iterations 1..t. */
-  const cum = new Float64Array((maxIter + 1) * k);
+  /** Lower bound on the distance to every other center. */
+  const lower = new Float64Array(n);
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
   const half = new Float64Array(k);
+  const move = new Float64Array(k);
+  /** cc[a·k + j]: distance between centers a and j; order[a·k + r]: the other centers by that distance. */
   const cc = new Float64Array(k * k);
+  const order = new Int32Array(k * k);
 
   for (let i = 0; i < n; i++) {
     let best = 0;
     let bestD = Infinity;
+    let second = Infinity;
     for (let j = 0; j < k; j++) {
-      const dist = Math.sqrt(sqDist(data, i * d, centers, j * d, d));
-      lower[i * k + j] = dist;
+      const dist = sqDist(data, i * d, centers, j * d, d);
       if (dist < bestD) {
+        second = bestD;
         bestD = dist;
         best = j;
+      } else if (dist < second) {
+        second = dist;
       }
     }
     labels[i] = best;
-    upper[i] = bestD;
+    upper[i] = Math.sqrt(bestD);
+    lower[i] = Math.sqrt(second);
     counts[best]!++;
     for (let t = 0; t < d; t++) sums[best * d + t]! += data[i * d + t]!;
   }
@@ -164,7 +205,6 @@ export function lloyd(
   let iterations = 0;
   for (let iter = 1; iter <= maxIter; iter++) {
     iterations = iter;
-    const relocated: number[] = [];
     for (let j = 0; j < k; j++) {
       if (counts[j] !== 0) continue;
       // relocate the row farthest from its center into the empty cluster
@@ -187,78 +227,124 @@ export function lloyd(
       counts[old]!--;
       counts[j] = 1;
       labels[far] = j;
-      relocated.push(far);
+      // exactly at its new center after the M-step; other distances unknown
+      upper[far] = -Infinity;
+      lower[far] = 0;
     }
     // M-step: centers from the running sums
     let shift = 0;
-    const now = iter * k;
-    const before = (iter - 1) * k;
+    let m1 = 0;
+    let m1j = -1;
+    let m2 = 0;
     for (let j = 0; j < k; j++) {
       const c = counts[j]!;
       if (c > 0) for (let t = 0; t < d; t++) next[j * d + t] = sums[j * d + t]! / c;
       else for (let t = 0; t < d; t++) next[j * d + t] = centers[j * d + t]!;
-      const m2 = sqDist(next, j * d, centers, j * d, d);
-      shift += m2;
-      cum[now + j] = cum[before + j]! + Math.sqrt(m2);
+      const q = sqDist(next, j * d, centers, j * d, d);
+      shift += q;
+      const m = Math.sqrt(q);
+      move[j] = m;
+      if (m > m1) {
+        m2 = m1;
+        m1 = m;
+        m1j = j;
+      } else if (m > m2) {
+        m2 = m;
+      }
     }
     const swap = centers;
     centers = next;
     next = swap;
-    for (const i of relocated) {
-      // exactly at its new center; other bounds unknown
-      upper[i] = 0;
-      lower.fill(0, i * k, i * k + k);
-      stamp[i] = iter;
+    for (let j = 0; j < k; j++) {
+      cc[j * k + j] = 0;
+      for (let j2 = 0; j2 < j; j2++) {
+        const dist = Math.sqrt(sqDist(centers, j * d, centers, j2 * d, d));
+        cc[j * k + j2] = dist;
+        cc[j2 * k + j] = dist;
+      }
     }
     for (let j = 0; j < k; j++) {
-      let m = Infinity;
+      // insertion sort of the other centers by distance from j (ties by index)
+      const row = j * k;
+      let len = 0;
       for (let j2 = 0; j2 < k; j2++) {
-        const dist = j2 === j ? 0 : Math.sqrt(sqDist(centers, j * d, centers, j2 * d, d));
-        cc[j * k + j2] = dist;
-        if (j2 !== j && dist < m) m = dist;
+        if (j2 === j) continue;
+        const dist = cc[row + j2]!;
+        let r = len++;
+        while (r > 0 && cc[row + order[row + r - 1]!]! > dist) {
+          order[row + r] = order[row + r - 1]!;
+          r--;
+        }
+        order[row + r] = j2;
       }
-      half[j] = 0.5 * m;
+      half[j] = len > 0 ? 0.5 * cc[row + order[row]!]! : Infinity;
     }
-    // E-step with Elkan's tests on lazily updated bounds
+    // E-step with Hamerly's tests
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      let a = labels[i]!;
-      const then = stamp[i]! * k;
-      let u = upper[i]! + (cum[now + a]! - cum[then + a]!);
-      if (u <= half[a]!) continue;
-      const base = i * k;
-      if (then !== now) {
-        for (let j = 0; j < k; j++) lower[base + j]! -= cum[now + j]! - cum[then + j]!;
-        stamp[i] = iter;
+      const a = labels[i]!;
+      const up = upper[i]!;
+      let u = up === -Infinity ? 0 : up + move[a]!;
+      const l = lower[i]! - (a === m1j ? m2 : m1);
+      const h = half[a]!;
+      const z = l > h ? l : h;
+      lower[i] = l;
+      if (u <= z) {
+        upper[i] = u;
+        continue;
       }
       const xo = i * d;
-      let stale = true;
-      const start = a;
-      for (let j = 0; j < k; j++) {
-        if (j === a || u <= lower[base + j]! || u <= 0.5 * cc[a * k + j]!) continue;
-        if (stale) {
-          u = Math.sqrt(sqDist(data, xo, centers, a * d, d));
-          lower[base + a] = u;
-          stale = false;
-          if (u <= lower[base + j]! || u <= 0.5 * cc[a * k + j]!) continue;
-        }
-        const dj = Math.sqrt(sqDist(data, xo, centers, j * d, d));
-        lower[base + j] = dj;
-        if (dj < u) {
-          a = j;
-          u = dj;
-        }
-      }
+      u = Math.sqrt(sqDist(data, xo, centers, a * d, d));
       upper[i] = u;
-      if (a !== start) {
-        labels[i] = a;
+      if (u <= z) continue;
+      let best = a;
+      let bestD = u * u;
+      let second = Infinity;
+      let secondRoot = Infinity;
+      const row = a * k;
+      for (let r = 0; r < k - 1; r++) {
+        const j = order[row + r]!;
+        // ‖x − c_j‖ ≥ ‖c_a − c_j‖ − u: this center and all farther ones cannot come in the top two
+        if (cc[row + j]! - u >= secondRoot) break;
+        const co = j * d;
+        let dist = 0;
+        let t = 0;
+        for (; t + 3 < d; t += 4) {
+          const e0 = data[xo + t]! - centers[co + t]!;
+          const e1 = data[xo + t + 1]! - centers[co + t + 1]!;
+          const e2 = data[xo + t + 2]! - centers[co + t + 2]!;
+          const e3 = data[xo + t + 3]! - centers[co + t + 3]!;
+          dist += e0 * e0;
+          dist += e1 * e1;
+          dist += e2 * e2;
+          dist += e3 * e3;
+          if (dist >= second) break;
+        }
+        if (dist >= second) continue;
+        for (; t < d; t++) {
+          const e = data[xo + t]! - centers[co + t]!;
+          dist += e * e;
+        }
+        if (dist < bestD) {
+          second = bestD;
+          bestD = dist;
+          best = j;
+        } else if (dist < second) {
+          second = dist;
+        }
+        secondRoot = Math.sqrt(second);
+      }
+      upper[i] = Math.sqrt(bestD);
+      lower[i] = secondRoot;
+      if (best !== a) {
+        labels[i] = best;
         changed++;
-        counts[start]!--;
-        counts[a]!++;
+        counts[a]!--;
+        counts[best]!++;
         for (let t = 0; t < d; t++) {
           const x = data[xo + t]!;
-          sums[start * d + t]! -= x;
-          sums[a * d + t]! += x;
+          sums[a * d + t]! -= x;
+          sums[best * d + t]! += x;
         }
       }
     }

@@ -1,9 +1,9 @@
 import { createRandom, ModscopeError } from '@modscope/core';
 import { graphFromEdges, plantedPartitionGraph } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
-import { connectedComponents, normalizedAdjacency, spmv } from './csr.js';
+import { connectedComponents, graphDegrees, normalizedAdjacency, spmv } from './csr.js';
 import { denseSymmetricEigen, lanczosLargest } from './lanczos.js';
-import { spectralEmbedding } from './spectral-embedding.js';
+import { bipartiteColouring, spectralEmbedding } from './spectral-embedding.js';
 
 function denseOf(graph: ReturnType<typeof plantedPartitionGraph>['graph']): Float64Array {
   const { matrix } = normalizedAdjacency(graph);
@@ -112,5 +112,89 @@ describe('spectralEmbedding', () => {
     const nan = graphFromEdges(3, [[0, 1, 1], [1, 2, Number.NaN]]);
     expect(attempt(() => spectralEmbedding(nan, 2, { random: createRandom(0) }))).toMatch(/weight NaN/);
     expect(attempt(() => spectralEmbedding(g, 7, { random: createRandom(0) }))).toMatch(/k = 7 clusters asked for a graph of 6 nodes/);
+  });
+});
+
+/** A random layered (hence bipartite) graph: consecutive layers joined with probability p, plus a separate small chain. */
+function layeredGraph(sizes: number[], p: number, seed: number, extraChain = 0) {
+  const rng = createRandom(seed);
+  const edges: [number, number, number][] = [];
+  const starts: number[] = [];
+  let total = 0;
+  for (const s of sizes) {
+    starts.push(total);
+    total += s;
+  }
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    for (let a = 0; a < sizes[l]!; a++) {
+      // one guaranteed edge keeps every node connected
+      edges.push([starts[l]! + a, starts[l + 1]! + (a % sizes[l + 1]!), 0.5 + rng.next()]);
+      for (let b = 0; b < sizes[l + 1]!; b++) if (b !== a % sizes[l + 1]! && rng.next() < p) edges.push([starts[l]! + a, starts[l + 1]! + b, 0.1 + rng.next()]);
+    }
+  }
+  for (let c = 0; c + 1 < extraChain; c++) edges.push([total + c, total + c + 1, 1 + c]);
+  for (let b = 0; b < sizes[sizes.length - 1]!; b++) if (b >= sizes[sizes.length - 2]!) edges.push([starts[sizes.length - 2]!, starts[sizes.length - 1]! + b, 0.3]);
+  return graphFromEdges(total + extraChain, edges);
+}
+
+/** ‖XᵀY‖²_F for the degree-weighted embeddings: k when both span the same subspace. */
+function subspaceOverlap(graph: ReturnType<typeof graphFromEdges>, a: Float64Array, b: Float64Array, k: number): number {
+  const deg = graphDegrees(graph);
+  let total = 0;
+  for (let c = 0; c < k; c++) {
+    for (let c2 = 0; c2 < k; c2++) {
+      let s = 0;
+      for (let i = 0; i < graph.nodeCount; i++) s += deg[i]! * a[i * k + c]! * b[i * k + c2]!;
+      total += s * s;
+    }
+  }
+  return total;
+}
+
+describe('spectralEmbedding on bipartite graphs', () => {
+  it('detects bipartite graphs by 2-colouring and refuses odd cycles', () => {
+    expect(bipartiteColouring(graphFromEdges(4, [[0, 1, 1], [1, 2, 1], [2, 3, 1], [3, 0, 1]]))).not.toBeNull();
+    expect(bipartiteColouring(graphFromEdges(3, [[0, 1, 1], [1, 2, 1], [2, 0, 1]]))).toBeNull();
+    // an edge of weight 0 does not count
+    expect(bipartiteColouring(graphFromEdges(3, [[0, 1, 1], [1, 2, 1], [2, 0, 0]]))).not.toBeNull();
+  });
+
+  it('gives the general path\'s eigenvalues and subspace through the singular values of B', () => {
+    const graph = layeredGraph([70, 50, 60, 40], 0.08, 5);
+    const k = 8;
+    const fast = spectralEmbedding(graph, k, { random: createRandom(1), denseBelow: 0, tol: 1e-10 });
+    const general = spectralEmbedding(graph, k, { random: createRandom(1), denseBelow: 0, tol: 1e-10, bipartite: false });
+    const dense = spectralEmbedding(graph, k, { random: createRandom(1), denseBelow: 1000 });
+    expect(fast.bipartite).toBe(true);
+    expect(general.bipartite).toBe(false);
+    expect(fast.converged).toBe(true);
+    expect(fast.matvecs).toBeGreaterThan(0);
+    for (let c = 0; c < k; c++) {
+      expect(Math.abs(fast.eigenvalues[c]! - general.eigenvalues[c]!)).toBeLessThan(1e-8);
+      expect(Math.abs(fast.eigenvalues[c]! - dense.eigenvalues[c]!)).toBeLessThan(1e-8);
+    }
+    expect(subspaceOverlap(graph, fast.embedding, general.embedding, k)).toBeCloseTo(k, 6);
+    // the degree-weighted columns are orthonormal
+    expect(subspaceOverlap(graph, fast.embedding, fast.embedding, k)).toBeCloseTo(k, 8);
+  });
+
+  it('locks each component on the bipartite path too', () => {
+    const graph = layeredGraph([60, 50, 70], 0.1, 8, 6);
+    expect(connectedComponents(graph).count).toBe(2);
+    const k = 6;
+    const fast = spectralEmbedding(graph, k, { random: createRandom(2), denseBelow: 0, tol: 1e-10 });
+    const general = spectralEmbedding(graph, k, { random: createRandom(2), denseBelow: 0, tol: 1e-10, bipartite: false });
+    expect(fast.bipartite).toBe(true);
+    expect(fast.components).toBe(2);
+    expect([...fast.eigenvalues.subarray(0, 2)]).toEqual([0, 0]);
+    for (let c = 0; c < k; c++) expect(Math.abs(fast.eigenvalues[c]! - general.eigenvalues[c]!)).toBeLessThan(1e-8);
+    expect(subspaceOverlap(graph, fast.embedding, general.embedding, k)).toBeCloseTo(k, 6);
+  });
+
+  it('uses the general path for a graph with odd cycles', () => {
+    const { graph } = plantedPartitionGraph({ blocks: 4, size: 60, pIn: 0.2, pOut: 0.02, seed: 6 });
+    const e = spectralEmbedding(graph, 5, { random: createRandom(0), denseBelow: 0 });
+    expect(e.bipartite).toBe(false);
+    expect(e.converged).toBe(true);
   });
 });

@@ -21,6 +21,11 @@ export interface LanczosOptions {
    * found are those of A restricted to the orthogonal complement.
    */
   locked?: Float64Array[];
+  /**
+   * Replaces the convergence test: pair (θ, residual norm) is converged when this returns true. Default
+   * residual ≤ tol·max(1, |θ|).
+   */
+  isConverged?: (theta: number, residual: number) => boolean;
 }
 
 export interface EigenResult {
@@ -49,6 +54,56 @@ function dot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, n: nu
 
 function axpy(alpha: number, x: Float64Array, xOff: number, y: Float64Array, yOff: number, n: number): void {
   for (let i = 0; i < n; i++) y[yOff + i]! += alpha * x[xOff + i]!;
+}
+
+/** y −= Σ_i coef[i]·V[i·n ..], four basis vectors per pass over y. */
+function subtractCombination(V: Float64Array, coef: Float64Array, count: number, y: Float64Array, yOff: number, n: number): void {
+  let i = 0;
+  for (; i + 3 < count; i += 4) {
+    const a0 = coef[i]!;
+    const a1 = coef[i + 1]!;
+    const a2 = coef[i + 2]!;
+    const a3 = coef[i + 3]!;
+    const o0 = i * n;
+    const o1 = o0 + n;
+    const o2 = o1 + n;
+    const o3 = o2 + n;
+    for (let t = 0; t < n; t++) y[yOff + t]! -= a0 * V[o0 + t]! + a1 * V[o1 + t]! + a2 * V[o2 + t]! + a3 * V[o3 + t]!;
+  }
+  for (; i < count; i++) axpy(-coef[i]!, V, i * n, y, yOff, n);
+}
+
+/** out[c·n ..] = Σ_r Y[c·m + r]·V[r·n ..] for c < cols: the Ritz vectors, four at a time. */
+function combine(V: Float64Array, Y: Float64Array, m: number, cols: number, out: Float64Array, n: number): void {
+  let c = 0;
+  for (; c + 3 < cols; c += 4) {
+    const y0 = c * m;
+    const o = c * n;
+    for (let t = 0; t < n; t++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let r = 0; r < m; r++) {
+        const v = V[r * n + t]!;
+        s0 += Y[y0 + r]! * v;
+        s1 += Y[y0 + m + r]! * v;
+        s2 += Y[y0 + 2 * m + r]! * v;
+        s3 += Y[y0 + 3 * m + r]! * v;
+      }
+      out[o + t] = s0;
+      out[o + n + t] = s1;
+      out[o + 2 * n + t] = s2;
+      out[o + 3 * n + t] = s3;
+    }
+  }
+  for (; c < cols; c++) {
+    out.fill(0, c * n, (c + 1) * n);
+    for (let r = 0; r < m; r++) {
+      const y = Y[c * m + r]!;
+      if (y !== 0) axpy(y, V, r * n, out, c * n, n);
+    }
+  }
 }
 
 /**
@@ -113,10 +168,8 @@ export function lanczosLargest(op: LinearOperator, nev: number, options: Lanczos
     for (let pass = 0; pass < 3; pass++) {
       orthoLocked(x, off);
       for (let i = 0; i < count; i++) c[i] = dot(V, i * n, x, off, n);
-      for (let i = 0; i < count; i++) {
-        if (coefficients) coefficients[i]! += c[i]!;
-        axpy(-c[i]!, V, i * n, x, off, n);
-      }
+      if (coefficients) for (let i = 0; i < count; i++) coefficients[i]! += c[i]!;
+      subtractCombination(V, c, count, x, off, n);
       const after = Math.sqrt(dot(x, off, x, off, n));
       if (after > 0.7071 * before) return after;
       before = after;
@@ -186,17 +239,14 @@ export function lanczosLargest(op: LinearOperator, nev: number, options: Lanczos
     let convergedCount = 0;
     const residuals = new Float64Array(ncv);
     for (let c = 0; c < ncv; c++) residuals[c] = Math.abs(beta * Y[c * ncv + ncv - 1]!);
-    for (let c = 0; c < nev; c++) if (residuals[c]! <= tol * Math.max(1, Math.abs(theta[c]!))) convergedCount++;
+    const test = options.isConverged;
+    for (let c = 0; c < nev; c++) {
+      if (test ? test(theta[c]!, residuals[c]!) : residuals[c]! <= tol * Math.max(1, Math.abs(theta[c]!))) convergedCount++;
+    }
     const done = convergedCount === nev || matvecs >= maxMatvecs;
     const keep = done ? nev : Math.min(ncv - 1, Math.max(nev + 1, nev + convergedCount + ((ncv - nev - convergedCount) >> 1)));
     // Ritz vectors: work[c] = V · Y[:, c]
-    work.fill(0, 0, keep * n);
-    for (let c = 0; c < keep; c++) {
-      for (let r = 0; r < ncv; r++) {
-        const y = Y[c * ncv + r]!;
-        if (y !== 0) axpy(y, V, r * n, work, c * n, n);
-      }
-    }
+    combine(V, Y, ncv, keep, work, n);
     if (done) {
       return {
         values: theta.slice(0, nev),

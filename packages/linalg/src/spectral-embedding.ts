@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Random, type SparseGraph } from '@modscope/core';
-import { checkGraph, connectedComponents, graphDegrees, normalizedAdjacency, spmv } from './csr.js';
+import { checkGraph, connectedComponents, graphDegrees, normalizedAdjacency, spmv, type CsrMatrix } from './csr.js';
 import { denseSymmetricEigen, lanczosLargest } from './lanczos.js';
 
 export interface SpectralEmbeddingOptions {
@@ -10,6 +10,11 @@ export interface SpectralEmbeddingOptions {
   denseBelow?: number;
   /** Krylov basis size (see `lanczosLargest`). */
   ncv?: number;
+  /**
+   * Whether a bipartite graph (every edge joins the two colour classes, as in an MLP's weight graph) may
+   * use the faster singular-value path. Default true; `false` forces the general path.
+   */
+  bipartite?: boolean;
 }
 
 export interface SpectralEmbedding {
@@ -25,6 +30,8 @@ export interface SpectralEmbedding {
   matvecs: number;
   /** Whether the eigensolver met its tolerance. */
   converged: boolean;
+  /** Whether the bipartite (singular-value) path was used. */
+  bipartite: boolean;
 }
 
 /**
@@ -82,6 +89,8 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
   }
   let matvecs = 0;
   let converged = true;
+  let bipartite = false;
+  let viaSvd: ReturnType<typeof bipartiteEigen> = null;
   const rest = k - count;
   if (rest > 0) {
     if (n <= (options.denseBelow ?? 200)) {
@@ -102,6 +111,14 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
         columns.push(vectors.slice(c * n, (c + 1) * n));
         values.push(theta[c]!);
       }
+    } else if (options.bipartite !== false && (viaSvd = bipartiteEigen(graph, matrix, component, count, deg, rest, options)) !== null) {
+      for (let c = 0; c < rest; c++) {
+        columns.push(viaSvd.vectors.subarray(c * n, (c + 1) * n));
+        values.push(viaSvd.values[c]!);
+      }
+      matvecs = viaSvd.matvecs;
+      converged = viaSvd.converged;
+      bipartite = true;
     } else {
       const result = lanczosLargest(
         { n, apply: (x, y) => spmv(matrix, x, y) },
@@ -123,5 +140,170 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
   }
   const eigenvalues = new Float64Array(k);
   for (let c = 0; c < k; c++) eigenvalues[c] = Math.max(0, 1 - values[c]!);
-  return { n, k, embedding, eigenvalues, components: count, matvecs, converged };
+  return { n, k, embedding, eigenvalues, components: count, matvecs, converged, bipartite };
+}
+
+/**
+ * Two-colours the graph along its edges of positive weight. Returns colour 0/1 per node, or null when
+ * some edge joins two nodes of the same colour (an odd cycle).
+ */
+export function bipartiteColouring(graph: SparseGraph): Uint8Array | null {
+  const n = graph.nodeCount;
+  const { indptr, indices, weights } = graph;
+  const colour = new Uint8Array(n).fill(2);
+  const stack = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    if (colour[s] !== 2) continue;
+    let top = 0;
+    stack[top++] = s;
+    colour[s] = 0;
+    while (top > 0) {
+      const i = stack[--top]!;
+      const ci = colour[i]!;
+      const end = indptr[i + 1]!;
+      for (let p = indptr[i]!; p < end; p++) {
+        if (!(weights[p]! > 0)) continue;
+        const j = indices[p]!;
+        const cj = colour[j]!;
+        if (cj === 2) {
+          colour[j] = 1 - ci;
+          stack[top++] = j;
+        } else if (cj === ci) {
+          return null;
+        }
+      }
+    }
+  }
+  return colour;
+}
+
+/** Rows `rows` of `m`, keeping only columns with `local[col] >= 0`, renumbered to `local[col]`. */
+function subBlock(m: CsrMatrix, rows: Int32Array, local: Int32Array, cols: number): { rows: number; cols: number; indptr: Int32Array; indices: Int32Array; values: Float64Array } {
+  let nnz = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    for (let p = m.indptr[i]!; p < m.indptr[i + 1]!; p++) if (local[m.indices[p]!]! >= 0 && m.values[p] !== 0) nnz++;
+  }
+  const indptr = new Int32Array(rows.length + 1);
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let q = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    for (let p = m.indptr[i]!; p < m.indptr[i + 1]!; p++) {
+      const l = local[m.indices[p]!]!;
+      if (l >= 0 && m.values[p] !== 0) {
+        indices[q] = l;
+        values[q++] = m.values[p]!;
+      }
+    }
+    indptr[r + 1] = q;
+  }
+  return { rows: rows.length, cols, indptr, indices, values };
+}
+
+function blockApply(b: { rows: number; indptr: Int32Array; indices: Int32Array; values: Float64Array }, x: Float64Array, y: Float64Array): void {
+  const { rows, indptr, indices, values } = b;
+  for (let i = 0; i < rows; i++) {
+    let s0 = 0;
+    let s1 = 0;
+    const end = indptr[i + 1]!;
+    let p = indptr[i]!;
+    for (; p + 1 < end; p += 2) {
+      s0 += values[p]! * x[indices[p]!]!;
+      s1 += values[p + 1]! * x[indices[p + 1]!]!;
+    }
+    if (p < end) s0 += values[p]! * x[indices[p]!]!;
+    y[i] = s0 + s1;
+  }
+}
+
+/**
+ * The `rest` largest eigenpairs of the normalized adjacency M, outside the component vectors, for a
+ * bipartite graph. With the nodes split into the colour classes P and Q, M = [[0, B], [Bᵀ, 0]], and its
+ * eigenvalues are ±σ for the singular values σ of B: the largest are the top singular triplets
+ * (σ, u, v), with eigenvector (u, v)/√2. They are found by Lanczos on B·Bᵀ over the smaller class (half
+ * the vector length, and the squared spectrum has twice the relative gaps and no −1 end to waste effort
+ * on), then v = Bᵀ·u/σ. Returns null when the graph is not bipartite or the path does not apply.
+ */
+function bipartiteEigen(
+  graph: SparseGraph,
+  matrix: CsrMatrix,
+  component: Int32Array,
+  count: number,
+  deg: Float64Array,
+  rest: number,
+  options: SpectralEmbeddingOptions,
+): { values: Float64Array; vectors: Float64Array; matvecs: number; converged: boolean } | null {
+  const colour = bipartiteColouring(graph);
+  if (colour === null) return null;
+  const n = graph.nodeCount;
+  let ones = 0;
+  for (let i = 0; i < n; i++) ones += colour[i]!;
+  const sideColour = ones < n - ones ? 1 : 0;
+  const p = sideColour === 1 ? ones : n - ones;
+  const q = n - p;
+  if (rest > p - count) return null;
+  const pRows = new Int32Array(p);
+  const qRows = new Int32Array(q);
+  const pLocal = new Int32Array(n).fill(-1);
+  const qLocal = new Int32Array(n).fill(-1);
+  let ip = 0;
+  let iq = 0;
+  for (let i = 0; i < n; i++) {
+    if (colour[i] === sideColour) {
+      pLocal[i] = ip;
+      pRows[ip++] = i;
+    } else {
+      qLocal[i] = iq;
+      qRows[iq++] = i;
+    }
+  }
+  const b = subBlock(matrix, pRows, qLocal, q);
+  const bt = subBlock(matrix, qRows, pLocal, p);
+  // component vectors restricted to P: D^(1/2)·1 on C ∩ P, renormalised
+  const locked: Float64Array[] = [];
+  const norms = new Float64Array(count);
+  for (let r = 0; r < p; r++) norms[component[pRows[r]!]!]! += deg[pRows[r]!]!;
+  for (let c = 0; c < count; c++) locked.push(new Float64Array(p));
+  for (let r = 0; r < p; r++) {
+    const i = pRows[r]!;
+    const c = component[i]!;
+    locked[c]![r] = Math.sqrt(deg[i]! / norms[c]!);
+  }
+  const t = new Float64Array(q);
+  const tol = options.tol ?? 1e-6;
+  // a residual r of B·Bᵀ (eigenvalue θ = σ²) gives the residual r/(σ·√2) of M, held to tol·max(1, σ)
+  // (a floor on σ keeps a rank-deficient B from running to maxMatvecs; such pairs go to the general path below)
+  const isConverged = (theta: number, r: number) => r <= tol * Math.SQRT2 * Math.max(0.05, Math.sqrt(Math.max(0, theta)));
+  const result = lanczosLargest(
+    {
+      n: p,
+      apply: (x, y) => {
+        blockApply(bt, x, t);
+        blockApply(b, t, y);
+      },
+    },
+    rest,
+    { random: options.random, tol, ncv: options.ncv, locked, isConverged },
+  );
+  const values = new Float64Array(rest);
+  for (let c = 0; c < rest; c++) {
+    const sigma = Math.sqrt(Math.max(0, result.values[c]!));
+    // too small a singular value for v = Bᵀu/σ to be accurate: leave it to the general path
+    if (!(result.residuals[c]! <= tol * sigma * Math.SQRT2) && result.converged) return null;
+    if (sigma < 1e-6) return null;
+    values[c] = sigma;
+  }
+  const vectors = new Float64Array(rest * n);
+  for (let c = 0; c < rest; c++) {
+    const u = result.vectors.subarray(c * p, (c + 1) * p);
+    blockApply(bt, u, t);
+    const off = c * n;
+    const su = Math.SQRT1_2;
+    const sv = Math.SQRT1_2 / values[c]!;
+    for (let r = 0; r < p; r++) vectors[off + pRows[r]!] = u[r]! * su;
+    for (let r = 0; r < q; r++) vectors[off + qRows[r]!] = t[r]! * sv;
+  }
+  return { values, vectors, matvecs: result.matvecs + 1, converged: result.converged };
 }
