@@ -12,7 +12,7 @@ import {
   type WeightGraphOptions,
 } from '@modscope/graph';
 import { clusterStats, modularity, normalizedCut, withinClusterFraction, type ClusterStats, type ShuffleStatistics } from '@modscope/metrics';
-import { loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
+import { isPartitioner, loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
 import { shuffleTest } from './shuffle-test.js';
 
 export interface ClusterabilityOptions {
@@ -104,7 +104,7 @@ export async function analyzeClusterability(network: Network, options: Clusterab
   }
   const graphDone = performance.now();
   const given = options.partitioner ?? 'spectral';
-  const partitioner = typeof given === 'object' && 'partition' in given ? given : await loadPartitioner(resolvePartitionerSpec(given));
+  const partitioner = isPartitioner(given) ? given : await loadPartitioner(resolvePartitionerSpec(given));
   options.onProgress?.('partition', 0, 1);
   const partition = await partitioner.partition(graph, { k, seed, signal: options.signal });
   options.onProgress?.('partition', 1, 1);

@@ -31,6 +31,11 @@ export function resolvePartitionerSpec(partitioner: string | PartitionerSpec): P
   return spec;
 }
 
+/** Whether a value is a `Partitioner` object (rather than a name or a spec). */
+export function isPartitioner(value: unknown): value is Partitioner {
+  return typeof value === 'object' && value !== null && 'partition' in value && 'specificationVersion' in value;
+}
+
 /** Imports the module of a spec and calls its factory. */
 export async function loadPartitioner(spec: PartitionerSpec): Promise<Partitioner> {
   let mod: Record<string, unknown>;

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError, ModscopeError, type Partitioner } from '@modscope/core';
 import { isNullModel, NULL_MODELS, type NullModel, type WeightGraph } from '@modscope/graph';
 import { shuffleStatistics, type ShuffleStatistics } from '@modscope/metrics';
-import { loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
+import { isPartitioner, loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
 import type { WorkerReply, WorkerRequest } from './shuffle-worker.js';
 
@@ -32,10 +32,6 @@ interface Task {
   model: NullModel;
   nullIndex: number;
   index: number;
-}
-
-function isPartitioner(value: unknown): value is Partitioner {
-  return typeof value === 'object' && value !== null && 'partition' in value && 'specificationVersion' in value;
 }
 
 /**
