@@ -9,10 +9,11 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
 }
 
-/** Left-aligned text columns, right-aligned numbers. */
+/** Left-aligned text columns, right-aligned numbers (also numbers already formatted as strings, e.g. `0.050`). */
 export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
+  const isNumber = (v: string | number | undefined) => typeof v === 'number' || (typeof v === 'string' && /^[-+]?(\d+(\.\d+)?|Infinity)$/.test(v));
+  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => isNumber(r[c])));
   const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
   const line = (r: readonly string[]) =>
     r.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();

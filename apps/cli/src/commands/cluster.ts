@@ -41,7 +41,7 @@ export function formatClusterability(r: ClusterabilityResult): string {
   ];
   const nulls = Object.entries(r.nulls);
   if (nulls.length > 0) {
-    lines.push('', table(['null', 'shuffles', 'mean n-cut', 'std', 'z', 'p'], nulls.map(([name, s]) => [name, s.n, Number(fixed(s.mean)), Number(fixed(s.std)), Number(fixed(s.z, 2)), Number(fixed(s.p))])), '');
+    lines.push('', table(['null', 'shuffles', 'mean n-cut', 'std', 'z', 'p'], nulls.map(([name, s]) => [name, s.n, fixed(s.mean), fixed(s.std), fixed(s.z, 2), fixed(s.p)])), '');
     for (const [, s] of nulls) lines.push(`The network is ${s.verdict}.`);
   }
   lines.push(
