@@ -88,3 +88,19 @@ export function sliceDataset(dataset: Dataset, start: number, end: number): Data
     labels: dataset.labels.slice(s, e),
   };
 }
+
+/** Copies the examples at `indices`, in that order. */
+export function takeExamples(dataset: Dataset, indices: ArrayLike<number>): Dataset {
+  const per = shapeSize(dataset.inputShape);
+  const inputs = new Float32Array(indices.length * per);
+  const labels = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i]!;
+    if (!Number.isInteger(j) || j < 0 || j >= dataset.count) {
+      throw new RangeError(`@modscope/core: example index ${j} is outside dataset '${dataset.name}' (0..${dataset.count - 1})`);
+    }
+    inputs.set(dataset.inputs.subarray(j * per, (j + 1) * per), i * per);
+    labels[i] = dataset.labels[j]!;
+  }
+  return { ...dataset, count: indices.length, inputs, labels };
+}

@@ -5,6 +5,8 @@ export * from './dataset.js';
 export * from './classification.js';
 export * from './evaluate-request.js';
 export * from './loader-registry.js';
+export * from './unit-layers.js';
+export * from './capture-activations.js';
 export type * from './interfaces/evaluator.js';
 export type * from './interfaces/loader.js';
 export type * from './interfaces/partitioner.js';

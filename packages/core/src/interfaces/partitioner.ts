@@ -29,3 +29,13 @@ export interface Partitioner {
   readonly name: string;
   partition(graph: SparseGraph, options: PartitionOptions): Promise<Partition>;
 }
+
+/**
+ * A partition of a network's units, layer by layer: `labels[u]` is unit u's cluster in 0..k−1, or −1 where
+ * the unit was left out (removed as degree 0, or dropped for zero variance). Layers are named by the id of
+ * the dense or conv2d layer that owns the units; the input layer is named `input`.
+ */
+export interface UnitPartition {
+  k: number;
+  layers: { layer: string; labels: Int32Array }[];
+}

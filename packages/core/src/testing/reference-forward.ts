@@ -1,5 +1,6 @@
 import { ShapeMismatchError } from '../errors.js';
-import type { EvaluateRequest, EvaluateResult, Activations } from '../interfaces/evaluator.js';
+import type { EvaluateRequest, EvaluateResult, Activations, Evaluator } from '../interfaces/evaluator.js';
+import { checkEvaluateRequest } from '../evaluate-request.js';
 import { cloneNetwork, getLayer, inputSize, shapeSize, type DataLayout, type Layer, type Network } from '../network.js';
 
 /** Index helpers for a per-example tensor of rank 3 in a layout. */
@@ -185,4 +186,18 @@ export function referenceForward(network: Network, request: EvaluateRequest): Ev
     request.onProgress?.(n + 1, request.count);
   }
   return { logits, count: request.count, outputs, activations };
+}
+
+/** An `Evaluator` backed by `referenceForward`: slow, exact, dependency-free; for tests of code that takes an evaluator. */
+export function referenceEvaluator(network: Network): Evaluator {
+  return {
+    specificationVersion: 'v1',
+    name: 'reference (plain JavaScript)',
+    network,
+    run: async (request) => {
+      checkEvaluateRequest(network, request);
+      return referenceForward(network, request);
+    },
+    dispose: async () => {},
+  };
 }
