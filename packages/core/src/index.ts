@@ -7,6 +7,7 @@ export * from './evaluate-request.js';
 export * from './loader-registry.js';
 export * from './unit-layers.js';
 export * from './capture-activations.js';
+export * from './run-lesions.js';
 export type * from './interfaces/evaluator.js';
 export type * from './interfaces/loader.js';
 export type * from './interfaces/partitioner.js';

@@ -48,6 +48,27 @@ export interface EvaluateResult {
   activations: Map<string, Activations>;
 }
 
+/** Many lesions of one layer, each evaluated on the same inputs. */
+export interface LesionRequest {
+  /** `count × inputSize` values in the network's declared input shape. */
+  inputs: Float32Array;
+  count: number;
+  /** Id of the dense or conv2d layer whose units are silenced (see `unitLayers` and `lesionPoint`). */
+  layer: string;
+  /** One entry per lesion: the units of `layer` to silence together. */
+  lesions: readonly Int32Array[];
+  /** Examples per inference call; evaluators choose a default. */
+  batchSize?: number;
+  /** Called as lesions finish, with the number done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface LesionResult {
+  outputs: number;
+  /** One `count × outputs` array per lesion, in request order. */
+  logits: Float32Array[];
+}
+
 /** Runs a network on inputs, optionally with weight edits, unit masks and captured activations. */
 export interface Evaluator {
   readonly specificationVersion: 'v1';
@@ -55,5 +76,11 @@ export interface Evaluator {
   readonly name: string;
   readonly network: Network;
   run(request: EvaluateRequest): Promise<EvaluateResult>;
+  /**
+   * Optional fast path for many lesions of one layer: the result must equal running each lesion as a
+   * unit mask at `lesionPoint` (see `runLesions`, which falls back to exactly that when this is absent).
+   * Engines may cache what the lesions do not change, such as the activations entering the layer.
+   */
+  runLesions?(request: LesionRequest): Promise<LesionResult>;
   dispose(): Promise<void>;
 }
