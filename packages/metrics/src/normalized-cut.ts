@@ -1,30 +1,23 @@
 import type { Metric, SparseGraph } from '@modscope/core';
-import { clusterStats } from './cluster-stats.js';
+import { partitionQuality } from './partition-quality.js';
 
 /**
  * n-cut = Σ over clusters C of cut(C, V∖C) / vol(C), as in the method (§3): no ½ factor, range [0, k],
  * about k − 1 for a structureless graph. Clusters of zero volume contribute nothing.
+ * A part of `partitionQuality`; call that when you need more than one measure.
  */
 export function normalizedCut(graph: SparseGraph, labels: Int32Array): number {
-  let ncut = 0;
-  for (const c of clusterStats(graph, labels).clusters) if (c.volume > 0) ncut += c.cut / c.volume;
-  return ncut;
+  return partitionQuality(graph, labels).ncut;
 }
 
 /** Newman modularity Q = Σ_C [ w_in(C) / 2m − (vol(C) / 2m)² ], with both directions of each edge counted. */
 export function modularity(graph: SparseGraph, labels: Int32Array): number {
-  const { totalVolume, clusters } = clusterStats(graph, labels);
-  if (totalVolume === 0) return 0;
-  let q = 0;
-  for (const c of clusters) q += c.internal / totalVolume - (c.volume / totalVolume) ** 2;
-  return q;
+  return partitionQuality(graph, labels).modularity;
 }
 
 /** The fraction of total edge weight that stays inside clusters. */
 export function withinClusterFraction(graph: SparseGraph, labels: Int32Array): number {
-  const { totalVolume, clusters } = clusterStats(graph, labels);
-  if (totalVolume === 0) return 0;
-  return clusters.reduce((s, c) => s + c.internal, 0) / totalVolume;
+  return partitionQuality(graph, labels).withinClusterFraction;
 }
 
 const metric = (name: string, compute: (graph: SparseGraph, labels: Int32Array) => number): Metric<number> => ({
