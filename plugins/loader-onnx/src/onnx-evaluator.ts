@@ -16,6 +16,7 @@ import {
 } from '@modscope/core';
 import * as ort from 'onnxruntime-node';
 import { decodeOnnxModel, encodeOnnxModel } from './decode-onnx-model.js';
+import { createLesionRunner } from './lesion-runner.js';
 import { editKernelShape, instrumentModel, maskShape, prepareRuntimeModel, type InstrumentedModel, type RunStructure } from './instrument-model.js';
 import type { BoundModel } from './model-binding.js';
 import { buildOnnxModel, hwioToOihw } from './network-to-onnx.js';
@@ -28,6 +29,11 @@ export interface OnnxEvaluatorOptions {
   batchSize?: number;
   /** Sessions kept for distinct request structures (edited / masked / captured layers). Default 8. */
   cacheSize?: number;
+  /**
+   * Rows (lesions × examples) per inference call of `runLesions`, which evaluates many lesions of one
+   * layer in one pass from cached activations. Default 32768.
+   */
+  lesionRows?: number;
   /** Passed to `InferenceSession.create`; the CPU provider and full graph optimization by default. */
   sessionOptions?: ort.InferenceSession.SessionOptions;
 }
@@ -144,18 +150,23 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
     return { logits, count, outputs, activations };
   };
 
-  return {
+  const lesions = createLesionRunner({ network, run, sessionOptions, outputs, rows: options.lesionRows });
+
+  const evaluator: Evaluator = {
     specificationVersion: 'v1',
     name: 'onnxruntime-node (cpu)',
     network,
     run,
+    runLesions: (request) => lesions.runLesions(evaluator, request),
     async dispose() {
       disposed = true;
+      await lesions.dispose();
       const entries = [...cache.values()];
       cache.clear();
       await Promise.all(entries.map((p) => p.then((s) => s.session.release()).catch(() => undefined)));
     },
   };
+  return evaluator;
 }
 
 function floatData(tensor: ort.Tensor, expected: number, what: string): Float32Array {
