@@ -11,7 +11,7 @@ import {
   type WeightGraph,
   type WeightGraphOptions,
 } from '@modscope/graph';
-import { clusterStats, modularity, normalizedCut, withinClusterFraction, type ClusterStats, type ShuffleStatistics } from '@modscope/metrics';
+import { partitionQuality, type ClusterStats, type ShuffleStatistics } from '@modscope/metrics';
 import { isPartitioner, loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
 import { shuffleTest } from './shuffle-test.js';
 
@@ -109,8 +109,8 @@ export async function analyzeClusterability(network: Network, options: Clusterab
   const partition = await partitioner.partition(graph, { k, seed, signal: options.signal });
   options.onProgress?.('partition', 1, 1);
   const partitionDone = performance.now();
-  const ncut = normalizedCut(graph, partition.labels);
-  const stats = clusterStats(graph, partition.labels);
+  const quality = partitionQuality(graph, partition.labels);
+  const ncut = quality.ncut;
   const nullResults: Record<string, NullResult> = {};
   if (shuffles > 0 && nulls.length > 0) {
     const tests = await shuffleTest(graph, {
@@ -138,11 +138,11 @@ export async function analyzeClusterability(network: Network, options: Clusterab
     removedNodes: full.nodeCount - graph.nodeCount,
     edges: edgeCount(graph),
     ncut,
-    modularity: modularity(graph, partition.labels),
-    withinClusterFraction: withinClusterFraction(graph, partition.labels),
+    modularity: quality.modularity,
+    withinClusterFraction: quality.withinClusterFraction,
     layers: graph.layers.map((l) => ({ id: l.id, name: l.name, units: l.units })),
     labels: graph.layers.map((l) => Array.from(expanded.subarray(l.offset, l.offset + l.units))),
-    clusters: stats.clusters,
+    clusters: quality.clusters,
     ...(eigenvalues ? { eigenvalues: Array.from(eigenvalues) } : {}),
     nulls: nullResults,
     timings: { graph: graphDone - started, partition: partitionDone - graphDone, shuffles: performance.now() - partitionDone },
