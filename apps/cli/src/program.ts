@@ -89,6 +89,49 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     });
 
   program
+    .command('lesion')
+    .description('Do the modules do anything? Lesion each sub-cluster (cluster ∩ layer) against random same-size lesions.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--limit <n>', 'use only the first n examples', positiveInt)
+    .option('--partition <source>', "weights, coactivation, or a 'modscope cluster --json' file", 'weights')
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option('--prune <sparsity>', 'weights partition: prune each layer to this sparsity first, e.g. 0.9', fraction)
+    .addOption(new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'))
+    .option('--random <n>', 'random same-size lesions per sub-cluster', positiveInt, 19)
+    .option('--top <n>', 'upstream coherence: examples that activate a sub-cluster most', positiveInt, 10)
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
+    .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
+    .option('--batch-size <n>', 'examples per inference call', positiveInt)
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .action(async (model: string, options) => {
+      const { lesionCommand } = await import('./commands/lesion.js');
+      await lesionCommand(model, options);
+    });
+
+  program
+    .command('compare')
+    .description('How well do the weight-graph and coactivation partitions agree? ARI and NMI against a permutation null.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--limit <n>', 'use only the first n examples (the coactivations use at most 5,000)', positiveInt)
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option('--prune <sparsity>', 'prune each layer to this sparsity before building the weight graph, e.g. 0.9', fraction)
+    .addOption(new Option('--measure <measure>', 'coactivation correlation measure').choices(['spearman', 'pearson']).default('spearman'))
+    .option('--permutations <n>', 'permutations of the null', positiveInt, 999)
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
+    .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .action(async (model: string, options) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      await compareCommand(model, options);
+    });
+
+  program
     .command('demo')
     .description('The built-in default, no downloads: train a small network on synthetic two-task data, then inspect and evaluate it.')
     .option('--out <dir>', 'where to write the trained model', 'modscope-demo')

@@ -1,0 +1,225 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  CorruptFileError,
+  InvalidArgumentError,
+  MissingFileError,
+  prepareInputs,
+  ShapeMismatchError,
+  outputSize,
+  type Dataset,
+  type Evaluator,
+  type LoadedModel,
+  type UnitPartition,
+} from '@modscope/core';
+import { loadDataset } from '@modscope/datasets';
+import { loadModel } from '../loaders.js';
+import { print, printJson, progress, table, percent } from '../output.js';
+
+export const LESION_RESULT_KIND = 'modscope/lesion';
+export const LESION_RESULT_VERSION = 1;
+
+export interface PartitionSourceOptions {
+  partition: string;
+  k: number;
+  seed: number;
+  prune?: number;
+  measure?: 'spearman' | 'pearson';
+}
+
+export interface LesionOptions extends PartitionSourceOptions {
+  data: string;
+  split?: 'train' | 'test';
+  limit?: number;
+  random: number;
+  top: number;
+  mean?: number[];
+  std?: number[];
+  batchSize?: number;
+  json?: string;
+}
+
+/** A partition of the model's units, from its weight graph, its coactivations, or a `modscope cluster --json` file. */
+export async function partitionFor(
+  model: LoadedModel,
+  evaluator: Evaluator,
+  inputs: Float32Array,
+  count: number,
+  options: PartitionSourceOptions,
+): Promise<UnitPartition & { source: string }> {
+  if (options.partition === 'weights') {
+    const { analyzeClusterability } = await import('@modscope/clusterability');
+    const r = await analyzeClusterability(model.network, { k: options.k, seed: options.seed, shuffles: 0, ...(options.prune !== undefined ? { prune: options.prune } : {}) });
+    return { source: 'weights', k: r.k, layers: r.layers.map((l, i) => ({ layer: l.id, labels: Int32Array.from(r.labels[i]!) })) };
+  }
+  if (options.partition === 'coactivation') {
+    const { partitionByCoactivation } = await import('@modscope/partition-coactivation');
+    const p = await partitionByCoactivation(evaluator, { inputs, count, k: options.k, seed: options.seed, ...(options.measure ? { measure: options.measure } : {}) });
+    return { source: `coactivation (${p.measure}, ${p.examples} examples)`, k: p.k, layers: p.layers };
+  }
+  return readPartitionFile(options.partition);
+}
+
+/** Reads the labels of a `modscope cluster --json` result. */
+export async function readPartitionFile(path: string): Promise<UnitPartition & { source: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new MissingFileError({ path, what: 'partition', hint: "Use --partition weights, --partition coactivation, or a file written by 'modscope cluster --json FILE'." });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new CorruptFileError({ path, format: 'JSON', reason: 'it is not valid JSON', hint: "Write it with 'modscope cluster --json FILE'.", cause });
+  }
+  const r = parsed as { k?: unknown; layers?: unknown; labels?: unknown };
+  const layers = r.layers as { id?: unknown }[] | undefined;
+  const labels = r.labels as unknown[] | undefined;
+  if (
+    typeof r.k !== 'number' ||
+    !Array.isArray(layers) ||
+    !Array.isArray(labels) ||
+    layers.length !== labels.length ||
+    layers.some((l) => typeof l?.id !== 'string') ||
+    labels.some((l) => !Array.isArray(l) || l.some((x) => !Number.isInteger(x)))
+  ) {
+    throw new CorruptFileError({ path, format: 'modscope cluster result', reason: 'it has no k, layers and labels (one integer array per layer)', hint: "Write it with 'modscope cluster --json FILE'." });
+  }
+  return { source: path, k: r.k, layers: layers.map((l, i) => ({ layer: l.id as string, labels: Int32Array.from(labels[i] as number[]) })) };
+}
+
+/** The dataset laid out for the model, with the checks that make a mismatch a clear error. */
+export function inputsFor(model: LoadedModel, dataset: Dataset, options: { mean?: number[]; std?: number[] }): Float32Array {
+  const outputs = outputSize(model.network);
+  if (outputs < dataset.classes) {
+    throw new ShapeMismatchError({
+      what: `the output of model '${model.network.name}' for dataset '${dataset.name}'`,
+      expected: `at least ${dataset.classes} outputs (one per class)`,
+      actual: [outputs],
+      hint: 'Use the dataset the model was trained for.',
+    });
+  }
+  if ((options.mean === undefined) !== (options.std === undefined)) {
+    throw new InvalidArgumentError({ argument: '--mean/--std', message: 'give --mean and --std together.', hint: 'e.g. --mean 0.286 --std 0.353' });
+  }
+  return prepareInputs(dataset, model.network, options.mean && options.std ? { normalize: { mean: options.mean, std: options.std } } : {});
+}
+
+const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+export async function lesionCommand(path: string, options: LesionOptions): Promise<void> {
+  const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
+  const model = await loadModel(path);
+  const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
+  const inputs = inputsFor(model, dataset, options);
+  const evaluator = await model.createEvaluator();
+  const quiet = options.json === '-';
+  const started = performance.now();
+  try {
+    const partition = await partitionFor(model, evaluator, inputs, dataset.count, options);
+    const partitioned = performance.now();
+    const bar = progress('lesions', { quiet });
+    const data = { inputs, count: dataset.count, labels: dataset.labels, classes: dataset.classes };
+    let sweep;
+    try {
+      sweep = await lesionSweep(evaluator, data, partition, {
+        random: options.random,
+        seed: options.seed,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        onProgress: (done, total) => bar.update(done, total),
+      });
+    } finally {
+      bar.stop();
+    }
+    const swept = performance.now();
+    const upstream = await upstreamCoherence(evaluator, data, sweep.subclusters, { top: options.top });
+    const names = (c: number) => dataset.classNames?.[c] ?? String(c);
+    const result = {
+      kind: LESION_RESULT_KIND,
+      version: LESION_RESULT_VERSION,
+      model: model.network.name,
+      dataset: dataset.name,
+      split: dataset.split,
+      examples: dataset.count,
+      classNames: Array.from({ length: dataset.classes }, (_, c) => names(c)),
+      engine: evaluator.name,
+      partition: { source: partition.source, k: partition.k, layers: partition.layers.map((l) => ({ layer: l.layer, labels: Array.from(l.labels) })) },
+      random: sweep.random,
+      seed: sweep.seed,
+      baseline: { accuracy: sweep.baseline.accuracy, perClassAccuracy: Array.from(sweep.baseline.perClassAccuracy), meanClassAccuracy: sweep.baseline.meanClassAccuracy },
+      subclusters: sweep.subclusters.map((s, i) => ({
+        layer: s.layer,
+        cluster: s.cluster,
+        size: s.units.length,
+        layerUnits: s.layerUnits,
+        units: Array.from(s.units),
+        accuracy: s.accuracy,
+        perClassAccuracy: Array.from(s.perClassAccuracy),
+        meanClassAccuracy: s.meanClassAccuracy,
+        importanceP: s.importanceP,
+        coherence: s.coherence,
+        coherenceP: s.coherenceP,
+        drop: Array.from(s.drop),
+        dropP: Array.from(s.dropP),
+        random: { accuracy: Array.from(s.random.accuracy), meanClassAccuracy: Array.from(s.random.meanClassAccuracy), coherence: Array.from(s.random.coherence) },
+        upstream: { entropy: upstream.sets[i]!.entropy, p: upstream.sets[i]!.p, topExamples: Array.from(upstream.sets[i]!.topExamples), randomEntropy: Array.from(upstream.sets[i]!.randomEntropy) },
+      })),
+      fisher: { importance: sweep.fisher.importance, coherence: sweep.fisher.coherence, upstream: upstream.fisher },
+      effectFactor: sweep.effectFactor,
+      evaluations: sweep.evaluations,
+      timings: { partition: partitioned - started, lesions: swept - partitioned, upstream: performance.now() - swept },
+    };
+    if (quiet) {
+      printJson(result);
+      return;
+    }
+    if (options.json) await writeFile(options.json, `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+    print(formatLesions(result));
+    if (options.json) print(`\nwrote ${options.json}`);
+  } finally {
+    await evaluator.dispose();
+  }
+}
+
+type LesionJson = {
+  model: string;
+  dataset: string;
+  examples: number;
+  classNames: string[];
+  partition: { source: string; k: number };
+  random: number;
+  baseline: { accuracy: number };
+  subclusters: { layer: string; cluster: number; size: number; layerUnits: number; accuracy: number; random: { accuracy: number[] }; importanceP: number; coherenceP: number; drop: number[]; upstream: { p: number } }[];
+  fisher: { importance: { p: number } | null; coherence: { p: number } | null; upstream: { p: number } | null };
+  effectFactor: number;
+  evaluations: number;
+  timings: { lesions: number };
+};
+
+/** The ranked table of sub-clusters and the per-network summary. */
+export function formatLesions(r: LesionJson): string {
+  const ranked = [...r.subclusters].sort((a, b) => a.accuracy - b.accuracy);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const affected = (drop: number[]) =>
+    drop
+      .map((d, c) => [d, c] as const)
+      .filter(([d]) => d > 0.005)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 3)
+      .map(([d, c]) => `${r.classNames[c]} −${(100 * d).toFixed(0)}`)
+      .join(', ');
+  const lines = [
+    `${r.model} on ${r.dataset}: ${r.examples.toLocaleString('en-US')} examples, intact accuracy ${percent(r.baseline.accuracy)}`,
+    `partition: ${r.partition.source}, k = ${r.partition.k}; ${r.subclusters.length} sub-clusters, each against ${r.random} random same-size lesions (${r.evaluations} lesioned evaluations in ${(r.timings.lesions / 1000).toFixed(1)} s)`,
+    '',
+    table(
+      ['layer', 'cluster', 'size', 'accuracy', 'random', 'importance p', 'selectivity p', 'upstream p', 'most affected (points lost)'],
+      ranked.map((s) => [s.layer, s.cluster, `${s.size}/${s.layerUnits}`, percent(s.accuracy), percent(mean(s.random.accuracy)), fixed(s.importanceP), fixed(s.coherenceP), fixed(s.upstream.p), affected(s.drop)]),
+    ),
+    '',
+    `Fisher-combined p: importance ${fixed(r.fisher.importance?.p ?? Number.NaN, 4)}, class selectivity ${fixed(r.fisher.coherence?.p ?? Number.NaN, 4)}, upstream coherence ${fixed(r.fisher.upstream?.p ?? Number.NaN, 4)}`,
+    `effect factor ${fixed(r.effectFactor)} (random-lesion accuracy / sub-cluster-lesion accuracy; above 1: modules matter more than random units)`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,205 @@
+import { classificationReport, createRandom, InvalidArgumentError, outputSize, runLesions, type Evaluator, type UnitPartition } from '@modscope/core';
+import { empiricalP, fisherCombined, type FisherCombined } from '@modscope/metrics';
+import { subclusters, type Subcluster, type SubclusterOptions } from './subclusters.js';
+
+const pkg = '@modscope/intervention-lesion';
+
+/** Labelled examples in the network's input layout (see `prepareInputs`). */
+export interface LesionData {
+  inputs: Float32Array;
+  count: number;
+  labels: Int32Array;
+  classes: number;
+}
+
+export interface LesionSweepOptions extends SubclusterOptions {
+  /** Random same-size lesions per sub-cluster (default 19). */
+  random?: number;
+  /** Seed of the random lesions (default 0); the same seed draws the same sets. */
+  seed?: number;
+  /** Examples per inference call, passed to the evaluator. */
+  batchSize?: number;
+  /** Called after each sub-cluster with the number of lesions evaluated so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const LESION_DEFAULTS = Object.freeze({ random: 19, seed: 0 });
+
+/** Accuracy of one evaluation. */
+export interface LesionAccuracy {
+  accuracy: number;
+  /** Accuracy per true class (NaN for a class without examples). */
+  perClassAccuracy: Float64Array;
+  /** Mean of the per-class accuracies: the importance statistic (method §5). */
+  meanClassAccuracy: number;
+}
+
+export interface SubclusterLesion extends LesionAccuracy {
+  layer: string;
+  cluster: number;
+  units: Int32Array;
+  layerUnits: number;
+  /** Left-sided p of `meanClassAccuracy` against the random lesions: small = more important than chance. */
+  importanceP: number;
+  /** Class selectivity: (max Δ_c − min Δ_c) / |mean Δ| with Δ_c the change in class c's accuracy. */
+  coherence: number;
+  /** Right-sided p of `coherence` against the random lesions: small = more class-selective than chance. */
+  coherenceP: number;
+  /** Accuracy lost per class, intact − lesioned. */
+  drop: Float64Array;
+  /** Left-sided p per class of the lesioned class accuracy against the random lesions'. */
+  dropP: Float64Array;
+  random: {
+    units: Int32Array[];
+    accuracy: Float64Array;
+    meanClassAccuracy: Float64Array;
+    coherence: Float64Array;
+  };
+}
+
+export interface LesionSweepResult {
+  baseline: LesionAccuracy;
+  subclusters: SubclusterLesion[];
+  /** Sub-cluster p-values combined with Fisher's method. */
+  fisher: { importance: FisherCombined | null; coherence: FisherCombined | null };
+  /** Mean random-lesion accuracy / mean sub-cluster-lesion accuracy (mean class accuracy): > 1 = modules matter more. */
+  effectFactor: number;
+  random: number;
+  seed: number;
+  /** Lesioned evaluations run (sub-clusters × (1 + random)). */
+  evaluations: number;
+}
+
+function accuracyOf(logits: Float32Array, data: LesionData, outputs: number): LesionAccuracy {
+  const report = classificationReport(logits, data.labels, data.classes, outputs);
+  const perClassAccuracy = Float64Array.from(report.perClassAccuracy);
+  let sum = 0;
+  let n = 0;
+  for (const a of perClassAccuracy) if (!Number.isNaN(a)) (sum += a), n++;
+  return { accuracy: report.accuracy, perClassAccuracy, meanClassAccuracy: n === 0 ? Number.NaN : sum / n };
+}
+
+/** (max Δ − min Δ) / |mean Δ| over the classes that have examples; 0 when the lesion changes nothing. */
+export function classSelectivity(lesioned: Float64Array, intact: Float64Array): number {
+  let max = -Infinity;
+  let min = Infinity;
+  let sum = 0;
+  let n = 0;
+  for (let c = 0; c < intact.length; c++) {
+    const d = lesioned[c]! - intact[c]!;
+    if (Number.isNaN(d)) continue;
+    max = Math.max(max, d);
+    min = Math.min(min, d);
+    sum += d;
+    n++;
+  }
+  const mean = n === 0 ? 0 : sum / n;
+  return Math.abs(mean) < 1e-12 ? 0 : (max - min) / Math.abs(mean);
+}
+
+function checkData(evaluator: Evaluator, data: LesionData): number {
+  const outputs = outputSize(evaluator.network);
+  if (data.labels.length !== data.count) {
+    throw new InvalidArgumentError({ argument: 'data', message: `${pkg}: ${data.labels.length} labels for ${data.count} examples.`, hint: 'Pass one label per example.' });
+  }
+  if (data.classes > outputs) {
+    throw new InvalidArgumentError({
+      argument: 'data',
+      message: `${pkg}: the data has ${data.classes} classes but model '${evaluator.network.name}' has ${outputs} outputs.`,
+      hint: 'Use the dataset the model was trained on.',
+    });
+  }
+  for (let i = 0; i < data.count; i++) {
+    const label = data.labels[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= outputs) {
+      throw new InvalidArgumentError({
+        argument: 'data',
+        message: `${pkg}: label ${label} of example ${i} is outside the model's outputs 0..${outputs - 1}.`,
+        hint: 'Use the dataset the model was trained on.',
+      });
+    }
+  }
+  return outputs;
+}
+
+/**
+ * Lesions every sub-cluster of a partition and `random` same-size sets of units from the same layer,
+ * evaluates each on the data and reports importance and class selectivity against the random lesions
+ * (method §5). Uses the evaluator's `runLesions` fast path where it has one.
+ */
+export async function lesionSweep(
+  evaluator: Evaluator,
+  data: LesionData,
+  partition: UnitPartition,
+  options: LesionSweepOptions = {},
+): Promise<LesionSweepResult> {
+  const random = options.random ?? LESION_DEFAULTS.random;
+  const seed = options.seed ?? LESION_DEFAULTS.seed;
+  if (!Number.isInteger(random) || random < 1) {
+    throw new InvalidArgumentError({ argument: 'random', message: `${pkg}: random must be a whole number ≥ 1, got ${random}.`, hint: 'Use 19 or more random lesions per sub-cluster.' });
+  }
+  const outputs = checkData(evaluator, data);
+  const found = subclusters(evaluator.network, partition, options);
+  const intact = await evaluator.run({ inputs: data.inputs, count: data.count, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+  const baseline = accuracyOf(intact.logits, data, outputs);
+  const root = createRandom(seed);
+  const total = found.length * (random + 1);
+  const results: SubclusterLesion[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const sub: Subcluster = found[i]!;
+    const draw = root.fork(i);
+    const randomSets = Array.from({ length: random }, () => {
+      const picked = draw.sample(sub.pool.length, sub.units.length);
+      return Int32Array.from(picked, (j) => sub.pool[j]!).sort();
+    });
+    const { logits } = await runLesions(evaluator, {
+      inputs: data.inputs,
+      count: data.count,
+      layer: sub.layer,
+      lesions: [sub.units, ...randomSets],
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    });
+    const [own, ...others] = logits.map((l) => accuracyOf(l, data, outputs));
+    const coherence = classSelectivity(own!.perClassAccuracy, baseline.perClassAccuracy);
+    const randomCoherence = Float64Array.from(others, (o) => classSelectivity(o.perClassAccuracy, baseline.perClassAccuracy));
+    const classes = baseline.perClassAccuracy.length;
+    const drop = Float64Array.from({ length: classes }, (_, c) => baseline.perClassAccuracy[c]! - own!.perClassAccuracy[c]!);
+    const dropP = Float64Array.from({ length: classes }, (_, c) =>
+      Number.isNaN(own!.perClassAccuracy[c]!) ? Number.NaN : empiricalP(own!.perClassAccuracy[c]!, others.map((o) => o.perClassAccuracy[c]!), 'left'),
+    );
+    results.push({
+      layer: sub.layer,
+      cluster: sub.cluster,
+      units: sub.units,
+      layerUnits: sub.layerUnits,
+      ...own!,
+      importanceP: empiricalP(own!.meanClassAccuracy, others.map((o) => o.meanClassAccuracy), 'left'),
+      coherence,
+      coherenceP: empiricalP(coherence, randomCoherence, 'right'),
+      drop,
+      dropP,
+      random: {
+        units: randomSets,
+        accuracy: Float64Array.from(others, (o) => o.accuracy),
+        meanClassAccuracy: Float64Array.from(others, (o) => o.meanClassAccuracy),
+        coherence: randomCoherence,
+      },
+    });
+    options.onProgress?.((i + 1) * (random + 1), total);
+  }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const trueMean = mean(results.map((r) => r.meanClassAccuracy));
+  const randomMean = mean(results.map((r) => mean([...r.random.meanClassAccuracy])));
+  return {
+    baseline,
+    subclusters: results,
+    fisher: {
+      importance: results.length ? fisherCombined(results.map((r) => r.importanceP)) : null,
+      coherence: results.length ? fisherCombined(results.map((r) => r.coherenceP)) : null,
+    },
+    effectFactor: results.length ? randomMean / trueMean : Number.NaN,
+    random,
+    seed,
+    evaluations: total,
+  };
+}
