@@ -1,7 +1,8 @@
 import { createRandom } from '@modscope/core';
 import { adjustedRandIndex } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
-import { kmeans, kmeansPlusPlus, lloyd } from './kmeans.js';
+import { kmeans, kmeansPlusPlus, kmeansWith, lloyd } from './kmeans.js';
+import { kmeansKernel } from './kmeans-wasm.js';
 
 /** Gaussian blobs around well-separated centers. */
 function blobs(k: number, perBlob: number, d: number, spread: number, seed: number) {
@@ -54,7 +55,7 @@ describe('kmeans', () => {
     expect(adjustedRandIndex(result.labels, truth)).toBe(1);
   });
 
-  it('Hamerly bounds give the same labels as plain Lloyd', () => {
+  it('Elkan bounds give the same labels as plain Lloyd', () => {
     const { data, n, d } = blobs(6, 80, 4, 6, 2); // overlapping blobs: many label changes
     const seeds = kmeansPlusPlus(data, n, d, 6, createRandom(5));
     const fast = lloyd(data, n, d, 6, seeds, 300, 0);
@@ -91,5 +92,64 @@ describe('kmeans', () => {
     expect(() => kmeans(new Float64Array(6), 3, 2, { k: 4, random: createRandom(0) })).toThrow(/k = 4 clusters for 3 rows/);
     expect(() => kmeans(new Float64Array(5), 3, 2, { k: 2, random: createRandom(0) })).toThrow(/not n × d/);
     expect(() => kmeans(new Float64Array([0, Number.NaN]), 2, 1, { k: 1, random: createRandom(0) })).toThrow(/non-finite/);
+  });
+
+  it('the WebAssembly kernel is available and gives exactly the JavaScript reference result', () => {
+    const kernel = kmeansKernel();
+    expect(kernel).not.toBeNull();
+    const cases = [
+      { k: 12, d: 12, spread: 3, seed: 21 }, // the spectral case: unrolled d = 12 distances
+      { k: 7, d: 5, spread: 5, seed: 22 }, // odd k (padded bound rows) and odd d (scalar tail)
+      { k: 32, d: 3, spread: 8, seed: 23 }, // the widest candidate mask
+      { k: 2, d: 1, spread: 1, seed: 24 },
+    ];
+    for (const { k, d, spread, seed } of cases) {
+      const { data, n } = blobs(k, 25, d, spread, seed);
+      const options = { k, nInit: 4, random: createRandom(seed) };
+      const wasm = kmeansWith(data, n, d, options, kernel);
+      const js = kmeansWith(data, n, d, options, null);
+      expect([...wasm.labels]).toEqual([...js.labels]);
+      expect([...wasm.centers]).toEqual([...js.centers]);
+      expect(wasm.inertia).toBe(js.inertia);
+      expect(wasm.iterations).toBe(js.iterations);
+      expect(wasm.bestRun).toBe(js.bestRun);
+    }
+  });
+
+  it('kernel and reference agree through empty-cluster relocation and duplicate rows', () => {
+    const rng = createRandom(31);
+    const n = 60;
+    const d = 4;
+    const data = new Float64Array(n * d);
+    // 6 distinct rows, each repeated 10 times: k = 6 forces exact fits, k = 8 cannot fill every cluster
+    const base = Array.from({ length: 6 }, () => Array.from({ length: d }, () => rng.normal()));
+    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) data[i * d + t] = base[i % 6]![t]!;
+    for (const k of [6, 8]) {
+      const options = { k, nInit: 5, random: createRandom(k) };
+      const wasm = kmeansWith(data, n, d, options, kmeansKernel());
+      const js = kmeansWith(data, n, d, options, null);
+      expect([...wasm.labels]).toEqual([...js.labels]);
+      expect(wasm.inertia).toBe(js.inertia);
+    }
+  });
+
+  it('k above 32 runs in the JavaScript reference', () => {
+    const { data, n, d, truth } = blobs(40, 10, 6, 0.2, 41);
+    const result = kmeans(data, n, d, { k: 40, nInit: 2, random: createRandom(1) });
+    expect(new Set(result.labels).size).toBe(40);
+    expect(adjustedRandIndex(result.labels, truth)).toBeGreaterThan(0.9);
+  });
+
+  it('seeding draws its candidates from the uniforms of one run only', () => {
+    const { data, n, d } = blobs(5, 20, 3, 2, 51);
+    const a = kmeansPlusPlus(data, n, d, 5, createRandom(9).fork(2));
+    const b = kmeansPlusPlus(data, n, d, 5, createRandom(9).fork(2));
+    expect([...a]).toEqual([...b]);
+    // every center is a data row
+    for (let c = 0; c < 5; c++) {
+      let found = false;
+      for (let i = 0; i < n && !found; i++) found = [0, 1, 2].every((t) => data[i * d + t] === a[c * d + t]);
+      expect(found).toBe(true);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Random } from '@modscope/core';
+import { kmeansKernel, type KMeansKernel } from './kmeans-wasm.js';
 
 export interface KMeansOptions {
   k: number;
@@ -28,134 +29,137 @@ export interface KMeansResult {
   bestRun: number;
 }
 
-/** Squared distance, summed in index order (unrolled by 4 with one accumulator: the same rounding). */
-function sqDist(x: Float64Array, xo: number, c: Float64Array, co: number, d: number): number {
-  let s = 0;
-  let t = 0;
-  for (; t + 3 < d; t += 4) {
-    const e0 = x[xo + t]! - c[co + t]!;
-    const e1 = x[xo + t + 1]! - c[co + t + 1]!;
-    const e2 = x[xo + t + 2]! - c[co + t + 2]!;
-    const e3 = x[xo + t + 3]! - c[co + t + 3]!;
-    s += e0 * e0;
-    s += e1 * e1;
-    s += e2 * e2;
-    s += e3 * e3;
-  }
-  for (; t < d; t++) {
-    const diff = x[xo + t]! - c[co + t]!;
-    s += diff * diff;
-  }
-  return s;
-}
-
-/** The squared distance when it is below `bound` (the same value as `sqDist`); otherwise some value ≥ bound. */
-function sqDistBelow(x: Float64Array, xo: number, c: Float64Array, co: number, d: number, bound: number): number {
-  let s = 0;
-  let t = 0;
-  for (; t + 3 < d; t += 4) {
-    const e0 = x[xo + t]! - c[co + t]!;
-    const e1 = x[xo + t + 1]! - c[co + t + 1]!;
-    const e2 = x[xo + t + 2]! - c[co + t + 2]!;
-    const e3 = x[xo + t + 3]! - c[co + t + 3]!;
-    s += e0 * e0;
-    s += e1 * e1;
-    s += e2 * e2;
-    s += e3 * e3;
-    if (s >= bound) return s;
-  }
-  for (; t < d; t++) {
-    const diff = x[xo + t]! - c[co + t]!;
-    s += diff * diff;
-  }
-  return s;
-}
-
 /**
- * Greedy k-means++ seeding (Arthur & Vassilvitskii; the greedy variant scikit-learn uses): each new
- * center is the best of 2 + ⌊ln k⌋ candidates drawn proportionally to the squared distance to the
- * nearest center so far.
+ * Squared distance, summed in two lanes (even and odd coordinates) and then lane 0 + lane 1, plus the
+ * last coordinate when d is odd: the order of the WebAssembly kernel's SIMD sums, so both agree exactly.
  */
-export function kmeansPlusPlus(data: Float64Array, n: number, d: number, k: number, random: Random): Float64Array {
+function sqDist(x: Float64Array, xo: number, c: Float64Array, co: number, d: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let t = 0;
+  for (; t + 1 < d; t += 2) {
+    const e0 = x[xo + t]! - c[co + t]!;
+    const e1 = x[xo + t + 1]! - c[co + t + 1]!;
+    s0 += e0 * e0;
+    s1 += e1 * e1;
+  }
+  let s = s0 + s1;
+  if (t < d) {
+    const e = x[xo + t]! - c[co + t]!;
+    s += e * e;
+  }
+  return s;
+}
+
+/** Candidates per new center in greedy k-means++: 2 + ⌊ln k⌋, as scikit-learn. */
+function seedTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
+}
+
+/** The uniforms one seeding consumes: one for the first center, then one per candidate. */
+function drawUniforms(random: Random, k: number): Float64Array {
+  const u = new Float64Array(1 + (k - 1) * seedTrials(k));
+  for (let p = 0; p < u.length; p++) u[p] = random.next();
+  return u;
+}
+
+/** Greedy k-means++ from pre-drawn uniforms (the reference for the WebAssembly kernel's seeding). */
+function seedFromUniforms(data: Float64Array, n: number, d: number, k: number, u: Float64Array): Float64Array {
   const centers = new Float64Array(k * d);
-  const trials = 2 + Math.floor(Math.log(k));
-  const first = random.int(n);
+  const trials = seedTrials(k);
+  const first = Math.floor(u[0]! * n);
   centers.set(data.subarray(first * d, first * d + d), 0);
   // per row: squared distance to the nearest center so far, and which center that is
-  let closest = new Float64Array(n);
-  let nearest = new Int32Array(n);
+  const closest = new Float64Array(n);
+  const nearest = new Int32Array(n);
   let potential = 0;
   for (let i = 0; i < n; i++) {
-    closest[i] = sqDist(data, i * d, data, first * d, d);
+    closest[i] = sqDist(data, i * d, centers, 0, d);
     potential += closest[i]!;
   }
-  let candidate = new Float64Array(n);
-  let candidateNearest = new Int32Array(n);
-  let best = new Float64Array(n);
-  let bestNearest = new Int32Array(n);
-  const toCenter = new Float64Array(k);
+  const cand = new Float64Array(trials * n);
+  const toCenter = new Float64Array(trials * k);
+  const index = new Int32Array(trials);
+  const rem = new Float64Array(trials);
+  const pots = new Float64Array(trials);
   for (let c = 1; c < k; c++) {
-    let bestPotential = Infinity;
-    let bestIndex = -1;
-    for (let t = 0; t < trials; t++) {
-      let index: number;
-      if (potential > 0) {
-        let r = random.next() * potential;
-        index = n - 1;
-        for (let i = 0; i < n; i++) {
-          r -= closest[i]!;
+    const ub = 1 + (c - 1) * trials;
+    if (potential > 0) {
+      // each candidate subtracts the potentials in row order until it goes below zero
+      let left = trials;
+      for (let t = 0; t < trials; t++) {
+        rem[t] = u[ub + t]! * potential;
+        index[t] = n - 1;
+      }
+      for (let i = 0; i < n && left > 0; i++) {
+        const ci = closest[i]!;
+        for (let t = 0; t < trials; t++) {
+          let r = rem[t]!;
+          if (r < 0) continue;
+          r -= ci;
+          rem[t] = r;
           if (r < 0) {
-            index = i;
-            break;
+            index[t] = i;
+            left--;
           }
         }
-      } else {
-        index = random.int(n);
       }
-      const off = index * d;
-      // a row whose nearest center is at least twice its distance away from the candidate cannot get
-      // closer to the candidate (triangle inequality): skip its distance computation
-      for (let j = 0; j < c; j++) toCenter[j] = 0.25 * sqDist(centers, j * d, data, off, d);
-      let pot = 0;
-      for (let i = 0; i < n; i++) {
-        const old = closest[i]!;
+    } else {
+      for (let t = 0; t < trials; t++) index[t] = Math.floor(u[ub + t]! * n);
+    }
+    for (let t = 0; t < trials; t++) {
+      const off = index[t]! * d;
+      for (let j = 0; j < c; j++) toCenter[t * k + j] = 0.25 * sqDist(centers, j * d, data, off, d);
+      pots[t] = 0;
+    }
+    // a row whose nearest center is at least twice its distance away from a candidate cannot get closer
+    // to the candidate (triangle inequality): skip its distance computation
+    for (let i = 0; i < n; i++) {
+      const old = closest[i]!;
+      const near = nearest[i]!;
+      for (let t = 0; t < trials; t++) {
         let m = old;
-        let near = nearest[i]!;
-        if (toCenter[near]! < old) {
-          const dist = sqDistBelow(data, i * d, data, off, d, old);
-          if (dist < old) {
-            m = dist;
-            near = c;
-          }
+        if (toCenter[t * k + near]! < old) {
+          const q = sqDist(data, i * d, data, index[t]! * d, d);
+          if (q < old) m = q;
         }
-        candidate[i] = m;
-        candidateNearest[i] = near;
-        pot += m;
-      }
-      if (pot < bestPotential) {
-        bestPotential = pot;
-        bestIndex = index;
-        [best, candidate] = [candidate, best];
-        [bestNearest, candidateNearest] = [candidateNearest, bestNearest];
+        cand[t * n + i] = m;
+        pots[t]! += m;
       }
     }
-    centers.set(data.subarray(bestIndex * d, bestIndex * d + d), c * d);
-    [closest, best] = [best, closest];
-    [nearest, bestNearest] = [bestNearest, nearest];
-    potential = bestPotential;
+    let bestT = 0;
+    for (let t = 1; t < trials; t++) if (pots[t]! < pots[bestT]!) bestT = t;
+    centers.set(data.subarray(index[bestT]! * d, index[bestT]! * d + d), c * d);
+    for (let i = 0; i < n; i++) {
+      const m = cand[bestT * n + i]!;
+      if (m < closest[i]!) {
+        closest[i] = m;
+        nearest[i] = c;
+      }
+    }
+    potential = pots[bestT]!;
   }
   return centers;
 }
 
 /**
- * One k-means run from the given centers: Lloyd's iterations with Hamerly's bounds (an upper bound on
- * each row's distance to its center and one lower bound on its distance to every other center), which
- * skip the distance computations that cannot change a label: the same labels as plain Lloyd with a
- * fraction of the work. When a row's bounds fail, the other centers are scanned nearest-to-its-center
- * first and the scan stops at the first center that the triangle inequality puts beyond the second
- * nearest so far (as in Newling & Fleuret's Exponion); each distance sum is abandoned once it exceeds the
- * second nearest. Cluster sums are updated only for rows that change cluster. Empty clusters take the row
- * farthest from its center, as in scikit-learn.
+ * Greedy k-means++ seeding (Arthur & Vassilvitskii; the greedy variant scikit-learn uses): each new
+ * center is the best of 2 + ⌊ln k⌋ candidates drawn proportionally to the squared distance to the
+ * nearest center so far. Draws 1 + (k − 1)(2 + ⌊ln k⌋) uniforms from `random`.
+ */
+export function kmeansPlusPlus(data: Float64Array, n: number, d: number, k: number, random: Random): Float64Array {
+  return seedFromUniforms(data, n, d, k, drawUniforms(random, k));
+}
+
+/**
+ * One k-means run from the given centers: Lloyd's iterations with Elkan's bounds (an upper bound on each
+ * row's distance to its center and a lower bound on its distance to each other center), which skip the
+ * distance computations that cannot change a label: the same labels as plain Lloyd with a fraction of
+ * the work. A row is first tested against Hamerly's single lower bound (over all other centers) and half
+ * the distance from its center to the nearest other one. Lower bounds are stored plus the center's
+ * cumulative movement, so they need no update per iteration. Cluster sums are updated only for rows that
+ * change cluster. Empty clusters take the row farthest from its center, as in scikit-learn. This is the
+ * JavaScript reference of the WebAssembly kernel that `kmeans` uses: same operations, same results.
  */
 export function lloyd(
   data: Float64Array,
@@ -171,40 +175,45 @@ export function lloyd(
   const labels = new Int32Array(n);
   /** Upper bound on the distance to the own center; −Infinity marks a row just relocated (distance 0 after the move). */
   const upper = new Float64Array(n);
-  /** Lower bound on the distance to every other center. */
-  const lower = new Float64Array(n);
+  /** Hamerly's lower bound on the distance to every other center. */
+  const hlow = new Float64Array(n);
+  /** Elkan's lower bounds, n × k, each stored plus the cumulative movement `mcum` of its center. */
+  const lower = new Float64Array(n * k);
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
-  const half = new Float64Array(k);
   const move = new Float64Array(k);
-  /** cc[a·k + j]: distance between centers a and j; order[a·k + r]: the other centers by that distance. */
-  const cc = new Float64Array(k * k);
-  const order = new Int32Array(k * k);
+  const mcum = new Float64Array(k);
+  /** half[a·k + j]: half the distance between centers a and j; sHalf[a]: the least of them. */
+  const half = new Float64Array(k * k);
+  const sHalf = new Float64Array(k);
+  const rowLower = new Float64Array(k);
+  const candidates = new Int32Array(k);
 
   for (let i = 0; i < n; i++) {
     let best = 0;
     let bestD = Infinity;
     let second = Infinity;
     for (let j = 0; j < k; j++) {
-      const dist = sqDist(data, i * d, centers, j * d, d);
-      if (dist < bestD) {
+      const q = Math.sqrt(sqDist(data, i * d, centers, j * d, d));
+      lower[i * k + j] = q;
+      if (q < bestD) {
         second = bestD;
-        bestD = dist;
+        bestD = q;
         best = j;
-      } else if (dist < second) {
-        second = dist;
+      } else if (q < second) {
+        second = q;
       }
     }
     labels[i] = best;
-    upper[i] = Math.sqrt(bestD);
-    lower[i] = Math.sqrt(second);
+    upper[i] = bestD;
+    hlow[i] = second;
     counts[best]!++;
     for (let t = 0; t < d; t++) sums[best * d + t]! += data[i * d + t]!;
   }
 
   let iterations = 0;
-  for (let iter = 1; iter <= maxIter; iter++) {
-    iterations = iter;
+  while (iterations < maxIter) {
+    iterations++;
     for (let j = 0; j < k; j++) {
       if (counts[j] !== 0) continue;
       // relocate the row farthest from its center into the empty cluster
@@ -212,9 +221,9 @@ export function lloyd(
       let farDist = -1;
       for (let i = 0; i < n; i++) {
         if (counts[labels[i]!]! <= 1) continue;
-        const dist = sqDist(data, i * d, centers, labels[i]! * d, d);
-        if (dist > farDist) {
-          farDist = dist;
+        const q = sqDist(data, i * d, centers, labels[i]! * d, d);
+        if (q > farDist) {
+          farDist = q;
           far = i;
         }
       }
@@ -229,7 +238,8 @@ export function lloyd(
       labels[far] = j;
       // exactly at its new center after the M-step; other distances unknown
       upper[far] = -Infinity;
-      lower[far] = 0;
+      hlow[far] = 0;
+      for (let j2 = 0; j2 < k; j2++) lower[far * k + j2] = mcum[j2]!;
     }
     // M-step: centers from the running sums
     let shift = 0;
@@ -244,6 +254,7 @@ export function lloyd(
       shift += q;
       const m = Math.sqrt(q);
       move[j] = m;
+      mcum[j]! += m;
       if (m > m1) {
         m2 = m1;
         m1 = m;
@@ -256,95 +267,82 @@ export function lloyd(
     centers = next;
     next = swap;
     for (let j = 0; j < k; j++) {
-      cc[j * k + j] = 0;
-      for (let j2 = 0; j2 < j; j2++) {
-        const dist = Math.sqrt(sqDist(centers, j * d, centers, j2 * d, d));
-        cc[j * k + j2] = dist;
-        cc[j2 * k + j] = dist;
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      // insertion sort of the other centers by distance from j (ties by index)
-      const row = j * k;
-      let len = 0;
+      half[j * k + j] = 0;
+      let s = Infinity;
       for (let j2 = 0; j2 < k; j2++) {
         if (j2 === j) continue;
-        const dist = cc[row + j2]!;
-        let r = len++;
-        while (r > 0 && cc[row + order[row + r - 1]!]! > dist) {
-          order[row + r] = order[row + r - 1]!;
-          r--;
+        let h: number;
+        if (j2 < j) h = half[j * k + j2]!;
+        else {
+          h = 0.5 * Math.sqrt(sqDist(centers, j * d, centers, j2 * d, d));
+          half[j * k + j2] = h;
+          half[j2 * k + j] = h;
         }
-        order[row + r] = j2;
+        if (h < s) s = h;
       }
-      half[j] = len > 0 ? 0.5 * cc[row + order[row]!]! : Infinity;
+      sHalf[j] = s;
     }
-    // E-step with Hamerly's tests
+    // E-step: Hamerly's test on the row, then Elkan's per-center tests
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      const a = labels[i]!;
+      const a0 = labels[i]!;
       const up = upper[i]!;
-      let u = up === -Infinity ? 0 : up + move[a]!;
-      const l = lower[i]! - (a === m1j ? m2 : m1);
-      const h = half[a]!;
-      const z = l > h ? l : h;
-      lower[i] = l;
-      if (u <= z) {
+      let u = up === -Infinity ? 0 : up + move[a0]!;
+      const hl = hlow[i]! - (a0 === m1j ? m2 : m1);
+      hlow[i] = hl;
+      const sa = sHalf[a0]!;
+      if (u <= (hl > sa ? hl : sa)) {
         upper[i] = u;
         continue;
       }
       const xo = i * d;
-      u = Math.sqrt(sqDist(data, xo, centers, a * d, d));
-      upper[i] = u;
-      if (u <= z) continue;
-      let best = a;
-      let bestD = u * u;
-      let second = Infinity;
-      let secondRoot = Infinity;
-      const row = a * k;
-      for (let r = 0; r < k - 1; r++) {
-        const j = order[row + r]!;
-        // ‖x − c_j‖ ≥ ‖c_a − c_j‖ − u: this center and all farther ones cannot come in the top two
-        if (cc[row + j]! - u >= secondRoot) break;
-        const co = j * d;
-        let dist = 0;
-        let t = 0;
-        for (; t + 3 < d; t += 4) {
-          const e0 = data[xo + t]! - centers[co + t]!;
-          const e1 = data[xo + t + 1]! - centers[co + t + 1]!;
-          const e2 = data[xo + t + 2]! - centers[co + t + 2]!;
-          const e3 = data[xo + t + 3]! - centers[co + t + 3]!;
-          dist += e0 * e0;
-          dist += e1 * e1;
-          dist += e2 * e2;
-          dist += e3 * e3;
-          if (dist >= second) break;
-        }
-        if (dist >= second) continue;
-        for (; t < d; t++) {
-          const e = data[xo + t]! - centers[co + t]!;
-          dist += e * e;
-        }
-        if (dist < bestD) {
-          second = bestD;
-          bestD = dist;
-          best = j;
-        } else if (dist < second) {
-          second = dist;
-        }
-        secondRoot = Math.sqrt(second);
+      const lo = i * k;
+      // the centers that pass neither Elkan test (lower bound, half the center–center distance), at once
+      let nc = 0;
+      for (let j = 0; j < k; j++) {
+        const lj = lower[lo + j]! - mcum[j]!;
+        rowLower[j] = lj;
+        if (j !== a0 && u > lj && u > half[a0 * k + j]!) candidates[nc++] = j;
       }
-      upper[i] = Math.sqrt(bestD);
-      lower[i] = secondRoot;
-      if (best !== a) {
-        labels[i] = best;
+      let a = a0;
+      let tight = false;
+      for (let c = 0; c < nc; c++) {
+        const j = candidates[c]!;
+        if (j === a) continue;
+        const lj = rowLower[j]!;
+        const hj = half[a * k + j]!;
+        if (u <= lj || u <= hj) continue;
+        if (!tight) {
+          u = Math.sqrt(sqDist(data, xo, centers, a * d, d));
+          lower[lo + a] = u + mcum[a]!;
+          tight = true;
+          if (u <= lj || u <= hj) continue;
+        }
+        const q = Math.sqrt(sqDist(data, xo, centers, j * d, d));
+        lower[lo + j] = q + mcum[j]!;
+        if (q < u) {
+          a = j;
+          u = q;
+        }
+      }
+      upper[i] = u;
+      // Hamerly's bound from the row's bounds to the other centers
+      let h = Infinity;
+      for (let j = 0; j < k; j++) {
+        if (j === a) continue;
+        const lj = lower[lo + j]! - mcum[j]!;
+        if (lj < h) h = lj;
+      }
+      hlow[i] = h;
+      if (a !== a0) {
+        labels[i] = a;
         changed++;
-        counts[a]!--;
-        counts[best]!++;
+        counts[a0]!--;
+        counts[a]!++;
         for (let t = 0; t < d; t++) {
           const x = data[xo + t]!;
-          sums[a * d + t]! -= x;
-          sums[best * d + t]! += x;
+          sums[a0 * d + t]! -= x;
+          sums[a * d + t]! += x;
         }
       }
     }
@@ -357,9 +355,15 @@ export function lloyd(
 
 /**
  * k-means on the rows of a row-major n × d matrix: greedy k-means++ seeding, `nInit` runs, lowest
- * inertia wins. Deterministic for a given seed.
+ * inertia wins. Deterministic for a given seed. Runs in a WebAssembly SIMD kernel when the runtime has
+ * WebAssembly, else in JavaScript; both give the same result.
  */
 export function kmeans(data: Float64Array, n: number, d: number, options: KMeansOptions): KMeansResult {
+  return kmeansWith(data, n, d, options, kmeansKernel());
+}
+
+/** `kmeans` with a chosen kernel: the WebAssembly one, or null for the JavaScript reference. */
+export function kmeansWith(data: Float64Array, n: number, d: number, options: KMeansOptions, kernel: KMeansKernel | null): KMeansResult {
   const { k, random } = options;
   const nInit = options.nInit ?? 10;
   const maxIter = options.maxIter ?? 300;
@@ -385,12 +389,18 @@ export function kmeans(data: Float64Array, n: number, d: number, options: KMeans
     meanVar += v / n;
   }
   const tolAbs = (meanVar / d) * tol;
+  // the kernel tracks candidate centers in a 32-bit mask
+  const session = k <= 32 ? kernel?.open(data, n, d, k) : undefined;
   let best: KMeansResult | undefined;
   for (let run = 0; run < nInit; run++) {
-    const rng = random.fork(run);
-    const seeds = kmeansPlusPlus(data, n, d, k, rng);
-    const result = lloyd(data, n, d, k, seeds, maxIter, tolAbs);
-    if (!best || result.inertia < best.inertia) best = { ...result, bestRun: run };
+    const u = drawUniforms(random.fork(run), k);
+    if (session) {
+      const inertia = session.run(u, maxIter, tolAbs);
+      if (!best || inertia < best.inertia) best = { ...session.result(), inertia, bestRun: run };
+    } else {
+      const result = lloyd(data, n, d, k, seedFromUniforms(data, n, d, k, u), maxIter, tolAbs);
+      if (!best || result.inertia < best.inertia) best = { ...result, bestRun: run };
+    }
   }
   return best!;
 }

@@ -1,0 +1,80 @@
+import { kmeansWasmBase64 } from './generated/kmeans-wasm.js';
+
+/** The WebAssembly k-means kernel (assembly/kmeans.ts), one instance per thread. */
+export interface KMeansKernel {
+  /** Copies the data into the kernel's memory for a series of runs. */
+  open(data: Float64Array, n: number, d: number, k: number): KMeansSession;
+}
+
+export interface KMeansSession {
+  /** One run (seeding from the uniforms, then Lloyd); returns its inertia. */
+  run(uniforms: Float64Array, maxIter: number, tolAbs: number): number;
+  /** Labels, centers and iterations of the last run (copies). */
+  result(): { labels: Int32Array; centers: Float64Array; iterations: number };
+}
+
+/** The few WebAssembly APIs used here (the project's TypeScript libs do not declare them). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+interface Exports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  heapBase(): number;
+  scratchBytes(n: number, d: number, k: number): number;
+  iterations(): number;
+  run(data: number, n: number, d: number, k: number, u: number, maxIter: number, tolAbs: number, labels: number, centers: number, scratch: number): number;
+}
+
+let kernel: KMeansKernel | null | undefined;
+
+function decode(base64: string): Uint8Array {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let p = 0; p < text.length; p++) bytes[p] = text.charCodeAt(p);
+  return bytes;
+}
+
+const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** The kernel, compiled on first use; null where WebAssembly (with SIMD) is unavailable. */
+export function kmeansKernel(): KMeansKernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    const api = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
+    if (!api) return (kernel = null);
+    const wasm = new api.Instance(new api.Module(decode(kmeansWasmBase64)), {}).exports as Exports;
+    kernel = {
+      open(data, n, d, k) {
+        const base = align(wasm.heapBase());
+        const dataAt = base;
+        const uAt = align(dataAt + data.byteLength);
+        const uLength = 1 + (k - 1) * (2 + Math.floor(Math.log(k)));
+        const labelsAt = align(uAt + uLength * 8);
+        const centersAt = align(labelsAt + n * 4);
+        const scratchAt = align(centersAt + k * d * 8);
+        const end = scratchAt + wasm.scratchBytes(n, d, k);
+        const have = wasm.memory.buffer.byteLength;
+        if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
+        new Float64Array(wasm.memory.buffer, dataAt, n * d).set(data);
+        return {
+          run(uniforms, maxIter, tolAbs) {
+            new Float64Array(wasm.memory.buffer, uAt, uLength).set(uniforms);
+            return wasm.run(dataAt, n, d, k, uAt, maxIter, tolAbs, labelsAt, centersAt, scratchAt);
+          },
+          result() {
+            return {
+              labels: new Int32Array(wasm.memory.buffer, labelsAt, n).slice(),
+              centers: new Float64Array(wasm.memory.buffer, centersAt, k * d).slice(),
+              iterations: wasm.iterations(),
+            };
+          },
+        };
+      },
+    };
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
