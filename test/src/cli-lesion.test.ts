@@ -47,6 +47,22 @@ describe('modscope lesion', () => {
     expect(printed).toEqual([...printed].sort((a, b) => a - b));
   });
 
+  it('--feature-viz saves an optimized input per sub-cluster as PNG, with the softmax-entropy test', () => {
+    const out = join(dir, 'features');
+    const r = runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--limit', '500', '--random', '3', '--k', '4', '--feature-viz', out, '--feature-steps', '16', '--json', '-']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.featureViz).toMatchObject({ directory: out, steps: 16 });
+    expect(result.fisher.featureViz.df).toBe(2 * result.subclusters.length);
+    for (const s of result.subclusters) {
+      const png = readFileSync(s.featureViz.image);
+      expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+      expect(s.featureViz.randomEntropy).toHaveLength(3);
+      expect(s.featureViz.p).toBeGreaterThan(0);
+    }
+  });
+
   it('reads a partition from a modscope cluster --json file, and refuses one made for another model', () => {
     const clusterJson = join(dir, 'cluster.json');
     expect(runCli(['cluster', fixture('mlp-fashion.onnx'), '--k', '6', '--shuffles', '0', '--json', clusterJson]).code).toBe(0);

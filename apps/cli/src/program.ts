@@ -105,6 +105,8 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
     .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
     .option('--batch-size <n>', 'examples per inference call', positiveInt)
+    .option('--feature-viz <dir>', 'also run feature visualization (gradient ascent on the input, tfjs) and save each sub-cluster’s image here as PNG')
+    .option('--feature-steps <n>', 'gradient-ascent steps per image', positiveInt)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
     .action(async (model: string, options) => {
       const { lesionCommand } = await import('./commands/lesion.js');

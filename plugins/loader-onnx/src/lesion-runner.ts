@@ -57,7 +57,7 @@ function floatData(tensor: ort.Tensor, expected: number): Float32Array {
  */
 export function createLesionRunner(options: LesionRunnerOptions) {
   const { network, run, sessionOptions, outputs } = options;
-  const rows = Math.max(1, Math.floor(options.rows ?? 32768));
+  const rows = Math.max(1, Math.floor(options.rows ?? 4096));
   const engines = new Map<string, Promise<Engine>>();
   let cache: { inputs: Float32Array; count: number; tensors: Map<string, Float32Array>; logits: Float32Array } | null = null;
 

@@ -31,7 +31,7 @@ export interface OnnxEvaluatorOptions {
   cacheSize?: number;
   /**
    * Rows (lesions × examples) per inference call of `runLesions`, which evaluates many lesions of one
-   * layer in one pass from cached activations. Default 32768.
+   * layer in one pass from cached activations. Default 4096 (larger batches spill out of the CPU caches).
    */
   lesionRows?: number;
   /** Passed to `InferenceSession.create`; the CPU provider and full graph optimization by default. */

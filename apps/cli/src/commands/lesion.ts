@@ -36,6 +36,9 @@ export interface LesionOptions extends PartitionSourceOptions {
   std?: number[];
   batchSize?: number;
   json?: string;
+  /** Directory for feature-visualization PNGs; runs the feature-visualization test when given. */
+  featureViz?: string;
+  featureSteps?: number;
 }
 
 /** A partition of the model's units, from its weight graph, its coactivations, or a `modscope cluster --json` file. */
@@ -134,6 +137,8 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     }
     const swept = performance.now();
     const upstream = await upstreamCoherence(evaluator, data, sweep.subclusters, { top: options.top });
+    const upstreamDone = performance.now();
+    const features = options.featureViz ? await featureVisualizations(model, dataset, inputs, sweep.subclusters, options, quiet) : null;
     const names = (c: number) => dataset.classNames?.[c] ?? String(c);
     const result = {
       kind: LESION_RESULT_KIND,
@@ -164,11 +169,13 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
         dropP: Array.from(s.dropP),
         random: { accuracy: Array.from(s.random.accuracy), meanClassAccuracy: Array.from(s.random.meanClassAccuracy), coherence: Array.from(s.random.coherence) },
         upstream: { entropy: upstream.sets[i]!.entropy, p: upstream.sets[i]!.p, topExamples: Array.from(upstream.sets[i]!.topExamples), randomEntropy: Array.from(upstream.sets[i]!.randomEntropy) },
+        ...(features ? { featureViz: features.subclusters[i]! } : {}),
       })),
-      fisher: { importance: sweep.fisher.importance, coherence: sweep.fisher.coherence, upstream: upstream.fisher },
+      fisher: { importance: sweep.fisher.importance, coherence: sweep.fisher.coherence, upstream: upstream.fisher, ...(features ? { featureViz: features.fisher } : {}) },
+      ...(features ? { featureViz: { directory: options.featureViz, backend: features.backend, steps: features.steps } } : {}),
       effectFactor: sweep.effectFactor,
       evaluations: sweep.evaluations,
-      timings: { partition: partitioned - started, lesions: swept - partitioned, upstream: performance.now() - swept },
+      timings: { partition: partitioned - started, lesions: swept - partitioned, upstream: upstreamDone - swept, ...(features ? { featureViz: performance.now() - upstreamDone } : {}) },
     };
     if (quiet) {
       printJson(result);
@@ -180,6 +187,46 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
   } finally {
     await evaluator.dispose();
   }
+}
+
+/**
+ * The costlier upstream-coherence variant (method §5): an input optimized for each sub-cluster and for its
+ * random same-size sets, the entropy of the network's softmax there, and the sub-cluster's image as a PNG.
+ */
+async function featureVisualizations(
+  model: LoadedModel,
+  dataset: Dataset,
+  inputs: Float32Array,
+  subclusters: readonly { layer: string; cluster: number; units: Int32Array }[],
+  options: LesionOptions,
+  quiet: boolean,
+) {
+  const { mkdir } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { featureVisualizationTest, writePng, DEFAULTS } = await import('@modscope/feature-viz');
+  const directory = options.featureViz!;
+  await mkdir(directory, { recursive: true });
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of inputs) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  const steps = options.featureSteps ?? DEFAULTS.steps;
+  const bar = progress('feature viz', { quiet });
+  let test;
+  try {
+    test = await featureVisualizationTest(model.network, subclusters, { random: options.random, seed: options.seed, steps, inputRange: [lo, hi], onProgress: (done, total) => bar.update(done, total) });
+  } finally {
+    bar.stop();
+  }
+  const shape = dataset.inputShape;
+  const [height, width, channels] = shape.length === 3 ? (shape as [number, number, number]) : [1, shape[0]!, 1];
+  const results = await Promise.all(
+    test.subclusters.map(async (s, i) => {
+      const file = join(directory, `${s.layer.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '')}-cluster${subclusters[i]!.cluster}.png`);
+      await writePng(file, s.image, { width, height, channels: channels === 3 ? 3 : 1, layout: model.network.layout, scale: Math.max(1, Math.floor(112 / Math.max(width, height))) });
+      return { image: file, entropy: s.entropy, activation: s.activation, p: s.p, randomEntropy: s.randomEntropies };
+    }),
+  );
+  return { subclusters: results, fisher: test.fisher, backend: test.backend, steps };
 }
 
 type LesionJson = {
