@@ -63,6 +63,17 @@ describe('modscope lesion', () => {
     }
   });
 
+  it('works on a TF.js model through its tfjs evaluator, with a coactivation partition', () => {
+    const r = runCli(['lesion', fixture('tfjs-mlp'), '--data', 'fashion-mnist', '--limit', '400', '--random', '2', '--k', '4', '--partition', 'coactivation', '--json', '-']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.engine).toMatch(/tfjs/);
+    expect(result.partition.source).toMatch(/^coactivation \(spearman, 400 examples\)/);
+    expect(result.subclusters.length).toBeGreaterThan(0);
+    expect(result.baseline.accuracy).toBeGreaterThan(0.7);
+  });
+
   it('reads a partition from a modscope cluster --json file, and refuses one made for another model', () => {
     const clusterJson = join(dir, 'cluster.json');
     expect(runCli(['cluster', fixture('mlp-fashion.onnx'), '--k', '6', '--shuffles', '0', '--json', clusterJson]).code).toBe(0);
