@@ -72,6 +72,10 @@ describe('modscope lesion', () => {
     expect(result.partition.source).toMatch(/^coactivation \(spearman, 400 examples\)/);
     expect(result.subclusters.length).toBeGreaterThan(0);
     expect(result.baseline.accuracy).toBeGreaterThan(0.7);
+    const local = JSON.parse(runCli(['lesion', fixture('tfjs-mlp'), '--data', 'fashion-mnist', '--limit', '300', '--random', '2', '--k', '3', '--partition', 'coactivation-local', '--json', '-']).stdout);
+    expect(local.partition.source).toMatch(/^coactivation, per layer/);
+    // Each layer is partitioned on its own, so every hidden layer has its own clusters 0..k−1.
+    for (const layer of local.partition.layers) expect(Math.max(...layer.labels)).toBeLessThanOrEqual(2);
   });
 
   it('reads a partition from a modscope cluster --json file, and refuses one made for another model', () => {

@@ -95,7 +95,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
     .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
     .option('--limit <n>', 'use only the first n examples', positiveInt)
-    .option('--partition <source>', "weights, coactivation, or a 'modscope cluster --json' file", 'weights')
+    .option('--partition <source>', "weights, coactivation, coactivation-local (each layer on its own), or a 'modscope cluster --json' file", 'weights')
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--prune <sparsity>', 'weights partition: prune each layer to this sparsity first, e.g. 0.9', fraction)
     .addOption(new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'))

@@ -54,10 +54,11 @@ export async function partitionFor(
     const r = await analyzeClusterability(model.network, { k: options.k, seed: options.seed, shuffles: 0, ...(options.prune !== undefined ? { prune: options.prune } : {}) });
     return { source: 'weights', k: r.k, layers: r.layers.map((l, i) => ({ layer: l.id, labels: Int32Array.from(r.labels[i]!) })) };
   }
-  if (options.partition === 'coactivation') {
+  if (options.partition === 'coactivation' || options.partition === 'coactivation-local') {
     const { partitionByCoactivation } = await import('@modscope/partition-coactivation');
-    const p = await partitionByCoactivation(evaluator, { inputs, count, k: options.k, seed: options.seed, ...(options.measure ? { measure: options.measure } : {}) });
-    return { source: `coactivation (${p.measure}, ${p.examples} examples)`, k: p.k, layers: p.layers };
+    const local = options.partition === 'coactivation-local';
+    const p = await partitionByCoactivation(evaluator, { inputs, count, k: options.k, seed: options.seed, local, ...(options.measure ? { measure: options.measure } : {}) });
+    return { source: `coactivation${local ? ', per layer' : ''} (${p.measure}, ${p.examples} examples)`, k: p.k, layers: p.layers };
   }
   return readPartitionFile(options.partition);
 }
