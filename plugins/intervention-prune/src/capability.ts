@@ -1,0 +1,133 @@
+import { argmax, InvalidArgumentError, type Dataset } from '@modscope/core';
+import { stampTrigger, type TriggerOptions } from '@modscope/datasets';
+
+const pkg = '@modscope/intervention-prune';
+
+/** What to forget: a set of classes, or a backdoor trigger that sends inputs to a target class. */
+export type ForgetSpec =
+  | { kind: 'class'; classes: number[] }
+  | { kind: 'trigger'; trigger: Omit<TriggerOptions, 'target' | 'fraction'>; target: number };
+
+/**
+ * Parses `class:3` / `class:3,5`, or `trigger` together with a trigger string
+ * `row=23,col=23,size=4,value=1` and a target class.
+ */
+export function parseForgetSpec(spec: string, options: { trigger?: string; target?: number } = {}): ForgetSpec {
+  const classMatch = /^class:(.+)$/.exec(spec.trim());
+  if (classMatch) {
+    const classes = classMatch[1]!.split(',').map((s) => Number(s.trim()));
+    if (classes.length === 0 || classes.some((c) => !Number.isInteger(c) || c < 0)) {
+      throw new InvalidArgumentError({ argument: '--forget', message: `${pkg}: '${spec}' does not name classes.`, hint: 'Use class:3 or class:3,5 (0-based class indices).' });
+    }
+    return { kind: 'class', classes: [...new Set(classes)].sort((a, b) => a - b) };
+  }
+  if (spec.trim() === 'trigger') {
+    if (!options.trigger) {
+      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: --forget trigger needs the trigger's position and size.`, hint: 'Add e.g. --trigger row=23,col=23,size=4,value=1 --target 0.' });
+    }
+    if (options.target === undefined || !Number.isInteger(options.target) || options.target < 0) {
+      throw new InvalidArgumentError({ argument: '--target', message: `${pkg}: --forget trigger needs the class the trigger sends inputs to.`, hint: 'Add e.g. --target 0.' });
+    }
+    return { kind: 'trigger', trigger: parseTrigger(options.trigger), target: options.target };
+  }
+  throw new InvalidArgumentError({ argument: '--forget', message: `${pkg}: unknown forget set '${spec}'.`, hint: 'Use class:3, class:3,5, or trigger (with --trigger and --target).' });
+}
+
+/** Parses `row=23,col=23,size=4,value=1` (value defaults to 1). */
+export function parseTrigger(text: string): Omit<TriggerOptions, 'target' | 'fraction'> {
+  const fields = new Map<string, number>();
+  for (const part of text.split(',')) {
+    const [key, value] = part.split('=').map((s) => s.trim());
+    if (!key || value === undefined || !Number.isFinite(Number(value))) {
+      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: cannot read '${part}' in trigger '${text}'.`, hint: 'Use row=23,col=23,size=4,value=1.' });
+    }
+    fields.set(key, Number(value));
+  }
+  for (const key of fields.keys()) {
+    if (!['row', 'col', 'size', 'value'].includes(key)) {
+      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: unknown trigger field '${key}'.`, hint: 'Use row, col, size and value.' });
+    }
+  }
+  for (const key of ['row', 'col', 'size']) {
+    if (!fields.has(key)) throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: the trigger has no ${key}.`, hint: 'Use row=23,col=23,size=4,value=1.' });
+  }
+  return { row: fields.get('row')!, col: fields.get('col')!, size: fields.get('size')!, value: fields.get('value') ?? 1 };
+}
+
+/**
+ * A capability (method §6): the forget set, on which the capability shows, with its metric (accuracy on
+ * the forgotten classes, or the attack success rate of the trigger), and the retain set with its accuracy.
+ */
+export interface Capability {
+  spec: ForgetSpec;
+  description: string;
+  forget: Dataset;
+  retain: Dataset;
+  /** Class accuracy, or attack success rate: the fraction of forget examples predicted as the target. */
+  forgetMetric(logits: Float32Array, outputs: number): number;
+  /** Accuracy on the retain set. */
+  retainMetric(logits: Float32Array, outputs: number): number;
+  forgetMetricName: string;
+}
+
+function subset(dataset: Dataset, keep: (label: number, index: number) => boolean): Dataset {
+  const per = dataset.inputs.length / Math.max(dataset.count, 1);
+  const indices: number[] = [];
+  for (let i = 0; i < dataset.count; i++) if (keep(dataset.labels[i]!, i)) indices.push(i);
+  const inputs = new Float32Array(indices.length * per);
+  indices.forEach((i, j) => inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per));
+  return { ...dataset, count: indices.length, inputs, labels: Int32Array.from(indices, (i) => dataset.labels[i]!) };
+}
+
+function accuracy(logits: Float32Array, outputs: number, labels: Int32Array): number {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (argmax(logits, i * outputs, outputs) === labels[i]) correct++;
+  return labels.length === 0 ? Number.NaN : correct / labels.length;
+}
+
+/** Splits a dataset into forget and retain sets for a forget spec. */
+export function capabilityFor(dataset: Dataset, spec: ForgetSpec): Capability {
+  if (spec.kind === 'class') {
+    const missing = spec.classes.filter((c) => c >= dataset.classes);
+    if (missing.length > 0) {
+      throw new InvalidArgumentError({
+        argument: '--forget',
+        message: `${pkg}: class ${missing.join(', ')} does not exist in '${dataset.name}', which has classes 0..${dataset.classes - 1}.`,
+        hint: `Name classes from 0 to ${dataset.classes - 1}${dataset.classNames ? ` (${dataset.classNames.map((n, c) => `${c} ${n}`).join(', ')})` : ''}.`,
+      });
+    }
+    const forgotten = new Set(spec.classes);
+    const forget = subset(dataset, (label) => forgotten.has(label));
+    const retain = subset(dataset, (label) => !forgotten.has(label));
+    const names = spec.classes.map((c) => dataset.classNames?.[c] ?? String(c));
+    return {
+      spec,
+      description: `class${spec.classes.length > 1 ? 'es' : ''} ${spec.classes.map((c, i) => `${c} (${names[i]})`).join(', ')}`,
+      forget,
+      retain,
+      forgetMetric: (logits, outputs) => accuracy(logits, outputs, forget.labels),
+      retainMetric: (logits, outputs) => accuracy(logits, outputs, retain.labels),
+      forgetMetricName: 'accuracy on the forgotten classes',
+    };
+  }
+  if (spec.target >= dataset.classes) {
+    throw new InvalidArgumentError({ argument: '--target', message: `${pkg}: target class ${spec.target} does not exist in '${dataset.name}' (classes 0..${dataset.classes - 1}).`, hint: 'Name the class the trigger sends inputs to.' });
+  }
+  // Attack success is measured on inputs whose true class is not the target, stamped with the trigger.
+  const forget = stampTrigger(subset(dataset, (label) => label !== spec.target), spec.trigger);
+  const retain = dataset;
+  const target = spec.target;
+  return {
+    spec,
+    description: `the trigger (${spec.trigger.size}×${spec.trigger.size} patch of ${spec.trigger.value} at row ${spec.trigger.row}, col ${spec.trigger.col}) → class ${target}`,
+    forget,
+    retain,
+    forgetMetric: (logits, outputs) => {
+      let hits = 0;
+      for (let i = 0; i < forget.count; i++) if (argmax(logits, i * outputs, outputs) === target) hits++;
+      return forget.count === 0 ? Number.NaN : hits / forget.count;
+    },
+    retainMetric: (logits, outputs) => accuracy(logits, outputs, retain.labels),
+    forgetMetricName: 'attack success rate',
+  };
+}

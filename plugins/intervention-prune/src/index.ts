@@ -1,0 +1,18 @@
+export { parseForgetSpec, parseTrigger, capabilityFor, type Capability, type ForgetSpec } from './capability.js';
+export { pruneUnits, weightDistance, type PrunedNetwork, type WeightMask } from './prune-units.js';
+export {
+  capabilityInputs,
+  capabilityMetrics,
+  scoreModules,
+  selectivePruningScores,
+  chooseModules,
+  countsPerLayer,
+  topUnits,
+  randomUnits,
+  lowestMagnitudeUnits,
+  selectionMasks,
+  mergeSelection,
+  type CapabilityInputs,
+  type ModuleScore,
+} from './score-units.js';
+export { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';

@@ -1,0 +1,112 @@
+import { cloneNetwork, getLayer, getUnitLayer, InvalidArgumentError, type Layer, type Network, type UnitSelection } from '@modscope/core';
+
+/** 0/1 factors to hold pruned weights at zero during fine-tuning: `kernel` (and `bias`) are multiplied in. */
+export interface WeightMask {
+  layer: string;
+  kernel: Float32Array;
+  bias?: Float32Array;
+}
+
+export interface PrunedNetwork {
+  network: Network;
+  masks: WeightMask[];
+  /** Units pruned, in all. */
+  units: number;
+}
+
+/** The weighted layer that reads `from` through layers that keep units one to one (activation, pool, flatten, …). */
+function consumerOf(network: Network, from: string): { layer: Layer; flattenedFrom?: Layer } | null {
+  let id = from;
+  let flattenedFrom: Layer | undefined;
+  for (;;) {
+    const readers = network.layers.filter((l) => l.inputs.includes(id));
+    if (readers.length !== 1) return null;
+    const next = readers[0]!;
+    if (next.kind === 'dense' || next.kind === 'conv2d') return { layer: next, ...(flattenedFrom ? { flattenedFrom } : {}) };
+    if (next.kind === 'add') return null;
+    if (next.kind === 'flatten' || next.kind === 'reshape') flattenedFrom = getLayer(network, id);
+    id = next.id;
+  }
+}
+
+/**
+ * Prunes units (method §6): zeroes their incoming weights and biases, the weights that read them in the
+ * next weighted layer, and, where a batch norm follows, its scale and shift, so the units output exactly 0
+ * and nothing downstream sees them. Returns the pruned copy and the masks that hold those weights at zero.
+ */
+export function pruneUnits(network: Network, selection: readonly UnitSelection[]): PrunedNetwork {
+  const pruned = cloneNetwork(network);
+  const masks = new Map<string, WeightMask>();
+  const maskFor = (layer: Layer): WeightMask => {
+    if (layer.kind !== 'dense' && layer.kind !== 'conv2d') throw new Error('unreachable');
+    let m = masks.get(layer.id);
+    if (!m) {
+      m = { layer: layer.id, kernel: new Float32Array(layer.kernel.length).fill(1), ...(layer.bias ? { bias: new Float32Array(layer.units).fill(1) } : {}) };
+      masks.set(layer.id, m);
+    }
+    return m;
+  };
+  let count = 0;
+  for (const { layer: id, units } of selection) {
+    const unit = getUnitLayer(pruned, id, 'selection');
+    const layer = getLayer(pruned, id);
+    if (layer.kind !== 'dense' && layer.kind !== 'conv2d') continue;
+    const silenced = new Uint8Array(layer.units);
+    for (const u of units) {
+      if (!Number.isInteger(u) || u < 0 || u >= layer.units) {
+        throw new InvalidArgumentError({ argument: 'selection', message: `Unit ${u} is outside layer '${id}' (0..${layer.units - 1}).`, hint: 'Select units that exist in this model.' });
+      }
+      if (!silenced[u]) count++;
+      silenced[u] = 1;
+    }
+    // Incoming weights and biases: the output unit is the fastest index of dense [in, out] and conv HWIO.
+    const incoming = maskFor(layer);
+    for (let i = 0; i < layer.kernel.length; i++) if (silenced[i % layer.units]) (layer.kernel[i] = 0), (incoming.kernel[i] = 0);
+    for (let u = 0; u < layer.units; u++) {
+      if (!silenced[u]) continue;
+      if (layer.bias) layer.bias[u] = 0;
+      if (incoming.bias) incoming.bias[u] = 0;
+    }
+    if (unit.normalized) {
+      const norm = getLayer(pruned, unit.pre);
+      if (norm.kind === 'batchnorm') for (let u = 0; u < layer.units; u++) if (silenced[u]) (norm.gamma[u] = 0), (norm.beta[u] = 0);
+    }
+    // Outgoing weights: the rows of the next weighted layer that read these units.
+    const next = consumerOf(pruned, unit.post);
+    if (!next) continue;
+    const reader = next.layer;
+    if (reader.kind !== 'dense' && reader.kind !== 'conv2d') continue;
+    const outgoing = maskFor(reader);
+    if (reader.kind === 'conv2d') {
+      const [, , cinPer, cout] = reader.kernelShape;
+      if (reader.groups !== 1) continue;
+      for (let i = 0; i < reader.kernel.length; i++) {
+        const ci = Math.floor(i / cout) % cinPer;
+        if (silenced[ci]) (reader.kernel[i] = 0), (outgoing.kernel[i] = 0);
+      }
+      continue;
+    }
+    const [fanIn, fanOut] = reader.kernelShape;
+    const spatial = fanIn / layer.units;
+    const channelsLast = network.layout === 'nhwc';
+    for (let r = 0; r < fanIn; r++) {
+      const channel = spatial === 1 ? r : channelsLast ? r % layer.units : Math.floor(r / spatial);
+      if (!silenced[channel]) continue;
+      for (let c = 0; c < fanOut; c++) (reader.kernel[r * fanOut + c] = 0), (outgoing.kernel[r * fanOut + c] = 0);
+    }
+  }
+  return { network: pruned, masks: [...masks.values()], units: count };
+}
+
+/** L2 distance between the weights (kernels and biases) of two networks with the same layers. */
+export function weightDistance(a: Network, b: Network): number {
+  let sum = 0;
+  for (const layer of a.layers) {
+    if (layer.kind !== 'dense' && layer.kind !== 'conv2d') continue;
+    const other = getLayer(b, layer.id);
+    if (other.kind !== layer.kind) throw new InvalidArgumentError({ argument: 'network', message: `Layer '${layer.id}' differs in kind between the two networks.`, hint: 'Compare a network with a fine-tuned copy of itself.' });
+    for (let i = 0; i < layer.kernel.length; i++) sum += (layer.kernel[i]! - other.kernel[i]!) ** 2;
+    if (layer.bias && other.bias) for (let i = 0; i < layer.bias.length; i++) sum += (layer.bias[i]! - other.bias[i]!) ** 2;
+  }
+  return Math.sqrt(sum);
+}

@@ -1,0 +1,160 @@
+import { argmax, type UnitPartition } from '@modscope/core';
+import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } from '@modscope/core/testing';
+import { describe, expect, it } from 'vitest';
+import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
+import { pruneUnits, weightDistance } from './prune-units.js';
+import { recoveryStats } from './recovery.js';
+import { chooseModules, countsPerLayer, lowestMagnitudeUnits, randomUnits, scoreModules, selectivePruningScores, topUnits } from './score-units.js';
+
+const inputsFor = (n: number, per: number) => Float32Array.from({ length: n * per }, (_, i) => Math.abs(Math.sin(i * 0.61)));
+
+describe('forget specs', () => {
+  it('parses classes and triggers', () => {
+    expect(parseForgetSpec('class:3')).toEqual({ kind: 'class', classes: [3] });
+    expect(parseForgetSpec('class:5,3,5')).toEqual({ kind: 'class', classes: [3, 5] });
+    expect(parseForgetSpec('trigger', { trigger: 'row=23,col=22,size=4', target: 0 })).toEqual({ kind: 'trigger', trigger: { row: 23, col: 22, size: 4, value: 1 }, target: 0 });
+    expect(parseTrigger('row=1,col=2,size=3,value=0.5')).toEqual({ row: 1, col: 2, size: 3, value: 0.5 });
+  });
+  it('says what is wrong with a bad spec', () => {
+    expect(() => parseForgetSpec('class:x')).toThrow(/does not name classes/);
+    expect(() => parseForgetSpec('digits')).toThrow(/unknown forget set 'digits'/);
+    expect(() => parseForgetSpec('trigger', { target: 0 })).toThrow(/needs the trigger's position/);
+    expect(() => parseForgetSpec('trigger', { trigger: 'row=1,col=1,size=2' })).toThrow(/needs the class/);
+    expect(() => parseTrigger('row=1,size=2')).toThrow(/no col/);
+    expect(() => parseTrigger('row=1,col=1,size=2,colour=3')).toThrow(/unknown trigger field 'colour'/);
+  });
+});
+
+describe('capabilityFor', () => {
+  const dataset = { name: 'toy', count: 6, inputShape: [2, 2], inputs: inputsFor(6, 4), labels: Int32Array.of(0, 1, 2, 0, 1, 2), classes: 3, classNames: ['a', 'b', 'c'] };
+  it('splits a class capability into forget and retain sets', () => {
+    const c = capabilityFor(dataset, { kind: 'class', classes: [1] });
+    expect([...c.forget.labels]).toEqual([1, 1]);
+    expect([...c.retain.labels]).toEqual([0, 2, 0, 2]);
+    // Logits that always say class 1: perfect on the forget set, zero on the retain set.
+    const always1 = (n: number) => Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === 1 ? 1 : 0));
+    expect(c.forgetMetric(always1(2), 3)).toBe(1);
+    expect(c.retainMetric(always1(4), 3)).toBe(0);
+    expect(c.description).toBe('class 1 (b)');
+  });
+  it('measures a trigger by its attack success on stamped inputs of other classes', () => {
+    const c = capabilityFor(dataset, { kind: 'trigger', trigger: { row: 1, col: 1, size: 1, value: 9 }, target: 2 });
+    expect(c.forget.count).toBe(4);
+    for (let i = 0; i < 4; i++) expect(c.forget.inputs[i * 4 + 3]).toBe(9);
+    expect(c.retain.count).toBe(6);
+    const always2 = Float32Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? 1 : 0));
+    expect(c.forgetMetric(always2, 3)).toBe(1);
+  });
+  it('refuses a class that does not exist and a trigger that does not fit', () => {
+    expect(() => capabilityFor(dataset, { kind: 'class', classes: [3] })).toThrow(/class 3 does not exist in 'toy', which has classes 0..2/);
+    expect(() => capabilityFor(dataset, { kind: 'trigger', trigger: { row: 1, col: 1, size: 2, value: 1 }, target: 0 })).toThrow(/trigger at row 1, col 1 .*within a 2×2 image/);
+    expect(() => capabilityFor(dataset, { kind: 'trigger', trigger: { row: 0, col: 0, size: 1, value: 1 }, target: 7 })).toThrow(/target class 7 does not exist/);
+  });
+});
+
+describe('pruneUnits', () => {
+  it('silences the units and cuts what reads them, in an MLP', () => {
+    const network = tinyMlp({ sizes: [4, 6, 5, 3] });
+    const { network: pruned, masks, units } = pruneUnits(network, [{ layer: 'dense1', units: Int32Array.of(1, 4) }]);
+    expect(units).toBe(2);
+    const inputs = inputsFor(5, 4);
+    const act = referenceForward(pruned, { inputs, count: 5, capture: ['act1'] }).activations.get('act1')!.data;
+    for (let e = 0; e < 5; e++) for (const u of [1, 4]) expect(act[e * 6 + u]).toBe(0);
+    const next = pruned.layers.find((l) => l.id === 'dense2')!;
+    if (next.kind !== 'dense') throw new Error('dense expected');
+    for (const u of [1, 4]) for (let c = 0; c < 5; c++) expect(next.kernel[u * 5 + c]).toBe(0);
+    expect(masks.map((m) => m.layer).sort()).toEqual(['dense1', 'dense2']);
+    expect(masks.find((m) => m.layer === 'dense1')!.bias![1]).toBe(0);
+    expect(weightDistance(network, pruned)).toBeGreaterThan(0);
+    expect(weightDistance(network, network)).toBe(0);
+  });
+
+  it('zeroes batch-norm scale and shift, and the dense rows that read a flattened channel, in either layout', () => {
+    for (const layout of ['nchw', 'nhwc'] as const) {
+      const network = tinyCnn({ layout });
+      const inputs = inputsFor(3, 64);
+      const pruned = pruneUnits(network, [{ layer: 'conv1', units: Int32Array.of(2) }, { layer: 'conv2', units: Int32Array.of(0, 5) }]).network;
+      const r = referenceForward(pruned, { inputs, count: 3, capture: ['relu1', 'relu2'] });
+      const relu1 = r.activations.get('relu1')!.data;
+      const at = (e: number, c: number, s: number) => (layout === 'nchw' ? e * 256 + c * 64 + s : e * 256 + s * 4 + c);
+      for (let s = 0; s < 64; s++) expect(relu1[at(0, 2, s)]).toBe(0);
+      const fc = pruned.layers.find((l) => l.id === 'fc')!;
+      if (fc.kind !== 'dense') throw new Error('dense expected');
+      // 6 channels × 2×2: the rows of channels 0 and 5 are zero, the others not.
+      const rowOf = (c: number, s: number) => (layout === 'nchw' ? c * 4 + s : s * 6 + c);
+      for (const c of [0, 5]) for (let s = 0; s < 4; s++) for (let o = 0; o < 3; o++) expect(fc.kernel[rowOf(c, s) * 3 + o]).toBe(0);
+      expect([...fc.kernel.subarray(rowOf(1, 0) * 3, rowOf(1, 0) * 3 + 3)].some((v) => v !== 0)).toBe(true);
+    }
+  });
+});
+
+describe('scoring and choosing modules', () => {
+  const planted = modularMlp({ modules: 2, sizes: [8, 16, 16, 4], seed: 5 });
+  for (const layer of planted.network.layers) if (layer.kind === 'dense') layer.bias?.fill(0);
+  const { network, modules } = planted;
+  const ids = network.layers.filter((l) => l.kind === 'dense').map((l) => l.id);
+  const partition: UnitPartition = { k: 2, layers: ['input', ...ids].map((layer, i) => ({ layer, labels: Int32Array.from(modules[i]!) })) };
+  // Inputs that drive one module at a time, labelled by the network's own predictions.
+  const count = 300;
+  const inputs = inputsFor(count, 16);
+  for (let e = 0; e < count; e++) for (let i = 0; i < 16; i++) inputs[e * 16 + i]! *= Math.floor(i / 8) === e % 2 ? 10 : 0;
+  const { logits } = referenceForward(network, { inputs, count });
+  const predicted = Int32Array.from({ length: count }, (_, e) => argmax(logits, e * 8, 8));
+  // Keep the examples that the driven module wins, so each class belongs to the module that computes it.
+  const keep = [...predicted.keys()].filter((e) => Math.floor(predicted[e]! / 4) === e % 2);
+  const kept = new Float32Array(keep.length * 16);
+  keep.forEach((e, i) => kept.set(inputs.subarray(e * 16, (e + 1) * 16), i * 16));
+  const labels = Int32Array.from(keep, (e) => predicted[e]!);
+  const dataset = { name: 'planted', count: keep.length, inputShape: [16], inputs: kept, labels, classes: 8 };
+  const forgetModule = 0;
+  const forgetClasses = [0, 1, 2, 3].filter((c) => labels.includes(c));
+
+  it('scores the module that carries the forgotten classes highest, and chooses it', async () => {
+    const capability = capabilityFor(dataset, { kind: 'class', classes: forgetClasses });
+    const evaluator = referenceEvaluator(network);
+    const { intact, modules: scored } = await scoreModules(evaluator, capability, partition);
+    expect(intact.forget).toBe(1);
+    expect(scored[0]!.cluster).toBe(forgetModule);
+    // Silencing the module leaves all logits at 0 (no biases), so class 0 still wins its ties: 1 − share of class 0.
+    expect(scored[0]!.forgetDrop).toBeGreaterThan(0.5);
+    expect(scored[0]!.retainDrop).toBe(0);
+    const choice = await chooseModules(evaluator, capability, scored, { forgetTarget: 0.4 });
+    expect(choice.chosen).toHaveLength(1);
+    expect(choice.forget).toBeLessThanOrEqual(0.4);
+    expect(choice.retain).toBe(1);
+    await expect(chooseModules(evaluator, capability, scored, { budget: 1000 })).rejects.toThrow(/budget of 1000 units does not fit: the network has 64 hidden units/);
+  });
+
+  it('builds same-count baselines: random, lowest-magnitude and top selective-pruning units', async () => {
+    const capability = capabilityFor(dataset, { kind: 'class', classes: forgetClasses });
+    const evaluator = referenceEvaluator(network);
+    const counts = countsPerLayer([{ layer: 'dense1', units: Int32Array.of(0, 1, 2) }, { layer: 'dense2', units: Int32Array.of(4) }]);
+    expect([...counts]).toEqual([['dense1', 3], ['dense2', 1]]);
+    const random = randomUnits(evaluator, counts, 1);
+    expect(random.map((s) => s.units.length)).toEqual([3, 1]);
+    expect(randomUnits(evaluator, counts, 1)).toEqual(random);
+    const low = lowestMagnitudeUnits(evaluator, counts);
+    expect(low.map((s) => s.units.length)).toEqual([3, 1]);
+    const scores = await selectivePruningScores(evaluator, capability);
+    expect(scores.map((s) => s.layer)).toEqual(['dense1', 'dense2']);
+    // Units of the forgotten classes' module are active on the forget set only: the highest scores.
+    const top = topUnits(scores, counts);
+    for (const u of top[0]!.units) expect(modules[1]![u]).toBe(forgetModule);
+  });
+});
+
+describe('recoveryStats', () => {
+  it('finds the steps to regain half of what pruning removed and the mean forget metric', () => {
+    const curve = [
+      { step: 0, forget: 0.1, retain: 0.8 },
+      { step: 10, forget: 0.3, retain: 0.85 },
+      { step: 20, forget: 0.6, retain: 0.86 },
+      { step: 30, forget: 0.7, retain: 0.87 },
+    ];
+    const s = recoveryStats(curve, 0.9);
+    expect(s.stepsToHalf).toBe(20);
+    expect(s.forgetArea).toBeCloseTo((0.2 * 10 + 0.45 * 10 + 0.65 * 10) / 30);
+    expect(s.finalRetain).toBe(0.87);
+    expect(recoveryStats(curve.slice(0, 2), 0.9).stepsToHalf).toBeNull();
+  });
+});
