@@ -16,3 +16,14 @@ export {
   type ModuleScore,
 } from './score-units.js';
 export { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
+export {
+  excise,
+  type ExciseMethod,
+  type ExciseOptions,
+  type ExciseResult,
+  type FineTuneRequest,
+  type FineTuner,
+  type MethodResult,
+  type RelearnResult,
+  type TrainingData,
+} from './excise.js';

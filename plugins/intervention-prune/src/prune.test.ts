@@ -3,6 +3,7 @@ import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } fr
 import { describe, expect, it } from 'vitest';
 import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
 import { pruneUnits, weightDistance } from './prune-units.js';
+import { excise, type FineTuner } from './excise.js';
 import { recoveryStats } from './recovery.js';
 import { chooseModules, countsPerLayer, lowestMagnitudeUnits, randomUnits, scoreModules, selectivePruningScores, topUnits } from './score-units.js';
 
@@ -130,16 +131,65 @@ describe('scoring and choosing modules', () => {
     const evaluator = referenceEvaluator(network);
     const counts = countsPerLayer([{ layer: 'dense1', units: Int32Array.of(0, 1, 2) }, { layer: 'dense2', units: Int32Array.of(4) }]);
     expect([...counts]).toEqual([['dense1', 3], ['dense2', 1]]);
-    const random = randomUnits(evaluator, counts, 1);
+    const random = randomUnits(network, counts, 1);
     expect(random.map((s) => s.units.length)).toEqual([3, 1]);
-    expect(randomUnits(evaluator, counts, 1)).toEqual(random);
-    const low = lowestMagnitudeUnits(evaluator, counts);
+    expect(randomUnits(network, counts, 1)).toEqual(random);
+    const low = lowestMagnitudeUnits(network, counts);
     expect(low.map((s) => s.units.length)).toEqual([3, 1]);
     const scores = await selectivePruningScores(evaluator, capability);
     expect(scores.map((s) => s.layer)).toEqual(['dense1', 'dense2']);
     // Units of the forgotten classes' module are active on the forget set only: the highest scores.
     const top = topUnits(scores, counts);
     for (const u of top[0]!.units) expect(modules[1]![u]).toBe(forgetModule);
+  });
+});
+
+describe('excise', () => {
+  it('prunes the chosen modules and each baseline at the same unit count, and records their curves', async () => {
+    const planted = modularMlp({ modules: 2, sizes: [8, 16, 16, 4], seed: 5 });
+    for (const layer of planted.network.layers) if (layer.kind === 'dense') layer.bias?.fill(0);
+    const { network, modules } = planted;
+    const ids = network.layers.filter((l) => l.kind === 'dense').map((l) => l.id);
+    const partition: UnitPartition = { k: 2, layers: ['input', ...ids].map((layer, i) => ({ layer, labels: Int32Array.from(modules[i]!) })) };
+    const count = 300;
+    const inputs = inputsFor(count, 16);
+    for (let e = 0; e < count; e++) for (let i = 0; i < 16; i++) inputs[e * 16 + i]! *= Math.floor(i / 8) === e % 2 ? 10 : 0;
+    const { logits } = referenceForward(network, { inputs, count });
+    const predicted = Int32Array.from({ length: count }, (_, e) => argmax(logits, e * 8, 8));
+    const keep = [...predicted.keys()].filter((e) => Math.floor(predicted[e]! / 4) === e % 2);
+    const kept = new Float32Array(keep.length * 16);
+    keep.forEach((e, i) => kept.set(inputs.subarray(e * 16, (e + 1) * 16), i * 16));
+    const dataset = { name: 'planted', count: keep.length, inputShape: [16], inputs: kept, labels: Int32Array.from(keep, (e) => predicted[e]!), classes: 8 };
+    const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
+    // A fine-tuner that leaves the weights as they are: the curves stay flat at the pruned values.
+    const seen: number[] = [];
+    const fineTune: FineTuner = async (request) => {
+      seen.push(request.steps);
+      for (let step = 0; step <= request.steps; step += request.evaluateEvery) await request.onEvaluate(request.network, step);
+      return request.network;
+    };
+    const result = await excise(network, capability, {
+      partition,
+      retainTraining: capability.retain,
+      fineTune,
+      createEvaluator: async (n) => referenceEvaluator(n),
+      forgetTarget: 0.4,
+      steps: 20,
+      evaluateEvery: 10,
+    });
+    expect(result.methods.map((m) => m.method)).toEqual(['module', 'random', 'magnitude', 'selective', 'none']);
+    const moduleResult = result.methods[0]!;
+    expect(moduleResult.units).toBe(16);
+    for (const m of result.methods.slice(1, 4)) expect(m.units).toBe(16);
+    expect(result.methods[4]!.units).toBe(0);
+    expect(moduleResult.curve.map((p) => p.step)).toEqual([0, 10, 20]);
+    expect(moduleResult.forget).toBeLessThan(result.intact.forget - 0.5);
+    expect(moduleResult.retain).toBe(result.intact.retain);
+    // Pruning the module takes away more of the capability than 16 random units do.
+    expect(moduleResult.forget).toBeLessThan(result.methods[1]!.forget);
+    expect(result.methods[4]!.forget).toBe(result.intact.forget);
+    expect(seen).toEqual([20, 20, 20, 20, 20]);
+    expect(moduleResult.weightDistance).toBeGreaterThan(0);
   });
 });
 

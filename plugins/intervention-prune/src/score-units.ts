@@ -9,6 +9,7 @@ import {
   runLesions,
   unitLayers,
   type Evaluator,
+  type Network,
   type UnitPartition,
   type UnitSelection,
 } from '@modscope/core';
@@ -121,18 +122,18 @@ export function topUnits(scores: readonly { layer: string; scores: ArrayLike<num
 }
 
 /** `count` random units of each layer, seeded. */
-export function randomUnits(evaluator: Evaluator, counts: Map<string, number>, seed: number): UnitSelection[] {
+export function randomUnits(network: Network, counts: Map<string, number>, seed: number): UnitSelection[] {
   const random = createRandom(seed);
   return [...counts].map(([layer, count], i) => {
-    const units = getLayer(evaluator.network, layer).units;
+    const units = getLayer(network, layer).units;
     return { layer, units: Int32Array.from(random.fork(i).sample(units, count)).sort() };
   });
 }
 
 /** The `count` units of each layer with the smallest L2 norm of incoming weights and bias. */
-export function lowestMagnitudeUnits(evaluator: Evaluator, counts: Map<string, number>): UnitSelection[] {
+export function lowestMagnitudeUnits(network: Network, counts: Map<string, number>): UnitSelection[] {
   return [...counts].map(([layer, count]) => {
-    const l = getLayer(evaluator.network, layer);
+    const l = getLayer(network, layer);
     if (l.kind !== 'dense' && l.kind !== 'conv2d') throw new InvalidArgumentError({ argument: 'layer', message: `Layer '${layer}' has no weights.`, hint: 'Select dense or conv2d layers.' });
     const norms = new Float64Array(l.units);
     for (let i = 0; i < l.kernel.length; i++) norms[i % l.units]! += l.kernel[i]! ** 2;

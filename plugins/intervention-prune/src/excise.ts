@@ -1,0 +1,231 @@
+import { InvalidArgumentError, prepareInputs, type Dataset, type Evaluator, type Network, type UnitPartition, type UnitSelection } from '@modscope/core';
+import type { Capability } from './capability.js';
+import { pruneUnits, weightDistance, type WeightMask } from './prune-units.js';
+import { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
+import {
+  capabilityInputs,
+  capabilityMetrics,
+  chooseModules,
+  countsPerLayer,
+  lowestMagnitudeUnits,
+  randomUnits,
+  scoreModules,
+  selectivePruningScores,
+  topUnits,
+  type CapabilityInputs,
+  type ModuleScore,
+} from './score-units.js';
+
+const pkg = '@modscope/intervention-prune';
+
+/** Labelled training examples in a network's input layout. */
+export interface TrainingData {
+  inputs: Float32Array;
+  count: number;
+  labels: Int32Array;
+  classes: number;
+}
+
+export interface FineTuneRequest {
+  network: Network;
+  data: TrainingData;
+  steps: number;
+  /** Weights to hold at zero throughout (the mask kept); absent: pruned weights may regrow. */
+  masks?: readonly WeightMask[];
+  /** Called with the current weights every `evaluateEvery` steps (and at the end). */
+  evaluateEvery: number;
+  onEvaluate: (network: Network, step: number) => Promise<void>;
+  seed: number;
+}
+
+/** Fine-tunes a copy of a network and returns it; `@modscope/train` provides one (see the CLI). */
+export type FineTuner = (request: FineTuneRequest) => Promise<Network>;
+
+export type ExciseMethod = 'module' | 'random' | 'magnitude' | 'selective' | 'none';
+
+export interface ExciseOptions {
+  partition: UnitPartition;
+  /** Retain-only data to fine-tune on ("the trusted corpus"). */
+  retainTraining: Dataset;
+  /** Forget-set training examples for the relearning attack (inputs already carrying the trigger, labelled with the target, for a backdoor). */
+  forgetTraining?: Dataset;
+  fineTune: FineTuner;
+  createEvaluator: (network: Network) => Promise<Evaluator>;
+  /** Unit budget for module pruning; without it, modules are added until `forgetTarget`. */
+  budget?: number;
+  /** Stop adding modules once the forget metric is at most this (default: the never-trained floor, or 0.1). */
+  forgetTarget?: number;
+  /** Retain fine-tuning steps (default 200) and how often to record the curve (default 20). */
+  steps?: number;
+  evaluateEvery?: number;
+  mask?: 'held' | 'released';
+  methods?: readonly ExciseMethod[];
+  /** A network trained from scratch on retain data only: the floor a removed capability should sit at. */
+  neverTrained?: Network;
+  /** Relearning attack: examples of the forget set to fine-tune on, e.g. [10, 100], and the steps (default 50). */
+  relearn?: { examples: readonly number[]; steps?: number };
+  seed?: number;
+  onStage?: (stage: string) => void;
+}
+
+export interface MethodResult {
+  method: ExciseMethod;
+  units: number;
+  selection: { layer: string; units: number[] }[];
+  /** Metrics right after pruning, before fine-tuning. */
+  forget: number;
+  retain: number;
+  curve: CurvePoint[];
+  stats: RecoveryStats;
+  /** L2 distance of the fine-tuned weights from the original network's. */
+  weightDistance: number;
+}
+
+export interface RelearnResult {
+  model: 'module' | 'never-trained';
+  examples: number;
+  curve: CurvePoint[];
+}
+
+export interface ExciseResult {
+  capability: string;
+  forgetMetric: string;
+  intact: { forget: number; retain: number };
+  modules: ModuleScore[];
+  chosen: { layer: string; cluster: number; size: number; score: number }[];
+  mask: 'held' | 'released';
+  methods: MethodResult[];
+  neverTrained: { forget: number; retain: number } | null;
+  relearning: RelearnResult[];
+}
+
+async function metricsOf(createEvaluator: ExciseOptions['createEvaluator'], network: Network, capability: Capability, data: CapabilityInputs) {
+  const evaluator = await createEvaluator(network);
+  try {
+    // The capability's inputs are laid out once, for the original network; its copies share the layout.
+    const { logits, outputs } = await evaluator.run({ inputs: data.inputs, count: data.forgetCount + data.retainCount });
+    return capabilityMetrics(capability, data, logits, outputs);
+  } finally {
+    await evaluator.dispose();
+  }
+}
+
+function trainingData(dataset: Dataset, network: Network): TrainingData {
+  return { inputs: prepareInputs(dataset, network), count: dataset.count, labels: dataset.labels, classes: dataset.classes };
+}
+
+/**
+ * The module-pruning experiment (method §6): scores modules for the capability, prunes the best until the
+ * forget target or the budget, then fine-tunes on retain data only and records forget and retain metrics
+ * along the way; the same for each baseline at the same number of pruned units; and, optionally, a
+ * relearning attack against the never-trained model.
+ */
+export async function excise(network: Network, capability: Capability, options: ExciseOptions): Promise<ExciseResult> {
+  const mask = options.mask ?? 'held';
+  const steps = options.steps ?? 200;
+  const every = options.evaluateEvery ?? 20;
+  const seed = options.seed ?? 0;
+  const methods = options.methods ?? ['module', 'random', 'magnitude', 'selective', 'none'];
+  if (!Number.isInteger(steps) || steps < 0 || !Number.isInteger(every) || every < 1) {
+    throw new InvalidArgumentError({ argument: 'steps', message: `${pkg}: fine-tuning needs whole steps ≥ 0 and an evaluation interval ≥ 1.`, hint: 'e.g. steps 200, evaluateEvery 20.' });
+  }
+  const evaluator = await options.createEvaluator(network);
+  let data: CapabilityInputs;
+  let scored: { intact: { forget: number; retain: number }; modules: ModuleScore[] };
+  let choice: Awaited<ReturnType<typeof chooseModules>>;
+  let selective: { layer: string; scores: Float64Array }[] = [];
+  let neverTrained: { forget: number; retain: number } | null = null;
+  try {
+    data = capabilityInputs(evaluator, capability);
+    options.onStage?.('scoring modules');
+    scored = await scoreModules(evaluator, capability, options.partition, { data });
+    if (options.neverTrained) neverTrained = await metricsOf(options.createEvaluator, options.neverTrained, capability, data);
+    const forgetTarget = options.forgetTarget ?? (neverTrained ? neverTrained.forget : 0.1);
+    choice = await chooseModules(evaluator, capability, scored.modules, { data, forgetTarget, ...(options.budget !== undefined ? { budget: options.budget } : {}) });
+    if (choice.chosen.length === 0) {
+      throw new InvalidArgumentError({
+        argument: 'partition',
+        message: `${pkg}: no module lowers ${capability.forgetMetricName} more than the retain accuracy${options.budget !== undefined ? ` within a budget of ${options.budget} units` : ''}.`,
+        hint: 'Try more clusters (--k), a larger --budget, or a partition from coactivations.',
+      });
+    }
+    if (methods.includes('selective')) {
+      options.onStage?.('selective-pruning scores');
+      selective = await selectivePruningScores(evaluator, capability);
+    }
+  } finally {
+    await evaluator.dispose();
+  }
+  const counts = countsPerLayer(choice.selection);
+  const selections: Record<ExciseMethod, UnitSelection[]> = {
+    module: choice.selection,
+    random: randomUnits(network, counts, seed),
+    magnitude: lowestMagnitudeUnits(network, counts),
+    selective: selective.length ? topUnits(selective, counts) : [],
+    none: [],
+  };
+  const retainTraining = trainingData(options.retainTraining, network);
+  const results: MethodResult[] = [];
+  for (const method of methods) {
+    options.onStage?.(`fine-tuning: ${method}`);
+    const pruned = pruneUnits(network, selections[method]);
+    const curve: CurvePoint[] = [];
+    const tuned = await options.fineTune({
+      network: pruned.network,
+      data: retainTraining,
+      steps,
+      ...(mask === 'held' ? { masks: pruned.masks } : {}),
+      evaluateEvery: every,
+      onEvaluate: async (current, step) => {
+        curve.push({ step, ...(await metricsOf(options.createEvaluator, current, capability, data)) });
+      },
+      seed,
+    });
+    if (curve[0]?.step !== 0) curve.unshift({ step: 0, ...(await metricsOf(options.createEvaluator, pruned.network, capability, data)) });
+    results.push({
+      method,
+      units: pruned.units,
+      selection: selections[method].map((s) => ({ layer: s.layer, units: Array.from(s.units) })),
+      forget: curve[0]!.forget,
+      retain: curve[0]!.retain,
+      curve,
+      stats: recoveryStats(curve, scored.intact.forget),
+      weightDistance: weightDistance(network, tuned),
+    });
+  }
+  const relearning: RelearnResult[] = [];
+  if (options.relearn && options.forgetTraining) {
+    const moduleResult = pruneUnits(network, selections.module);
+    const starts: [RelearnResult['model'], Network][] = [['module', moduleResult.network]];
+    if (options.neverTrained) starts.push(['never-trained', options.neverTrained]);
+    for (const examples of options.relearn.examples) {
+      const few = options.forgetTraining.count < examples ? options.forgetTraining : { ...options.forgetTraining, count: examples, inputs: options.forgetTraining.inputs.subarray(0, (examples * options.forgetTraining.inputs.length) / options.forgetTraining.count), labels: options.forgetTraining.labels.subarray(0, examples) };
+      for (const [model, start] of starts) {
+        options.onStage?.(`relearning attack: ${model}, ${few.count} examples`);
+        const curve: CurvePoint[] = [];
+        await options.fineTune({
+          network: start,
+          data: trainingData(few, network),
+          steps: options.relearn.steps ?? 50,
+          evaluateEvery: Math.max(1, Math.floor((options.relearn.steps ?? 50) / 10)),
+          onEvaluate: async (current, step) => {
+            curve.push({ step, ...(await metricsOf(options.createEvaluator, current, capability, data)) });
+          },
+          seed,
+        });
+        relearning.push({ model, examples: few.count, curve });
+      }
+    }
+  }
+  return {
+    capability: capability.description,
+    forgetMetric: capability.forgetMetricName,
+    intact: scored.intact,
+    modules: scored.modules,
+    chosen: choice.chosen.map((m) => ({ layer: m.layer, cluster: m.cluster, size: m.units.length, score: m.score })),
+    mask,
+    methods: results,
+    neverTrained,
+    relearning,
+  };
+}
