@@ -89,24 +89,32 @@ describe('pruneUnits', () => {
   });
 });
 
-describe('scoring and choosing modules', () => {
+/**
+ * A planted two-module MLP without biases and data that drives one module at a time, labelled by the
+ * network's own predictions; only examples the driven module wins are kept, so each class belongs to the
+ * module that computes it.
+ */
+function plantedTask() {
   const planted = modularMlp({ modules: 2, sizes: [8, 16, 16, 4], seed: 5 });
   for (const layer of planted.network.layers) if (layer.kind === 'dense') layer.bias?.fill(0);
   const { network, modules } = planted;
   const ids = network.layers.filter((l) => l.kind === 'dense').map((l) => l.id);
   const partition: UnitPartition = { k: 2, layers: ['input', ...ids].map((layer, i) => ({ layer, labels: Int32Array.from(modules[i]!) })) };
-  // Inputs that drive one module at a time, labelled by the network's own predictions.
   const count = 300;
   const inputs = inputsFor(count, 16);
   for (let e = 0; e < count; e++) for (let i = 0; i < 16; i++) inputs[e * 16 + i]! *= Math.floor(i / 8) === e % 2 ? 10 : 0;
   const { logits } = referenceForward(network, { inputs, count });
   const predicted = Int32Array.from({ length: count }, (_, e) => argmax(logits, e * 8, 8));
-  // Keep the examples that the driven module wins, so each class belongs to the module that computes it.
   const keep = [...predicted.keys()].filter((e) => Math.floor(predicted[e]! / 4) === e % 2);
   const kept = new Float32Array(keep.length * 16);
   keep.forEach((e, i) => kept.set(inputs.subarray(e * 16, (e + 1) * 16), i * 16));
   const labels = Int32Array.from(keep, (e) => predicted[e]!);
   const dataset = { name: 'planted', count: keep.length, inputShape: [16], inputs: kept, labels, classes: 8 };
+  return { network, modules, partition, dataset, labels };
+}
+
+describe('scoring and choosing modules', () => {
+  const { network, modules, partition, dataset, labels } = plantedTask();
   const forgetModule = 0;
   const forgetClasses = [0, 1, 2, 3].filter((c) => labels.includes(c));
 
@@ -146,20 +154,7 @@ describe('scoring and choosing modules', () => {
 
 describe('excise', () => {
   it('prunes the chosen modules and each baseline at the same unit count, and records their curves', async () => {
-    const planted = modularMlp({ modules: 2, sizes: [8, 16, 16, 4], seed: 5 });
-    for (const layer of planted.network.layers) if (layer.kind === 'dense') layer.bias?.fill(0);
-    const { network, modules } = planted;
-    const ids = network.layers.filter((l) => l.kind === 'dense').map((l) => l.id);
-    const partition: UnitPartition = { k: 2, layers: ['input', ...ids].map((layer, i) => ({ layer, labels: Int32Array.from(modules[i]!) })) };
-    const count = 300;
-    const inputs = inputsFor(count, 16);
-    for (let e = 0; e < count; e++) for (let i = 0; i < 16; i++) inputs[e * 16 + i]! *= Math.floor(i / 8) === e % 2 ? 10 : 0;
-    const { logits } = referenceForward(network, { inputs, count });
-    const predicted = Int32Array.from({ length: count }, (_, e) => argmax(logits, e * 8, 8));
-    const keep = [...predicted.keys()].filter((e) => Math.floor(predicted[e]! / 4) === e % 2);
-    const kept = new Float32Array(keep.length * 16);
-    keep.forEach((e, i) => kept.set(inputs.subarray(e * 16, (e + 1) * 16), i * 16));
-    const dataset = { name: 'planted', count: keep.length, inputShape: [16], inputs: kept, labels: Int32Array.from(keep, (e) => predicted[e]!), classes: 8 };
+    const { network, partition, dataset } = plantedTask();
     const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
     // A fine-tuner that leaves the weights as they are: the curves stay flat at the pruned values.
     const seen: number[] = [];
