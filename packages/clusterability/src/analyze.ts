@@ -32,8 +32,26 @@ export interface ClusterabilityOptions {
   nulls?: readonly NullModel[];
   /** Worker threads for the shuffles (0 = this thread). Default: the machine's parallelism. */
   workers?: number;
+  /**
+   * Also return the strongest edges of the weight graph for drawing it (`result.drawing`): at most this
+   * many in all, shared evenly between the pairs of node layers that edges join. Default 0 (none).
+   */
+  drawingEdges?: number;
   signal?: AbortSignal;
   onProgress?: (stage: 'partition' | 'shuffles', done: number, total: number) => void;
+}
+
+/**
+ * The strongest edges of a weight graph, for drawing it: each `[fromLayer, fromUnit, toLayer, toUnit,
+ * weight]`, layers as indices into `ClusterabilityResult.layers`, units as in the network, weight the
+ * edge's weight in the graph (|w|, or the kernel-slice norm for convolutions), 4 significant digits.
+ */
+export interface WeightGraphDrawing {
+  /** The budget asked for (`drawingEdges`). */
+  maxEdges: number;
+  /** Edges in the graph, of which `edges` are the strongest. */
+  totalEdges: number;
+  edges: [number, number, number, number, number][];
 }
 
 export interface NullResult extends ShuffleStatistics {
@@ -59,6 +77,8 @@ export interface ClusterabilityResult {
   /** Per layer, per unit (or channel): its cluster, −1 where the node was removed. */
   labels: number[][];
   clusters: ClusterStats[];
+  /** The strongest edges, when `drawingEdges` was given. */
+  drawing?: WeightGraphDrawing;
   /** Smallest Laplacian eigenvalues, when the partitioner reports them. */
   eigenvalues?: number[];
   nulls: Record<string, NullResult>;
@@ -85,6 +105,9 @@ export async function analyzeClusterability(network: Network, options: Clusterab
   const seed = options.seed ?? 0;
   const shuffles = options.shuffles ?? 50;
   const nulls = options.nulls ?? NULL_MODELS;
+  if (options.drawingEdges !== undefined && !(Number.isInteger(options.drawingEdges) && options.drawingEdges >= 0)) {
+    throw new InvalidArgumentError({ argument: 'drawingEdges', message: `drawingEdges = ${options.drawingEdges}; it must be a non-negative integer.`, hint: 'Use e.g. 3000, or 0 for no drawing.' });
+  }
   if (!Number.isInteger(k) || k < 1) {
     throw new InvalidArgumentError({ argument: 'k', message: `k = ${k}; the number of clusters must be a positive integer.`, hint: 'Use e.g. 12 (the default).' });
   }
@@ -143,8 +166,55 @@ export async function analyzeClusterability(network: Network, options: Clusterab
     layers: graph.layers.map((l) => ({ id: l.id, name: l.name, units: l.units })),
     labels: graph.layers.map((l) => Array.from(expanded.subarray(l.offset, l.offset + l.units))),
     clusters: quality.clusters,
+    ...(options.drawingEdges ? { drawing: strongestEdges(graph, options.drawingEdges) } : {}),
     ...(eigenvalues ? { eigenvalues: Array.from(eigenvalues) } : {}),
     nulls: nullResults,
     timings: { graph: graphDone - started, partition: partitionDone - graphDone, shuffles: performance.now() - partitionDone },
   };
+}
+
+/**
+ * The `max` strongest edges of a weight graph, shared between the pairs of node layers that edges join:
+ * each pair gets an equal share, and what a pair cannot use (it has fewer edges) goes to the others.
+ */
+function strongestEdges(graph: WeightGraph, max: number): WeightGraphDrawing {
+  const pairs = new Map<string, { from: number[]; to: number[]; weight: number[] }>();
+  let total = 0;
+  for (let i = 0; i < graph.nodeCount; i++) {
+    for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) {
+      const j = graph.indices[p]!;
+      const li = graph.nodeLayer[i]!;
+      const lj = graph.nodeLayer[j]!;
+      // each undirected edge once, from the earlier layer (CSR stores both directions)
+      if (li > lj || (li === lj && i >= j)) continue;
+      total++;
+      const key = `${li},${lj}`;
+      let pair = pairs.get(key);
+      if (!pair) pairs.set(key, (pair = { from: [], to: [], weight: [] }));
+      pair.from.push(i);
+      pair.to.push(j);
+      pair.weight.push(graph.weights[p]!);
+    }
+  }
+  // water-filling: pairs with fewer edges than an even share keep all of them, the rest split what is left
+  const sizes = [...pairs.values()].map((p) => p.weight.length);
+  const order = sizes.map((_, i) => i).sort((a, b) => sizes[a]! - sizes[b]!);
+  const quota = new Array<number>(sizes.length).fill(0);
+  let left = max;
+  order.forEach((index, rank) => {
+    const share = Math.floor(left / (order.length - rank));
+    quota[index] = Math.min(sizes[index]!, share);
+    left -= quota[index]!;
+  });
+  const edges: WeightGraphDrawing['edges'] = [];
+  [...pairs.values()].forEach((pair, index) => {
+    const ranked = pair.weight.map((_, e) => e).sort((a, b) => pair.weight[b]! - pair.weight[a]! || a - b);
+    for (const e of ranked.slice(0, quota[index])) {
+      const i = pair.from[e]!;
+      const j = pair.to[e]!;
+      edges.push([graph.nodeLayer[i]!, graph.nodeUnit[i]!, graph.nodeLayer[j]!, graph.nodeUnit[j]!, Number(pair.weight[e]!.toPrecision(4))]);
+    }
+  });
+  edges.sort((a, b) => a[0] - b[0] || a[2] - b[2] || b[4] - a[4]);
+  return { maxEdges: max, totalEdges: total, edges };
 }

@@ -5,6 +5,11 @@ import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
 import { loadModel } from '../loaders.js';
 import { print, printJson, progress, table } from '../output.js';
 
+export const CLUSTER_RESULT_KIND = 'modscope/cluster';
+export const CLUSTER_RESULT_VERSION = 1;
+/** Edges kept for drawing the network in a report (`drawing`), shared between pairs of layers. */
+export const CLUSTER_DRAWING_EDGES = 3000;
+
 export interface ClusterOptions {
   k: number;
   shuffles: number;
@@ -67,6 +72,7 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
       nulls,
       partitioner: options.partitioner,
       graph: { norm: options.norm, includeDense: options.includeDense ?? false },
+      drawingEdges: CLUSTER_DRAWING_EDGES,
       ...(options.prune !== undefined ? { prune: options.prune } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       onProgress: (stage, done, total) => {
@@ -76,12 +82,14 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
   } finally {
     bar.stop();
   }
+  // the JSON names its kind and version so `modscope report` can check what it reads
+  const json = { kind: CLUSTER_RESULT_KIND, version: CLUSTER_RESULT_VERSION, ...result };
   if (options.json === '-') {
-    printJson(result);
+    printJson(json);
     return;
   }
   if (options.json) {
-    await writeFile(options.json, `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+    await writeFile(options.json, `${JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   }
   print(formatClusterability(result));
   if (options.json) print(`\nwrote ${options.json}`);
