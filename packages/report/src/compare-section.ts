@@ -1,0 +1,19 @@
+import { agreementFigure } from './agreement-figure.js';
+import type { CompareResult } from './compare-result.js';
+import type { Section } from './figure.js';
+import { count, fixed } from './html.js';
+
+/** The partition-comparison section: weight-graph vs coactivation modules. */
+export function compareSection(result: CompareResult): Section {
+  const o = result.overall;
+  return {
+    kind: 'modscope/compare',
+    title: `Weight-graph vs coactivation modules of ${result.model}`,
+    subtitle: `${count(o.n)} hidden units, k = ${result.k}; coactivations from ${result.partitions.coactivation} on ${result.dataset}; null: ${count(o.permutations)} permutations`,
+    highlights: [
+      { label: 'ARI', value: fixed(o.ari), note: `null ${fixed(o.ariMean)}, p = ${fixed(o.ariP)}`, tone: o.ariP <= 0.05 ? 'good' : 'neutral' },
+      { label: 'NMI', value: fixed(o.nmi), note: `null ${fixed(o.nmiMean)}, p = ${fixed(o.nmiP)}`, tone: o.nmiP <= 0.05 ? 'good' : 'neutral' },
+    ],
+    blocks: [{ type: 'figure', figure: agreementFigure(result), wide: true }],
+  };
+}

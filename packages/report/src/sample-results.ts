@@ -1,0 +1,129 @@
+/**
+ * Small hand-made results of every kind, shaped as the CLI writes them (`--json FILE`), for tests. Not
+ * exported from the package.
+ */
+export function sampleCluster() {
+  return {
+    kind: 'modscope/cluster',
+    version: 1,
+    network: 'tiny.onnx',
+    partitioner: 'spectral',
+    k: 2,
+    seed: 0,
+    prune: null,
+    nodes: 7,
+    removedNodes: 1,
+    edges: 8,
+    ncut: 0.42,
+    modularity: 0.31,
+    withinClusterFraction: 0.79,
+    layers: [
+      { id: 'input', name: 'input', units: 3 },
+      { id: '/0/Gemm', name: '/0/Gemm', units: 3 },
+      { id: '/2/Gemm', name: '/2/Gemm', units: 2 },
+    ],
+    labels: [
+      [0, 1, -1],
+      [0, 0, 1],
+      [0, 1],
+    ],
+    clusters: [
+      { label: 0, size: 4, volume: 10, internal: 8, cut: 2, conductance: 0.2 },
+      { label: 1, size: 3, volume: 6, internal: 4, cut: 2, conductance: 0.33 },
+    ],
+    nulls: {
+      layer: { n: 9, mean: 1.1, std: 0.05, z: -13.6, p: 0.1, values: [1.05, 1.08, 1.1, 1.12, 1.15, 1.02, 1.1, 1.16, 1.12], verdict: "not distinguishable from its 'layer' shuffles (p = 0.100, z = -13.60)" },
+      'layer-nonzero': { n: 9, mean: 0.5, std: 0, z: null, p: 0.1, values: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], verdict: "not distinguishable from its 'layer-nonzero' shuffles (p = 0.100, z = -Infinity)" },
+    },
+    drawing: {
+      maxEdges: 6,
+      totalEdges: 8,
+      edges: [
+        [0, 0, 1, 0, 1.5],
+        [0, 1, 1, 2, 0.9],
+        [0, 0, 1, 1, 0.2],
+        [1, 0, 2, 0, 2.1],
+        [1, 2, 2, 1, 1.2],
+        [1, 1, 2, 0, 0.7],
+      ],
+    },
+    timings: { graph: 1, partition: 1, shuffles: 1 },
+  };
+}
+
+export function sampleLesion() {
+  const sub = (layer: string, cluster: number, accuracy: number, drop: number[], dropP: number[], image?: string) => ({
+    layer,
+    cluster,
+    size: 3,
+    layerUnits: 8,
+    units: [0, 1, 2],
+    accuracy,
+    perClassAccuracy: drop.map((d) => 0.9 - d),
+    meanClassAccuracy: accuracy,
+    importanceP: 0.05,
+    coherence: 2,
+    coherenceP: 0.4,
+    drop,
+    dropP,
+    random: { accuracy: [0.85, 0.86, 0.87], meanClassAccuracy: [0.85, 0.86, 0.87], coherence: [1, 2, 3] },
+    upstream: { entropy: 0.5, p: 0.25, topExamples: [1, 2], randomEntropy: [1, 1, 1] },
+    ...(image ? { featureViz: { image, entropy: 0.01, activation: 3, p: 0.25, randomEntropy: [1, 1, 1] } } : {}),
+  });
+  return {
+    kind: 'modscope/lesion',
+    version: 1,
+    model: 'tiny.onnx',
+    dataset: 'two-task',
+    split: 'test',
+    examples: 100,
+    classNames: ['zero', 'one', 'two'],
+    engine: 'onnxruntime',
+    partition: { source: 'weights', k: 2, layers: [] },
+    random: 19,
+    seed: 0,
+    baseline: { accuracy: 0.9, perClassAccuracy: [0.9, 0.9, 0.9], meanClassAccuracy: 0.9 },
+    subclusters: [sub('/0/Gemm', 0, 0.8, [0.3, 0, 0], [0.05, 0.6, 0.7], 'features/a.png'), sub('/0/Gemm', 1, 0.6, [0.1, 0.5, 0.3], [0.5, 0.05, 0.1], 'features/b.png')],
+    fisher: { importance: { statistic: 12, df: 4, p: 0.017 }, coherence: { statistic: 3, df: 4, p: 0.55 }, upstream: { statistic: 5, df: 4, p: 0.3 } },
+    effectFactor: 1.2,
+    evaluations: 40,
+    timings: { partition: 1, lesions: 1, upstream: 1 },
+  };
+}
+
+export function sampleCompare() {
+  const agreement = (ari: number, nmi: number) => ({ ari, nmi, n: 16, permutation: { permutations: 99, ariMean: 0.001, ariStd: 0.01, ariP: 0.01, nmiMean: 0.05, nmiStd: 0.01, nmiP: 0.02 } });
+  return {
+    kind: 'modscope/compare',
+    version: 1,
+    model: 'tiny.onnx',
+    dataset: 'two-task',
+    examples: 100,
+    k: 2,
+    partitions: { weights: 'weights', coactivation: 'coactivation (spearman, 100 examples)' },
+    overall: agreement(0.4, 0.5),
+    layers: [
+      { layer: '/0/Gemm', ...agreement(0.5, 0.6) },
+      { layer: '/2/Gemm', ...agreement(0.3, 0.4) },
+    ],
+  };
+}
+
+/** The shape `modscope excise --json` is to write (method §6): recovery curves per method and the never-trained floor. */
+export function sampleExcise() {
+  const curve = (forget: number[], retain: number[]) => forget.map((f, i) => ({ step: 50 * i, forget: f, retain: retain[i]! }));
+  return {
+    kind: 'modscope/excise',
+    version: 1,
+    model: 'two-task.onnx',
+    dataset: 'two-task',
+    forget: 'task B',
+    retain: 'task A',
+    methods: [
+      { name: 'module pruning', units: 12, curve: curve([0.2, 0.25, 0.3], [0.9, 0.95, 0.96]) },
+      { name: 'random units', baseline: true, units: 12, curve: curve([0.8, 0.85, 0.9], [0.85, 0.93, 0.95]) },
+      { name: 'no pruning', baseline: true, curve: curve([0.97, 0.96, 0.95], [0.97, 0.97, 0.97]) },
+    ],
+    floor: { forget: 0.2, retain: 0.97 },
+  };
+}

@@ -1,0 +1,76 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { CorruptFileError, InvalidArgumentError, MissingFileError } from '@modscope/core';
+import { checkResult } from './check-result.js';
+import { renderReport } from './render-report.js';
+
+export interface WriteReportOptions {
+  /** The page title. Default: `modscope report` and the models' names. */
+  title?: string;
+}
+
+export interface WrittenReport {
+  /** The HTML file written. */
+  path: string;
+  bytes: number;
+  /** Results read. */
+  results: number;
+  /** What could not be embedded (a feature-visualization image that is not found), in words. */
+  warnings: string[];
+}
+
+const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp', '.svg': 'image/svg+xml' };
+
+/**
+ * Reads modscope results files (`--json FILE`), checks them all, embeds the feature-visualization images
+ * they name (a relative path is tried from the working directory, then from the results file's directory),
+ * and writes one self-contained HTML report to `out`.
+ */
+export async function writeReport(paths: readonly string[], out: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
+  if (paths.length === 0) {
+    throw new InvalidArgumentError({ argument: 'paths', message: '@modscope/report: no results files given.', hint: "Pass files written by 'modscope cluster|lesion|compare --json FILE'." });
+  }
+  const results = await Promise.all(paths.map(readResultsFile));
+  // check everything before reading images or writing anything
+  results.forEach((value, i) => checkResult(value, paths[i]!));
+  const images: Record<string, string> = {};
+  const warnings: string[] = [];
+  for (const [i, value] of results.entries()) {
+    for (const image of imagePaths(value)) {
+      if (image in images) continue;
+      const candidates = [resolve(image), resolve(dirname(paths[i]!), image)];
+      let bytes: Buffer | undefined;
+      for (const candidate of candidates) {
+        bytes = await readFile(candidate).catch(() => undefined);
+        if (bytes) break;
+      }
+      if (bytes) images[image] = `data:${MIME[extname(image).toLowerCase()] ?? 'application/octet-stream'};base64,${bytes.toString('base64')}`;
+      else warnings.push(`feature-visualization image ${image} (named in ${paths[i]}) not found; the report shows a placeholder`);
+    }
+  }
+  const html = renderReport(results, { ...options, sources: paths, images });
+  await mkdir(dirname(resolve(out)), { recursive: true });
+  await writeFile(out, html);
+  return { path: out, bytes: Buffer.byteLength(html), results: results.length, warnings };
+}
+
+async function readResultsFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new MissingFileError({ path, what: 'results file', hint: "Write it with a modscope command's --json FILE option." });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new CorruptFileError({ path, format: 'modscope result', reason: 'it is not valid JSON', hint: "Write it with a modscope command's --json FILE option; the file may be truncated.", cause });
+  }
+}
+
+/** The image files a (checked) lesion result names. */
+function imagePaths(value: unknown): string[] {
+  const o = value as { kind?: unknown; subclusters?: { featureViz?: { image?: unknown } }[] };
+  if (o.kind !== 'modscope/lesion' || !Array.isArray(o.subclusters)) return [];
+  return o.subclusters.flatMap((s) => (typeof s.featureViz?.image === 'string' ? [s.featureViz.image] : []));
+}
