@@ -1,0 +1,26 @@
+import { basename } from 'node:path';
+import { print } from './output.js';
+
+/** A command's result as its `--json FILE` holds it: non-finite numbers written as null. */
+export function resultJson(result: object): unknown {
+  return JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+}
+
+export interface ReportOptionContext {
+  /** What the result is called on the page: the `--json` file when there is one. Default `<kind>.json`. */
+  source?: string;
+  /** Print nothing on stdout (the command prints JSON there). */
+  quiet?: boolean;
+}
+
+/**
+ * `--report FILE` of the analysis commands: the self-contained HTML report of this one result (the
+ * same page `modscope report` makes from its `--json` file). Warnings (an image not found) go to stderr.
+ */
+export async function writeReportOption(result: { kind: string }, file: string, context: ReportOptionContext = {}): Promise<void> {
+  const { writeResultsReport } = await import('@modscope/report');
+  const source = context.source !== undefined && context.source !== '-' ? basename(context.source) : `${result.kind.replace(/^modscope\//, '')}.json`;
+  const written = await writeResultsReport([resultJson(result)], file, { sources: [source] });
+  for (const warning of written.warnings) process.stderr.write(`modscope: warning: ${warning}\n`);
+  if (!context.quiet) print(`wrote ${file} (open it in a browser, no network needed)`);
+}
