@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '@modscope/report';
@@ -17,25 +17,12 @@ function resultOf(args: string[], file: string): Record<string, any> {
   return JSON.parse(readFileSync(join(dir, file), 'utf8'));
 }
 
-/** What `modscope excise --json` is to write; hand-made until the command lands. */
-const excise = {
-  kind: 'modscope/excise',
-  version: 1,
-  model: 'control.onnx',
-  forget: 'Sandal, Sneaker, Ankle boot',
-  retain: 'the other classes',
-  methods: [
-    { name: 'module pruning', curve: [0, 100, 200].map((step, i) => ({ step, forget: 0.1 + 0.1 * i, retain: 0.8 + 0.03 * i })) },
-    { name: 'random units', baseline: true, curve: [0, 100, 200].map((step, i) => ({ step, forget: 0.7 + 0.1 * i, retain: 0.8 + 0.04 * i })) },
-  ],
-  floor: { forget: 0.05, retain: 0.9 },
-};
-
 describe('the HTML report in a real browser', () => {
   let browser: Browser;
   let cluster: Record<string, any>;
   let lesion: Record<string, any>;
   let compare: Record<string, any>;
+  let excise: Record<string, any>;
   let out: string;
 
   beforeAll(async () => {
@@ -44,7 +31,11 @@ describe('the HTML report in a real browser', () => {
     cluster = resultOf(['cluster', model, '--k', '6', '--shuffles', '6', '--workers', '0'], 'cluster.json');
     lesion = resultOf(['lesion', model, '--data', 'fashion-mnist', '--limit', '500', '--k', '6', '--random', '19', '--feature-viz', join(dir, 'features'), '--feature-steps', '8'], 'lesion.json');
     compare = resultOf(['compare', model, '--data', 'fashion-mnist', '--limit', '500', '--k', '6', '--permutations', '99'], 'compare.json');
-    writeFileSync(join(dir, 'excise.json'), JSON.stringify(excise));
+    // forget class 7 (Sneaker) with at most 64 units; few images and steps, so it stays quick
+    excise = resultOf(
+      ['excise', model, '--data', 'fashion-mnist', '--limit', '500', '--train-limit', '2000', '--forget', 'class:7', '--budget', '64', '--finetune-steps', '20', '--evaluate-every', '10', '--methods', 'module,random,none', '--never-trained-epochs', '1', '--relearn', '10', '--relearn-steps', '10'],
+      'excise.json',
+    );
     out = join(dir, 'report.html');
     const written = await writeReport(['cluster.json', 'lesion.json', 'compare.json', 'excise.json'].map((f) => join(dir, f)), out);
     expect(written.warnings).toEqual([]);
@@ -99,7 +90,7 @@ describe('the HTML report in a real browser', () => {
       }),
     );
     expect(problems).toEqual([]);
-    expect(figures.map((f) => f.figure)).toEqual(['network', 'shuffle-histogram', 'shuffle-histogram', 'drop-heatmap', 'agreement', 'recovery']);
+    expect(figures.map((f) => f.figure)).toEqual(['network', 'shuffle-histogram', 'shuffle-histogram', 'drop-heatmap', 'agreement', 'recovery', 'relearning']);
     for (const f of figures) {
       expect(f.rendered, f.figure).toBe(true);
       expect(f.size[0]).toBeGreaterThan(300);
@@ -115,7 +106,10 @@ describe('the HTML report in a real browser', () => {
     const significant = lesion.subclusters.reduce((s: number, x: { dropP: (number | null)[] }) => s + x.dropP.filter((p) => p !== null && p <= 0.05).length, 0);
     expect(byFigure('drop-heatmap')[0]).toMatchObject({ cells: { found: lesion.subclusters.length * classes }, 'significance dots': { found: significant } });
     expect(byFigure('agreement')[0]).toMatchObject({ bars: { found: 4 * (compare.layers.length + 1) } });
-    expect(byFigure('recovery')[0]).toMatchObject({ curves: { found: 4 }, 'never-trained floors': { found: 2 } });
+    expect(byFigure('recovery')[0]).toMatchObject({ curves: { found: 2 * excise.methods.length }, 'never-trained floors': { found: 2 } });
+    expect(excise.methods).toHaveLength(3);
+    expect(byFigure('relearning')[0]).toMatchObject({ 'relearning curves': { found: excise.relearning.length }, 'intact line': { found: 1 } });
+    expect(excise.relearning).toHaveLength(2);
     // the feature visualizations are embedded images that the browser decoded
     const images = await page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.feature-viz img')].map((img) => [img.src.slice(0, 22), img.naturalWidth]));
     expect(images).toHaveLength(lesion.subclusters.length);

@@ -134,6 +134,38 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     });
 
   program
+    .command('excise')
+    .description('Remove a capability (classes or a backdoor trigger) by pruning the modules behind it, fine-tune on retain data, and test whether it comes back (method §6).')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .requiredOption('--forget <spec>', 'what to forget: class:3, class:3,5, or trigger (with --trigger and --target)')
+    .option('--trigger <patch>', 'the backdoor trigger, e.g. row=23,col=23,size=4,value=1')
+    .option('--target <class>', 'the class the trigger sends inputs to', nonNegativeInt)
+    .option('--budget <units>', 'most hidden units module pruning may remove (default: add modules until the forget target)', positiveInt)
+    .option('--forget-target <x>', 'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)', Number)
+    .option('--finetune-steps <n>', 'retain-only fine-tuning steps after pruning (batch 64)', nonNegativeInt, 200)
+    .option('--evaluate-every <n>', 'steps between points of the recovery curves', positiveInt, 20)
+    .addOption(new Option('--mask <mask>', 'pruned weights held at zero while fine-tuning, or free to regrow').choices(['held', 'released']).default('held'))
+    .option('--partition <source>', "weights, coactivation, coactivation-local, or a 'modscope cluster --json' file", 'weights')
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option('--methods <list>', 'methods and baselines, comma-separated: module, random, magnitude, selective, none', 'module,random,magnitude,selective,none')
+    .option('--never-trained-epochs <n>', 'epochs of the never-trained model (same architecture, retain data only)', positiveInt, 1)
+    .option('--no-never-trained', 'skip the never-trained model')
+    .option('--relearn <list>', 'relearning attack: forget examples per attack, comma-separated (none skips)', '10,100')
+    .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', positiveInt, 50)
+    .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
+    .option('--learning-rate <x>', 'fine-tuning learning rate (Adam)', Number)
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--limit <n>', 'use only the first n test examples for the forget and retain metrics', positiveInt)
+    .option('--train-limit <n>', 'use only the first n training examples (fine-tuning, never-trained model, relearning)', positiveInt)
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
+    .action(async (model: string, options) => {
+      const { exciseCommand } = await import('./commands/excise.js');
+      await exciseCommand(model, options);
+    });
+
+  program
     .command('demo')
     .description('The built-in default, no downloads: train a small network on synthetic two-task data, then inspect and evaluate it.')
     .option('--out <dir>', 'where to write the trained model', 'modscope-demo')

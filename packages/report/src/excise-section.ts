@@ -1,21 +1,59 @@
 import type { ExciseResult } from './excise-result.js';
-import type { Section } from './figure.js';
-import { percent } from './html.js';
-import { recoveryFigure } from './recovery-figure.js';
+import type { Block, Section } from './figure.js';
+import { escapeHtml, fixed, percent } from './html.js';
+import { recoveryFigure, relearningFigure } from './recovery-figure.js';
 
-/** The excision section: recovery curves of every method and baseline against the never-trained floor. */
+/** The excision section: recovery curves of every method and baseline against the never-trained floor, the table, the relearning attack. */
 export function exciseSection(result: ExciseResult): Section {
   const last = (m: ExciseResult['methods'][number]) => m.curve[m.curve.length - 1]!;
   const methods = result.methods.filter((m) => !m.baseline);
   const best = (methods.length > 0 ? methods : result.methods).reduce((a, b) => (last(a).forget <= last(b).forget ? a : b));
+  const metric = result.forgetMetric ?? 'forget accuracy';
+  const blocks: Block[] = [{ type: 'figure', figure: recoveryFigure(result), wide: true }];
+  if (result.methods.some((m) => m.stats || m.forget !== undefined)) {
+    blocks.push({
+      type: 'html',
+      kind: 'excise-table',
+      title: 'Before and after fine-tuning',
+      caption: `Right after pruning and at the end of fine-tuning on retain data${result.mask ? ` (pruned weights ${result.mask === 'held' ? 'held at zero' : 'free to regrow'})` : ''}; steps to half: until the ${escapeHtml(metric)} regained half of what pruning removed; area: its mean over the curve; distance: L2 distance of the weights from the original network.`,
+      html: exciseTable(result),
+      wide: true,
+    });
+  }
+  if (result.relearning.length > 0) blocks.push({ type: 'figure', figure: relearningFigure(result), wide: true });
   return {
     kind: 'modscope/excise',
     title: `Excision and relearning on ${result.model}`,
     subtitle: `${result.methods.length} methods and baselines${result.forget ? `; forget: ${result.forget}` : ''}${result.retain ? `; retain: ${result.retain}` : ''}${result.dataset ? ` (${result.dataset})` : ''}`,
     highlights: [
-      { label: `forget accuracy after fine-tuning (${best.name})`, value: percent(last(best).forget), note: `retain ${percent(last(best).retain)}` },
-      ...(result.floor ? [{ label: 'never-trained floor', value: percent(result.floor.forget), note: 'forget accuracy of a model trained on retain data only' }] : []),
+      ...(result.intact ? [{ label: `${metric}, intact`, value: percent(result.intact.forget), note: `retain ${percent(result.intact.retain)}` }] : []),
+      ...(best.forget !== undefined ? [{ label: `${metric} right after ${best.name}`, value: percent(best.forget), note: `retain ${percent(best.retain ?? Number.NaN)}${best.units !== undefined ? `, ${best.units} units` : ''}` }] : []),
+      { label: `${metric} after fine-tuning (${best.name})`, value: percent(last(best).forget), note: `retain ${percent(last(best).retain)}` },
+      ...(result.floor ? [{ label: 'never-trained floor', value: percent(result.floor.forget), note: `${metric} of a model trained on retain data only` }] : []),
     ],
-    blocks: [{ type: 'figure', figure: recoveryFigure(result), wide: true }],
+    blocks,
   };
+}
+
+function exciseTable(result: ExciseResult): string {
+  const head = ['method', 'units', 'forget, pruned', 'retain, pruned', 'forget, tuned', 'retain, tuned', 'steps to half', 'forget area', 'distance'];
+  const rows = result.methods.map((m) => {
+    const end = m.curve[m.curve.length - 1]!;
+    const cells = [
+      m.units !== undefined ? String(m.units) : '—',
+      percent(m.forget ?? m.curve[0]!.forget),
+      percent(m.retain ?? m.curve[0]!.retain),
+      percent(end.forget),
+      percent(end.retain),
+      m.stats ? (m.stats.stepsToHalf === null ? 'never' : String(m.stats.stepsToHalf)) : '—',
+      m.stats ? percent(m.stats.forgetArea) : '—',
+      m.weightDistance !== undefined ? fixed(m.weightDistance, 2) : '—',
+    ];
+    return `<tr><th scope="row">${escapeHtml(m.name)}${m.baseline ? ' (baseline)' : ''}</th>${cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}</tr>`;
+  });
+  if (result.floor) {
+    const blank = '<td class="num">—</td>';
+    rows.push(`<tr><th scope="row">never trained</th>${blank}${blank}${blank}<td class="num">${percent(result.floor.forget)}</td><td class="num">${percent(result.floor.retain ?? Number.NaN)}</td>${blank}${blank}${blank}</tr>`);
+  }
+  return `<table class="data"><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -109,7 +109,7 @@ export function sampleCompare() {
   };
 }
 
-/** The shape `modscope excise --json` is to write (method §6): recovery curves per method and the never-trained floor. */
+/** A minimal `modscope excise --json` result (method §6): recovery curves per method and the never-trained floor; the fields the report needs, no more. */
 export function sampleExcise() {
   const curve = (forget: number[], retain: number[]) => forget.map((f, i) => ({ step: 50 * i, forget: f, retain: retain[i]! }));
   return {
@@ -120,10 +120,50 @@ export function sampleExcise() {
     forget: 'task B',
     retain: 'task A',
     methods: [
-      { name: 'module pruning', units: 12, curve: curve([0.2, 0.25, 0.3], [0.9, 0.95, 0.96]) },
-      { name: 'random units', baseline: true, units: 12, curve: curve([0.8, 0.85, 0.9], [0.85, 0.93, 0.95]) },
-      { name: 'no pruning', baseline: true, curve: curve([0.97, 0.96, 0.95], [0.97, 0.97, 0.97]) },
+      { name: 'module pruning', method: 'module', units: 12, curve: curve([0.2, 0.25, 0.3], [0.9, 0.95, 0.96]) },
+      { name: 'random units', method: 'random', baseline: true, units: 12, curve: curve([0.8, 0.85, 0.9], [0.85, 0.93, 0.95]) },
+      { name: 'no pruning', method: 'none', baseline: true, curve: curve([0.97, 0.96, 0.95], [0.97, 0.97, 0.97]) },
     ],
     floor: { forget: 0.2, retain: 0.97 },
   };
 }
+
+/**
+ * What `modscope excise --json` writes, from a real run (control.onnx, forget class 7 with at most 64 units,
+ * 500 test and 2,000 training images, 20 fine-tuning steps, 10-example relearning attack; rounded, unit
+ * lists and module scores left out). `stepsToHalf: null` is a forget metric that never regained half.
+ */
+export function sampleExciseRun() { 
+  return { 
+    kind: 'modscope/excise',
+    version: 1,
+    model: 'control.onnx',
+    dataset: 'fashion-mnist',
+    forget: 'class 7 (Sneaker)',
+    forgetMetric: 'accuracy on the forgotten classes',
+    retain: 'the other 9 classes',
+    retainMetric: 'accuracy on the retain set',
+    examples: { forget: 47, retain: 453, retainTraining: 1785, forgetTraining: 215 },
+    partition: { source: 'weights', k: 12 },
+    mask: 'held',
+    steps: 20,
+    evaluateEvery: 10,
+    seed: 0,
+    intact: { forget: 0.9574, retain: 0.8852 },
+    chosen: [
+      { layer: '/0/Gemm', cluster: 4, size: 25, score: 0.0996 },
+      { layer: '/0/Gemm', cluster: 5, size: 14, score: 0.0829 },
+      { layer: '/6/Gemm', cluster: 11, size: 12, score: 0.0403 },
+    ],
+    methods: [
+      { name: 'module pruning', method: 'module', baseline: false, units: 51, forget: 0, retain: 0.6954, curve: [{ step: 0, forget: 0, retain: 0.6954 }, { step: 10, forget: 0.383, retain: 0.8477 }, { step: 20, forget: 0.3617, retain: 0.8675 }], stats: { stepsToHalf: null, forgetArea: 0.2819, finalForget: 0.3617, finalRetain: 0.8675 }, weightDistance: 24.685 },
+      { name: 'random units', method: 'random', baseline: true, units: 51, forget: 0.9574, retain: 0.8786, curve: [{ step: 0, forget: 0.9574, retain: 0.8786 }, { step: 10, forget: 0.7234, retain: 0.8874 }, { step: 20, forget: 0.766, retain: 0.8985 }], stats: { stepsToHalf: null, forgetArea: 0.7926, finalForget: 0.766, finalRetain: 0.8985 }, weightDistance: 20.178 },
+      { name: 'no pruning', method: 'none', baseline: true, units: 0, forget: 0.9574, retain: 0.8852, curve: [{ step: 0, forget: 0.9574, retain: 0.8852 }, { step: 10, forget: 0.7872, retain: 0.8852 }, { step: 20, forget: 0.8298, retain: 0.894 }], stats: { stepsToHalf: null, forgetArea: 0.8404, finalForget: 0.8298, finalRetain: 0.894 }, weightDistance: 2.101 },
+    ],
+    floor: { forget: 0, retain: 0.7285, epochs: 1 },
+    relearning: [
+      { model: 'module', examples: 10, steps: 10, curve: [{ step: 0, forget: 0.3617, retain: 0.8675 }, { step: 1, forget: 0.6596, retain: 0.8653 }, { step: 2, forget: 0.7447, retain: 0.8653 }, { step: 3, forget: 0.8085, retain: 0.8653 }, { step: 4, forget: 0.8723, retain: 0.8565 }, { step: 5, forget: 0.8936, retain: 0.8499 }, { step: 6, forget: 0.8936, retain: 0.8477 }, { step: 7, forget: 0.8936, retain: 0.8433 }, { step: 8, forget: 0.8936, retain: 0.8366 }, { step: 9, forget: 0.9149, retain: 0.8256 }, { step: 10, forget: 0.9362, retain: 0.8234 }], stats: { stepsToHalf: 1, forgetArea: 0.8223, finalForget: 0.9362, finalRetain: 0.8234 } },
+      { model: 'never-trained', examples: 10, steps: 10, curve: [{ step: 0, forget: 0, retain: 0.7285 }, { step: 1, forget: 0, retain: 0.7152 }, { step: 2, forget: 0, retain: 0.6667 }, { step: 3, forget: 0, retain: 0.5762 }, { step: 4, forget: 0.6596, retain: 0.5099 }, { step: 5, forget: 0.9787, retain: 0.426 }, { step: 6, forget: 1, retain: 0.4172 }, { step: 7, forget: 1, retain: 0.3907 }, { step: 8, forget: 1, retain: 0.1258 }, { step: 9, forget: 1, retain: 0.0861 }, { step: 10, forget: 1, retain: 0 }], stats: { stepsToHalf: 4, forgetArea: 0.6138, finalForget: 1, finalRetain: 0 } },
+    ],
+  };
+ }

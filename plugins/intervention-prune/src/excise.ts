@@ -62,7 +62,10 @@ export interface ExciseOptions {
   methods?: readonly ExciseMethod[];
   /** A network trained from scratch on retain data only: the floor a removed capability should sit at. */
   neverTrained?: Network;
-  /** Relearning attack: examples of the forget set to fine-tune on, e.g. [10, 100], and the steps (default 50). */
+  /**
+   * Relearning attack: examples of the forget set to fine-tune on, e.g. [10, 100], and the steps (default
+   * 50), from the module-pruned network after its retain fine-tuning and from the never-trained one.
+   */
   relearn?: { examples: readonly number[]; steps?: number };
   seed?: number;
   onStage?: (stage: string) => void;
@@ -166,6 +169,7 @@ export async function excise(network: Network, capability: Capability, options: 
   };
   const retainTraining = trainingData(options.retainTraining, network);
   const results: MethodResult[] = [];
+  let tunedModule: Network | null = null;
   for (const method of methods) {
     options.onStage?.(`fine-tuning: ${method}`);
     const pruned = pruneUnits(network, selections[method]);
@@ -181,6 +185,7 @@ export async function excise(network: Network, capability: Capability, options: 
       },
       seed,
     });
+    if (method === 'module') tunedModule = tuned;
     if (curve[0]?.step !== 0) curve.unshift({ step: 0, ...(await metricsOf(options.createEvaluator, pruned.network, capability, data)) });
     results.push({
       method,
@@ -195,8 +200,8 @@ export async function excise(network: Network, capability: Capability, options: 
   }
   const relearning: RelearnResult[] = [];
   if (options.relearn && options.forgetTraining) {
-    const moduleResult = pruneUnits(network, selections.module);
-    const starts: [RelearnResult['model'], Network][] = [['module', moduleResult.network]];
+    // The attack starts from what module pruning delivers: pruned, then fine-tuned on retain data.
+    const starts: [RelearnResult['model'], Network][] = [['module', tunedModule ?? pruneUnits(network, selections.module).network]];
     if (options.neverTrained) starts.push(['never-trained', options.neverTrained]);
     for (const examples of options.relearn.examples) {
       const few = options.forgetTraining.count < examples ? options.forgetTraining : { ...options.forgetTraining, count: examples, inputs: options.forgetTraining.inputs.subarray(0, (examples * options.forgetTraining.inputs.length) / options.forgetTraining.count), labels: options.forgetTraining.labels.subarray(0, examples) };

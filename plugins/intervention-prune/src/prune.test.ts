@@ -188,6 +188,41 @@ describe('excise', () => {
   });
 });
 
+describe('the relearning attack', () => {
+  it('starts from the module-pruned network after its retain fine-tuning', async () => {
+    const { network, partition, dataset } = plantedTask();
+    const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
+    const tuned = new Set<object>();
+    const started: object[] = [];
+    // Retain fine-tuning returns a marked copy; the attack must start from that copy, not from the pruned network.
+    const fineTune: FineTuner = async (request) => {
+      await request.onEvaluate(request.network, 0);
+      if (request.data.count !== 5) {
+        const copy = structuredClone(request.network);
+        tuned.add(copy);
+        return copy;
+      }
+      started.push(request.network);
+      return request.network;
+    };
+    const result = await excise(network, capability, {
+      partition,
+      retainTraining: capability.retain,
+      forgetTraining: capability.forget,
+      fineTune,
+      createEvaluator: async (n) => referenceEvaluator(n),
+      forgetTarget: 0.4,
+      steps: 10,
+      evaluateEvery: 10,
+      methods: ['module', 'none'],
+      relearn: { examples: [5], steps: 10 },
+    });
+    expect(result.relearning.map((r) => `${r.model}:${r.examples}`)).toEqual(['module:5']);
+    expect(started).toHaveLength(1);
+    expect(tuned.has(started[0]!)).toBe(true);
+  });
+});
+
 describe('recoveryStats', () => {
   it('finds the steps to regain half of what pruning removed and the mean forget metric', () => {
     const curve = [

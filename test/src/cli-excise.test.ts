@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanFailure, fixture, runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'modscope-excise-'));
+const model = fixture('clusterability/control.onnx');
+/** Small and quick: 1,000 test and 3,000 training images, 30 fine-tuning steps. */
+const quick = ['--data', 'fashion-mnist', '--limit', '1000', '--train-limit', '3000', '--finetune-steps', '30', '--evaluate-every', '10'];
+
+type Method = { name: string; method: string; baseline: boolean; units: number; selection: { layer: string; units: number[] }[]; forget: number; retain: number; curve: { step: number; forget: number; retain: number }[]; stats: Record<string, number | null>; weightDistance: number };
+
+describe('modscope excise', () => {
+  let result: Record<string, any>;
+  let stdout: string;
+  const json = join(dir, 'excise.json');
+  const report = join(dir, 'excise.html');
+
+  beforeAll(() => {
+    // The unpruned control MLP, forgetting class 7 (Sneaker) with at most 64 units.
+    const r = runCli(['excise', model, ...quick, '--forget', 'class:7', '--budget', '64', '--never-trained-epochs', '1', '--relearn', '10', '--relearn-steps', '10', '--json', json, '--report', report]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    stdout = r.stdout;
+    result = JSON.parse(readFileSync(json, 'utf8'));
+  }, 120_000);
+
+  it('writes the result with every field the report reads', () => {
+    expect(result).toMatchObject({ kind: 'modscope/excise', version: 1, model: 'control.onnx', dataset: 'fashion-mnist', forget: 'class 7 (Sneaker)', forgetMetric: 'accuracy on the forgotten classes', mask: 'held', steps: 30 });
+    expect(result.retain).toBe('the other 9 classes');
+    expect(result.examples.forget + result.examples.retain).toBe(1000);
+    expect(result.intact.forget).toBeGreaterThan(0.8);
+    expect(result.methods.map((m: Method) => [m.method, m.baseline])).toEqual([['module', false], ['random', true], ['magnitude', true], ['selective', true], ['none', true]]);
+    for (const m of result.methods as Method[]) {
+      expect(m.curve.map((p) => p.step)).toEqual([0, 10, 20, 30]);
+      expect(m.curve[0]).toMatchObject({ forget: m.forget, retain: m.retain });
+      expect(Object.keys(m.stats).sort()).toEqual(['finalForget', 'finalRetain', 'forgetArea', 'stepsToHalf']);
+      expect(m.weightDistance).toBeGreaterThan(0);
+    }
+    expect(result.relearning.map((x: { model: string; examples: number }) => `${x.model}:${x.examples}`)).toEqual(['module:10', 'never-trained:10']);
+  });
+
+  it('prunes a module that cuts the forget accuracy more than the retain accuracy, within the budget', () => {
+    const module = result.methods[0] as Method;
+    expect(module.units).toBeGreaterThan(0);
+    expect(module.units).toBeLessThanOrEqual(64);
+    expect(module.units).toBe(result.chosen.reduce((s: number, c: { size: number }) => s + c.size, 0));
+    const forgetDrop = result.intact.forget - module.forget;
+    const retainDrop = result.intact.retain - module.retain;
+    expect(forgetDrop).toBeGreaterThan(0.1);
+    expect(forgetDrop).toBeGreaterThan(retainDrop + 0.05);
+    // no pruning leaves the network as it is until fine-tuning starts
+    const none = result.methods[4] as Method;
+    expect(none.units).toBe(0);
+    expect(none.forget).toBeCloseTo(result.intact.forget, 10);
+  });
+
+  it('gives every pruning baseline the same number of units in the same layers', () => {
+    const perLayer = (m: Method) => Object.fromEntries(m.selection.map((s) => [s.layer, s.units.length]));
+    const module = result.methods[0] as Method;
+    for (const m of (result.methods as Method[]).slice(1, 4)) {
+      expect(m.units, m.method).toBe(module.units);
+      expect(perLayer(m), m.method).toEqual(perLayer(module));
+    }
+    // and different units: the random baseline is not the module
+    const random = result.methods[1] as Method;
+    expect(random.selection.flatMap((s) => s.units)).not.toEqual(module.selection.flatMap((s) => s.units));
+  });
+
+  it('trains the never-trained floor on retain data only, so it does not know the forgotten class', () => {
+    expect(result.floor.epochs).toBe(1);
+    expect(result.floor.forget).toBeLessThan(0.05);
+    expect(result.floor.retain).toBeGreaterThan(0.5);
+  });
+
+  it('prints a before/after table, the floor and the relearning attack, and writes the report', () => {
+    expect(stdout).toMatch(/^intact: forget \d+\.\d\d%, retain \d+\.\d\d%/m);
+    expect(stdout).toMatch(/^method\s+units\s+forget pruned\s+retain pruned\s+forget tuned\s+retain tuned\s+steps to half\s+forget area\s+weight distance$/m);
+    for (const name of ['module pruning', 'random units', 'lowest-magnitude units', 'selective pruning', 'no pruning']) expect(stdout).toMatch(new RegExp(`^${name}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
+    expect(stdout).toMatch(/^never-trained floor \(1 epoch from scratch on retain data\): forget \d+\.\d\d%/m);
+    expect(stdout).toMatch(/^never-trained\s+10\s+/m);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('data-kind="modscope/excise"');
+    expect(html).toContain('data-figure="recovery"');
+    expect(html).toContain('data-figure="relearning"');
+  });
+});
+
+describe('modscope excise refuses bad input in one line', () => {
+  const fail = (args: string[]) => runCli(['excise', model, '--data', 'fashion-mnist', '--limit', '200', '--train-limit', '500', ...args]);
+
+  it('a class the dataset does not have', () => {
+    const r = fail(['--forget', 'class:10']);
+    expect(r.code).toBe(1);
+    expect(expectCleanFailure(r)).toMatch(/class 10 does not exist in 'fashion-mnist', which has classes 0\.\.9/);
+  });
+
+  it('a budget larger than the network', () => {
+    const r = fail(['--forget', 'class:3', '--budget', '5000']);
+    expect(r.code).toBe(1);
+    expect(expectCleanFailure(r)).toMatch(/a budget of 5000 units does not fit 'control.onnx', which has 1024 hidden units\. Use a budget from 1 to 1024/);
+  });
+
+  it('a trigger that does not fit the input shape', () => {
+    const r = fail(['--forget', 'trigger', '--trigger', 'row=26,col=26,size=4', '--target', '0']);
+    expect(r.code).toBe(1);
+    expect(expectCleanFailure(r)).toMatch(/Shape mismatch for a 4×4 trigger at row 26, col 26 .*expected a patch within a 28×28 image/);
+  });
+
+  it('a trigger without its target, and options of the wrong kind', () => {
+    expect(expectCleanFailure(fail(['--forget', 'trigger', '--trigger', 'row=2,col=2,size=4']))).toMatch(/needs the class the trigger sends inputs to/);
+    expect(expectCleanFailure(fail(['--forget', 'class:3', '--methods', 'module,lottery']))).toMatch(/unknown method 'lottery'/);
+    const usage = fail(['--forget', 'class:3', '--mask', 'loose']);
+    expect(usage.code).toBe(2);
+  });
+});
