@@ -83,6 +83,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .addOption(new Option('--norm <norm>', 'conv kernel slice norm for CNN edges').choices(['l1', 'l2']).default('l1'))
     .option('--include-dense', 'CNNs: include the dense head in the graph')
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
     .action(async (model: string, options) => {
       const { clusterCommand } = await import('./commands/cluster.js');
       await clusterCommand(model, options);
@@ -108,6 +109,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--feature-viz <dir>', 'also run feature visualization (gradient ascent on the input, tfjs) and save each sub-cluster’s image here as PNG')
     .option('--feature-steps <n>', 'gradient-ascent steps per image', positiveInt)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
     .action(async (model: string, options) => {
       const { lesionCommand } = await import('./commands/lesion.js');
       await lesionCommand(model, options);
@@ -128,6 +130,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
     .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
     .action(async (model: string, options) => {
       const { compareCommand } = await import('./commands/compare.js');
       await compareCommand(model, options);
@@ -174,6 +177,17 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .action(async (options) => {
       const { demoCommand } = await import('./commands/demo.js');
       await demoCommand(options);
+    });
+
+  program
+    .command('report')
+    .description('One self-contained HTML report (works offline) from results files written with --json FILE by cluster, lesion, compare and excise.')
+    .argument('<results...>', 'results files (JSON) written by modscope cluster|lesion|compare|excise --json FILE')
+    .requiredOption('--out <file>', 'the HTML file to write, e.g. report.html')
+    .option('--title <title>', "the page title (default: 'modscope report' and the models' names)")
+    .action(async (results: string[], options) => {
+      const { reportCommand } = await import('./commands/report.js');
+      await reportCommand(results, options);
     });
 
   return program;

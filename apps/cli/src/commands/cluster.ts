@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { analyzeClusterability, type ClusterabilityResult } from '@modscope/clusterability';
-import { InvalidArgumentError } from '@modscope/core';
+import { InvalidArgumentError, type Network } from '@modscope/core';
 import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
 import { loadModel } from '../loaders.js';
 import { print, printJson, progress, table } from '../output.js';
+import { writeReportOption } from '../report-option.js';
 
 export const CLUSTER_RESULT_KIND = 'modscope/cluster';
 export const CLUSTER_RESULT_VERSION = 1;
@@ -21,6 +22,8 @@ export interface ClusterOptions {
   workers?: number;
   norm: 'l1' | 'l2';
   includeDense?: boolean;
+  /** Also write the HTML report of the result to this file. */
+  report?: string;
 }
 
 function parseNulls(value: string): NullModel[] {
@@ -59,38 +62,49 @@ export function formatClusterability(r: ClusterabilityResult): string {
   return lines.join('\n');
 }
 
+/** What `modscope cluster --json` writes: the analysis, with its kind and version so `modscope report` can check what it reads. */
+export type ClusterJson = { kind: typeof CLUSTER_RESULT_KIND; version: typeof CLUSTER_RESULT_VERSION } & ClusterabilityResult;
+
+export type ClusterRunOptions = Omit<ClusterOptions, 'json' | 'report' | 'nulls'> & { nulls: readonly NullModel[]; onProgress?: (done: number, total: number) => void };
+
+/** The clusterability analysis of `modscope cluster`, as the JSON it writes. */
+export async function runCluster(network: Network, options: ClusterRunOptions): Promise<ClusterJson> {
+  const result = await analyzeClusterability(network, {
+    k: options.k,
+    seed: options.seed,
+    shuffles: options.shuffles,
+    nulls: options.nulls,
+    partitioner: options.partitioner,
+    graph: { norm: options.norm, includeDense: options.includeDense ?? false },
+    drawingEdges: CLUSTER_DRAWING_EDGES,
+    ...(options.prune !== undefined ? { prune: options.prune } : {}),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    onProgress: (stage, done, total) => {
+      if (stage === 'shuffles') options.onProgress?.(done, total);
+    },
+  });
+  return { kind: CLUSTER_RESULT_KIND, version: CLUSTER_RESULT_VERSION, ...result };
+}
+
 export async function clusterCommand(model: string, options: ClusterOptions): Promise<void> {
   const nulls = parseNulls(options.nulls);
   const loaded = await loadModel(model);
   const bar = progress('shuffles', { quiet: options.json === '-' });
-  let result: ClusterabilityResult;
+  let json: ClusterJson;
   try {
-    result = await analyzeClusterability(loaded.network, {
-      k: options.k,
-      seed: options.seed,
-      shuffles: options.shuffles,
-      nulls,
-      partitioner: options.partitioner,
-      graph: { norm: options.norm, includeDense: options.includeDense ?? false },
-      drawingEdges: CLUSTER_DRAWING_EDGES,
-      ...(options.prune !== undefined ? { prune: options.prune } : {}),
-      ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      onProgress: (stage, done, total) => {
-        if (stage === 'shuffles') bar.update(done, total);
-      },
-    });
+    json = await runCluster(loaded.network, { ...options, nulls, onProgress: (done, total) => bar.update(done, total) });
   } finally {
     bar.stop();
   }
-  // the JSON names its kind and version so `modscope report` can check what it reads
-  const json = { kind: CLUSTER_RESULT_KIND, version: CLUSTER_RESULT_VERSION, ...result };
   if (options.json === '-') {
     printJson(json);
+    if (options.report) await writeReportOption(json, options.report, { quiet: true });
     return;
   }
   if (options.json) {
     await writeFile(options.json, `${JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   }
-  print(formatClusterability(result));
+  print(formatClusterability(json));
   if (options.json) print(`\nwrote ${options.json}`);
+  if (options.report) await writeReportOption(json, options.report, options.json ? { source: options.json } : {});
 }

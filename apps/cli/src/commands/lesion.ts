@@ -14,6 +14,7 @@ import {
 import { loadDataset } from '@modscope/datasets';
 import { loadModel } from '../loaders.js';
 import { print, printJson, progress, table, percent } from '../output.js';
+import { writeReportOption } from '../report-option.js';
 
 export const LESION_RESULT_KIND = 'modscope/lesion';
 export const LESION_RESULT_VERSION = 1;
@@ -39,6 +40,8 @@ export interface LesionOptions extends PartitionSourceOptions {
   /** Directory for feature-visualization PNGs; runs the feature-visualization test when given. */
   featureViz?: string;
   featureSteps?: number;
+  /** Also write the HTML report of the result to this file. */
+  report?: string;
 }
 
 /** A partition of the model's units, from its weight graph, its coactivations, or a `modscope cluster --json` file. */
@@ -113,12 +116,35 @@ export function inputsFor(model: LoadedModel, dataset: Dataset, options: { mean?
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 export async function lesionCommand(path: string, options: LesionOptions): Promise<void> {
-  const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
   const model = await loadModel(path);
   const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
+  const quiet = options.json === '-';
+  const result = await runLesion(model, dataset, { ...options, quiet });
+  if (quiet) {
+    printJson(result);
+    if (options.report) await writeReportOption(result, options.report, { quiet: true });
+    return;
+  }
+  if (options.json) await writeFile(options.json, `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  print(formatLesions(result));
+  if (options.json) print(`\nwrote ${options.json}`);
+  if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
+}
+
+export type LesionRunOptions = Omit<LesionOptions, 'data' | 'split' | 'limit' | 'json' | 'report'> & {
+  /** No progress bars. */
+  quiet?: boolean;
+};
+
+/** What `modscope lesion --json` writes. */
+export type LesionResultJson = Awaited<ReturnType<typeof runLesion>>;
+
+/** The lesion sweep, upstream coherence and (optionally) feature visualization of `modscope lesion`, as the JSON it writes. */
+export async function runLesion(model: LoadedModel, dataset: Dataset, options: LesionRunOptions) {
+  const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
   const inputs = inputsFor(model, dataset, options);
   const evaluator = await model.createEvaluator();
-  const quiet = options.json === '-';
+  const quiet = options.quiet ?? false;
   const started = performance.now();
   try {
     const partition = await partitionFor(model, evaluator, inputs, dataset.count, options);
@@ -178,13 +204,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
       evaluations: sweep.evaluations,
       timings: { partition: partitioned - started, lesions: swept - partitioned, upstream: upstreamDone - swept, ...(features ? { featureViz: performance.now() - upstreamDone } : {}) },
     };
-    if (quiet) {
-      printJson(result);
-      return;
-    }
-    if (options.json) await writeFile(options.json, `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
-    print(formatLesions(result));
-    if (options.json) print(`\nwrote ${options.json}`);
+    return result;
   } finally {
     await evaluator.dispose();
   }
@@ -199,7 +219,7 @@ async function featureVisualizations(
   dataset: Dataset,
   inputs: Float32Array,
   subclusters: readonly { layer: string; cluster: number; units: Int32Array }[],
-  options: LesionOptions,
+  options: LesionRunOptions,
   quiet: boolean,
 ) {
   const { mkdir } = await import('node:fs/promises');
