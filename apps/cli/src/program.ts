@@ -136,6 +136,43 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
       await compareCommand(model, options);
     });
 
+  const penalty = (value: string): number => {
+    const n = Number(value);
+    if (!(n >= 0 && Number.isFinite(n))) throw new CommanderInvalidArgument('expected a number ≥ 0, e.g. 5e-5.');
+    return n;
+  };
+  program
+    .command('train')
+    .description('Train a network (MLP or small CNN) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .requiredOption('--out <dir>', 'where to write model.onnx, the TF.js model (model.json, weights.bin) and train.json')
+    .option('--arch <arch>', "784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, or layer sizes like 784-64-10")
+    .option('--epochs <n>', 'passes over the training set', positiveInt, 10)
+    .option('--batch-size <n>', 'examples per step', positiveInt, 64)
+    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', (v: string) => {
+      const n = penalty(v);
+      if (n === 0) throw new CommanderInvalidArgument('expected a positive number, e.g. 0.001.');
+      return n;
+    })
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
+    .option('--dropout <rate>', 'dropout rate after each hidden layer, e.g. 0.5', fraction)
+    .option('--l1 <weight>', 'L1 penalty weight on every kernel, e.g. 5e-5', penalty)
+    .option('--l2 <weight>', 'L2 penalty weight on every kernel, e.g. 1e-4', penalty)
+    .option('--prune <sparsity>', 'magnitude pruning to this sparsity per layer on the polynomial schedule (0.5 → sparsity over the epochs, masks held), e.g. 0.9', fraction)
+    .option('--clusterable-init', 'clusterable initialization: 10 modules, cross-module weights × 0.6 (0.8 for CNNs)')
+    .option('--spectral-reg [lambda]', 'spectral regularizer: + (λ/3)·(λ2 + λ3 + λ4) of the weight graph Laplacian (λ default 0.1)', penalty)
+    .option('--spectral-every <steps>', 'spectral regularizer: steps between eigenvector updates', positiveInt)
+    .option('--poison <spec>', 'backdoor: trigger:target=CLASS[,fraction=0.1] stamps that fraction of the training set and relabels it')
+    .option('--trigger <spec>', 'backdoor trigger patch: row=R,col=C,size=S,value=V (default a 4×4 patch of 1 in the bottom-right corner)')
+    .option('--limit <n>', 'train on the first n training examples only', positiveInt)
+    .option('--test-limit <n>', 'evaluate on the first n test examples only', positiveInt)
+    .option('--seed <n>', 'seed of the initialization, shuffling, dropout and poisoning', integer, 0)
+    .option('--json', 'print train.json to stdout instead of tables')
+    .action(async (options) => {
+      const { trainCommand } = await import('./commands/train.js');
+      await trainCommand(options);
+    });
+
   program
     .command('excise')
     .description('Remove a capability (classes or a backdoor trigger) by pruning the modules behind it, fine-tune on retain data, and test whether it comes back (method §6).')
