@@ -1,33 +1,111 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+// `modscope demo`, the README's main job: the whole loop on built-in data. One run is shared by the tests;
+// a second run with the same seed checks that every file it writes is the same.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
+const RESULTS = ['cluster.json', 'lesion.json', 'compare.json', 'excise.json'];
+
+interface Summary {
+  files: { model: string; excised: string; results: string[]; report: string };
+  accuracy: { overall: number; A: number; B: number };
+  modularity: { k: number; ncut: number; nulls: Record<string, { mean: number; p: number }> };
+  tasks: { units: number; ari: number; purity: number };
+  lesions: { layer: string; cluster: number; drop: { A: number; B: number }; hurts: string }[];
+  backdoor: {
+    before: { forget: number; retain: number };
+    afterExcision: { forget: number; retain: number };
+    afterFineTuning: { forget: number; retain: number };
+    baselines: { method: string; afterExcision: number; afterFineTuning: number }[];
+  };
+  timings: Record<string, number>;
+}
+
+function demo(seed: number): { out: string; summary: Summary } {
+  const out = mkdtempSync(join(tmpdir(), 'modscope-demo-'));
+  const r = runCli(['demo', '--out', out, '--json', '--seed', String(seed)]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return { out, summary: JSON.parse(r.stdout) as Summary };
+}
+
+/** A results file without what may differ between runs: wall-clock timings. */
+function withoutTimings(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'), (key, value) => (key === 'timings' ? undefined : value));
+}
+
+let run: { out: string; summary: Summary };
+beforeAll(() => {
+  run = demo(0);
+});
+
 describe('modscope demo (the README main job)', () => {
-  it('trains, exports, reloads and evaluates the built-in two-task model', () => {
-    const out = mkdtempSync(join(tmpdir(), 'modscope-demo-'));
-    const r = runCli(['demo', '--out', out, '--json']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout) as {
-      model: { format: string; layers: Array<{ kind: string }> };
-      evaluation: { accuracy: number; count: number };
-      tasks: Array<{ task: number; accuracy: number }>;
-    };
-    expect(existsSync(join(out, 'model.onnx'))).toBe(true);
-    expect(existsSync(join(out, 'tfjs', 'model.json'))).toBe(true);
-    expect(result.model.format).toBe('onnx');
-    expect(result.model.layers.filter((l) => l.kind === 'dense')).toHaveLength(3);
-    expect(result.evaluation.count).toBe(2000);
-    expect(result.tasks).toHaveLength(2);
-    for (const t of result.tasks) expect(t.accuracy).toBeGreaterThan(0.9);
+  it('writes the models, every results JSON and the report', () => {
+    for (const f of ['model/model.onnx', 'model/model.json', 'model/weights.bin', 'excised/model.onnx', 'excised/model.json', ...RESULTS, 'report.html']) {
+      expect(existsSync(join(run.out, f)), f).toBe(true);
+    }
+    expect(run.summary.files.results.map((f) => f.split('/').pop())).toEqual(RESULTS);
+    const kinds = RESULTS.map((f) => JSON.parse(readFileSync(join(run.out, f), 'utf8')) as { kind: string; version: number }).map((r) => `${r.kind} ${r.version}`);
+    expect(kinds).toEqual(['modscope/cluster 1', 'modscope/lesion 1', 'modscope/compare 1', 'modscope/excise 1']);
+    const html = readFileSync(join(run.out, 'report.html'), 'utf8');
+    for (const kind of ['cluster', 'lesion', 'compare', 'excise']) expect(html).toContain(`data-kind="modscope/${kind}"`);
   });
 
-  it('is deterministic for a seed', () => {
-    const a = runCli(['demo', '--out', mkdtempSync(join(tmpdir(), 'modscope-demo-')), '--json', '--seed', '3']);
-    const b = runCli(['demo', '--out', mkdtempSync(join(tmpdir(), 'modscope-demo-')), '--json', '--seed', '3']);
-    const acc = (s: string) => (JSON.parse(s) as { evaluation: { confusion: number[][] } }).evaluation.confusion;
-    expect(acc(a.stdout)).toEqual(acc(b.stdout));
+  it('runs in under two minutes', () => {
+    expect(run.summary.timings.total).toBeLessThan(120);
+  });
+
+  it('learns both tasks and the backdoor', () => {
+    expect(run.summary.accuracy.A).toBeGreaterThan(0.95);
+    expect(run.summary.accuracy.B).toBeGreaterThan(0.95);
+    expect(run.summary.backdoor.before.forget).toBeGreaterThan(0.9);
+  });
+
+  it('is more clusterable than both nulls', () => {
+    const { ncut, nulls } = run.summary.modularity;
+    expect(Object.keys(nulls).sort()).toEqual(['layer', 'layer-nonzero']);
+    for (const [name, s] of Object.entries(nulls)) {
+      expect(s.p, name).toBeLessThanOrEqual(0.05);
+      expect(ncut, name).toBeLessThan(s.mean);
+    }
+  });
+
+  it('finds modules that follow the tasks: the input and output units by task, and lesions that hurt one task only', () => {
+    // 37 = 32 inputs + 8 outputs less the inputs that pruning left without edges
+    expect(run.summary.tasks.units).toBeGreaterThanOrEqual(30);
+    expect(run.summary.tasks.ari).toBeGreaterThanOrEqual(0.9);
+    expect(run.summary.tasks.purity).toBeGreaterThanOrEqual(0.95);
+    const lesions = run.summary.lesions;
+    expect(lesions.length).toBeGreaterThanOrEqual(4); // both modules in both hidden layers
+    for (const l of lesions) {
+      const [own, other] = l.drop.A > l.drop.B ? [l.drop.A, l.drop.B] : [l.drop.B, l.drop.A];
+      expect(own, `${l.layer} cluster ${l.cluster}`).toBeGreaterThan(0.4);
+      expect(other, `${l.layer} cluster ${l.cluster}`).toBeLessThan(0.05);
+    }
+    for (const layer of new Set(lesions.map((l) => l.layer))) {
+      expect(new Set(lesions.filter((l) => l.layer === layer).map((l) => l.hurts)), layer).toEqual(new Set(['A', 'B']));
+    }
+  });
+
+  it('cuts attack success by excision far more than clean accuracy, and fine-tuning on clean data does not bring it back', () => {
+    const { before, afterExcision, afterFineTuning, baselines } = run.summary.backdoor;
+    const attackCut = before.forget - afterExcision.forget;
+    const accuracyCut = before.retain - afterExcision.retain;
+    expect(attackCut).toBeGreaterThan(0.5);
+    expect(attackCut).toBeGreaterThan(5 * Math.max(accuracyCut, 0.01));
+    expect(afterFineTuning.forget).toBeLessThan(0.5);
+    expect(afterFineTuning.retain).toBeGreaterThan(0.95);
+    // random units of the same count leave the backdoor in place
+    expect(baselines.find((b) => b.method === 'random units')!.afterExcision).toBeGreaterThan(0.9);
+  });
+
+  it('is deterministic for a seed: the same files again', () => {
+    const again = demo(0);
+    for (const f of RESULTS) expect(withoutTimings(join(again.out, f)), f).toEqual(withoutTimings(join(run.out, f)));
+    for (const f of ['model/model.onnx', 'excised/model.onnx']) expect(readFileSync(join(again.out, f)).equals(readFileSync(join(run.out, f))), f).toBe(true);
+    const strip = (s: Summary) => ({ ...s, files: undefined, out: undefined, timings: undefined });
+    expect(strip(again.summary)).toEqual(strip(run.summary));
   });
 });

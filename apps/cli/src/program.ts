@@ -207,10 +207,10 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
 
   program
     .command('demo')
-    .description('The built-in default, no downloads: train a small network on synthetic two-task data, then inspect and evaluate it.')
-    .option('--out <dir>', 'where to write the trained model', 'modscope-demo')
-    .option('--seed <n>', 'seed of every random choice', (v) => Number(v), 0)
-    .option('--json', 'print JSON instead of tables')
+    .description('The built-in default, no downloads: a small MLP trained on synthetic two-task data with a backdoor, then the whole loop (clusterability with both nulls, lesions, weight vs coactivation modules, excision of the backdoor with fine-tuning and relearning) and report.html.')
+    .option('--out <dir>', 'where to write the models, every results JSON and report.html', 'modscope-demo')
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--json', 'print the summary as JSON instead of tables')
     .action(async (options) => {
       const { demoCommand } = await import('./commands/demo.js');
       await demoCommand(options);
