@@ -4,6 +4,8 @@ import type { LesionResult, LesionSubcluster } from './lesion-result.js';
 
 const CELL_BORDER = '#ffffff';
 const DOT_COLOR = '#1b1f24';
+/** Cells whose |drop| is at least this fraction of the scale's end get white labels. */
+const STRONG = 0.6;
 /** A class's drop counts as significant at this p (left-sided against the random lesions). */
 export const SIGNIFICANCE = 0.05;
 
@@ -20,15 +22,17 @@ export function subclusterName(s: { layer: string; cluster: number }): string {
 export function dropHeatmapFigure(result: LesionResult): Figure {
   const rows = rankSubclusters(result);
   const classes = result.classNames;
+  const extreme = Math.max(1, ...rows.flatMap((s) => s.drop.filter(Number.isFinite).map((d) => Math.abs(100 * d))));
+  const top = Math.ceil(extreme / 5) * 5;
   const cells = rows.flatMap((s, y) =>
     classes.map((c, x) => ({
       value: [x, y, Number.isFinite(s.drop[x]!) ? Math.round(1000 * s.drop[x]!) / 10 : null],
+      // white numbers on the saturated ends of the colour scale, dark ones elsewhere
+      ...(Number.isFinite(s.drop[x]!) && Math.abs(100 * s.drop[x]!) >= STRONG * top ? { label: { color: '#ffffff' } } : {}),
       tip: `<b>${escapeHtml(subclusterName(s))}</b> (${s.size} units), class ${escapeHtml(c)}<br/>accuracy lost: ${fixed(100 * s.drop[x]!, 1)} points, p = ${fixed(s.dropP[x]!)}`,
     })),
   );
   const dots = rows.flatMap((s, y) => classes.flatMap((_, x) => (s.dropP[x]! <= SIGNIFICANCE ? [[x, y]] : [])));
-  const extreme = Math.max(1, ...rows.flatMap((s) => s.drop.filter(Number.isFinite).map((d) => Math.abs(100 * d))));
-  const top = Math.ceil(extreme / 5) * 5;
   const rowHeight = Math.max(22, Math.min(30, Math.round(520 / Math.max(1, rows.length))));
   return {
     kind: 'drop-heatmap',
@@ -72,7 +76,7 @@ export function dropHeatmapFigure(result: LesionResult): Figure {
           name: 'accuracy lost (points)',
           progressive: 0,
           itemStyle: { borderColor: CELL_BORDER, borderWidth: 1 },
-          label: { show: true, fontSize: 10, color: '#1f242b', formatter: '@fn:dropLabel', offset: [0, dots.length > 0 ? 3 : 0] },
+          label: { show: true, fontSize: 11, color: '#1f242b', formatter: '@fn:dropLabel', offset: [0, dots.length > 0 ? 3 : 0] },
           emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1.5 } },
           data: cells,
         },

@@ -55,7 +55,7 @@ export function renderReport(results: readonly unknown[], options: RenderReportO
 ${body || '<p>No results to show.</p>'}
 </main>
 <footer class="wrap">
-<p>The results below are embedded unchanged in this page (<code>&lt;script id="modscope-results"&gt;</code>); they, not the pictures, are the record. Download: ${downloads || '—'}</p>
+<p>The results are embedded unchanged in this page (<code>&lt;script id="modscope-results"&gt;</code>); they, not the pictures, are the record. Download: ${downloads || '—'}</p>
 <p>Made by @modscope/report ${REPORT_VERSION} with Apache ECharts. The method: Filan et al., “Clusterability in Neural Networks” (arXiv 2103.03386); Hod et al., “Quantifying Local Specialization in Deep Neural Networks” (arXiv 2110.08058).</p>
 </footer>
 <script type="application/json" id="modscope-results">${scriptJson({ generator: `@modscope/report ${REPORT_VERSION}`, sources, results })}</script>
