@@ -35,6 +35,24 @@ describe('modscope cluster --report and modscope report', () => {
   });
 });
 
+describe('--report on lesion and compare', () => {
+  for (const [command, extra] of [
+    ['lesion', ['--random', '4']],
+    ['compare', ['--permutations', '19']],
+  ] as const) {
+    it(`modscope ${command} --report writes the page of its result`, () => {
+      const out = join(dir, `${command}.html`);
+      const r = runCli([command, model, '--data', 'fashion-mnist', '--limit', '300', '--k', '4', ...extra, '--report', out]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`wrote ${out}`);
+      const html = readFileSync(out, 'utf8');
+      expect(html).toContain(`data-kind="modscope/${command}"`);
+      expect(html).toContain(`data-source="${command}.json"`);
+    });
+  }
+});
+
 describe('modscope report on bad results files: one line, non-zero exit', () => {
   const write = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
