@@ -8,10 +8,11 @@
 //      (retain) training data with the pruned weights held at zero, with recovery curves;
 //   2. the same with the mask released (pruned weights free to regrow);
 //   3. the never-trained floor (the same architecture trained from scratch on retain data) and the
-//      relearning attack with 10 and 100 forget examples, from the module-pruned model and from the floor;
+//      relearning attack with 10 and 100 forget examples, from the module-pruned model (after its retain
+//      fine-tuning) and from the floor: on forget examples only, then mixed with 9 retain examples each;
 //   4. all of it again for a class (class:7, Sneaker) instead of the trigger.
 // Run from the repository root after `npx turbo run build --filter=modscope...`:
-//   nice node bench/excise.mjs [trigger|class|all=all] [--steps N] [--floor-epochs N]
+//   nice node bench/excise.mjs [trigger|class|all=all] [--steps N] [--floor-epochs N] [--stages held,released,floor,mixed]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ import { createNetwork, saveCheckpoint, train } from '@modscope/train';
 import { formatExcise, loaders, runExcise } from '../apps/cli/dist/index.js';
 
 const args = process.argv.slice(2);
-const which = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? 'all';
+const which = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'all';
 const flag = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
@@ -83,6 +84,8 @@ const epochSteps = Math.ceil(trainSet.count / 64);
 const steps = flag('--steps', epochSteps);
 const evaluateEvery = Math.max(1, Math.round(steps / 10));
 const floorEpochs = flag('--floor-epochs', 2);
+const stagesAt = args.indexOf('--stages');
+const stages = new Set(stagesAt >= 0 ? args[stagesAt + 1].split(',') : ['held', 'released', 'floor', 'mixed']);
 const out = join(cache, 'results');
 mkdirSync(out, { recursive: true });
 
@@ -122,27 +125,35 @@ const capabilities = [];
 if (which === 'all' || which === 'trigger') capabilities.push(['trigger', { kind: 'trigger', trigger: TRIGGER, target: TARGET }]);
 if (which === 'all' || which === 'class') capabilities.push(['class 7', { kind: 'class', classes: [7] }]);
 for (const [name, forget] of capabilities) {
-  const held = await run(`${name}, mask held`, forget, { mask: 'held', neverTrainedEpochs: 0, relearn: [] });
-  const released = await run(`${name}, mask released`, forget, { mask: 'released', neverTrainedEpochs: 0, relearn: [] });
-  const floor = await run(`${name}, floor and relearning`, forget, { mask: 'held', methods: ['module'], neverTrainedEpochs: floorEpochs, relearn: [10, 100] });
-  summaries.push({ name, held, released, floor });
+  const held = stages.has('held') ? await run(`${name}, mask held`, forget, { mask: 'held', neverTrainedEpochs: 0, relearn: [] }) : null;
+  const released = stages.has('released') ? await run(`${name}, mask released`, forget, { mask: 'released', neverTrainedEpochs: 0, relearn: [] }) : null;
+  // the relearning attack on forget examples only, and mixed with 9 retain examples per forget example
+  const floors = [];
+  if (stages.has('floor')) floors.push(await run(`${name}, floor and relearning`, forget, { mask: 'held', methods: ['module'], neverTrainedEpochs: floorEpochs, relearn: [10, 100] }));
+  if (stages.has('mixed')) floors.push(await run(`${name}, floor and relearning mixed with retain data`, forget, { mask: 'held', methods: ['module'], neverTrainedEpochs: floorEpochs, relearn: [10, 100], relearnMix: 9 }));
+  summaries.push({ name, held, released, floors });
 }
 
 const pct = (x) => (x === null || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 console.log(`\n=== summary: ${steps} retain fine-tuning steps (batch 64; one epoch = ${epochSteps}), forget target ${FORGET_TARGET}, total ${clock()} ===`);
-for (const { name, held, released, floor } of summaries) {
-  console.log(`\n${name}: ${held.forget} — ${held.forgetMetric}; intact ${pct(held.intact.forget)} / retain ${pct(held.intact.retain)}; module pruning removed ${held.methods[0].units} units`);
-  console.log('method                  units  forget pruned  held: tuned  half   released: tuned  half   retain held/released');
-  for (const m of held.methods) {
-    const r = released.methods.find((x) => x.method === m.method);
-    console.log(
-      `${m.name.padEnd(22)}  ${String(m.units).padStart(5)}  ${pct(m.forget).padStart(13)}  ${pct(m.stats.finalForget).padStart(11)}  ${String(m.stats.stepsToHalf ?? 'never').padStart(5)}  ${pct(r.stats.finalForget).padStart(15)}  ${String(r.stats.stepsToHalf ?? 'never').padStart(5)}   ${pct(m.stats.finalRetain)} / ${pct(r.stats.finalRetain)}`,
-    );
+for (const { name, held, released, floors } of summaries) {
+  const any = held ?? released ?? floors[0];
+  console.log(`\n${name}: ${any.forget} — ${any.forgetMetric}; intact ${pct(any.intact.forget)} / retain ${pct(any.intact.retain)}; module pruning removed ${any.methods[0].units} units`);
+  if (held && released) {
+    console.log('method                  units  forget pruned  held: tuned  half   released: tuned  half   retain held/released');
+    for (const m of held.methods) {
+      const r = released.methods.find((x) => x.method === m.method);
+      console.log(
+        `${m.name.padEnd(22)}  ${String(m.units).padStart(5)}  ${pct(m.forget).padStart(13)}  ${pct(m.stats.finalForget).padStart(11)}  ${String(m.stats.stepsToHalf ?? 'never').padStart(5)}  ${pct(r.stats.finalForget).padStart(15)}  ${String(r.stats.stepsToHalf ?? 'never').padStart(5)}   ${pct(m.stats.finalRetain)} / ${pct(r.stats.finalRetain)}`,
+      );
+    }
   }
-  if (floor.floor) console.log(`never-trained floor (${floor.floor.epochs} epochs): forget ${pct(floor.floor.forget)}, retain ${pct(floor.floor.retain)}`);
-  for (const x of floor.relearning) {
-    const curve = x.curve.map((p) => pct(p.forget)).join(' ');
-    console.log(`relearning, ${x.model.padEnd(13)} ${String(x.examples).padStart(3)} examples: forget ${curve} (steps to half ${x.stats.stepsToHalf ?? 'never'}); retain after ${pct(x.curve.at(-1).retain)}`);
+  for (const floor of floors) {
+    if (floor.floor) console.log(`never-trained floor (${floor.floor.epochs} epochs): forget ${pct(floor.floor.forget)}, retain ${pct(floor.floor.retain)}`);
+    for (const x of floor.relearning) {
+      const curve = x.curve.map((p) => pct(p.forget)).join(' ');
+      console.log(`relearning, ${x.model.padEnd(13)} ${String(x.examples).padStart(3)} examples + ${String(x.retainExamples).padStart(3)} retain: forget ${curve} (steps to half ${x.stats.stepsToHalf ?? 'never'}); retain after ${pct(x.curve.at(-1).retain)}`);
+    }
   }
-  console.log(`timed experiment (held): ${Object.entries(held.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  if (held) console.log(`timed experiment (held): ${Object.entries(held.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
 }

@@ -45,6 +45,7 @@ export const EXCISE_DEFAULTS = Object.freeze({
   neverTrainedEpochs: 1,
   relearn: [10, 100] as readonly number[],
   relearnSteps: 50,
+  relearnMix: 0,
   seed: 0,
 });
 
@@ -84,6 +85,12 @@ export interface ExciseRunOptions {
   relearn?: readonly number[];
   /** (number, default 50) — fine-tuning steps of each relearning attack. */
   relearnSteps?: number;
+  /**
+   * (number, default 0) — retain examples mixed into each relearning attack per forget example. With 0 the
+   * attack's data has one label only (a class, or the trigger's target), which a network fits by predicting
+   * it everywhere; mixing in retain data rules that out.
+   */
+  relearnMix?: number;
   /** (number, default 0) — seed of the partition, the random baseline, shuffling and initialization. */
   seed?: number;
   /** (number, default 64) and (number, default 0.001) — fine-tuning batch size and Adam learning rate. */
@@ -134,7 +141,7 @@ export interface ExciseJson {
   methods: ExciseJsonMethod[];
   /** The never-trained model (trained from scratch on retain data only): where a removed capability should sit. */
   floor: { forget: number; retain: number; epochs: number } | null;
-  relearning: { model: 'module' | 'never-trained'; examples: number; steps: number; curve: CurvePoint[]; stats: RecoveryStats }[];
+  relearning: { model: 'module' | 'never-trained'; examples: number; retainExamples: number; steps: number; curve: CurvePoint[]; stats: RecoveryStats }[];
   /** Seconds per stage. */
   timings: Record<string, number>;
 }
@@ -270,6 +277,7 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
   const epochs = options.neverTrainedEpochs ?? EXCISE_DEFAULTS.neverTrainedEpochs;
   const relearn = options.relearn ?? EXCISE_DEFAULTS.relearn;
   const relearnSteps = options.relearnSteps ?? EXCISE_DEFAULTS.relearnSteps;
+  const relearnMix = options.relearnMix ?? EXCISE_DEFAULTS.relearnMix;
   const createEvaluator = options.createEvaluator ?? (async (n: Network) => (await import('@modscope/loader-onnx')).createOnnxEvaluator(n));
   const timings: Record<string, number> = {};
 
@@ -309,7 +317,7 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(options.forgetTarget !== undefined ? { forgetTarget: options.forgetTarget } : {}),
     ...(neverTrained ? { neverTrained } : {}),
-    ...(relearn.length > 0 ? { relearn: { examples: relearn, steps: relearnSteps } } : {}),
+    ...(relearn.length > 0 ? { relearn: { examples: relearn, steps: relearnSteps, retainPerExample: relearnMix } } : {}),
     onStage: (next) => {
       if (stage) timings[stage] = seconds(stageStarted);
       stage = next;
@@ -355,7 +363,7 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
       weightDistance: m.weightDistance,
     })),
     floor: result.neverTrained ? { ...result.neverTrained, epochs } : null,
-    relearning: result.relearning.map((r) => ({ model: r.model, examples: r.examples, steps: relearnSteps, curve: r.curve, stats: recoveryStats(r.curve, result.intact.forget) })),
+    relearning: result.relearning.map((r) => ({ model: r.model, examples: r.examples, retainExamples: r.retainExamples, steps: relearnSteps, curve: r.curve, stats: recoveryStats(r.curve, result.intact.forget) })),
     timings,
   };
 }

@@ -193,6 +193,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--no-never-trained', 'skip the never-trained model')
     .option('--relearn <list>', 'relearning attack: forget examples per attack, comma-separated (none skips)', '10,100')
     .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', positiveInt, 50)
+    .option('--relearn-mix <n>', 'relearning attack: retain examples mixed in per forget example (0: forget examples only)', nonNegativeInt, 0)
     .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
     .option('--learning-rate <x>', 'fine-tuning learning rate (Adam)', Number)
     .option('--seed <n>', 'seed of every random choice', integer, 0)

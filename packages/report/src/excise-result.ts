@@ -38,6 +38,8 @@ export interface ExciseMethod {
 export interface RelearnAttack {
   model: string;
   examples: number;
+  /** Retain examples mixed in with the forget examples (0: forget examples only). */
+  retainExamples?: number;
   curve: RecoveryPoint[];
   stats?: RecoveryStats;
 }
@@ -119,6 +121,7 @@ export function readExciseResult(r: ResultReader, value: unknown): ExciseResult 
     return {
       model: r.string(attack.model, at('model')),
       examples: r.integer(attack.examples, at('examples'), 1),
+      ...(attack.retainExamples !== undefined ? { retainExamples: r.integer(attack.retainExamples, at('retainExamples')) } : {}),
       curve: readCurve(r, attack.curve, at('curve')),
       ...(attack.stats !== undefined ? { stats: readStats(r, attack.stats, at('stats')) } : {}),
     };

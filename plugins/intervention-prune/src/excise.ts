@@ -65,8 +65,10 @@ export interface ExciseOptions {
   /**
    * Relearning attack: examples of the forget set to fine-tune on, e.g. [10, 100], and the steps (default
    * 50), from the module-pruned network after its retain fine-tuning and from the never-trained one.
+   * `retainPerExample` (default 0) mixes that many retain examples per forget example into the attack's
+   * data, so that predicting the forget label everywhere no longer fits it.
    */
-  relearn?: { examples: readonly number[]; steps?: number };
+  relearn?: { examples: readonly number[]; steps?: number; retainPerExample?: number };
   seed?: number;
   onStage?: (stage: string) => void;
 }
@@ -86,8 +88,29 @@ export interface MethodResult {
 
 export interface RelearnResult {
   model: 'module' | 'never-trained';
+  /** Forget examples fine-tuned on, and the retain examples mixed in with them. */
   examples: number;
+  retainExamples: number;
   curve: CurvePoint[];
+}
+
+/** The first `count` examples of a dataset (all of it when it has fewer). */
+function head(dataset: Dataset, count: number): Dataset {
+  if (dataset.count <= count) return dataset;
+  const per = dataset.inputs.length / dataset.count;
+  return { ...dataset, count, inputs: dataset.inputs.subarray(0, count * per), labels: dataset.labels.subarray(0, count) };
+}
+
+/** Two datasets of the same input shape as one. */
+function concat(a: Dataset, b: Dataset): Dataset {
+  if (b.count === 0) return a;
+  const inputs = new Float32Array(a.inputs.length + b.inputs.length);
+  inputs.set(a.inputs);
+  inputs.set(b.inputs, a.inputs.length);
+  const labels = new Int32Array(a.count + b.count);
+  labels.set(a.labels);
+  labels.set(b.labels, a.count);
+  return { ...a, count: a.count + b.count, inputs, labels };
 }
 
 export interface ExciseResult {
@@ -204,13 +227,15 @@ export async function excise(network: Network, capability: Capability, options: 
     const starts: [RelearnResult['model'], Network][] = [['module', tunedModule ?? pruneUnits(network, selections.module).network]];
     if (options.neverTrained) starts.push(['never-trained', options.neverTrained]);
     for (const examples of options.relearn.examples) {
-      const few = options.forgetTraining.count < examples ? options.forgetTraining : { ...options.forgetTraining, count: examples, inputs: options.forgetTraining.inputs.subarray(0, (examples * options.forgetTraining.inputs.length) / options.forgetTraining.count), labels: options.forgetTraining.labels.subarray(0, examples) };
+      const few = head(options.forgetTraining, examples);
+      const mixed = head(options.retainTraining, few.count * (options.relearn.retainPerExample ?? 0));
+      const attack = trainingData(concat(few, mixed), network);
       for (const [model, start] of starts) {
         options.onStage?.(`relearning attack: ${model}, ${few.count} examples`);
         const curve: CurvePoint[] = [];
         await options.fineTune({
           network: start,
-          data: trainingData(few, network),
+          data: attack,
           steps: options.relearn.steps ?? 50,
           evaluateEvery: Math.max(1, Math.floor((options.relearn.steps ?? 50) / 10)),
           onEvaluate: async (current, step) => {
@@ -218,7 +243,7 @@ export async function excise(network: Network, capability: Capability, options: 
           },
           seed,
         });
-        relearning.push({ model, examples: few.count, curve });
+        relearning.push({ model, examples: few.count, retainExamples: mixed.count, curve });
       }
     }
   }

@@ -217,9 +217,37 @@ describe('the relearning attack', () => {
       methods: ['module', 'none'],
       relearn: { examples: [5], steps: 10 },
     });
-    expect(result.relearning.map((r) => `${r.model}:${r.examples}`)).toEqual(['module:5']);
+    expect(result.relearning.map((r) => `${r.model}:${r.examples}:${r.retainExamples}`)).toEqual(['module:5:0']);
     expect(started).toHaveLength(1);
     expect(tuned.has(started[0]!)).toBe(true);
+  });
+
+  it('mixes retain examples into the attack when asked', async () => {
+    const { network, partition, dataset } = plantedTask();
+    const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
+    const attacks: { count: number; labels: number[] }[] = [];
+    const fineTune: FineTuner = async (request) => {
+      await request.onEvaluate(request.network, 0);
+      if (request.steps === 7) attacks.push({ count: request.data.count, labels: Array.from(request.data.labels) });
+      return request.network;
+    };
+    const result = await excise(network, capability, {
+      partition,
+      retainTraining: capability.retain,
+      forgetTraining: capability.forget,
+      fineTune,
+      createEvaluator: async (n) => referenceEvaluator(n),
+      forgetTarget: 0.4,
+      steps: 10,
+      evaluateEvery: 10,
+      methods: ['module'],
+      relearn: { examples: [4], steps: 7, retainPerExample: 3 },
+    });
+    expect(result.relearning[0]).toMatchObject({ examples: 4, retainExamples: 12 });
+    expect(attacks).toHaveLength(1);
+    expect(attacks[0]!.count).toBe(16);
+    expect(attacks[0]!.labels.slice(0, 4).every((l) => l < 4)).toBe(true);
+    expect(attacks[0]!.labels.slice(4).every((l) => l >= 4)).toBe(true);
   });
 });
 

@@ -26,6 +26,7 @@ export interface ExciseCommandOptions {
   neverTrained: boolean;
   relearn: string;
   relearnSteps: number;
+  relearnMix: number;
   seed: number;
   limit?: number;
   trainLimit?: number;
@@ -94,6 +95,7 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
         neverTrainedEpochs: options.neverTrained ? options.neverTrainedEpochs : 0,
         relearn,
         relearnSteps: options.relearnSteps,
+        relearnMix: options.relearnMix,
         seed: options.seed,
         ...(options.budget !== undefined ? { budget: options.budget } : {}),
         ...(options.forgetTarget !== undefined ? { forgetTarget: options.forgetTarget } : {}),
@@ -146,10 +148,10 @@ export function formatExcise(r: ExciseJson): string {
   if (r.relearning.length > 0) {
     lines.push(
       '',
-      `relearning attack (${r.relearning[0]!.steps} steps on forget examples, pruned weights free):`,
+      `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed with retain examples' : ''}, from the module-pruned model after its fine-tuning and from the never-trained one; pruned weights free):`,
       table(
-        ['start', 'examples', 'forget before', 'forget after', 'retain after', 'steps to half'],
-        r.relearning.map((x) => [x.model === 'module' ? 'module-pruned' : 'never-trained', x.examples, percent(x.curve[0]!.forget), percent(last(x.curve).forget), percent(last(x.curve).retain), steps(x.stats.stepsToHalf)]),
+        ['start', 'examples', 'retain mixed in', 'forget before', 'forget after', 'retain after', 'steps to half'],
+        r.relearning.map((x) => [x.model === 'module' ? 'module-pruned' : 'never-trained', x.examples, x.retainExamples, percent(x.curve[0]!.forget), percent(last(x.curve).forget), percent(last(x.curve).retain), steps(x.stats.stepsToHalf)]),
       ),
       'steps to half here: until the forget metric regains half the gap to the intact network.',
     );
