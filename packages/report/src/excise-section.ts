@@ -1,7 +1,7 @@
 import type { ExciseResult } from './excise-result.js';
 import type { Block, Section } from './figure.js';
 import { escapeHtml, fixed, percent } from './html.js';
-import { recoveryFigure, relearningFigure } from './recovery-figure.js';
+import { methodCount, recoveryFigure, relearningFigure } from './recovery-figure.js';
 
 /** The excision section: recovery curves of every method and baseline against the never-trained floor, the table, the relearning attack. */
 export function exciseSection(result: ExciseResult): Section {
@@ -24,7 +24,7 @@ export function exciseSection(result: ExciseResult): Section {
   return {
     kind: 'modscope/excise',
     title: `Excision and relearning on ${result.model}`,
-    subtitle: `${result.methods.length} methods and baselines${result.forget ? `; forget: ${result.forget}` : ''}${result.retain ? `; retain: ${result.retain}` : ''}${result.dataset ? ` (${result.dataset})` : ''}`,
+    subtitle: `${methodCount(result.methods.length)}${result.forget ? `; forget: ${result.forget}` : ''}${result.retain ? `; retain: ${result.retain}` : ''}${result.dataset ? ` (${result.dataset})` : ''}`,
     highlights: [
       ...(result.intact ? [{ label: `${metric}, intact`, value: percent(result.intact.forget), note: `retain ${percent(result.intact.retain)}` }] : []),
       ...(best.forget !== undefined ? [{ label: `${metric} right after ${best.name}`, value: percent(best.forget), note: `retain ${percent(best.retain ?? Number.NaN)}${best.units !== undefined ? `, ${best.units} units` : ''}` }] : []),

@@ -45,7 +45,7 @@ export function recoveryFigure(result: ExciseResult): Figure {
   const axis = (p: number) => ({ gridIndex: p, type: 'value', name: 'fine-tuning step', nameLocation: 'middle', nameGap: 26, axisLabel: { color: '#4a5361' }, splitLine: { show: false } });
   return {
     kind: 'recovery',
-    title: `Does the capability come back? ${capitalized(result.forgetMetric ?? 'forget accuracy')} and retain accuracy while fine-tuning on retain data (${result.methods.length} methods and baselines)`,
+    title: `Does the capability come back? ${capitalized(result.forgetMetric ?? 'forget accuracy')} and retain accuracy while fine-tuning on retain data (${methodCount(result.methods.length)})`,
     caption:
       `Left, ${result.forgetMetric ?? 'accuracy on the forget set'}; right, accuracy on the retain set; solid lines are excision methods and dashed ones baselines, and the dotted line is a model that never learned the capability — ` +
       `a method truly removed it when its forget curve stays near that floor while its retain curve stays high.`,
@@ -71,6 +71,9 @@ export function recoveryFigure(result: ExciseResult): Figure {
 }
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** `5 methods and baselines`, `1 method`. */
+export const methodCount = (n: number) => (n === 1 ? '1 method' : `${n} methods and baselines`);
 
 const RELEARN_WIDTH = 2.5;
 
@@ -105,7 +108,7 @@ export function relearningFigure(result: ExciseResult): Figure {
   }));
   return {
     kind: 'relearning',
-    title: `Relearning attack: ${metric} while fine-tuning on a few forget examples`,
+    title: `Relearning attack: ${metric} while fine-tuning on a few forget examples${result.relearning.some((r) => r.retainExamples) ? ' mixed with retain examples' : ''}`,
     caption:
       `Solid lines start from the module-pruned model, dashed ones from the never-trained model, one colour per number of forget examples; the dotted line is the intact network — ` +
       `if the pruned model climbs back much faster than the never-trained one, the capability was hidden rather than removed.`,
