@@ -86,7 +86,7 @@ describe("the demo's report in a real browser", () => {
     const marksOf = (name: string) => figures.filter((f) => f.figure === name).map((f) => f.marks);
     const units = cluster.labels.reduce((s: number, l: number[]) => s + l.length, 0);
     expect(marksOf('network')[0]).toMatchObject({ units: { found: units }, edges: { found: cluster.drawing.edges.length } });
-    expect(marksOf('shuffle-histogram').map((m) => m['histogram bins']!.found)).toEqual([16, 16]); // 50 shuffles → 2·⌈√50⌉ bins
+    expect(marksOf('shuffle-histogram').map((m) => m['histogram bins']!.found)).toEqual([20, 20]); // 100 shuffles → 2·⌈√100⌉ bins
     expect(marksOf('drop-heatmap')[0]).toMatchObject({ cells: { found: lesion.subclusters.length * lesion.classNames.length } });
     expect(marksOf('agreement')[0]).toMatchObject({ bars: { found: 4 * (compare.layers.length + 1) } });
     expect(marksOf('recovery')[0]).toMatchObject({ curves: { found: 2 * excise.methods.length }, 'never-trained floors': { found: 2 } });
