@@ -30,9 +30,12 @@ export const SUBCLUSTER_DEFAULTS: Required<SubclusterOptions> = Object.freeze({ 
 export function subclusters(network: Network, partition: UnitPartition, options: SubclusterOptions = {}): Subcluster[] {
   const { minSize, maxFraction } = { ...SUBCLUSTER_DEFAULTS, ...options };
   const layers = new Map(unitLayers(network).map((u) => [u.layer, u]));
+  // the input layer's units are nodes of the weight graph but never lesioned; its id is the model's own
+  // ('input' for ONNX, e.g. 'dense_1_input' for TF.js)
+  const inputs = new Set(network.layers.filter((l) => l.kind === 'input').map((l) => l.id));
   const result: Subcluster[] = [];
   for (const { layer, labels } of partition.layers) {
-    if (layer === 'input') continue;
+    if (inputs.has(layer)) continue;
     const unit = layers.get(layer);
     if (!unit) {
       throw new InvalidArgumentError({
