@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '@modscope/report';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, runCli } from './run-cli.js';
+import { expectEveryFigureDrawn, launchChromium, marksOf, openReport } from './support/report-page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'modscope-report-browser-'));
 
 /** Runs a modscope command that writes `--json FILE` and returns the parsed result. */
@@ -26,7 +26,6 @@ describe('the HTML report in a real browser', () => {
   let out: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test.`);
     const model = fixture('clusterability/control.onnx');
     cluster = resultOf(['cluster', model, '--k', '6', '--shuffles', '6', '--workers', '0'], 'cluster.json');
     lesion = resultOf(['lesion', model, '--data', 'fashion-mnist', '--limit', '500', '--k', '6', '--random', '19', '--feature-viz', join(dir, 'features'), '--feature-steps', '8'], 'lesion.json');
@@ -39,10 +38,7 @@ describe('the HTML report in a real browser', () => {
     out = join(dir, 'report.html');
     const written = await writeReport(['cluster.json', 'lesion.json', 'compare.json', 'excise.json'].map((f) => join(dir, f)), out);
     expect(written.warnings).toEqual([]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -66,49 +62,21 @@ describe('the HTML report in a real browser', () => {
   });
 
   it('opens without console errors and draws every figure with its marks', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`network request: ${r.url()}`);
-    });
-    await page.goto(`file://${out}`);
-    await page.waitForSelector('html[data-report-ready="true"]', { timeout: 30_000 });
-    const figures = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('.chart')].map((chart) => {
-        const svg = chart.querySelector('svg');
-        const marks = JSON.parse(chart.dataset.marks ?? '[]') as { selector: string; count: number; what: string }[];
-        return {
-          figure: chart.closest('figure')!.dataset.figure!,
-          rendered: chart.dataset.rendered === 'true',
-          size: svg ? [svg.clientWidth, svg.clientHeight] : [0, 0],
-          marks: Object.fromEntries(marks.map((m) => [m.what, { expected: m.count, found: svg ? svg.querySelectorAll(m.selector).length : 0 }])),
-        };
-      }),
-    );
+    const { page, problems, figures } = await openReport(browser, out);
     expect(problems).toEqual([]);
     expect(figures.map((f) => f.figure)).toEqual(['network', 'shuffle-histogram', 'shuffle-histogram', 'drop-heatmap', 'agreement', 'recovery', 'relearning']);
-    for (const f of figures) {
-      expect(f.rendered, f.figure).toBe(true);
-      expect(f.size[0]).toBeGreaterThan(300);
-      expect(f.size[1]).toBeGreaterThan(200);
-      for (const [what, m] of Object.entries(f.marks)) expect(m.found, `${f.figure}: ${what}`).toBe(m.expected);
-    }
+    expectEveryFigureDrawn(figures);
     // the counts the page promises follow from the results, not from the page
-    const byFigure = (name: string) => figures.filter((f) => f.figure === name).map((f) => f.marks);
     const units = cluster.labels.reduce((s: number, l: number[]) => s + l.length, 0);
-    expect(byFigure('network')[0]).toMatchObject({ units: { found: units }, edges: { found: cluster.drawing.edges.length } });
-    expect(byFigure('shuffle-histogram').map((m) => m['histogram bins']!.found)).toEqual([6, 6]); // 6 shuffles → 2·⌈√6⌉ = 6 bins
+    expect(marksOf(figures, 'network')[0]).toMatchObject({ units: { found: units }, edges: { found: cluster.drawing.edges.length } });
+    expect(marksOf(figures, 'shuffle-histogram').map((m) => m['histogram bins']!.found)).toEqual([6, 6]); // 6 shuffles → 2·⌈√6⌉ = 6 bins
     const classes = lesion.classNames.length;
     const significant = lesion.subclusters.reduce((s: number, x: { dropP: (number | null)[] }) => s + x.dropP.filter((p) => p !== null && p <= 0.05).length, 0);
-    expect(byFigure('drop-heatmap')[0]).toMatchObject({ cells: { found: lesion.subclusters.length * classes }, 'significance dots': { found: significant } });
-    expect(byFigure('agreement')[0]).toMatchObject({ bars: { found: 4 * (compare.layers.length + 1) } });
-    expect(byFigure('recovery')[0]).toMatchObject({ curves: { found: 2 * excise.methods.length }, 'never-trained floors': { found: 2 } });
+    expect(marksOf(figures, 'drop-heatmap')[0]).toMatchObject({ cells: { found: lesion.subclusters.length * classes }, 'significance dots': { found: significant } });
+    expect(marksOf(figures, 'agreement')[0]).toMatchObject({ bars: { found: 4 * (compare.layers.length + 1) } });
+    expect(marksOf(figures, 'recovery')[0]).toMatchObject({ curves: { found: 2 * excise.methods.length }, 'never-trained floors': { found: 2 } });
     expect(excise.methods).toHaveLength(3);
-    expect(byFigure('relearning')[0]).toMatchObject({ 'relearning curves': { found: excise.relearning.length }, 'intact line': { found: 1 } });
+    expect(marksOf(figures, 'relearning')[0]).toMatchObject({ 'relearning curves': { found: excise.relearning.length }, 'intact line': { found: 1 } });
     expect(excise.relearning).toHaveLength(2);
     // the feature visualizations are embedded images that the browser decoded
     const images = await page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.feature-viz img')].map((img) => [img.src.slice(0, 22), img.naturalWidth]));
