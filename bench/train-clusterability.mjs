@@ -4,7 +4,7 @@
 // each. Prints one table: n-cut, mean/z/p of the `layer` and `layer-nonzero` nulls, test accuracy, and
 // seconds per model (training, clustering) and per training step. Run from the repository root after
 // `npx turbo run build --filter=modscope...`:
-//   node bench/train-clusterability.mjs [epochs=5] [shuffles=20] [--only control,dropout,...] [--l1 5e-5] [--out DIR] [--limit N]
+//   node bench/train-clusterability.mjs [epochs=5] [shuffles=20] [--only control,dropout,...] [--l1 5e-5,1e-4] [--out DIR] [--limit N]
 // (--only takes: control, control-unpruned, dropout, l1, clusterable-init, spectral-reg)
 // Models and results are kept in DIR (default out/train-clusterability, git-ignored); a model whose train.json
 // and cluster.json are already there with the same settings is not trained again.
@@ -27,7 +27,8 @@ const flag = (name) => {
 const only = flag('--only')?.split(',');
 const outDir = resolve(flag('--out') ?? join(root, 'out/train-clusterability'));
 const limit = flag('--limit');
-const l1 = flag('--l1') ?? '5e-5';
+/** L1 weights to train, one network each: the finding depends on the weight (see bench/README.md). */
+const l1s = (flag('--l1') ?? '5e-5,1e-4').split(',');
 const epochs = Number(args[0] ?? 5);
 const shuffles = Number(args[1] ?? 20);
 
@@ -36,7 +37,7 @@ const MODELS = [
   ['control', ['--prune', '0.9']],
   ['control-unpruned', []],
   ['dropout', ['--prune', '0.9', '--dropout', '0.5']],
-  [l1 === '5e-5' ? 'l1' : `l1-${l1}`, ['--prune', '0.9', '--l1', l1]],
+  ...l1s.map((l1) => [l1 === '5e-5' ? 'l1' : `l1-${l1}`, ['--prune', '0.9', '--l1', l1]]),
   ['clusterable-init', ['--prune', '0.9', '--clusterable-init']],
   ['spectral-reg', ['--prune', '0.9', '--spectral-reg']],
 ];
