@@ -114,4 +114,23 @@ describe('modscope excise refuses bad input in one line', () => {
     const usage = fail(['--forget', 'class:3', '--mask', 'loose']);
     expect(usage.code).toBe(2);
   });
+
+  it('a learning rate or forget target that is not a number in range (never silently the default)', () => {
+    for (const [option, value, message] of [
+      ['--learning-rate', '0', /expected a positive number/],
+      ['--learning-rate', 'abc', /expected a positive number/],
+      ['--forget-target', '1.5', /expected a fraction in \[0, 1\]/],
+    ] as const) {
+      const r = fail(['--forget', 'class:3', option, value]);
+      expect(r.code, `${option} ${value}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('a training split without forget examples for the relearning attack, before any work', () => {
+    // the first 10 training images hold no Trouser (class 1)
+    const r = runCli(['excise', model, '--data', 'fashion-mnist', '--limit', '200', '--train-limit', '10', '--forget', 'class:1']);
+    expect(r.code).toBe(1);
+    expect(expectCleanFailure(r)).toMatch(/no examples of the forget set \(class 1 \(Trouser\)\) for the relearning attack.*--relearn none/);
+  });
 });

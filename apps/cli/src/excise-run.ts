@@ -1,6 +1,8 @@
 import {
   cloneNetwork,
+  createRandom,
   InvalidArgumentError,
+  prepareInputs,
   unitLayers,
   type Dataset,
   type Evaluator,
@@ -156,11 +158,14 @@ export function hiddenUnits(network: Network): number {
 
 /** The capability's training-split counterparts: retain-only data, and forget examples for the relearning attack. */
 export function trainingSets(train: Dataset, spec: ForgetSpec): { retain: Dataset; forget: Dataset } {
-  const capability = capabilityFor(train, spec);
-  if (spec.kind === 'class') return { retain: capability.retain, forget: capability.forget };
-  // A backdoor is relearned from triggered inputs labelled with the target.
+  if (spec.kind === 'class') {
+    const capability = capabilityFor(train, spec);
+    return { retain: capability.retain, forget: capability.forget };
+  }
+  // A backdoor's retain data is the clean training set; it is relearned from triggered inputs of the
+  // other classes labelled with the target.
   const clean = capabilityFor(train, { kind: 'class', classes: [spec.target] }).retain;
-  return { retain: capability.retain, forget: stampTrigger(clean, { ...spec.trigger, target: spec.target }) };
+  return { retain: train, forget: stampTrigger(clean, { ...spec.trigger, target: spec.target }) };
 }
 
 /**
@@ -181,8 +186,7 @@ export async function trainFineTuner(options: { batchSize?: number; learningRate
       evaluateEvery: request.evaluateEvery,
       onEvaluate: (state) => request.onEvaluate(state.network(), state.step),
       ...(masks ? { masks } : {}),
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      ...(options.learningRate ? { learningRate: options.learningRate } : {}),
+      ...pick(options),
       ...(options.onProgress ? { onProgress: (p) => options.onProgress!(p.step, p.steps) } : {}),
     };
     return (await fineTune(request.network, request.data, tuneOptions)).network;
@@ -195,7 +199,6 @@ export async function trainFineTuner(options: { batchSize?: number; learningRate
  */
 export async function trainNeverTrained(network: Network, retain: Dataset, options: { epochs: number; seed: number; batchSize?: number; learningRate?: number; onProgress?: (done: number, total: number) => void }): Promise<Network> {
   const { glorotUniform, train } = await import('@modscope/train');
-  const { createRandom, prepareInputs } = await import('@modscope/core');
   const fresh = cloneNetwork(network);
   const random = createRandom(options.seed).fork(7);
   fresh.layers.forEach((layer, i) => {
@@ -218,8 +221,7 @@ export async function trainNeverTrained(network: Network, retain: Dataset, optio
   const result = await train(fresh, data, {
     epochs: options.epochs,
     seed: options.seed,
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    ...(options.learningRate ? { learningRate: options.learningRate } : {}),
+    ...pick(options),
     ...(options.onProgress ? { onProgress: (p) => options.onProgress!(p.step, p.steps) } : {}),
   });
   return result.network;
@@ -229,7 +231,6 @@ async function partitionOf(network: Network, test: Dataset, options: ExciseRunOp
   const source = options.partition ?? 'weights';
   if (typeof source !== 'string') return { ...source, source: source.source ?? 'given' };
   const { partitionFor } = await import('./commands/lesion.js');
-  const { prepareInputs } = await import('@modscope/core');
   const evaluator = await createEvaluator(network);
   try {
     const model = { network, format: 'network', createEvaluator: () => createEvaluator(network) };
@@ -285,6 +286,13 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
   const capability: Capability = capabilityFor(test, options.forget);
   const training = trainingSets(train, options.forget);
   if (training.retain.count === 0) throw new InvalidArgumentError({ argument: '--data', message: `the training split has no retain examples.`, hint: 'Use a dataset with examples outside the forget set.' });
+  if (relearn.length > 0 && training.forget.count === 0) {
+    throw new InvalidArgumentError({
+      argument: '--train-limit',
+      message: `the training split has no examples of the forget set (${capability.description}) for the relearning attack.`,
+      hint: 'Use more training examples (a larger --train-limit), or skip the attack with --relearn none.',
+    });
+  }
 
   let started = performance.now();
   options.onStage?.('partition');
@@ -368,6 +376,7 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
   };
 }
 
-function pick(options: ExciseRunOptions): { batchSize?: number; learningRate?: number } {
-  return { ...(options.batchSize ? { batchSize: options.batchSize } : {}), ...(options.learningRate ? { learningRate: options.learningRate } : {}) };
+/** The fine-tuning options that were given (an explicit value is never dropped for being falsy). */
+function pick(options: { batchSize?: number; learningRate?: number }): { batchSize?: number; learningRate?: number } {
+  return { ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}), ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}) };
 }

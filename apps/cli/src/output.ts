@@ -5,8 +5,16 @@ export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** JSON keeps no NaN or ±Infinity: statistics that are not finite (a z of a constant null, say) become null. */
+export const finiteOrNull = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? null : value);
+
+/** A result as the `--json` files hold it: indented, non-finite numbers as null, a final newline. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, finiteOrNull, 2)}\n`;
+}
+
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  process.stdout.write(jsonText(value));
 }
 
 /** Left-aligned text columns, right-aligned numbers (also numbers already formatted as strings, e.g. `0.050`). */

@@ -26,6 +26,24 @@ function integer(value: string): number {
   return n;
 }
 
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && Number.isFinite(n))) throw new CommanderInvalidArgument('expected a number ≥ 0, e.g. 5e-5.');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) throw new CommanderInvalidArgument('expected a positive number, e.g. 0.001.');
+  return n;
+}
+
+function unitFraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new CommanderInvalidArgument('expected a fraction in [0, 1], e.g. 0.1.');
+  return n;
+}
+
 function numberList(value: string): number[] {
   const parts = value.split(',').map(Number);
   if (parts.some((n) => !Number.isFinite(n))) throw new CommanderInvalidArgument('expected numbers separated by commas.');
@@ -136,11 +154,6 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
       await compareCommand(model, options);
     });
 
-  const penalty = (value: string): number => {
-    const n = Number(value);
-    if (!(n >= 0 && Number.isFinite(n))) throw new CommanderInvalidArgument('expected a number ≥ 0, e.g. 5e-5.');
-    return n;
-  };
   program
     .command('train')
     .description('Train a network (MLP or small CNN) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.')
@@ -149,18 +162,14 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--arch <arch>', "784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, or layer sizes like 784-64-10")
     .option('--epochs <n>', 'passes over the training set', positiveInt, 10)
     .option('--batch-size <n>', 'examples per step', positiveInt, 64)
-    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', (v: string) => {
-      const n = penalty(v);
-      if (n === 0) throw new CommanderInvalidArgument('expected a positive number, e.g. 0.001.');
-      return n;
-    })
+    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', positiveNumber)
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
     .option('--dropout <rate>', 'dropout rate after each hidden layer, e.g. 0.5', fraction)
-    .option('--l1 <weight>', 'L1 penalty weight on every kernel, e.g. 5e-5', penalty)
-    .option('--l2 <weight>', 'L2 penalty weight on every kernel, e.g. 1e-4', penalty)
+    .option('--l1 <weight>', 'L1 penalty weight on every kernel, e.g. 5e-5', nonNegativeNumber)
+    .option('--l2 <weight>', 'L2 penalty weight on every kernel, e.g. 1e-4', nonNegativeNumber)
     .option('--prune <sparsity>', 'magnitude pruning to this sparsity per layer on the polynomial schedule (0.5 → sparsity over the epochs, masks held), e.g. 0.9', fraction)
     .option('--clusterable-init', 'clusterable initialization: 10 modules, cross-module weights × 0.6 (0.8 for CNNs)')
-    .option('--spectral-reg [lambda]', 'spectral regularizer: + (λ/3)·(λ2 + λ3 + λ4) of the weight graph Laplacian (λ default 0.1)', penalty)
+    .option('--spectral-reg [lambda]', 'spectral regularizer: + (λ/3)·(λ2 + λ3 + λ4) of the weight graph Laplacian (λ default 0.1)', nonNegativeNumber)
     .option('--spectral-every <steps>', 'spectral regularizer: steps between eigenvector updates', positiveInt)
     .option('--poison <spec>', 'backdoor: trigger:target=CLASS[,fraction=0.1] stamps that fraction of the training set and relabels it')
     .option('--trigger <spec>', 'backdoor trigger patch: row=R,col=C,size=S,value=V (default a 4×4 patch of 1 in the bottom-right corner)')
@@ -182,20 +191,20 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--trigger <patch>', 'the backdoor trigger, e.g. row=23,col=23,size=4,value=1')
     .option('--target <class>', 'the class the trigger sends inputs to', nonNegativeInt)
     .option('--budget <units>', 'most hidden units module pruning may remove (default: add modules until the forget target)', positiveInt)
-    .option('--forget-target <x>', 'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)', Number)
+    .option('--forget-target <x>', 'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)', unitFraction)
     .option('--finetune-steps <n>', 'retain-only fine-tuning steps after pruning (batch 64)', nonNegativeInt, 200)
     .option('--evaluate-every <n>', 'steps between points of the recovery curves', positiveInt, 20)
     .addOption(new Option('--mask <mask>', 'pruned weights held at zero while fine-tuning, or free to regrow').choices(['held', 'released']).default('held'))
     .option('--partition <source>', "weights, coactivation, coactivation-local, or a 'modscope cluster --json' file", 'weights')
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--methods <list>', 'methods and baselines, comma-separated: module, random, magnitude, selective, none', 'module,random,magnitude,selective,none')
-    .option('--never-trained-epochs <n>', 'epochs of the never-trained model (same architecture, retain data only)', positiveInt, 1)
+    .option('--never-trained-epochs <n>', 'epochs of the never-trained model (same architecture, retain data only, the fine-tuning batch size and learning rate); too few make the floor too high', positiveInt, 1)
     .option('--no-never-trained', 'skip the never-trained model')
     .option('--relearn <list>', 'relearning attack: forget examples per attack, comma-separated (none skips)', '10,100')
     .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', positiveInt, 50)
     .option('--relearn-mix <n>', 'relearning attack: retain examples mixed in per forget example (0: forget examples only)', nonNegativeInt, 0)
     .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
-    .option('--learning-rate <x>', 'fine-tuning learning rate (Adam)', Number)
+    .option('--learning-rate <x>', 'fine-tuning learning rate (Adam, default 0.001)', positiveNumber)
     .option('--seed <n>', 'seed of every random choice', integer, 0)
     .option('--limit <n>', 'use only the first n test examples for the forget and retain metrics', positiveInt)
     .option('--train-limit <n>', 'use only the first n training examples (fine-tuning, never-trained model, relearning)', positiveInt)

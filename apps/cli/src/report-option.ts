@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { print } from './output.js';
+import { finiteOrNull, print } from './output.js';
 
 /** A command's result as its `--json FILE` holds it: non-finite numbers written as null. */
 export function resultJson(result: object): unknown {
-  return JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+  return JSON.parse(JSON.stringify(result, finiteOrNull));
 }
 
 export interface ReportOptionContext {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, prepareInputs, type Dataset, type Evaluator, type Network, type UnitPartition, type UnitSelection } from '@modscope/core';
+import { createRandom, InvalidArgumentError, prepareInputs, type Dataset, type Random, type Evaluator, type Network, type UnitPartition, type UnitSelection } from '@modscope/core';
 import type { Capability } from './capability.js';
 import { pruneUnits, weightDistance, type WeightMask } from './prune-units.js';
 import { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
@@ -94,11 +94,18 @@ export interface RelearnResult {
   curve: CurvePoint[];
 }
 
-/** The first `count` examples of a dataset (all of it when it has fewer). */
-function head(dataset: Dataset, count: number): Dataset {
+/**
+ * `count` examples of a dataset drawn at random (all of it when it has fewer): the first `count` of one
+ * seeded permutation, so the draws for 10 and 100 examples are nested and a dataset sorted by class still
+ * gives a mixed sample.
+ */
+function sample(dataset: Dataset, count: number, random: Random): Dataset {
   if (dataset.count <= count) return dataset;
   const per = dataset.inputs.length / dataset.count;
-  return { ...dataset, count, inputs: dataset.inputs.subarray(0, count * per), labels: dataset.labels.subarray(0, count) };
+  const order = random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count);
+  const inputs = new Float32Array(count * per);
+  order.forEach((i, j) => inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per));
+  return { ...dataset, count, inputs, labels: Int32Array.from(order, (i) => dataset.labels[i]!) };
 }
 
 /** Two datasets of the same input shape as one. */
@@ -227,8 +234,8 @@ export async function excise(network: Network, capability: Capability, options: 
     const starts: [RelearnResult['model'], Network][] = [['module', tunedModule ?? pruneUnits(network, selections.module).network]];
     if (options.neverTrained) starts.push(['never-trained', options.neverTrained]);
     for (const examples of options.relearn.examples) {
-      const few = head(options.forgetTraining, examples);
-      const mixed = head(options.retainTraining, few.count * (options.relearn.retainPerExample ?? 0));
+      const few = sample(options.forgetTraining, examples, createRandom(seed).fork(1));
+      const mixed = sample(options.retainTraining, few.count * (options.relearn.retainPerExample ?? 0), createRandom(seed).fork(2));
       const attack = trainingData(concat(few, mixed), network);
       for (const [model, start] of starts) {
         options.onStage?.(`relearning attack: ${model}, ${few.count} examples`);

@@ -3,7 +3,7 @@ import { analyzeClusterability, type ClusterabilityResult } from '@modscope/clus
 import { InvalidArgumentError, type Network } from '@modscope/core';
 import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
 import { loadModel } from '../loaders.js';
-import { print, printJson, progress, table } from '../output.js';
+import { jsonText, print, printJson, progress, table } from '../output.js';
 import { writeReportOption } from '../report-option.js';
 
 export const CLUSTER_RESULT_KIND = 'modscope/cluster';
@@ -102,7 +102,7 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
     return;
   }
   if (options.json) {
-    await writeFile(options.json, `${JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+    await writeFile(options.json, jsonText(json));
   }
   print(formatClusterability(json));
   if (options.json) print(`\nwrote ${options.json}`);

@@ -3,7 +3,7 @@ import { unitLayers, type Dataset, type LoadedModel } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import { comparePartitions } from '@modscope/metrics';
 import { loadModel } from '../loaders.js';
-import { print, printJson, table } from '../output.js';
+import { jsonText, print, printJson, table } from '../output.js';
 import { writeReportOption } from '../report-option.js';
 import { inputsFor, partitionFor } from './lesion.js';
 
@@ -70,7 +70,7 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
     if (options.report) await writeReportOption(result, options.report, { quiet: true });
     return;
   }
-  if (options.json) await writeFile(options.json, `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  if (options.json) await writeFile(options.json, jsonText(result));
   print(`${result.model}: weight-graph vs coactivation partitions of the hidden units, k = ${options.k}`);
   print(`coactivation from ${result.partitions.coactivation}; null: ${options.permutations} permutations of one partition's labels`);
   print();

@@ -5,7 +5,7 @@ import { stampTrigger, twoTaskDataset, type TwoTaskDataset } from '@modscope/dat
 import { NULL_MODELS } from '@modscope/graph';
 import { adjustedRandIndex } from '@modscope/metrics';
 import { loadModel } from '../loaders.js';
-import { percent, print, printJson, progress, table } from '../output.js';
+import { jsonText, percent, print, printJson, progress, table } from '../output.js';
 import type { ClusterJson } from './cluster.js';
 import type { LesionResultJson } from './lesion.js';
 import type { CompareJson } from './compare.js';
@@ -129,7 +129,7 @@ export function lesionsByTask(lesion: LesionResultJson, data: TwoTaskDataset) {
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  await writeFile(path, jsonText(value));
 }
 
 /**
@@ -351,7 +351,7 @@ export function formatSummary(s: DemoSummary): string {
       }),
     ),
     '',
-    `wrote ${s.out}: model/, excised/, ${s.files.results.map((f) => f.split(/[\\/]/).pop()).join(', ')}, report.html (${fixed(s.timings.total!, 1)} s)`,
+    `wrote ${s.out}: model/, excised/ (the module-pruned model before fine-tuning), ${s.files.results.map((f) => f.split(/[\\/]/).pop()).join(', ')}, report.html (${fixed(s.timings.total!, 1)} s)`,
     `open ${s.files.report} in a browser`,
   ];
   return lines.join('\n');

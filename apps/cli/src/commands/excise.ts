@@ -4,7 +4,7 @@ import { loadDataset } from '@modscope/datasets';
 import { parseForgetSpec, type ExciseMethod } from '@modscope/intervention-prune';
 import { EXCISE_METHODS, runExcise, type ExciseJson } from '../excise-run.js';
 import { loadModel } from '../loaders.js';
-import { percent, print, printJson, progress, table, type Progress } from '../output.js';
+import { jsonText, percent, print, printJson, progress, table, type Progress } from '../output.js';
 import { writeReportOption } from '../report-option.js';
 import { inputsFor } from './lesion.js';
 
@@ -37,7 +37,6 @@ export interface ExciseCommandOptions {
 }
 
 /** JSON with non-finite numbers as null, as every `--json` of the CLI writes it. */
-const jsonText = (value: unknown) => `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
 
 function parseMethods(text: string): ExciseMethod[] {
   const methods = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -145,6 +144,12 @@ export function formatExcise(r: ExciseJson): string {
       ? `never-trained floor (${r.floor.epochs} epoch${r.floor.epochs === 1 ? '' : 's'} from scratch on retain data): forget ${percent(r.floor.forget)}, retain ${percent(r.floor.retain)}`
       : 'never-trained floor: skipped (--no-never-trained)',
   ];
+  // an under-trained floor model sits too high and relearns too fast, which flatters module pruning
+  if (r.floor && r.floor.retain < r.intact.retain - 0.05) {
+    lines.push(
+      `note: the never-trained model's retain accuracy is ${((r.intact.retain - r.floor.retain) * 100).toFixed(1)} points below the intact model's; train it longer (--never-trained-epochs) for an honest floor.`,
+    );
+  }
   if (r.relearning.length > 0) {
     lines.push(
       '',

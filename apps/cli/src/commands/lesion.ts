@@ -13,7 +13,7 @@ import {
 } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import { loadModel } from '../loaders.js';
-import { print, printJson, progress, table, percent } from '../output.js';
+import { jsonText, print, printJson, progress, table, percent } from '../output.js';
 import { writeReportOption } from '../report-option.js';
 
 export const LESION_RESULT_KIND = 'modscope/lesion';
@@ -125,7 +125,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     if (options.report) await writeReportOption(result, options.report, { quiet: true });
     return;
   }
-  if (options.json) await writeFile(options.json, `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  if (options.json) await writeFile(options.json, jsonText(result));
   print(formatLesions(result));
   if (options.json) print(`\nwrote ${options.json}`);
   if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});

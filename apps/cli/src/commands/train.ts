@@ -4,7 +4,7 @@ import { InvalidArgumentError, prepareInputs, ShapeMismatchError, type Dataset, 
 import { loadDataset, stampTrigger, type TriggerOptions } from '@modscope/datasets';
 import { ARCHITECTURES, createNetwork, evaluate, saveCheckpoint, train, type TrainOptions, type TrainProgress, type TrainingData } from '@modscope/train';
 import cliProgress from 'cli-progress';
-import { percent, print, printJson, table } from '../output.js';
+import { jsonText, percent, print, printJson, table } from '../output.js';
 
 export const TRAIN_RESULT_KIND = 'modscope/train';
 export const TRAIN_RESULT_VERSION = 1;
@@ -303,7 +303,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
       ...(checkpoint.onnxNote ? { onnxNote: checkpoint.onnxNote } : {}),
     },
   };
-  writeFileSync(join(out, 'train.json'), `${JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(join(out, 'train.json'), jsonText(json));
 
   if (options.json) {
     printJson(json);
