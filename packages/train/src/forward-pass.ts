@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getLayer, shapeSize, UnsupportedOpError, type Layer, type Network } from '@modscope/core';
+import { pool2d } from '@modscope/loader-tfjs';
 
 /** Trainable weights of one dense or conv layer. */
 export interface LayerParams {
@@ -95,32 +96,6 @@ const denseMatMul = tf.customGrad((x, w, save) => {
 export function logitsLayer(network: Network): string {
   const output = getLayer(network, network.output);
   return output.kind === 'softmax' ? output.inputs[0]! : output.id;
-}
-
-/**
- * A max or average pool over an NHWC value with the representation's semantics (explicit asymmetric
- * pads, max padding with −∞, `countIncludePad`), as in `@modscope/loader-tfjs`.
- */
-function pool2d(layer: Extract<Layer, { kind: 'pool' }>, x: tf.Tensor4D, layout: Network['layout']): tf.Tensor {
-  if (layer.global) {
-    const y = layer.mode === 'max' ? tf.max(x, [1, 2]) : tf.mean(x, [1, 2]);
-    return layer.outputShape.length === 3 ? tf.reshape(y, [x.shape[0], 1, 1, layer.units]) : y;
-  }
-  const [h, w] = [x.shape[1], x.shape[2]];
-  const [outH, outW] = layout === 'nchw' ? [layer.outputShape[1]!, layer.outputShape[2]!] : [layer.outputShape[0]!, layer.outputShape[1]!];
-  const [t, l] = layer.pads;
-  const b = Math.max(layer.pads[2], (outH - 1) * layer.strides[0] + layer.size[0] - h - t);
-  const r = Math.max(layer.pads[3], (outW - 1) * layer.strides[1] + layer.size[1] - w - l);
-  const paddings: [number, number][] = [[0, 0], [t, b], [l, r], [0, 0]];
-  const padded = t + b + l + r > 0;
-  if (layer.mode === 'max') {
-    const source = padded ? tf.pad(x, paddings, -Infinity) : x;
-    return tf.maxPool(source as tf.Tensor4D, layer.size, layer.strides, 'valid');
-  }
-  const sums = tf.avgPool((padded ? tf.pad(x, paddings, 0) : x) as tf.Tensor4D, layer.size, layer.strides, 'valid');
-  if (!padded || layer.countIncludePad) return sums;
-  const ones = tf.pad(tf.ones([1, h, w, 1]), paddings, 0) as tf.Tensor4D;
-  return tf.div(sums, tf.avgPool(ones, layer.size, layer.strides, 'valid'));
 }
 
 /**

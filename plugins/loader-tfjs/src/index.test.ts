@@ -7,6 +7,7 @@ describe('@modscope/loader-tfjs public API', () => {
       'createTfjsEvaluator',
       'createTfjsLoader',
       'fromTfjsModel',
+      'pool2d',
       'readModelArtifacts',
       'saveTfjsModel',
       'selectBackend',
