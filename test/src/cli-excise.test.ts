@@ -87,6 +87,17 @@ describe('modscope excise', () => {
   });
 });
 
+describe('modscope excise --forget trigger', () => {
+  it('without --trigger uses the patch modscope train plants: 4×4 of 1 in the bottom-right corner', () => {
+    const r = runCli(['excise', model, '--data', 'fashion-mnist', '--forget', 'trigger', '--target', '0', '--limit', '300', '--train-limit', '600', '--finetune-steps', '0', '--methods', 'module,random', '--no-never-trained', '--relearn', 'none', '--json', '-']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.forget).toBe('the trigger (4×4 patch of 1 at row 24, col 24) → class 0');
+    expect(result.forgetMetric).toBe('attack success rate');
+  });
+});
+
 describe('modscope excise refuses bad input in one line', () => {
   const fail = (args: string[]) => runCli(['excise', model, '--data', 'fashion-mnist', '--limit', '200', '--train-limit', '500', ...args]);
 

@@ -188,7 +188,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
     .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
     .requiredOption('--forget <spec>', 'what to forget: class:3, class:3,5, or trigger (with --trigger and --target)')
-    .option('--trigger <patch>', 'the backdoor trigger, e.g. row=23,col=23,size=4,value=1')
+    .option('--trigger <patch>', 'the backdoor trigger: row=R,col=C,size=S,value=V (default, as modscope train plants it: a 4×4 patch of 1 in the bottom-right corner; tabular data: the last 4 features)')
     .option('--target <class>', 'the class the trigger sends inputs to', nonNegativeInt)
     .option('--budget <units>', 'most hidden units module pruning may remove (default: add modules until the forget target)', positiveInt)
     .option('--forget-target <x>', 'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)', unitFraction)

@@ -10,9 +10,10 @@ export type ForgetSpec =
 
 /**
  * Parses `class:3` / `class:3,5`, or `trigger` together with a trigger string
- * `row=23,col=23,size=4,value=1` and a target class.
+ * `row=23,col=23,size=4,value=1` and a target class. Given the data's input shape, the trigger string may
+ * be left out or partial (see `parseTrigger` for the defaults).
  */
-export function parseForgetSpec(spec: string, options: { trigger?: string; target?: number } = {}): ForgetSpec {
+export function parseForgetSpec(spec: string, options: { trigger?: string; target?: number; inputShape?: readonly number[] } = {}): ForgetSpec {
   const classMatch = /^class:(.+)$/.exec(spec.trim());
   if (classMatch) {
     const classes = classMatch[1]!.split(',').map((s) => Number(s.trim()));
@@ -22,34 +23,50 @@ export function parseForgetSpec(spec: string, options: { trigger?: string; targe
     return { kind: 'class', classes: [...new Set(classes)].sort((a, b) => a - b) };
   }
   if (spec.trim() === 'trigger') {
-    if (!options.trigger) {
+    if (!options.trigger && !options.inputShape) {
       throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: --forget trigger needs the trigger's position and size.`, hint: 'Add e.g. --trigger row=23,col=23,size=4,value=1 --target 0.' });
     }
     if (options.target === undefined || !Number.isInteger(options.target) || options.target < 0) {
       throw new InvalidArgumentError({ argument: '--target', message: `${pkg}: --forget trigger needs the class the trigger sends inputs to.`, hint: 'Add e.g. --target 0.' });
     }
-    return { kind: 'trigger', trigger: parseTrigger(options.trigger), target: options.target };
+    return { kind: 'trigger', trigger: parseTrigger(options.trigger, options.inputShape), target: options.target };
   }
   throw new InvalidArgumentError({ argument: '--forget', message: `${pkg}: unknown forget set '${spec}'.`, hint: 'Use class:3, class:3,5, or trigger (with --trigger and --target).' });
 }
 
-/** Parses `row=23,col=23,size=4,value=1` (value defaults to 1). */
-export function parseTrigger(text: string): Omit<TriggerOptions, 'target' | 'fraction'> {
+/** Where and what the trigger stamps: a `size` × `size` patch of `value` at (`row`, `col`). */
+export type TriggerPatch = Omit<TriggerOptions, 'target' | 'fraction'>;
+
+const TRIGGER_HINT = 'Write row=NUMBER,col=NUMBER,size=NUMBER,value=NUMBER, e.g. --trigger row=23,col=23,size=4,value=1.';
+
+/**
+ * Parses `row=23,col=23,size=4,value=1` (value defaults to 1). Given the input shape (`[h, w(, c)]`, or
+ * `[features]` for tabular data), every field has a default, and `text` may be left out: a 4×4 patch of 1
+ * in the bottom-right corner of the image, or the last 4 features. Without it, row, col and size are needed.
+ */
+export function parseTrigger(text: string | undefined, inputShape?: readonly number[]): TriggerPatch {
   const fields = new Map<string, number>();
-  for (const part of text.split(',')) {
+  for (const part of text === undefined ? [] : text.split(',')) {
     const [key, value] = part.split('=').map((s) => s.trim());
-    if (!key || value === undefined || !Number.isFinite(Number(value))) {
-      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: cannot read '${part}' in trigger '${text}'.`, hint: 'Use row=23,col=23,size=4,value=1.' });
+    if (!key || value === undefined || value === '' || !Number.isFinite(Number(value))) {
+      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: cannot read '${part}' in trigger '${text}'.`, hint: TRIGGER_HINT });
     }
     fields.set(key, Number(value));
   }
   for (const key of fields.keys()) {
     if (!['row', 'col', 'size', 'value'].includes(key)) {
-      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: unknown trigger field '${key}'.`, hint: 'Use row, col, size and value.' });
+      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: unknown trigger field '${key}'.`, hint: TRIGGER_HINT });
     }
   }
+  if (inputShape) {
+    const tabular = inputShape.length === 1;
+    const size = fields.get('size') ?? 4;
+    const h = tabular ? 1 : inputShape[0]!;
+    const w = tabular ? inputShape[0]! : inputShape[1]!;
+    return { row: fields.get('row') ?? (tabular ? 0 : Math.max(0, h - size)), col: fields.get('col') ?? Math.max(0, w - size), size, value: fields.get('value') ?? 1 };
+  }
   for (const key of ['row', 'col', 'size']) {
-    if (!fields.has(key)) throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: the trigger has no ${key}.`, hint: 'Use row=23,col=23,size=4,value=1.' });
+    if (!fields.has(key)) throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: the trigger has no ${key}.`, hint: TRIGGER_HINT });
   }
   return { row: fields.get('row')!, col: fields.get('col')!, size: fields.get('size')!, value: fields.get('value') ?? 1 };
 }

@@ -1,4 +1,4 @@
-export { parseForgetSpec, parseTrigger, capabilityFor, type Capability, type ForgetSpec } from './capability.js';
+export { parseForgetSpec, parseTrigger, capabilityFor, type Capability, type ForgetSpec, type TriggerPatch } from './capability.js';
 export { pruneUnits, weightDistance, type PrunedNetwork, type WeightMask } from './prune-units.js';
 export {
   capabilityInputs,

@@ -22,6 +22,13 @@ describe('forget specs', () => {
     expect(() => parseForgetSpec('trigger', { target: 0 })).toThrow(/needs the trigger's position/);
     expect(() => parseForgetSpec('trigger', { trigger: 'row=1,col=1,size=2' })).toThrow(/needs the class/);
     expect(() => parseTrigger('row=1,size=2')).toThrow(/no col/);
+    // with the input shape, what is left out defaults to a 4×4 patch of 1 in the bottom-right corner
+    expect(parseTrigger(undefined, [28, 28, 1])).toEqual({ row: 24, col: 24, size: 4, value: 1 });
+    expect(parseTrigger('size=2,value=0.5', [28, 28])).toEqual({ row: 26, col: 26, size: 2, value: 0.5 });
+    expect(parseTrigger(undefined, [32])).toEqual({ row: 0, col: 28, size: 4, value: 1 });
+    expect(parseForgetSpec('trigger', { target: 0, inputShape: [28, 28, 1] })).toEqual({ kind: 'trigger', trigger: { row: 24, col: 24, size: 4, value: 1 }, target: 0 });
+    expect(() => parseTrigger('size=two', [28, 28])).toThrow(/cannot read 'size=two'/);
+    expect(() => parseTrigger('colour=1', [28, 28])).toThrow(/unknown trigger field 'colour'/);
     expect(() => parseTrigger('row=1,col=1,size=2,colour=3')).toThrow(/unknown trigger field 'colour'/);
   });
 });

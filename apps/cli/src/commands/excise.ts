@@ -69,12 +69,17 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   if (options.forget.trim() !== 'trigger' && (options.trigger !== undefined || options.target !== undefined)) {
     throw new InvalidArgumentError({ argument: '--trigger', message: '--trigger and --target belong to --forget trigger.', hint: `Drop them, or use --forget trigger instead of --forget ${options.forget}.` });
   }
-  const spec = parseForgetSpec(options.forget, { ...(options.trigger !== undefined ? { trigger: options.trigger } : {}), ...(options.target !== undefined ? { target: options.target } : {}) });
   const methods = parseMethods(options.methods);
   const relearn = parseRelearn(options.relearn);
   const model = await loadModel(path);
   const test = await loadDataset(options.data, { split: 'test', ...(options.limit ? { limit: options.limit } : {}) });
   inputsFor(model, test, {}); // the model/dataset checks of every command
+  // the trigger's defaults (a 4×4 patch in the bottom-right corner, as `modscope train` plants) need the input shape
+  const spec = parseForgetSpec(options.forget, {
+    ...(options.trigger !== undefined ? { trigger: options.trigger } : {}),
+    ...(options.target !== undefined ? { target: options.target } : {}),
+    inputShape: test.inputShape,
+  });
   const train = await loadDataset(options.data, { split: 'train', ...(options.trainLimit ? { limit: options.trainLimit } : {}) });
   const quiet = options.json === '-';
   let bar: Progress | null = null;

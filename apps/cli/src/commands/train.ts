@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, prepareInputs, ShapeMismatchError, type Dataset, type Network } from '@modscope/core';
-import { loadDataset, stampTrigger, type TriggerOptions } from '@modscope/datasets';
+import { loadDataset, stampTrigger } from '@modscope/datasets';
+import { parseTrigger, type TriggerPatch } from '@modscope/intervention-prune';
 import { ARCHITECTURES, createNetwork, evaluate, saveCheckpoint, train, type TrainOptions, type TrainProgress, type TrainingData } from '@modscope/train';
 import cliProgress from 'cli-progress';
 import { jsonText, percent, print, printJson, table } from '../output.js';
@@ -43,7 +44,6 @@ export interface PoisonSpec {
 }
 
 const POISON_EXAMPLE = '--poison trigger:target=0,fraction=0.1';
-const TRIGGER_EXAMPLE = '--trigger row=23,col=23,size=4,value=1';
 
 /** Reads `key=value,key=value` into numbers; every key must be one of `allowed`. */
 function keyValues(text: string, argument: string, allowed: readonly string[], example: string, whole = text): Record<string, number> {
@@ -78,24 +78,6 @@ export function parsePoison(text: string): PoisonSpec {
     throw new InvalidArgumentError({ argument: '--poison', message: `poison fraction ${fraction} is outside (0, 1].`, hint: `Give the fraction of training examples to stamp, e.g. ${POISON_EXAMPLE}.` });
   }
   return { target: values.target, fraction };
-}
-
-/**
- * Parses `row=R,col=C,size=S,value=V`; missing keys default to a 4×4 white patch in the bottom-right
- * corner of an image (tabular data: the last 4 features).
- */
-export function parseTrigger(text: string | undefined, inputShape: readonly number[]): Omit<TriggerOptions, 'target' | 'fraction' | 'seed'> {
-  const values = text === undefined ? {} : keyValues(text, '--trigger', ['row', 'col', 'size', 'value'], TRIGGER_EXAMPLE);
-  const tabular = inputShape.length === 1;
-  const size = values.size ?? 4;
-  const h = tabular ? 1 : inputShape[0]!;
-  const w = tabular ? inputShape[0]! : inputShape[1]!;
-  return {
-    row: values.row ?? (tabular ? 0 : Math.max(0, h - size)),
-    col: values.col ?? Math.max(0, w - size),
-    size,
-    value: values.value ?? 1,
-  };
 }
 
 /**
@@ -143,7 +125,7 @@ export function resolveArch(arch: string | undefined, dataset: Dataset): { arch:
 }
 
 /** The examples whose true class is not `target`, stamped with the trigger and labelled `target`. */
-function triggeredTest(test: Dataset, trigger: Omit<TriggerOptions, 'target' | 'fraction' | 'seed'>, target: number): Dataset {
+function triggeredTest(test: Dataset, trigger: TriggerPatch, target: number): Dataset {
   const per = test.inputs.length / test.count;
   const keep: number[] = [];
   for (let i = 0; i < test.count; i++) if (test.labels[i] !== target) keep.push(i);
