@@ -86,6 +86,21 @@ export function blockWeights(layer: WeightedLayer, kernel: Float32Array = layer.
   return out;
 }
 
+/** Calls `visit(a, b, weight)` for every non-zero edge of the layout's blocks, `a` and `b` layout node indices. */
+function eachEdge(layout: SpectralLayout, weights: readonly Float64Array[], visit: (a: number, b: number, weight: number) => void): void {
+  layout.blocks.forEach((block, index) => {
+    const w = weights[index]!;
+    const { offset: oa, units: na } = layout.nodeLayers[block.from]!;
+    const { offset: ob, units: nb } = layout.nodeLayers[block.to]!;
+    for (let i = 0; i < na; i++) {
+      for (let j = 0; j < nb; j++) {
+        const x = w[i * nb + j]!;
+        if (x !== 0) visit(oa + i, ob + j, x);
+      }
+    }
+  });
+}
+
 /**
  * The symmetric weight graph of the layout with degree-0 nodes left out. `keep[i]` is the layout index of
  * graph node i; `degrees` are those of every layout node.
@@ -94,20 +109,11 @@ export function layoutGraph(layout: SpectralLayout, weights: readonly Float64Arr
   const n = layout.nodeCount;
   const degrees = new Float64Array(n);
   const counts = new Int32Array(n);
-  layout.blocks.forEach((block, b) => {
-    const w = weights[b]!;
-    const { offset: oa, units: na } = layout.nodeLayers[block.from]!;
-    const { offset: ob, units: nb } = layout.nodeLayers[block.to]!;
-    for (let i = 0; i < na; i++) {
-      for (let j = 0; j < nb; j++) {
-        const x = w[i * nb + j]!;
-        if (x === 0) continue;
-        degrees[oa + i]! += x;
-        degrees[ob + j]! += x;
-        counts[oa + i]!++;
-        counts[ob + j]!++;
-      }
-    }
+  eachEdge(layout, weights, (a, b, x) => {
+    degrees[a]! += x;
+    degrees[b]! += x;
+    counts[a]!++;
+    counts[b]!++;
   });
   const local = new Int32Array(n).fill(-1);
   const keepList: number[] = [];
@@ -128,18 +134,9 @@ export function layoutGraph(layout: SpectralLayout, weights: readonly Float64Arr
     indices[p] = b;
     values[p] = x;
   };
-  layout.blocks.forEach((block, b) => {
-    const w = weights[b]!;
-    const { offset: oa, units: na } = layout.nodeLayers[block.from]!;
-    const { offset: ob, units: nb } = layout.nodeLayers[block.to]!;
-    for (let i = 0; i < na; i++) {
-      for (let j = 0; j < nb; j++) {
-        const x = w[i * nb + j]!;
-        if (x === 0) continue;
-        put(local[oa + i]!, local[ob + j]!, x);
-        put(local[ob + j]!, local[oa + i]!, x);
-      }
-    }
+  eachEdge(layout, weights, (a, b, x) => {
+    put(local[a]!, local[b]!, x);
+    put(local[b]!, local[a]!, x);
   });
   return { graph: { nodeCount: keep.length, indptr, indices, weights: values }, keep, degrees };
 }
