@@ -25,7 +25,8 @@ export function graphDegrees(graph: SparseGraph): Float64Array {
   const out = new Float64Array(nodeCount);
   for (let i = 0; i < nodeCount; i++) {
     let d = 0;
-    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) d += weights[p]!;
+    const end = indptr[i + 1]!;
+    for (let p = indptr[i]!; p < end; p++) d += weights[p]!;
     out[i] = d;
   }
   return out;
@@ -69,16 +70,23 @@ export function checkGraph(graph: SparseGraph, what = 'graph'): void {
  * The normalized adjacency D^(−1/2)·A·D^(−1/2) as a CSR matrix (the same pattern as the graph), and
  * D^(−1/2). Nodes of degree 0 get 0 in both.
  */
-export function normalizedAdjacency(graph: SparseGraph): { matrix: CsrMatrix; invSqrtDegree: Float64Array } {
-  const deg = graphDegrees(graph);
-  const inv = new Float64Array(graph.nodeCount);
-  for (let i = 0; i < inv.length; i++) inv[i] = deg[i]! > 0 ? 1 / Math.sqrt(deg[i]!) : 0;
-  const values = new Float64Array(graph.weights.length);
-  for (let i = 0; i < graph.nodeCount; i++) {
+export function normalizedAdjacency(graph: SparseGraph, degrees: Float64Array = graphDegrees(graph)): { matrix: CsrMatrix; invSqrtDegree: Float64Array } {
+  const { nodeCount, indptr, indices, weights } = graph;
+  const inv = invSqrtDegrees(degrees);
+  const values = new Float64Array(weights.length);
+  for (let i = 0; i < nodeCount; i++) {
     const di = inv[i]!;
-    for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) values[p] = graph.weights[p]! * di * inv[graph.indices[p]!]!;
+    const end = indptr[i + 1]!;
+    for (let p = indptr[i]!; p < end; p++) values[p] = weights[p]! * di * inv[indices[p]!]!;
   }
-  return { matrix: { n: graph.nodeCount, indptr: graph.indptr, indices: graph.indices, values }, invSqrtDegree: inv };
+  return { matrix: { n: nodeCount, indptr, indices, values }, invSqrtDegree: inv };
+}
+
+/** D^(−1/2) from the degrees; 0 where the degree is 0. */
+export function invSqrtDegrees(degrees: Float64Array): Float64Array {
+  const inv = new Float64Array(degrees.length);
+  for (let i = 0; i < inv.length; i++) inv[i] = degrees[i]! > 0 ? 1 / Math.sqrt(degrees[i]!) : 0;
+  return inv;
 }
 
 /**
@@ -86,9 +94,21 @@ export function normalizedAdjacency(graph: SparseGraph): { matrix: CsrMatrix; in
  * in order of each component's smallest node, and the count.
  */
 export function connectedComponents(graph: SparseGraph): { component: Int32Array; count: number } {
-  const n = graph.nodeCount;
+  const { component, count } = componentsAndColouring(graph);
+  return { component, count };
+}
+
+/**
+ * Connected components (as `connectedComponents`) and, in the same walk, a two-colouring along the edges
+ * of positive weight: colour 0/1 per node, or null when some edge joins two nodes of the same colour (an
+ * odd cycle).
+ */
+export function componentsAndColouring(graph: SparseGraph): { component: Int32Array; count: number; colour: Uint8Array | null } {
+  const { nodeCount: n, indptr, indices, weights } = graph;
   const component = new Int32Array(n).fill(-1);
+  const colour = new Uint8Array(n);
   const stack = new Int32Array(n);
+  let bipartite = true;
   let count = 0;
   for (let s = 0; s < n; s++) {
     if (component[s] !== -1) continue;
@@ -97,15 +117,21 @@ export function connectedComponents(graph: SparseGraph): { component: Int32Array
     component[s] = count;
     while (top > 0) {
       const i = stack[--top]!;
-      for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) {
-        const j = graph.indices[p]!;
-        if (component[j] === -1 && graph.weights[p]! > 0) {
+      const ci = colour[i]!;
+      const end = indptr[i + 1]!;
+      for (let p = indptr[i]!; p < end; p++) {
+        if (!(weights[p]! > 0)) continue;
+        const j = indices[p]!;
+        if (component[j] === -1) {
           component[j] = count;
+          colour[j] = 1 - ci;
           stack[top++] = j;
+        } else if (colour[j] === ci) {
+          bipartite = false;
         }
       }
     }
     count++;
   }
-  return { component, count };
+  return { component, count, colour: bipartite ? colour : null };
 }

@@ -191,6 +191,19 @@ describe('spectralEmbedding on bipartite graphs', () => {
     expect(subspaceOverlap(graph, fast.embedding, general.embedding, k)).toBeCloseTo(k, 6);
   });
 
+  it('gives the same spectrum and subspace with the JavaScript products as with the WebAssembly ones', () => {
+    // dense layers (long runs) and sparse ones (short runs), bipartite and general paths
+    for (const [density, bipartite] of [[0.9, true], [0.08, true], [0.9, false]] as const) {
+      const graph = layeredGraph([50, 40, 30], density, 9);
+      const k = 6;
+      const viaWasm = spectralEmbedding(graph, k, { random: createRandom(4), denseBelow: 0, tol: 1e-10, bipartite });
+      const viaJs = spectralEmbedding(graph, k, { random: createRandom(4), denseBelow: 0, tol: 1e-10, bipartite, wasm: false });
+      expect(viaWasm.bipartite).toBe(bipartite);
+      for (let c = 0; c < k; c++) expect(Math.abs(viaWasm.eigenvalues[c]! - viaJs.eigenvalues[c]!)).toBeLessThan(1e-9);
+      expect(subspaceOverlap(graph, viaWasm.embedding, viaJs.embedding, k)).toBeCloseTo(k, 6);
+    }
+  });
+
   it('uses the general path for a graph with odd cycles', () => {
     const { graph } = plantedPartitionGraph({ blocks: 4, size: 60, pIn: 0.2, pOut: 0.02, seed: 6 });
     const e = spectralEmbedding(graph, 5, { random: createRandom(0), denseBelow: 0 });

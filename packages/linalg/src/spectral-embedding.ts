@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Random, type SparseGraph } from '@modscope/core';
-import { checkGraph, connectedComponents, graphDegrees, normalizedAdjacency, spmv, type CsrMatrix } from './csr.js';
+import { checkGraph, componentsAndColouring, graphDegrees, invSqrtDegrees, normalizedAdjacency } from './csr.js';
 import { denseSymmetricEigen, lanczosLargest } from './lanczos.js';
+import { sparseProducts, type CsrBlock } from './run-matrix.js';
 
 export interface SpectralEmbeddingOptions {
   random: Random;
@@ -15,6 +16,8 @@ export interface SpectralEmbeddingOptions {
    * use the faster singular-value path. Default true; `false` forces the general path.
    */
   bipartite?: boolean;
+  /** Whether the sparse products may run in WebAssembly (SIMD). Default true; `false` forces JavaScript. */
+  wasm?: boolean;
 }
 
 export interface SpectralEmbedding {
@@ -66,7 +69,7 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
       hint: 'remove them first with removeIsolatedNodes from @modscope/graph (they then get label −1)',
     });
   }
-  const { component, count } = connectedComponents(graph);
+  const { component, count, colour } = componentsAndColouring(graph);
   if (count > k) {
     throw new InvalidArgumentError({
       argument: 'k',
@@ -74,7 +77,7 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
       hint: `use k ≥ ${count}, prune less, or cluster the largest component on its own`,
     });
   }
-  const { matrix, invSqrtDegree } = normalizedAdjacency(graph);
+  const invSqrtDegree = invSqrtDegrees(deg);
   const columns: Float64Array[] = [];
   const values: number[] = [];
   // exact eigenvectors of the components, eigenvalue 1 of the normalized adjacency (0 of L)
@@ -94,6 +97,7 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
   const rest = k - count;
   if (rest > 0) {
     if (n <= (options.denseBelow ?? 200)) {
+      const { matrix } = normalizedAdjacency(graph, deg);
       const dense = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
         for (let p = matrix.indptr[i]!; p < matrix.indptr[i + 1]!; p++) dense[i * n + matrix.indices[p]!] = matrix.values[p]!;
@@ -111,7 +115,7 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
         columns.push(vectors.slice(c * n, (c + 1) * n));
         values.push(theta[c]!);
       }
-    } else if (options.bipartite !== false && (viaSvd = bipartiteEigen(graph, matrix, component, count, deg, rest, options)) !== null) {
+    } else if (options.bipartite !== false && colour !== null && (viaSvd = bipartiteEigen(graph, colour, invSqrtDegree, component, count, deg, rest, options)) !== null) {
       for (let c = 0; c < rest; c++) {
         columns.push(viaSvd.vectors.subarray(c * n, (c + 1) * n));
         values.push(viaSvd.values[c]!);
@@ -120,8 +124,10 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
       converged = viaSvd.converged;
       bipartite = true;
     } else {
+      const { matrix } = normalizedAdjacency(graph, deg);
+      const products = sparseProducts({ rows: n, cols: n, indptr: matrix.indptr, indices: matrix.indices, values: matrix.values }, { useWasm: options.wasm });
       const result = lanczosLargest(
-        { n, apply: (x, y) => spmv(matrix, x, y) },
+        { n, apply: (x, y) => products.apply(x, y) },
         rest,
         { random: options.random, tol: options.tol, ncv: options.ncv, locked: columns.slice() },
       );
@@ -148,74 +154,36 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
  * some edge joins two nodes of the same colour (an odd cycle).
  */
 export function bipartiteColouring(graph: SparseGraph): Uint8Array | null {
-  const n = graph.nodeCount;
-  const { indptr, indices, weights } = graph;
-  const colour = new Uint8Array(n).fill(2);
-  const stack = new Int32Array(n);
-  for (let s = 0; s < n; s++) {
-    if (colour[s] !== 2) continue;
-    let top = 0;
-    stack[top++] = s;
-    colour[s] = 0;
-    while (top > 0) {
-      const i = stack[--top]!;
-      const ci = colour[i]!;
-      const end = indptr[i + 1]!;
-      for (let p = indptr[i]!; p < end; p++) {
-        if (!(weights[p]! > 0)) continue;
-        const j = indices[p]!;
-        const cj = colour[j]!;
-        if (cj === 2) {
-          colour[j] = 1 - ci;
-          stack[top++] = j;
-        } else if (cj === ci) {
-          return null;
-        }
-      }
-    }
-  }
-  return colour;
+  return componentsAndColouring(graph).colour;
 }
 
-/** Rows `rows` of `m`, keeping only columns with `local[col] >= 0`, renumbered to `local[col]`. */
-function subBlock(m: CsrMatrix, rows: Int32Array, local: Int32Array, cols: number): { rows: number; cols: number; indptr: Int32Array; indices: Int32Array; values: Float64Array } {
-  let nnz = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r]!;
-    for (let p = m.indptr[i]!; p < m.indptr[i + 1]!; p++) if (local[m.indices[p]!]! >= 0 && m.values[p] !== 0) nnz++;
-  }
+/**
+ * Rows `rows` of the normalized adjacency D^(−1/2)·A·D^(−1/2), keeping only columns with `local[col] >= 0`
+ * (renumbered to `local[col]`) and nonzero values.
+ */
+function subBlock(graph: SparseGraph, inv: Float64Array, rows: Int32Array, local: Int32Array, cols: number): CsrBlock {
+  const { indptr: gp, indices: gi, weights: gw } = graph;
+  let bound = 0;
+  for (let r = 0; r < rows.length; r++) bound += gp[rows[r]! + 1]! - gp[rows[r]!]!;
   const indptr = new Int32Array(rows.length + 1);
-  const indices = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
+  const indices = new Int32Array(bound);
+  const values = new Float64Array(bound);
   let q = 0;
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r]!;
-    for (let p = m.indptr[i]!; p < m.indptr[i + 1]!; p++) {
-      const l = local[m.indices[p]!]!;
-      if (l >= 0 && m.values[p] !== 0) {
+    const di = inv[i]!;
+    const end = gp[i + 1]!;
+    for (let p = gp[i]!; p < end; p++) {
+      const j = gi[p]!;
+      const l = local[j]!;
+      if (l >= 0 && gw[p] !== 0) {
         indices[q] = l;
-        values[q++] = m.values[p]!;
+        values[q++] = gw[p]! * di * inv[j]!;
       }
     }
     indptr[r + 1] = q;
   }
-  return { rows: rows.length, cols, indptr, indices, values };
-}
-
-function blockApply(b: { rows: number; indptr: Int32Array; indices: Int32Array; values: Float64Array }, x: Float64Array, y: Float64Array): void {
-  const { rows, indptr, indices, values } = b;
-  for (let i = 0; i < rows; i++) {
-    let s0 = 0;
-    let s1 = 0;
-    const end = indptr[i + 1]!;
-    let p = indptr[i]!;
-    for (; p + 1 < end; p += 2) {
-      s0 += values[p]! * x[indices[p]!]!;
-      s1 += values[p + 1]! * x[indices[p + 1]!]!;
-    }
-    if (p < end) s0 += values[p]! * x[indices[p]!]!;
-    y[i] = s0 + s1;
-  }
+  return { rows: rows.length, cols, indptr, indices: indices.subarray(0, q), values: values.subarray(0, q) };
 }
 
 /**
@@ -228,15 +196,14 @@ function blockApply(b: { rows: number; indptr: Int32Array; indices: Int32Array; 
  */
 function bipartiteEigen(
   graph: SparseGraph,
-  matrix: CsrMatrix,
+  colour: Uint8Array,
+  inv: Float64Array,
   component: Int32Array,
   count: number,
   deg: Float64Array,
   rest: number,
   options: SpectralEmbeddingOptions,
 ): { values: Float64Array; vectors: Float64Array; matvecs: number; converged: boolean } | null {
-  const colour = bipartiteColouring(graph);
-  if (colour === null) return null;
   const n = graph.nodeCount;
   let ones = 0;
   for (let i = 0; i < n; i++) ones += colour[i]!;
@@ -246,21 +213,18 @@ function bipartiteEigen(
   if (rest > p - count) return null;
   const pRows = new Int32Array(p);
   const qRows = new Int32Array(q);
-  const pLocal = new Int32Array(n).fill(-1);
   const qLocal = new Int32Array(n).fill(-1);
   let ip = 0;
   let iq = 0;
   for (let i = 0; i < n; i++) {
     if (colour[i] === sideColour) {
-      pLocal[i] = ip;
       pRows[ip++] = i;
     } else {
       qLocal[i] = iq;
       qRows[iq++] = i;
     }
   }
-  const b = subBlock(matrix, pRows, qLocal, q);
-  const bt = subBlock(matrix, qRows, pLocal, p);
+  const b = sparseProducts(subBlock(graph, inv, pRows, qLocal, q), { useWasm: options.wasm });
   // component vectors restricted to P: D^(1/2)·1 on C ∩ P, renormalised
   const locked: Float64Array[] = [];
   const norms = new Float64Array(count);
@@ -279,10 +243,7 @@ function bipartiteEigen(
   const result = lanczosLargest(
     {
       n: p,
-      apply: (x, y) => {
-        blockApply(bt, x, t);
-        blockApply(b, t, y);
-      },
+      apply: (x, y) => b.applyGram(x, y),
     },
     rest,
     { random: options.random, tol, ncv: options.ncv, locked, isConverged },
@@ -298,7 +259,7 @@ function bipartiteEigen(
   const vectors = new Float64Array(rest * n);
   for (let c = 0; c < rest; c++) {
     const u = result.vectors.subarray(c * p, (c + 1) * p);
-    blockApply(bt, u, t);
+    b.applyTranspose(u, t);
     const off = c * n;
     const su = Math.SQRT1_2;
     const sv = Math.SQRT1_2 / values[c]!;
