@@ -2,3 +2,5 @@ export { spmv, graphDegrees, checkGraph, normalizedAdjacency, connectedComponent
 export { lanczosLargest, denseSymmetricEigen, type LinearOperator, type LanczosOptions, type EigenResult } from './lanczos.js';
 export { spectralEmbedding, bipartiteColouring, type SpectralEmbedding, type SpectralEmbeddingOptions } from './spectral-embedding.js';
 export { kmeans, kmeansPlusPlus, lloyd, type KMeansOptions, type KMeansResult } from './kmeans.js';
+export { kmeansThreads } from './kmeans-pool.js';
+export { sparseProducts, type SparseProducts, type CsrBlock } from './run-matrix.js';

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Random } from '@modscope/core';
+import { parallelRuns } from './kmeans-pool.js';
 import { kmeansKernel, type KMeansKernel } from './kmeans-wasm.js';
 
 export interface KMeansOptions {
@@ -14,6 +15,12 @@ export interface KMeansOptions {
   tol?: number;
   /** Seeded generator; run r draws from `random.fork(r)`, so runs do not depend on each other. */
   random: Random;
+  /**
+   * Threads for the runs: this one plus helper worker threads, which share the runs out and give the
+   * result one thread gives. Default 1. Helpers exist only on the main thread of a Node process running
+   * the built package, with the WebAssembly kernel; elsewhere the runs stay on this thread.
+   */
+  threads?: number;
 }
 
 export interface KMeansResult {
@@ -390,6 +397,13 @@ export function kmeansWith(data: Float64Array, n: number, d: number, options: KM
   }
   const tolAbs = (meanVar / d) * tol;
   // the kernel tracks candidate centers in a 32-bit mask
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError({ argument: 'threads', message: `kmeans: threads = ${threads}`, hint: 'threads must be a positive integer' });
+  if (kernel && k <= 32 && threads > 1 && nInit > 1) {
+    const uniforms = Array.from({ length: nInit }, (_, run) => drawUniforms(random.fork(run), k));
+    const result = parallelRuns(data, n, d, k, uniforms, maxIter, tolAbs, threads, (rows) => kernel.open(rows, n, d, k));
+    if (result) return { labels: result.labels, centers: result.centers, inertia: result.inertia, iterations: result.iterations, bestRun: result.run };
+  }
   const session = k <= 32 ? kernel?.open(data, n, d, k) : undefined;
   let best: KMeansResult | undefined;
   for (let run = 0; run < nInit; run++) {

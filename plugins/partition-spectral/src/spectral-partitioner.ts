@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createRandom, type Partition, type PartitionOptions, type Partitioner, type SparseGraph } from '@modscope/core';
 import { kmeans, spectralEmbedding } from '@modscope/linalg';
 
@@ -12,6 +13,11 @@ export interface SpectralPartitionerOptions {
   tol?: number;
   /** Residual tolerance of the eigensolver. Default 1e-6. */
   eigenTol?: number;
+  /**
+   * Threads for the k-means restarts (the result does not depend on it). Default `'auto'`: every core when
+   * called on the main thread, one inside a worker thread (the shuffle test's workers already fill the cores).
+   */
+  threads?: number | 'auto';
 }
 
 /** A spectral partition, with what the clustering saw. */
@@ -49,7 +55,8 @@ export function spectralPartitioner(options: SpectralPartitionerOptions = {}): S
     const embedding = spectralEmbedding(graph, k, { random: random.fork(0), tol: options.eigenTol });
     signal?.throwIfAborted();
     const nInit = options.nInit === undefined || options.nInit === 'auto' ? (n > 2000 ? 100 : 25) : options.nInit;
-    const result = kmeans(embedding.embedding, n, k, { k, nInit, maxIter: options.maxIter, tol: options.tol, random: random.fork(1) });
+    const threads = options.threads === undefined || options.threads === 'auto' ? availableParallelism() : options.threads;
+    const result = kmeans(embedding.embedding, n, k, { k, nInit, maxIter: options.maxIter, tol: options.tol, random: random.fork(1), threads });
     // number clusters by first appearance
     const rename = new Int32Array(k).fill(-1);
     let next = 0;

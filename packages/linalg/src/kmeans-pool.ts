@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, Worker } from 'node:worker_threads';
+import type { KMeansSession } from './kmeans-wasm.js';
+
+/**
+ * Parallel k-means restarts. A job lives in one SharedArrayBuffer: a header of counters, the data, every
+ * run's uniforms, and a result slot per helper thread. The calling thread posts the job to the helpers and
+ * works on it too; each thread claims the next unclaimed run with an atomic add, keeps the best of its own
+ * runs (lowest inertia, then lowest run index), and the caller blocks until no helper holds a run. The
+ * winner is the best over all threads by the same rule, so the result is the one a single thread gives,
+ * whichever thread ran which run.
+ */
+
+/** Header (Int32 slots): next run to claim, helpers holding a run, runs finished by helpers. */
+const NEXT = 0;
+const INFLIGHT = 1;
+const HEADER_BYTES = 16;
+
+export interface PoolJob {
+  type: 'kmeans';
+  buffer: SharedArrayBuffer;
+  n: number;
+  d: number;
+  k: number;
+  nInit: number;
+  uLength: number;
+  maxIter: number;
+  tolAbs: number;
+  dataAt: number;
+  uniformsAt: number;
+  slotAt: number;
+  slotBytes: number;
+  slot: number;
+}
+
+const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
+
+/** Bytes of one result slot: inertia (f64), run and iterations (i32), labels (n × i32), centers (k × d f64). */
+export function slotBytes(n: number, d: number, k: number): number {
+  return align8(16 + n * 4) + k * d * 8;
+}
+
+/** Writes a run's result into a slot. */
+export function writeSlot(buffer: SharedArrayBuffer, at: number, n: number, d: number, k: number, inertia: number, run: number, result: ReturnType<KMeansSession['result']>): void {
+  new Float64Array(buffer, at, 1)[0] = inertia;
+  const ints = new Int32Array(buffer, at + 8, 2);
+  ints[0] = run;
+  ints[1] = result.iterations;
+  new Int32Array(buffer, at + 16, n).set(result.labels);
+  new Float64Array(buffer, at + align8(16 + n * 4), k * d).set(result.centers);
+}
+
+/** Claims and runs runs of a job until none is left, keeping the best in the job's slot. */
+export function work(job: PoolJob, open: (data: Float64Array) => KMeansSession): void {
+  const header = new Int32Array(job.buffer, 0, 4);
+  Atomics.add(header, INFLIGHT, 1);
+  try {
+    let session: KMeansSession | undefined;
+    let bestInertia = Infinity;
+    let bestRun = -1;
+    const at = job.slotAt + job.slot * job.slotBytes;
+    for (;;) {
+      const run = Atomics.add(header, NEXT, 1);
+      if (run >= job.nInit) break;
+      session ??= open(new Float64Array(job.buffer, job.dataAt, job.n * job.d));
+      const inertia = session.run(new Float64Array(job.buffer, job.uniformsAt + run * job.uLength * 8, job.uLength), job.maxIter, job.tolAbs);
+      if (inertia < bestInertia || (inertia === bestInertia && run < bestRun)) {
+        bestInertia = inertia;
+        bestRun = run;
+        writeSlot(job.buffer, at, job.n, job.d, job.k, inertia, run, session.result());
+      }
+    }
+  } finally {
+    Atomics.sub(header, INFLIGHT, 1);
+    Atomics.notify(header, INFLIGHT);
+  }
+}
+
+let helpers: Worker[] | undefined;
+
+/**
+ * The helper threads (created on first use, never keeping the process alive): the machine's parallelism
+ * less one, at most `wanted − 1`. None off the main thread (a worker's work is already one of many) or
+ * where the worker script is missing (running from source).
+ */
+function pool(wanted: number): Worker[] {
+  if (helpers === undefined) {
+    helpers = [];
+    if (!isMainThread) return helpers;
+    const url = new URL('./kmeans-worker.js', import.meta.url);
+    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return helpers;
+    const count = Math.min(availableParallelism(), 16) - 1;
+    for (let w = 0; w < count; w++) {
+      try {
+        const worker = new Worker(url);
+        worker.unref();
+        worker.on('error', () => {
+          helpers = helpers?.filter((h) => h !== worker);
+        });
+        helpers.push(worker);
+      } catch {
+        break;
+      }
+    }
+  }
+  return helpers.slice(0, Math.max(0, wanted - 1));
+}
+
+/** Threads a parallel k-means would use now (1 where there are no helpers). */
+export function kmeansThreads(wanted: number): number {
+  return 1 + pool(wanted).length;
+}
+
+/**
+ * Runs `nInit` restarts on this thread and up to `threads − 1` helpers; returns the winning run's slot
+ * content, or null when no helper is available (the caller then runs them itself).
+ */
+export function parallelRuns(
+  data: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  uniforms: Float64Array[],
+  maxIter: number,
+  tolAbs: number,
+  threads: number,
+  open: (data: Float64Array) => KMeansSession,
+): { inertia: number; run: number; iterations: number; labels: Int32Array; centers: Float64Array } | null {
+  const workers = pool(threads);
+  if (workers.length === 0) return null;
+  const nInit = uniforms.length;
+  const uLength = uniforms[0]!.length;
+  const dataAt = HEADER_BYTES;
+  const uniformsAt = dataAt + n * d * 8;
+  const slotAt = uniformsAt + nInit * uLength * 8;
+  const bytesPerSlot = slotBytes(n, d, k);
+  const slots = workers.length + 1;
+  const buffer = new SharedArrayBuffer(slotAt + slots * bytesPerSlot);
+  new Float64Array(buffer, dataAt, n * d).set(data);
+  uniforms.forEach((u, run) => new Float64Array(buffer, uniformsAt + run * uLength * 8, uLength).set(u));
+  for (let s = 0; s < slots; s++) new Float64Array(buffer, slotAt + s * bytesPerSlot, 1)[0] = Infinity;
+  const job = (slot: number): PoolJob => ({ type: 'kmeans', buffer, n, d, k, nInit, uLength, maxIter, tolAbs, dataAt, uniformsAt, slotAt, slotBytes: bytesPerSlot, slot });
+  workers.forEach((worker, w) => worker.postMessage(job(w + 1)));
+  work(job(0), open);
+  // wait for the helpers still holding a run; one that never got the message holds none
+  const header = new Int32Array(buffer, 0, 4);
+  for (let v = Atomics.load(header, INFLIGHT); v !== 0; v = Atomics.load(header, INFLIGHT)) Atomics.wait(header, INFLIGHT, v, 50);
+  let best = -1;
+  let bestInertia = Infinity;
+  let bestRun = -1;
+  for (let s = 0; s < slots; s++) {
+    const at = slotAt + s * bytesPerSlot;
+    const inertia = new Float64Array(buffer, at, 1)[0]!;
+    const run = new Int32Array(buffer, at + 8, 1)[0]!;
+    if (inertia === Infinity) continue;
+    if (best < 0 || inertia < bestInertia || (inertia === bestInertia && run < bestRun)) {
+      best = s;
+      bestInertia = inertia;
+      bestRun = run;
+    }
+  }
+  const at = slotAt + best * bytesPerSlot;
+  return {
+    inertia: bestInertia,
+    run: bestRun,
+    iterations: new Int32Array(buffer, at + 12, 1)[0]!,
+    labels: new Int32Array(buffer, at + 16, n).slice(),
+    centers: new Float64Array(buffer, at + align8(16 + n * 4), k * d).slice(),
+  };
+}
