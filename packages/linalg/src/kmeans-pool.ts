@@ -23,6 +23,8 @@ export interface PoolJob {
   buffer: SharedArrayBuffer;
   n: number;
   d: number;
+  /** Row stride of the float32 rows. */
+  dp: number;
   k: number;
   nInit: number;
   uLength: number;
@@ -37,23 +39,23 @@ export interface PoolJob {
 
 const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
 
-/** Bytes of one result slot: inertia (f64), run and iterations (i32), labels (n × i32), centers (k × d f64). */
-export function slotBytes(n: number, d: number, k: number): number {
-  return align8(16 + n * 4) + k * d * 8;
+/** Bytes of one result slot: inertia (f64), run and iterations (i32), labels (n × i32), centers (k × dp f32). */
+export function slotBytes(n: number, dp: number, k: number): number {
+  return align8(16 + n * 4) + k * dp * 4;
 }
 
 /** Writes a run's result into a slot. */
-export function writeSlot(buffer: SharedArrayBuffer, at: number, n: number, d: number, k: number, inertia: number, run: number, result: ReturnType<KMeansSession['result']>): void {
+export function writeSlot(buffer: SharedArrayBuffer, at: number, n: number, dp: number, k: number, inertia: number, run: number, result: ReturnType<KMeansSession['result']>): void {
   new Float64Array(buffer, at, 1)[0] = inertia;
   const ints = new Int32Array(buffer, at + 8, 2);
   ints[0] = run;
   ints[1] = result.iterations;
   new Int32Array(buffer, at + 16, n).set(result.labels);
-  new Float64Array(buffer, at + align8(16 + n * 4), k * d).set(result.centers);
+  new Float32Array(buffer, at + align8(16 + n * 4), k * dp).set(result.centers);
 }
 
 /** Claims and runs runs of a job until none is left, keeping the best in the job's slot. */
-export function work(job: PoolJob, open: (data: Float64Array) => KMeansSession): void {
+export function work(job: PoolJob, open: (rows: Float32Array) => KMeansSession): void {
   const header = new Int32Array(job.buffer, 0, 4);
   Atomics.add(header, INFLIGHT, 1);
   try {
@@ -64,12 +66,12 @@ export function work(job: PoolJob, open: (data: Float64Array) => KMeansSession):
     for (;;) {
       const run = Atomics.add(header, NEXT, 1);
       if (run >= job.nInit) break;
-      session ??= open(new Float64Array(job.buffer, job.dataAt, job.n * job.d));
+      session ??= open(new Float32Array(job.buffer, job.dataAt, job.n * job.dp));
       const inertia = session.run(new Float64Array(job.buffer, job.uniformsAt + run * job.uLength * 8, job.uLength), job.maxIter, job.tolAbs);
       if (inertia < bestInertia || (inertia === bestInertia && run < bestRun)) {
         bestInertia = inertia;
         bestRun = run;
-        writeSlot(job.buffer, at, job.n, job.d, job.k, inertia, run, session.result());
+        writeSlot(job.buffer, at, job.n, job.dp, job.k, inertia, run, session.result());
       }
     }
   } finally {
@@ -118,7 +120,7 @@ export function kmeansThreads(wanted: number): number {
  * content, or null when no helper is available (the caller then runs them itself).
  */
 export function parallelRuns(
-  data: Float64Array,
+  rows: Float32Array,
   n: number,
   d: number,
   k: number,
@@ -126,22 +128,23 @@ export function parallelRuns(
   maxIter: number,
   tolAbs: number,
   threads: number,
-  open: (data: Float64Array) => KMeansSession,
-): { inertia: number; run: number; iterations: number; labels: Int32Array; centers: Float64Array } | null {
+  open: (rows: Float32Array) => KMeansSession,
+): { inertia: number; run: number; iterations: number; labels: Int32Array; centers: Float32Array } | null {
   const workers = pool(threads);
   if (workers.length === 0) return null;
   const nInit = uniforms.length;
   const uLength = uniforms[0]!.length;
+  const dp = Math.ceil(d / 4) * 4;
   const dataAt = HEADER_BYTES;
-  const uniformsAt = dataAt + n * d * 8;
+  const uniformsAt = align8(dataAt + n * dp * 4);
   const slotAt = uniformsAt + nInit * uLength * 8;
-  const bytesPerSlot = slotBytes(n, d, k);
+  const bytesPerSlot = slotBytes(n, dp, k);
   const slots = workers.length + 1;
   const buffer = new SharedArrayBuffer(slotAt + slots * bytesPerSlot);
-  new Float64Array(buffer, dataAt, n * d).set(data);
+  new Float32Array(buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
   uniforms.forEach((u, run) => new Float64Array(buffer, uniformsAt + run * uLength * 8, uLength).set(u));
   for (let s = 0; s < slots; s++) new Float64Array(buffer, slotAt + s * bytesPerSlot, 1)[0] = Infinity;
-  const job = (slot: number): PoolJob => ({ type: 'kmeans', buffer, n, d, k, nInit, uLength, maxIter, tolAbs, dataAt, uniformsAt, slotAt, slotBytes: bytesPerSlot, slot });
+  const job = (slot: number): PoolJob => ({ type: 'kmeans', buffer, n, d, dp, k, nInit, uLength, maxIter, tolAbs, dataAt, uniformsAt, slotAt, slotBytes: bytesPerSlot, slot });
   workers.forEach((worker, w) => worker.postMessage(job(w + 1)));
   work(job(0), open);
   // wait for the helpers still holding a run; one that never got the message holds none
@@ -167,6 +170,6 @@ export function parallelRuns(
     run: bestRun,
     iterations: new Int32Array(buffer, at + 12, 1)[0]!,
     labels: new Int32Array(buffer, at + 16, n).slice(),
-    centers: new Float64Array(buffer, at + align8(16 + n * 4), k * d).slice(),
+    centers: new Float32Array(buffer, at + align8(16 + n * 4), k * dp).slice(),
   };
 }

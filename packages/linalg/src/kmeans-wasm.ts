@@ -2,15 +2,18 @@ import { kmeansWasmBase64 } from './generated/kmeans-wasm.js';
 
 /** The WebAssembly k-means kernel (assembly/kmeans.ts), one instance per thread. */
 export interface KMeansKernel {
-  /** Copies the data into the kernel's memory for a series of runs. */
-  open(data: Float64Array, n: number, d: number, k: number): KMeansSession;
+  /**
+   * Copies the rows (n × dp float32, dp = d rounded up to 4, padding 0: see `prepareRows`) into the
+   * kernel's memory for a series of runs.
+   */
+  open(rows: Float32Array, n: number, d: number, k: number): KMeansSession;
 }
 
 export interface KMeansSession {
   /** One run (seeding from the uniforms, then Lloyd); returns its inertia. */
   run(uniforms: Float64Array, maxIter: number, tolAbs: number): number;
-  /** Labels, centers and iterations of the last run (copies). */
-  result(): { labels: Int32Array; centers: Float64Array; iterations: number };
+  /** Labels, centers (k × dp float32) and iterations of the last run (copies). */
+  result(): { labels: Int32Array; centers: Float32Array; iterations: number };
 }
 
 /** The few WebAssembly APIs used here (the project's TypeScript libs do not declare them). */
@@ -46,18 +49,19 @@ export function kmeansKernel(): KMeansKernel | null {
     if (!api) return (kernel = null);
     const wasm = new api.Instance(new api.Module(decode(kmeansWasmBase64)), {}).exports as Exports;
     kernel = {
-      open(data, n, d, k) {
+      open(rows, n, d, k) {
+        const dp = Math.ceil(d / 4) * 4;
         const base = align(wasm.heapBase());
         const dataAt = base;
-        const uAt = align(dataAt + data.byteLength);
+        const uAt = align(dataAt + n * dp * 4);
         const uLength = 1 + (k - 1) * (2 + Math.floor(Math.log(k)));
         const labelsAt = align(uAt + uLength * 8);
         const centersAt = align(labelsAt + n * 4);
-        const scratchAt = align(centersAt + k * d * 8);
+        const scratchAt = align(centersAt + k * dp * 4);
         const end = scratchAt + wasm.scratchBytes(n, d, k);
         const have = wasm.memory.buffer.byteLength;
         if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
-        new Float64Array(wasm.memory.buffer, dataAt, n * d).set(data);
+        new Float32Array(wasm.memory.buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
         return {
           run(uniforms, maxIter, tolAbs) {
             new Float64Array(wasm.memory.buffer, uAt, uLength).set(uniforms);
@@ -66,7 +70,7 @@ export function kmeansKernel(): KMeansKernel | null {
           result() {
             return {
               labels: new Int32Array(wasm.memory.buffer, labelsAt, n).slice(),
-              centers: new Float64Array(wasm.memory.buffer, centersAt, k * d).slice(),
+              centers: new Float32Array(wasm.memory.buffer, centersAt, k * dp).slice(),
               iterations: wasm.iterations(),
             };
           },

@@ -36,26 +36,64 @@ export interface KMeansResult {
   bestRun: number;
 }
 
+const fround = Math.fround;
+
+/** d rounded up to 4: the stride of the float32 rows. */
+function padRow(d: number): number {
+  return Math.ceil(d / 4) * 4;
+}
+
 /**
- * Squared distance, summed in two lanes (even and odd coordinates) and then lane 0 + lane 1, plus the
- * last coordinate when d is odd: the order of the WebAssembly kernel's SIMD sums, so both agree exactly.
+ * The rows the k-means arithmetic works on: the data less its column means (k-means does not depend on
+ * a translation, and centred rows keep |c|² − 2·x·c well conditioned), as float32 with a stride of d
+ * rounded up to 4, the padding 0. Float32 is ample: the spectral embedding's eigenvectors are accurate to
+ * about 1e-6, float32 to 6e-8.
  */
-function sqDist(x: Float64Array, xo: number, c: Float64Array, co: number, d: number): number {
+export function prepareRows(data: Float64Array, n: number, d: number): { rows: Float32Array; mean: Float64Array; dp: number } {
+  const dp = padRow(d);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += data[i * d + t]!;
+  for (let t = 0; t < d; t++) mean[t]! /= n;
+  const rows = new Float32Array(n * dp);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) {
+      const v = fround(data[i * d + t]! - mean[t]!);
+      if (!Number.isFinite(v)) {
+        throw new InvalidArgumentError({ argument: 'data', message: `kmeans: row ${i} has a value ${data[i * d + t]} beyond float32 range`, hint: 'rescale the data (k-means runs in float32)' });
+      }
+      rows[i * dp + t] = v;
+    }
+  }
+  return { rows, mean, dp };
+}
+
+/** Float32 centers (k × dp) back to float64 k × d in the data's coordinates. */
+function restoreCenters(centers: Float32Array, mean: Float64Array, k: number, d: number, dp: number): Float64Array {
+  const out = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) out[j * d + t] = centers[j * dp + t]! + mean[t]!;
+  return out;
+}
+
+/**
+ * Squared distance of two float32 rows (stride dp) in float32 arithmetic: four lanes, coordinate t in
+ * lane t mod 4, then (lane 0 + lane 1) + (lane 2 + lane 3), the order of the WebAssembly kernel's SIMD sums.
+ */
+function sqDist(x: Float32Array, xo: number, c: Float32Array, co: number, dp: number): number {
   let s0 = 0;
   let s1 = 0;
-  let t = 0;
-  for (; t + 1 < d; t += 2) {
-    const e0 = x[xo + t]! - c[co + t]!;
-    const e1 = x[xo + t + 1]! - c[co + t + 1]!;
-    s0 += e0 * e0;
-    s1 += e1 * e1;
+  let s2 = 0;
+  let s3 = 0;
+  for (let t = 0; t < dp; t += 4) {
+    const e0 = fround(x[xo + t]! - c[co + t]!);
+    const e1 = fround(x[xo + t + 1]! - c[co + t + 1]!);
+    const e2 = fround(x[xo + t + 2]! - c[co + t + 2]!);
+    const e3 = fround(x[xo + t + 3]! - c[co + t + 3]!);
+    s0 = fround(s0 + fround(e0 * e0));
+    s1 = fround(s1 + fround(e1 * e1));
+    s2 = fround(s2 + fround(e2 * e2));
+    s3 = fround(s3 + fround(e3 * e3));
   }
-  let s = s0 + s1;
-  if (t < d) {
-    const e = x[xo + t]! - c[co + t]!;
-    s += e * e;
-  }
-  return s;
+  return fround(fround(s0 + s1) + fround(s2 + s3));
 }
 
 /** Candidates per new center in greedy k-means++: 2 + ⌊ln k⌋, as scikit-learn. */
@@ -70,79 +108,55 @@ function drawUniforms(random: Random, k: number): Float64Array {
   return u;
 }
 
-/** Greedy k-means++ from pre-drawn uniforms (the reference for the WebAssembly kernel's seeding). */
-function seedFromUniforms(data: Float64Array, n: number, d: number, k: number, u: Float64Array): Float64Array {
-  const centers = new Float64Array(k * d);
+/** Greedy k-means++ on prepared rows from pre-drawn uniforms (the reference for the kernel's seeding). */
+function seedRows(rows: Float32Array, n: number, dp: number, k: number, u: Float64Array): Float32Array {
+  const centers = new Float32Array(k * dp);
   const trials = seedTrials(k);
   const first = Math.floor(u[0]! * n);
-  centers.set(data.subarray(first * d, first * d + d), 0);
-  // per row: squared distance to the nearest center so far, and which center that is
-  const closest = new Float64Array(n);
-  const nearest = new Int32Array(n);
+  centers.set(rows.subarray(first * dp, first * dp + dp), 0);
+  const closest = new Float32Array(n);
   let potential = 0;
   for (let i = 0; i < n; i++) {
-    closest[i] = sqDist(data, i * d, centers, 0, d);
+    closest[i] = sqDist(rows, i * dp, centers, 0, dp);
     potential += closest[i]!;
   }
-  const cand = new Float64Array(trials * n);
-  const toCenter = new Float64Array(trials * k);
+  const cand = new Float32Array(trials * n);
   const index = new Int32Array(trials);
-  const rem = new Float64Array(trials);
   const pots = new Float64Array(trials);
   for (let c = 1; c < k; c++) {
     const ub = 1 + (c - 1) * trials;
-    if (potential > 0) {
-      // each candidate subtracts the potentials in row order until it goes below zero
-      let left = trials;
-      for (let t = 0; t < trials; t++) {
-        rem[t] = u[ub + t]! * potential;
-        index[t] = n - 1;
-      }
-      for (let i = 0; i < n && left > 0; i++) {
-        const ci = closest[i]!;
-        for (let t = 0; t < trials; t++) {
-          let r = rem[t]!;
-          if (r < 0) continue;
-          r -= ci;
-          rem[t] = r;
-          if (r < 0) {
-            index[t] = i;
-            left--;
-          }
+    for (let t = 0; t < trials; t++) {
+      if (potential > 0) {
+        // subtract the potentials in row order until below zero
+        let r = u[ub + t]! * potential;
+        let i = 0;
+        for (; i < n; i++) {
+          r -= closest[i]!;
+          if (r < 0) break;
         }
+        index[t] = i < n ? i : n - 1;
+      } else {
+        index[t] = Math.floor(u[ub + t]! * n);
       }
-    } else {
-      for (let t = 0; t < trials; t++) index[t] = Math.floor(u[ub + t]! * n);
     }
     for (let t = 0; t < trials; t++) {
-      const off = index[t]! * d;
-      for (let j = 0; j < c; j++) toCenter[t * k + j] = 0.25 * sqDist(centers, j * d, data, off, d);
-      pots[t] = 0;
-    }
-    // a row whose nearest center is at least twice its distance away from a candidate cannot get closer
-    // to the candidate (triangle inequality): skip its distance computation
-    for (let i = 0; i < n; i++) {
-      const old = closest[i]!;
-      const near = nearest[i]!;
-      for (let t = 0; t < trials; t++) {
-        let m = old;
-        if (toCenter[t * k + near]! < old) {
-          const q = sqDist(data, i * d, data, index[t]! * d, d);
-          if (q < old) m = q;
-        }
+      const y = index[t]! * dp;
+      let pot = 0;
+      for (let i = 0; i < n; i++) {
+        const old = closest[i]!;
+        const q = sqDist(rows, i * dp, rows, y, dp);
+        const m = q < old ? q : old;
         cand[t * n + i] = m;
-        pots[t]! += m;
+        pot += m;
       }
+      pots[t] = pot;
     }
     let bestT = 0;
     for (let t = 1; t < trials; t++) if (pots[t]! < pots[bestT]!) bestT = t;
-    centers.set(data.subarray(index[bestT]! * d, index[bestT]! * d + d), c * d);
+    centers.set(rows.subarray(index[bestT]! * dp, index[bestT]! * dp + dp), c * dp);
     for (let i = 0; i < n; i++) {
       const m = cand[bestT * n + i]!;
-      if (m < closest[i]!) {
-        closest[i] = m;
-        nearest[i] = c;
-      }
+      if (m < closest[i]!) closest[i] = m;
     }
     potential = pots[bestT]!;
   }
@@ -152,21 +166,146 @@ function seedFromUniforms(data: Float64Array, n: number, d: number, k: number, u
 /**
  * Greedy k-means++ seeding (Arthur & Vassilvitskii; the greedy variant scikit-learn uses): each new
  * center is the best of 2 + ⌊ln k⌋ candidates drawn proportionally to the squared distance to the
- * nearest center so far. Draws 1 + (k − 1)(2 + ⌊ln k⌋) uniforms from `random`.
+ * nearest center so far. Draws 1 + (k − 1)(2 + ⌊ln k⌋) uniforms from `random`. The centers are data rows
+ * (to float32 precision: see `kmeans`).
  */
 export function kmeansPlusPlus(data: Float64Array, n: number, d: number, k: number, random: Random): Float64Array {
-  return seedFromUniforms(data, n, d, k, drawUniforms(random, k));
+  const { rows, mean, dp } = prepareRows(data, n, d);
+  return restoreCenters(seedRows(rows, n, dp, k, drawUniforms(random, k)), mean, k, d, dp);
+}
+
+/** |c|² per center (float32, summed over t in order) and the k × d centers transposed to d × k. */
+function transpose(centers: Float32Array, d: number, dp: number, k: number, ct: Float32Array, cn: Float32Array): void {
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const c = centers[j * dp + t]!;
+      ct[t * k + j] = c;
+      s = fround(s + fround(c * c));
+    }
+    cn[j] = s;
+  }
 }
 
 /**
- * One k-means run from the given centers: Lloyd's iterations with Elkan's bounds (an upper bound on each
- * row's distance to its center and a lower bound on its distance to each other center), which skip the
- * distance computations that cannot change a label: the same labels as plain Lloyd with a fraction of
- * the work. A row is first tested against Hamerly's single lower bound (over all other centers) and half
- * the distance from its center to the nearest other one. Lower bounds are stored plus the center's
- * cumulative movement, so they need no update per iteration. Cluster sums are updated only for rows that
- * change cluster. Empty clusters take the row farthest from its center, as in scikit-learn. This is the
- * JavaScript reference of the WebAssembly kernel that `kmeans` uses: same operations, same results.
+ * One Lloyd run on prepared rows from the given centers (k × dp float32): each iteration relocates
+ * the farthest row into any empty cluster (as scikit-learn), moves the centers to their clusters' means
+ * (float64 sums, kept up to date as rows change cluster) and assigns every row to the center of the
+ * lowest score |c|² − 2·x·c, with x·c summed over the even and the odd coordinates apart and then added
+ * (the lowest center on a tie). Stops when no label changes or the centers' total squared movement is at
+ * most `tolAbs`. The reference of the WebAssembly kernel: same operations, same results.
+ */
+function lloydRows(
+  rows: Float32Array,
+  n: number,
+  d: number,
+  dp: number,
+  k: number,
+  initialCenters: Float32Array,
+  maxIter: number,
+  tolAbs: number,
+): { labels: Int32Array; centers: Float32Array; inertia: number; iterations: number } {
+  let centers = initialCenters.slice();
+  let next = new Float32Array(k * dp);
+  const labels = new Int32Array(n);
+  const sums = new Float64Array(k * d);
+  const counts = new Int32Array(k);
+  const ct = new Float32Array(d * k);
+  const cn = new Float32Array(k);
+  const assign = (first: boolean): number => {
+    transpose(centers, d, dp, k, ct, cn);
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const xo = i * dp;
+      let best = 0;
+      let bestS = Infinity;
+      for (let j = 0; j < k; j++) {
+        let even = 0;
+        let odd = 0;
+        let t = 0;
+        for (; t + 1 < d; t += 2) {
+          even = fround(even + fround(rows[xo + t]! * ct[t * k + j]!));
+          odd = fround(odd + fround(rows[xo + t + 1]! * ct[(t + 1) * k + j]!));
+        }
+        if (t < d) even = fround(even + fround(rows[xo + t]! * ct[t * k + j]!));
+        const dot = fround(even + odd);
+        const score = fround(cn[j]! - fround(dot + dot));
+        if (j === 0 || score < bestS) {
+          bestS = score;
+          best = j;
+        }
+      }
+      const a0 = labels[i]!;
+      if (first) {
+        labels[i] = best;
+        counts[best]!++;
+        for (let t = 0; t < d; t++) sums[best * d + t]! += rows[xo + t]!;
+      } else if (best !== a0) {
+        labels[i] = best;
+        changed++;
+        counts[a0]!--;
+        counts[best]!++;
+        for (let t = 0; t < d; t++) {
+          const x = rows[xo + t]!;
+          sums[a0 * d + t]! -= x;
+          sums[best * d + t]! += x;
+        }
+      }
+    }
+    return changed;
+  };
+
+  assign(true);
+  let iterations = 0;
+  while (iterations < maxIter) {
+    iterations++;
+    for (let j = 0; j < k; j++) {
+      if (counts[j] !== 0) continue;
+      let far = -1;
+      let farDist = -1;
+      for (let i = 0; i < n; i++) {
+        if (counts[labels[i]!]! <= 1) continue;
+        const q = sqDist(rows, i * dp, centers, labels[i]! * dp, dp);
+        if (q > farDist) {
+          farDist = q;
+          far = i;
+        }
+      }
+      if (far < 0) continue;
+      const old = labels[far]!;
+      for (let t = 0; t < d; t++) {
+        sums[old * d + t]! -= rows[far * dp + t]!;
+        sums[j * d + t] = rows[far * dp + t]!;
+      }
+      counts[old]!--;
+      counts[j] = 1;
+      labels[far] = j;
+    }
+    let shift = 0;
+    for (let j = 0; j < k; j++) {
+      const c = counts[j]!;
+      if (c > 0) {
+        for (let t = 0; t < d; t++) next[j * dp + t] = fround(sums[j * d + t]! / c);
+        for (let t = d; t < dp; t++) next[j * dp + t] = 0;
+      } else {
+        next.set(centers.subarray(j * dp, (j + 1) * dp), j * dp);
+      }
+      shift += sqDist(next, j * dp, centers, j * dp, dp);
+    }
+    const swap = centers;
+    centers = next;
+    next = swap;
+    const changed = assign(false);
+    if (changed === 0 || shift <= tolAbs) break;
+  }
+  let inertia = 0;
+  for (let i = 0; i < n; i++) inertia += sqDist(rows, i * dp, centers, labels[i]! * dp, dp);
+  return { labels, centers, inertia, iterations };
+}
+
+/**
+ * One k-means run (Lloyd's iterations, see `kmeans`) from the given centers, in the JavaScript reference
+ * of the WebAssembly kernel. `tolAbs` is the absolute tolerance on the centers' total squared movement.
  */
 export function lloyd(
   data: Float64Array,
@@ -177,193 +316,18 @@ export function lloyd(
   maxIter: number,
   tolAbs: number,
 ): { labels: Int32Array; centers: Float64Array; inertia: number; iterations: number } {
-  let centers = initialCenters.slice();
-  let next = new Float64Array(k * d);
-  const labels = new Int32Array(n);
-  /** Upper bound on the distance to the own center; −Infinity marks a row just relocated (distance 0 after the move). */
-  const upper = new Float64Array(n);
-  /** Hamerly's lower bound on the distance to every other center. */
-  const hlow = new Float64Array(n);
-  /** Elkan's lower bounds, n × k, each stored plus the cumulative movement `mcum` of its center. */
-  const lower = new Float64Array(n * k);
-  const sums = new Float64Array(k * d);
-  const counts = new Int32Array(k);
-  const move = new Float64Array(k);
-  const mcum = new Float64Array(k);
-  /** half[a·k + j]: half the distance between centers a and j; sHalf[a]: the least of them. */
-  const half = new Float64Array(k * k);
-  const sHalf = new Float64Array(k);
-  const rowLower = new Float64Array(k);
-  const candidates = new Int32Array(k);
-
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bestD = Infinity;
-    let second = Infinity;
-    for (let j = 0; j < k; j++) {
-      const q = Math.sqrt(sqDist(data, i * d, centers, j * d, d));
-      lower[i * k + j] = q;
-      if (q < bestD) {
-        second = bestD;
-        bestD = q;
-        best = j;
-      } else if (q < second) {
-        second = q;
-      }
-    }
-    labels[i] = best;
-    upper[i] = bestD;
-    hlow[i] = second;
-    counts[best]!++;
-    for (let t = 0; t < d; t++) sums[best * d + t]! += data[i * d + t]!;
-  }
-
-  let iterations = 0;
-  while (iterations < maxIter) {
-    iterations++;
-    for (let j = 0; j < k; j++) {
-      if (counts[j] !== 0) continue;
-      // relocate the row farthest from its center into the empty cluster
-      let far = -1;
-      let farDist = -1;
-      for (let i = 0; i < n; i++) {
-        if (counts[labels[i]!]! <= 1) continue;
-        const q = sqDist(data, i * d, centers, labels[i]! * d, d);
-        if (q > farDist) {
-          farDist = q;
-          far = i;
-        }
-      }
-      if (far < 0) continue;
-      const old = labels[far]!;
-      for (let t = 0; t < d; t++) {
-        sums[old * d + t]! -= data[far * d + t]!;
-        sums[j * d + t] = data[far * d + t]!;
-      }
-      counts[old]!--;
-      counts[j] = 1;
-      labels[far] = j;
-      // exactly at its new center after the M-step; other distances unknown
-      upper[far] = -Infinity;
-      hlow[far] = 0;
-      for (let j2 = 0; j2 < k; j2++) lower[far * k + j2] = mcum[j2]!;
-    }
-    // M-step: centers from the running sums
-    let shift = 0;
-    let m1 = 0;
-    let m1j = -1;
-    let m2 = 0;
-    for (let j = 0; j < k; j++) {
-      const c = counts[j]!;
-      if (c > 0) for (let t = 0; t < d; t++) next[j * d + t] = sums[j * d + t]! / c;
-      else for (let t = 0; t < d; t++) next[j * d + t] = centers[j * d + t]!;
-      const q = sqDist(next, j * d, centers, j * d, d);
-      shift += q;
-      const m = Math.sqrt(q);
-      move[j] = m;
-      mcum[j]! += m;
-      if (m > m1) {
-        m2 = m1;
-        m1 = m;
-        m1j = j;
-      } else if (m > m2) {
-        m2 = m;
-      }
-    }
-    const swap = centers;
-    centers = next;
-    next = swap;
-    for (let j = 0; j < k; j++) {
-      half[j * k + j] = 0;
-      let s = Infinity;
-      for (let j2 = 0; j2 < k; j2++) {
-        if (j2 === j) continue;
-        let h: number;
-        if (j2 < j) h = half[j * k + j2]!;
-        else {
-          h = 0.5 * Math.sqrt(sqDist(centers, j * d, centers, j2 * d, d));
-          half[j * k + j2] = h;
-          half[j2 * k + j] = h;
-        }
-        if (h < s) s = h;
-      }
-      sHalf[j] = s;
-    }
-    // E-step: Hamerly's test on the row, then Elkan's per-center tests
-    let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const a0 = labels[i]!;
-      const up = upper[i]!;
-      let u = up === -Infinity ? 0 : up + move[a0]!;
-      const hl = hlow[i]! - (a0 === m1j ? m2 : m1);
-      hlow[i] = hl;
-      const sa = sHalf[a0]!;
-      if (u <= (hl > sa ? hl : sa)) {
-        upper[i] = u;
-        continue;
-      }
-      const xo = i * d;
-      const lo = i * k;
-      // the centers that pass neither Elkan test (lower bound, half the center–center distance), at once
-      let nc = 0;
-      for (let j = 0; j < k; j++) {
-        const lj = lower[lo + j]! - mcum[j]!;
-        rowLower[j] = lj;
-        if (j !== a0 && u > lj && u > half[a0 * k + j]!) candidates[nc++] = j;
-      }
-      let a = a0;
-      let tight = false;
-      for (let c = 0; c < nc; c++) {
-        const j = candidates[c]!;
-        if (j === a) continue;
-        const lj = rowLower[j]!;
-        const hj = half[a * k + j]!;
-        if (u <= lj || u <= hj) continue;
-        if (!tight) {
-          u = Math.sqrt(sqDist(data, xo, centers, a * d, d));
-          lower[lo + a] = u + mcum[a]!;
-          tight = true;
-          if (u <= lj || u <= hj) continue;
-        }
-        const q = Math.sqrt(sqDist(data, xo, centers, j * d, d));
-        lower[lo + j] = q + mcum[j]!;
-        if (q < u) {
-          a = j;
-          u = q;
-        }
-      }
-      upper[i] = u;
-      // Hamerly's bound from the row's bounds to the other centers
-      let h = Infinity;
-      for (let j = 0; j < k; j++) {
-        if (j === a) continue;
-        const lj = lower[lo + j]! - mcum[j]!;
-        if (lj < h) h = lj;
-      }
-      hlow[i] = h;
-      if (a !== a0) {
-        labels[i] = a;
-        changed++;
-        counts[a0]!--;
-        counts[a]!++;
-        for (let t = 0; t < d; t++) {
-          const x = data[xo + t]!;
-          sums[a0 * d + t]! -= x;
-          sums[a * d + t]! += x;
-        }
-      }
-    }
-    if (changed === 0 || shift <= tolAbs) break;
-  }
-  let inertia = 0;
-  for (let i = 0; i < n; i++) inertia += sqDist(data, i * d, centers, labels[i]! * d, d);
-  return { labels, centers, inertia, iterations };
+  const { rows, mean, dp } = prepareRows(data, n, d);
+  const start = new Float32Array(k * dp);
+  for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) start[j * dp + t] = fround(initialCenters[j * d + t]! - mean[t]!);
+  const result = lloydRows(rows, n, d, dp, k, start, maxIter, tolAbs);
+  return { ...result, centers: restoreCenters(result.centers, mean, k, d, dp) };
 }
 
 /**
  * k-means on the rows of a row-major n × d matrix: greedy k-means++ seeding, `nInit` runs, lowest
- * inertia wins. Deterministic for a given seed. Runs in a WebAssembly SIMD kernel when the runtime has
- * WebAssembly, else in JavaScript; both give the same result.
+ * inertia wins. Deterministic for a given seed. The arithmetic is float32 on the centred rows (see
+ * `prepareRows`), with float64 cluster sums, potentials and inertia. Runs in a WebAssembly SIMD kernel
+ * when the runtime has WebAssembly, else in JavaScript; both give the same result, bit for bit.
  */
 export function kmeans(data: Float64Array, n: number, d: number, options: KMeansOptions): KMeansResult {
   return kmeansWith(data, n, d, options, kmeansKernel());
@@ -396,24 +360,31 @@ export function kmeansWith(data: Float64Array, n: number, d: number, options: KM
     meanVar += v / n;
   }
   const tolAbs = (meanVar / d) * tol;
-  // the kernel tracks candidate centers in a 32-bit mask
+  const { rows, mean, dp } = prepareRows(data, n, d);
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError({ argument: 'threads', message: `kmeans: threads = ${threads}`, hint: 'threads must be a positive integer' });
-  if (kernel && k <= 32 && threads > 1 && nInit > 1) {
+  const finish = (r: { labels: Int32Array; centers: Float32Array; inertia: number; iterations: number }, run: number): KMeansResult => ({
+    labels: r.labels,
+    centers: restoreCenters(r.centers, mean, k, d, dp),
+    inertia: r.inertia,
+    iterations: r.iterations,
+    bestRun: run,
+  });
+  if (kernel && threads > 1 && nInit > 1) {
     const uniforms = Array.from({ length: nInit }, (_, run) => drawUniforms(random.fork(run), k));
-    const result = parallelRuns(data, n, d, k, uniforms, maxIter, tolAbs, threads, (rows) => kernel.open(rows, n, d, k));
-    if (result) return { labels: result.labels, centers: result.centers, inertia: result.inertia, iterations: result.iterations, bestRun: result.run };
+    const result = parallelRuns(rows, n, d, k, uniforms, maxIter, tolAbs, threads, (r) => kernel.open(r, n, d, k));
+    if (result) return finish(result, result.run);
   }
-  const session = k <= 32 ? kernel?.open(data, n, d, k) : undefined;
+  const session = kernel?.open(rows, n, d, k);
   let best: KMeansResult | undefined;
   for (let run = 0; run < nInit; run++) {
     const u = drawUniforms(random.fork(run), k);
     if (session) {
       const inertia = session.run(u, maxIter, tolAbs);
-      if (!best || inertia < best.inertia) best = { ...session.result(), inertia, bestRun: run };
+      if (!best || inertia < best.inertia) best = finish({ ...session.result(), inertia }, run);
     } else {
-      const result = lloyd(data, n, d, k, seedFromUniforms(data, n, d, k, u), maxIter, tolAbs);
-      if (!best || result.inertia < best.inertia) best = { ...result, bestRun: run };
+      const result = lloydRows(rows, n, d, dp, k, seedRows(rows, n, dp, k, u), maxIter, tolAbs);
+      if (!best || result.inertia < best.inertia) best = finish(result, run);
     }
   }
   return best!;
