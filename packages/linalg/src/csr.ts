@@ -37,6 +37,17 @@ export function graphDegrees(graph: SparseGraph): Float64Array {
  * `InvalidArgumentError` naming the first problem found.
  */
 export function checkGraph(graph: SparseGraph, what = 'graph'): void {
+  checkShape(graph, what);
+  const { nodeCount, indices, weights } = graph;
+  const m = weights.length;
+  for (let p = 0; p < m; p++) {
+    const w = weights[p]!;
+    if (!(w >= 0 && w < Infinity) || indices[p]! >>> 0 >= nodeCount) badEntry(graph, p, what);
+  }
+}
+
+/** The CSR arrays fit together (sizes, indptr's ends, and that it never decreases). */
+function checkShape(graph: SparseGraph, what: string): void {
   const { nodeCount, indptr, indices, weights } = graph;
   if (!Number.isInteger(nodeCount) || nodeCount < 0) {
     throw new InvalidArgumentError({ argument: 'graph', message: `${what}: nodeCount ${nodeCount} is not a non-negative integer`, hint: 'build graphs with buildWeightGraph from @modscope/graph or CsrBuilder' });
@@ -48,22 +59,45 @@ export function checkGraph(graph: SparseGraph, what = 'graph'): void {
       hint: 'indptr needs nodeCount + 1 entries starting at 0 and ending at indices.length; weights needs one entry per index',
     });
   }
-  for (let p = 0; p < weights.length; p++) {
-    const w = weights[p]!;
-    if (!(w >= 0) || !Number.isFinite(w)) {
-      let row = 0;
-      while (indptr[row + 1]! <= p) row++;
-      throw new InvalidArgumentError({
-      argument: 'graph',
-        message: `${what}: edge ${row}–${indices[p]} has weight ${w}; weights must be finite and ≥ 0`,
-        hint: 'check the network for NaN or infinite weights (modscope inspect shows them)',
-      });
-    }
-    const j = indices[p]!;
-    if (j < 0 || j >= nodeCount) {
-      throw new InvalidArgumentError({ argument: 'graph', message: `${what}: edge to node ${j}, outside 0..${nodeCount - 1}`, hint: 'indices must be node ids of this graph' });
+  for (let i = 0; i < nodeCount; i++) {
+    if (indptr[i + 1]! < indptr[i]!) {
+      throw new InvalidArgumentError({ argument: 'graph', message: `${what}: indptr decreases at node ${i} (${indptr[i]} then ${indptr[i + 1]})`, hint: 'indptr must be non-decreasing: row i holds entries indptr[i] … indptr[i + 1] − 1' });
     }
   }
+}
+
+/** Throws the error for the entry p of a graph's CSR arrays that `checkGraph` found wrong. */
+function badEntry(graph: SparseGraph, p: number, what: string): never {
+  const { nodeCount, indptr, indices, weights } = graph;
+  const w = weights[p]!;
+  if (!(w >= 0 && w < Infinity)) {
+    let row = 0;
+    while (indptr[row + 1]! <= p) row++;
+    throw new InvalidArgumentError({
+      argument: 'graph',
+      message: `${what}: edge ${row}–${indices[p]} has weight ${w}; weights must be finite and ≥ 0`,
+      hint: 'check the network for NaN or infinite weights (modscope inspect shows them)',
+    });
+  }
+  throw new InvalidArgumentError({ argument: 'graph', message: `${what}: edge to node ${indices[p]}, outside 0..${nodeCount - 1}`, hint: 'indices must be node ids of this graph' });
+}
+
+/** `checkGraph` and `graphDegrees` in one pass over the edges. */
+export function checkedDegrees(graph: SparseGraph, what = 'graph'): Float64Array {
+  checkShape(graph, what);
+  const { nodeCount, indptr, indices, weights } = graph;
+  const out = new Float64Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
+    let d = 0;
+    const end = indptr[i + 1]!;
+    for (let p = indptr[i]!; p < end; p++) {
+      const w = weights[p]!;
+      if (!(w >= 0 && w < Infinity) || indices[p]! >>> 0 >= nodeCount) badEntry(graph, p, what);
+      d += w;
+    }
+    out[i] = d;
+  }
+  return out;
 }
 
 /**

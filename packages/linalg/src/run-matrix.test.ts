@@ -55,4 +55,19 @@ describe('sparseProducts', () => {
       }
     });
   }
+
+  it('reuses a disposed instance for the next matrix, larger or smaller, with right results', () => {
+    const random = createRandom(8);
+    for (const [rows, cols, density] of [[20, 30, 0.9], [200, 150, 0.5], [7, 5, 0.1], [60, 60, 1]] as const) {
+      const a = block(rows, cols, density, rows + cols);
+      const m = dense(a);
+      const x = Float64Array.from({ length: cols }, () => random.next() - 0.5);
+      const products = sparseProducts(a);
+      const y = new Float64Array(rows);
+      products.apply(x, y);
+      m.forEach((row, i) => expect(y[i]).toBeCloseTo(row.reduce((s, v, j) => s + v * x[j]!, 0), 12));
+      products.dispose();
+      products.dispose(); // twice is harmless
+    }
+  });
 });

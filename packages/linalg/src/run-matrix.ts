@@ -27,6 +27,12 @@ export interface SparseProducts {
   applyTranspose(x: Float64Array, t: Float64Array): void;
   /** y (rows) = A·Aᵀ·x (rows). */
   applyGram(x: Float64Array, y: Float64Array): void;
+  /**
+   * Hands the WebAssembly instance back for the next `sparseProducts` to reuse (its memory already
+   * grown and paged in); the products must not be used after. Optional: without it the instance is
+   * garbage-collected.
+   */
+  dispose(): void;
 }
 
 interface Wasm {
@@ -64,6 +70,9 @@ function wasmModule(): { api: Wasm; module: object } | null {
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
+/** An instance handed back by `dispose`, for the next products on this thread. */
+let spare: Exports | null = null;
+
 /**
  * The products with `a` (whose indptr starts at 0). `useWasm: false` forces the JavaScript path (for
  * tests and for comparison).
@@ -94,7 +103,8 @@ function wasmProducts(a: CsrBlock, { api, module }: { api: Wasm; module: object 
       last = c;
     }
   }
-  const ex = new api.Instance(module, {}).exports as Exports;
+  const ex = spare ?? (new api.Instance(module, {}).exports as Exports);
+  spare = null;
   // runs pay off where they are long (dense blocks); short ones cost more than an index per value
   const useRuns = nnz >= 4 * runs;
   const size = Math.max(rows, cols);
@@ -139,6 +149,7 @@ function wasmProducts(a: CsrBlock, { api, module }: { api: Wasm; module: object 
   const x = new Float64Array(buffer, xAt, size);
   const y = new Float64Array(buffer, yAt, size);
   const t = new Float64Array(buffer, tAt, size);
+  let disposed = false;
   const gather = useRuns
     ? () => ex.gather(rows, ptrAt, colAt, startAt, valuesAt, xAt, yAt)
     : () => ex.gatherCsr(rows, ptrAt, colAt, valuesAt, xAt, yAt);
@@ -166,6 +177,11 @@ function wasmProducts(a: CsrBlock, { api, module }: { api: Wasm; module: object 
       x.set(xIn.subarray(0, rows));
       gram();
       yOut.set(y.subarray(0, rows));
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      spare ??= ex;
     },
   };
 }
@@ -206,5 +222,6 @@ function jsProducts(a: CsrBlock): SparseProducts {
       applyTranspose(x, t);
       apply(t, y);
     },
+    dispose() {},
   };
 }

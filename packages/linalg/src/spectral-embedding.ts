@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Random, type SparseGraph } from '@modscope/core';
-import { checkGraph, componentsAndColouring, graphDegrees, invSqrtDegrees, normalizedAdjacency } from './csr.js';
+import { checkedDegrees, componentsAndColouring, invSqrtDegrees, normalizedAdjacency } from './csr.js';
 import { denseSymmetricEigen, lanczosLargest } from './lanczos.js';
 import { sparseProducts, type CsrBlock } from './run-matrix.js';
 
@@ -49,7 +49,7 @@ export interface SpectralEmbedding {
  * than k, or with nodes of degree 0, is refused with an error saying what to do.
  */
 export function spectralEmbedding(graph: SparseGraph, k: number, options: SpectralEmbeddingOptions): SpectralEmbedding {
-  checkGraph(graph);
+  const deg = checkedDegrees(graph);
   const n = graph.nodeCount;
   if (n === 0) throw new InvalidArgumentError({ argument: 'graph', message: 'spectral embedding of an empty graph', hint: 'the graph has no nodes; check the network has weighted layers' });
   if (!Number.isInteger(k) || k < 1 || k > n) {
@@ -59,7 +59,6 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
       hint: `choose an integer k from 1 to ${n}`,
     });
   }
-  const deg = graphDegrees(graph);
   let isolated = 0;
   for (let i = 0; i < n; i++) if (deg[i] === 0) isolated++;
   if (isolated > 0) {
@@ -126,11 +125,16 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
     } else {
       const { matrix } = normalizedAdjacency(graph, deg);
       const products = sparseProducts({ rows: n, cols: n, indptr: matrix.indptr, indices: matrix.indices, values: matrix.values }, { useWasm: options.wasm });
-      const result = lanczosLargest(
-        { n, apply: (x, y) => products.apply(x, y) },
-        rest,
-        { random: options.random, tol: options.tol, ncv: options.ncv, locked: columns.slice() },
-      );
+      let result: ReturnType<typeof lanczosLargest>;
+      try {
+        result = lanczosLargest(
+          { n, apply: (x, y) => products.apply(x, y) },
+          rest,
+          { random: options.random, tol: options.tol, ncv: options.ncv, locked: columns.slice() },
+        );
+      } finally {
+        products.dispose();
+      }
       for (let c = 0; c < rest; c++) {
         columns.push(result.vectors.slice(c * n, (c + 1) * n));
         values.push(result.values[c]!);
@@ -225,46 +229,43 @@ function bipartiteEigen(
     }
   }
   const b = sparseProducts(subBlock(graph, inv, pRows, qLocal, q), { useWasm: options.wasm });
-  // component vectors restricted to P: D^(1/2)·1 on C ∩ P, renormalised
-  const locked: Float64Array[] = [];
-  const norms = new Float64Array(count);
-  for (let r = 0; r < p; r++) norms[component[pRows[r]!]!]! += deg[pRows[r]!]!;
-  for (let c = 0; c < count; c++) locked.push(new Float64Array(p));
-  for (let r = 0; r < p; r++) {
-    const i = pRows[r]!;
-    const c = component[i]!;
-    locked[c]![r] = Math.sqrt(deg[i]! / norms[c]!);
+  try {
+    // component vectors restricted to P: D^(1/2)·1 on C ∩ P, renormalised
+    const locked: Float64Array[] = [];
+    const norms = new Float64Array(count);
+    for (let r = 0; r < p; r++) norms[component[pRows[r]!]!]! += deg[pRows[r]!]!;
+    for (let c = 0; c < count; c++) locked.push(new Float64Array(p));
+    for (let r = 0; r < p; r++) {
+      const i = pRows[r]!;
+      const c = component[i]!;
+      locked[c]![r] = Math.sqrt(deg[i]! / norms[c]!);
+    }
+    const t = new Float64Array(q);
+    const tol = options.tol ?? 1e-6;
+    // a residual r of B·Bᵀ (eigenvalue θ = σ²) gives the residual r/(σ·√2) of M, held to tol·max(1, σ)
+    // (a floor on σ keeps a rank-deficient B from running to maxMatvecs; such pairs go to the general path below)
+    const isConverged = (theta: number, r: number) => r <= tol * Math.SQRT2 * Math.max(0.05, Math.sqrt(Math.max(0, theta)));
+    const result = lanczosLargest({ n: p, apply: (x, y) => b.applyGram(x, y) }, rest, { random: options.random, tol, ncv: options.ncv, locked, isConverged });
+    const values = new Float64Array(rest);
+    for (let c = 0; c < rest; c++) {
+      const sigma = Math.sqrt(Math.max(0, result.values[c]!));
+      // too small a singular value for v = Bᵀu/σ to be accurate: leave it to the general path
+      if (!(result.residuals[c]! <= tol * sigma * Math.SQRT2) && result.converged) return null;
+      if (sigma < 1e-6) return null;
+      values[c] = sigma;
+    }
+    const vectors = new Float64Array(rest * n);
+    for (let c = 0; c < rest; c++) {
+      const u = result.vectors.subarray(c * p, (c + 1) * p);
+      b.applyTranspose(u, t);
+      const off = c * n;
+      const su = Math.SQRT1_2;
+      const sv = Math.SQRT1_2 / values[c]!;
+      for (let r = 0; r < p; r++) vectors[off + pRows[r]!] = u[r]! * su;
+      for (let r = 0; r < q; r++) vectors[off + qRows[r]!] = t[r]! * sv;
+    }
+    return { values, vectors, matvecs: result.matvecs + 1, converged: result.converged };
+  } finally {
+    b.dispose();
   }
-  const t = new Float64Array(q);
-  const tol = options.tol ?? 1e-6;
-  // a residual r of B·Bᵀ (eigenvalue θ = σ²) gives the residual r/(σ·√2) of M, held to tol·max(1, σ)
-  // (a floor on σ keeps a rank-deficient B from running to maxMatvecs; such pairs go to the general path below)
-  const isConverged = (theta: number, r: number) => r <= tol * Math.SQRT2 * Math.max(0.05, Math.sqrt(Math.max(0, theta)));
-  const result = lanczosLargest(
-    {
-      n: p,
-      apply: (x, y) => b.applyGram(x, y),
-    },
-    rest,
-    { random: options.random, tol, ncv: options.ncv, locked, isConverged },
-  );
-  const values = new Float64Array(rest);
-  for (let c = 0; c < rest; c++) {
-    const sigma = Math.sqrt(Math.max(0, result.values[c]!));
-    // too small a singular value for v = Bᵀu/σ to be accurate: leave it to the general path
-    if (!(result.residuals[c]! <= tol * sigma * Math.SQRT2) && result.converged) return null;
-    if (sigma < 1e-6) return null;
-    values[c] = sigma;
-  }
-  const vectors = new Float64Array(rest * n);
-  for (let c = 0; c < rest; c++) {
-    const u = result.vectors.subarray(c * p, (c + 1) * p);
-    b.applyTranspose(u, t);
-    const off = c * n;
-    const su = Math.SQRT1_2;
-    const sv = Math.SQRT1_2 / values[c]!;
-    for (let r = 0; r < p; r++) vectors[off + pRows[r]!] = u[r]! * su;
-    for (let r = 0; r < q; r++) vectors[off + qRows[r]!] = t[r]! * sv;
-  }
-  return { values, vectors, matvecs: result.matvecs + 1, converged: result.converged };
 }
