@@ -89,13 +89,12 @@ export function shuffleWeightGraph(graph: WeightGraph, model: NullModel, random:
       random.shuffle(values);
       for (let e = 0; e < block.count; e++) builder.add(rowNodes[block.rows[e]!]!, colNodes[block.cols[e]!]!, values[e]!);
     } else {
-      const cells = rowNodes.length * width;
-      const matrix = new Float64Array(cells);
-      for (let e = 0; e < block.count; e++) matrix[block.rows[e]! * width + block.cols[e]!] = block.weights[e]!;
-      random.shuffle(matrix);
-      for (let c = 0; c < cells; c++) {
-        const w = matrix[c]!;
-        if (w !== 0) builder.add(rowNodes[Math.floor(c / width)]!, colNodes[c % width]!, w);
+      // permuting every entry, zeros included, sends the non-zero values to distinct cells drawn
+      // uniformly in random order: draw just those (one random number per non-zero, not per cell)
+      const cells = random.sample(rowNodes.length * width, block.count);
+      for (let e = 0; e < block.count; e++) {
+        const c = cells[e]!;
+        builder.add(rowNodes[Math.floor(c / width)]!, colNodes[c % width]!, block.weights[e]!);
       }
     }
   }
