@@ -2,9 +2,10 @@
 // up to 5M edges (sparse, 80% of each node's edges inside its block). Prints time (eigensolver, k-means,
 // total) and the process's peak RSS so far against edges; the eigensolver should grow about linearly in edges, k-means in nodes.
 // Run from the repository root after `npm run build`:  node bench/spectral-scaling.mjs [maxEdges]
+import { availableParallelism } from 'node:os';
 import { createRandom } from '@modscope/core';
 import { CsrBuilder } from '@modscope/graph';
-import { kmeans, spectralEmbedding } from '@modscope/linalg';
+import { kmeans, kmeansThreads, spectralEmbedding } from '@modscope/linalg';
 import { normalizedCut } from '@modscope/metrics';
 
 const maxEdges = Number(process.argv[2] ?? 5_000_000);
@@ -35,14 +36,14 @@ function plantedGraph(n, edges, rng) {
   return builder.build();
 }
 
-console.log(`k = ${k}; k-means n_init as in the method (25, or 100 above 2,000 nodes)`);
+console.log(`k = ${k}; k-means n_init as in the method (25, or 100 above 2,000 nodes), on ${kmeansThreads(availableParallelism())} threads`);
 console.log('   nodes      edges  eigen ms  matvecs  k-means ms  total ms  ms per 1k edges  peak RSS MB  n-cut');
 for (const [n, edges] of sizes) {
   const graph = plantedGraph(n, edges, createRandom(n));
   const t0 = performance.now();
   const e = spectralEmbedding(graph, k, { random: createRandom(1) });
   const t1 = performance.now();
-  const km = kmeans(e.embedding, n, k, { k, nInit: n > 2000 ? 100 : 25, random: createRandom(2) });
+  const km = kmeans(e.embedding, n, k, { k, nInit: n > 2000 ? 100 : 25, random: createRandom(2), threads: availableParallelism() });
   const t2 = performance.now();
   const mb = process.resourceUsage().maxRSS / 1024;
   const m = graph.indices.length / 2;
