@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { ModscopeError } from '@modscope/core';
 import type { KMeansSession } from './kmeans-wasm.js';
 
 /**
@@ -17,6 +18,8 @@ import type { KMeansSession } from './kmeans-wasm.js';
 const NEXT = 0;
 const INFLIGHT = 1;
 const HEADER_BYTES = 16;
+/** How long the caller waits for a helper to finish the run it holds before giving up. */
+const HELPER_TIMEOUT_MS = 120_000;
 
 export interface PoolJob {
   type: 'kmeans';
@@ -149,7 +152,20 @@ export function parallelRuns(
   work(job(0), open);
   // wait for the helpers still holding a run; one that never got the message holds none
   const header = new Int32Array(buffer, 0, 4);
-  for (let v = Atomics.load(header, INFLIGHT); v !== 0; v = Atomics.load(header, INFLIGHT)) Atomics.wait(header, INFLIGHT, v, 50);
+  const deadline = performance.now() + HELPER_TIMEOUT_MS;
+  for (let v = Atomics.load(header, INFLIGHT); v !== 0; v = Atomics.load(header, INFLIGHT)) {
+    Atomics.wait(header, INFLIGHT, v, 50);
+    if (performance.now() > deadline) {
+      // a helper died holding a run (one run takes milliseconds): give up on the helpers for good
+      for (const worker of workers) void worker.terminate();
+      helpers = [];
+      throw new ModscopeError({
+        code: 'kmeans-helper-lost',
+        message: `a k-means helper thread held a run for over ${HELPER_TIMEOUT_MS / 1000} s and was stopped.`,
+        hint: 'Run again (the helpers are off for this process), or pass threads: 1.',
+      });
+    }
+  }
   let best = -1;
   let bestInertia = Infinity;
   let bestRun = -1;
