@@ -28,7 +28,7 @@ export interface KMeansResult {
   labels: Int32Array;
   /** Row-major k × d. */
   centers: Float64Array;
-  /** Sum of squared distances of the rows to their centers. */
+  /** Sum of squared distances of the rows to their centers (float32 distances, summed in float64). */
   inertia: number;
   /** Iterations of the winning run. */
   iterations: number;
