@@ -1,4 +1,5 @@
 import { kmeansWasmBase64 } from './generated/kmeans-wasm.js';
+import { align16, compileKernel, type KernelMemory } from './wasm-module.js';
 
 /** The WebAssembly k-means kernel (assembly/kmeans.ts), one instance per thread. */
 export interface KMeansKernel {
@@ -16,15 +17,7 @@ export interface KMeansSession {
   result(): { labels: Int32Array; centers: Float32Array; iterations: number };
 }
 
-/** The few WebAssembly APIs used here (the project's TypeScript libs do not declare them). */
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
+interface Exports extends KernelMemory {
   scratchBytes(n: number, d: number, k: number): number;
   iterations(): number;
   run(data: number, n: number, d: number, k: number, u: number, maxIter: number, tolAbs: number, labels: number, centers: number, scratch: number): number;
@@ -32,53 +25,42 @@ interface Exports {
 
 let kernel: KMeansKernel | null | undefined;
 
-function decode(base64: string): Uint8Array {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let p = 0; p < text.length; p++) bytes[p] = text.charCodeAt(p);
-  return bytes;
-}
-
-const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+const align = align16;
 
 /** The kernel, compiled on first use; null where WebAssembly (with SIMD) is unavailable. */
 export function kmeansKernel(): KMeansKernel | null {
   if (kernel !== undefined) return kernel;
-  try {
-    const api = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
-    if (!api) return (kernel = null);
-    const wasm = new api.Instance(new api.Module(decode(kmeansWasmBase64)), {}).exports as Exports;
-    kernel = {
-      open(rows, n, d, k) {
-        const dp = Math.ceil(d / 4) * 4;
-        const base = align(wasm.heapBase());
-        const dataAt = base;
-        const uAt = align(dataAt + n * dp * 4);
-        const uLength = 1 + (k - 1) * (2 + Math.floor(Math.log(k)));
-        const labelsAt = align(uAt + uLength * 8);
-        const centersAt = align(labelsAt + n * 4);
-        const scratchAt = align(centersAt + k * dp * 4);
-        const end = scratchAt + wasm.scratchBytes(n, d, k);
-        const have = wasm.memory.buffer.byteLength;
-        if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
-        new Float32Array(wasm.memory.buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
-        return {
-          run(uniforms, maxIter, tolAbs) {
-            new Float64Array(wasm.memory.buffer, uAt, uLength).set(uniforms);
-            return wasm.run(dataAt, n, d, k, uAt, maxIter, tolAbs, labelsAt, centersAt, scratchAt);
-          },
-          result() {
-            return {
-              labels: new Int32Array(wasm.memory.buffer, labelsAt, n).slice(),
-              centers: new Float32Array(wasm.memory.buffer, centersAt, k * dp).slice(),
-              iterations: wasm.iterations(),
-            };
-          },
-        };
-      },
-    };
-  } catch {
-    kernel = null;
-  }
+  const compiled = compileKernel<Exports>(kmeansWasmBase64);
+  if (!compiled) return (kernel = null);
+  const wasm = compiled.instantiate();
+  kernel = {
+    open(rows, n, d, k) {
+      const dp = Math.ceil(d / 4) * 4;
+      const base = align(wasm.heapBase());
+      const dataAt = base;
+      const uAt = align(dataAt + n * dp * 4);
+      const uLength = 1 + (k - 1) * (2 + Math.floor(Math.log(k)));
+      const labelsAt = align(uAt + uLength * 8);
+      const centersAt = align(labelsAt + n * 4);
+      const scratchAt = align(centersAt + k * dp * 4);
+      const end = scratchAt + wasm.scratchBytes(n, d, k);
+      const have = wasm.memory.buffer.byteLength;
+      if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
+      new Float32Array(wasm.memory.buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
+      return {
+        run(uniforms, maxIter, tolAbs) {
+          new Float64Array(wasm.memory.buffer, uAt, uLength).set(uniforms);
+          return wasm.run(dataAt, n, d, k, uAt, maxIter, tolAbs, labelsAt, centersAt, scratchAt);
+        },
+        result() {
+          return {
+            labels: new Int32Array(wasm.memory.buffer, labelsAt, n).slice(),
+            centers: new Float32Array(wasm.memory.buffer, centersAt, k * dp).slice(),
+            iterations: wasm.iterations(),
+          };
+        },
+      };
+    },
+  };
   return kernel;
 }

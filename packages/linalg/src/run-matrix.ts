@@ -1,4 +1,5 @@
 import { spmvWasmBase64 } from './generated/spmv-wasm.js';
+import { align16, compileKernel, type CompiledKernel, type KernelMemory } from './wasm-module.js';
 
 /** A rows × cols sparse matrix in CSR form (columns sorted within each row). */
 export interface CsrBlock {
@@ -35,14 +36,7 @@ export interface SparseProducts {
   dispose(): void;
 }
 
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
+interface Exports extends KernelMemory {
   gather(rows: number, rowRuns: number, runCol: number, runStart: number, values: number, x: number, y: number): void;
   scatter(rows: number, cols: number, rowRuns: number, runCol: number, runStart: number, values: number, x: number, t: number): void;
   gram(rows: number, cols: number, rowRuns: number, runCol: number, runStart: number, values: number, x: number, t: number, y: number): void;
@@ -51,24 +45,9 @@ interface Exports {
   gramCsr(rows: number, cols: number, indptr: number, indices: number, values: number, x: number, t: number, y: number): void;
 }
 
-let compiled: { api: Wasm; module: object } | null | undefined;
+let compiled: CompiledKernel<Exports> | null | undefined;
 
-function wasmModule(): { api: Wasm; module: object } | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const api = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
-    if (!api) return (compiled = null);
-    const text = atob(spmvWasmBase64);
-    const bytes = new Uint8Array(text.length);
-    for (let p = 0; p < text.length; p++) bytes[p] = text.charCodeAt(p);
-    compiled = { api, module: new api.Module(bytes) };
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+const align = align16;
 
 /** An instance handed back by `dispose`, for the next products on this thread. */
 let spare: Exports | null = null;
@@ -78,7 +57,8 @@ let spare: Exports | null = null;
  * tests and for comparison).
  */
 export function sparseProducts(a: CsrBlock, options: { useWasm?: boolean } = {}): SparseProducts {
-  const wasm = options.useWasm === false ? null : wasmModule();
+  if (compiled === undefined) compiled = compileKernel<Exports>(spmvWasmBase64);
+  const wasm = options.useWasm === false ? null : compiled;
   if (wasm) {
     try {
       return wasmProducts(a, wasm);
@@ -89,7 +69,7 @@ export function sparseProducts(a: CsrBlock, options: { useWasm?: boolean } = {})
   return jsProducts(a);
 }
 
-function wasmProducts(a: CsrBlock, { api, module }: { api: Wasm; module: object }): SparseProducts {
+function wasmProducts(a: CsrBlock, kernel: CompiledKernel<Exports>): SparseProducts {
   const { rows, cols, indptr, indices, values } = a;
   // runs of consecutive columns
   const nnz = indptr[rows]!;
@@ -103,7 +83,7 @@ function wasmProducts(a: CsrBlock, { api, module }: { api: Wasm; module: object 
       last = c;
     }
   }
-  const ex = spare ?? (new api.Instance(module, {}).exports as Exports);
+  const ex = spare ?? kernel.instantiate();
   spare = null;
   // runs pay off where they are long (dense blocks); short ones cost more than an index per value
   const useRuns = nnz >= 4 * runs;
