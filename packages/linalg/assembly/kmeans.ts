@@ -4,7 +4,8 @@
 // Arithmetic (the JavaScript reference in src/kmeans.ts does the same operations in the same order, so
 // both give the same labels, centers and inertia): rows and centers are float32 with a stride dp (d
 // rounded up to 4, padding 0). A squared distance is summed in four lanes, coordinate t in lane t mod 4,
-// then (lane 0 + lane 1) + (lane 2 + lane 3). Lloyd's assignment scores every center at once by the
+// then (lane 0 + lane 1) + (lane 2 + lane 3); the seeding's distances, computed four rows at a time from
+// the transposed rows, are summed over the coordinates in order. Lloyd's assignment scores every center at once by the
 // expansion |c|² − 2·x·c, with x·c summed in two halves (even and odd coordinates) then added. Cluster
 // sums, the seeding's potentials, the center shift and the inertia are float64. No allocator: the caller
 // lays out linear memory.
@@ -98,9 +99,10 @@ export function scratchBytes(n: i32, d: i32, k: i32): usize {
   const kp = padCenters(k);
   const trials = trialsFor(k);
   // run: centers and next (k × dp f32), ct (d × kp f32), cn and scores (kp f32), counts (k i32), sums
-  // (k × d f64); seed: closest (n f32), cand (trials × n f32), index (trials i32), pots (trials f64);
+  // (k × d f64); seed: closest (np f32), cand (trials × np f32), index (trials i32), pots (trials f64);
   // 16 bytes of alignment slack per array
-  const four = <usize>(2 * k * dp + d * kp + 2 * kp + k + n + trials * n + trials);
+  const np = (n + 3) & ~3;
+  const four = <usize>(2 * k * dp + d * kp + 2 * kp + k + np + trials * np + trials);
   const eight = <usize>(k * d + trials);
   return (four << 2) + (eight << 3) + 16 * 16 + 64;
 }
@@ -113,27 +115,74 @@ export function iterations(): i32 {
 }
 
 /**
- * Greedy k-means++ seeding into `centers` (k × dp), drawing the first row from u[0] and trial t of center
- * c from u[1 + (c − 1)·trials + t]: all trials of one center sampled in one pass over the potentials, then
- * scored one at a time in a pass over the rows (branch-free: every distance is computed).
+ * The rows transposed, d × np (np = n rounded up to 4; padding 0), for the seeding's scores: four rows
+ * per SIMD operation.
  */
-function seed(data: usize, n: i32, dp: i32, k: i32, u: usize, centers: usize, scratch: usize): void {
+export function transposeRows(data: usize, n: i32, d: i32, cols: usize): void {
+  const dp = padRow(d);
+  const np = (n + 3) & ~3;
+  memory.fill(cols, 0, <usize>(d * np) << 2);
+  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) setF32(cols, t * np + i, f32At(data, i * dp + t));
+}
+
+/** Bytes `transposeRows` writes. */
+export function transposedBytes(n: i32, d: i32): usize {
+  return <usize>(d * ((n + 3) & ~3)) << 2;
+}
+
+/**
+ * Each row's squared distance to the row at `y` (float32, summed over the coordinates in order), or the
+ * lower of it and `old` unless `initial`, into `out`; returns their float64 sum in row order.
+ */
+function scoreRows(cols: usize, n: i32, d: i32, y: usize, old: usize, out: usize, initial: bool): f64 {
+  const np = (n + 3) & ~3;
+  const stride = <usize>np << 2;
+  let pot: f64 = 0;
+  const full = n & ~3;
+  for (let i = 0; i < full; i += 4) {
+    const o = <usize>i << 2;
+    let acc = f32x4.splat(0);
+    for (let t = 0; t < d; t++) {
+      const e = f32x4.sub(v128.load(cols + <usize>t * stride + o), f32x4.splat(load<f32>(y + (<usize>t << 2))));
+      acc = f32x4.add(acc, f32x4.mul(e, e));
+    }
+    const m = initial ? acc : f32x4.min(acc, v128.load(old + o));
+    v128.store(out + o, m);
+    pot += <f64>f32x4.extract_lane(m, 0);
+    pot += <f64>f32x4.extract_lane(m, 1);
+    pot += <f64>f32x4.extract_lane(m, 2);
+    pot += <f64>f32x4.extract_lane(m, 3);
+  }
+  for (let i = full; i < n; i++) {
+    let s: f32 = 0;
+    for (let t = 0; t < d; t++) {
+      const e = f32At(cols, t * np + i) - f32At(y, t);
+      s += e * e;
+    }
+    const m = initial ? s : select<f32>(s, f32At(old, i), s < f32At(old, i));
+    setF32(out, i, m);
+    pot += <f64>m;
+  }
+  return pot;
+}
+
+/**
+ * Greedy k-means++ seeding into `centers` (k × dp), drawing the first row from u[0] and trial t of center
+ * c from u[1 + (c − 1)·trials + t]: the trials of one center sampled from the potentials, then scored one
+ * at a time, four rows per SIMD operation from the transposed rows `cols` (see `scoreRows`).
+ */
+function seed(data: usize, cols: usize, n: i32, d: i32, dp: i32, k: i32, u: usize, centers: usize, scratch: usize): void {
   const trials = trialsFor(k);
-  const vectors = dp >> 2;
   const rowBytes = <usize>dp << 2;
-  const closest = up16(scratch); // n f32
-  const cand = up16(closest + (<usize>n << 2)); // trials × n f32
-  const index = up16(cand + (<usize>(trials * n) << 2)); // trials i32
+  const np = (n + 3) & ~3;
+  const closest = up16(scratch); // np f32
+  const cand = up16(closest + (<usize>np << 2)); // trials × np f32
+  const index = up16(cand + (<usize>(trials * np) << 2)); // trials i32
   const pots = up16(index + (<usize>trials << 2)); // trials f64
 
   const first = <i32>Math.floor(f64At(u, 0) * <f64>n);
   memory.copy(centers, data + <usize>first * rowBytes, rowBytes);
-  let potential: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const m = dist(data + <usize>i * rowBytes, centers, vectors);
-    setF32(closest, i, m);
-    potential += <f64>m;
-  }
+  let potential = scoreRows(cols, n, d, centers, closest, closest, true);
   for (let c = 1; c < k; c++) {
     const ub = 1 + (c - 1) * trials;
     // sample the candidates: each subtracts the potentials in row order until it goes below zero
@@ -152,17 +201,7 @@ function seed(data: usize, n: i32, dp: i32, k: i32, u: usize, centers: usize, sc
     }
     // score the candidates: each row's distance to its nearest center, the candidate included
     for (let t = 0; t < trials; t++) {
-      const y = data + <usize>i32At(index, t) * rowBytes;
-      const ct = cand + (<usize>(t * n) << 2);
-      let pot: f64 = 0;
-      for (let i = 0; i < n; i++) {
-        const old = f32At(closest, i);
-        const q = dist(data + <usize>i * rowBytes, y, vectors);
-        const m = q < old ? q : old;
-        setF32(ct, i, m);
-        pot += <f64>m;
-      }
-      setF64(pots, t, pot);
+      setF64(pots, t, scoreRows(cols, n, d, data + <usize>i32At(index, t) * rowBytes, closest, cand + (<usize>(t * np) << 2), false));
     }
     let bestT = 0;
     let bestPot = f64At(pots, 0);
@@ -173,11 +212,7 @@ function seed(data: usize, n: i32, dp: i32, k: i32, u: usize, centers: usize, sc
       }
     }
     memory.copy(centers + <usize>c * rowBytes, data + <usize>i32At(index, bestT) * rowBytes, rowBytes);
-    const cb = cand + (<usize>(bestT * n) << 2);
-    for (let i = 0; i < n; i++) {
-      const m = f32At(cb, i);
-      if (m < f32At(closest, i)) setF32(closest, i, m);
-    }
+    memory.copy(closest, cand + (<usize>(bestT * np) << 2), <usize>np << 2);
     potential = bestPot;
   }
 }
@@ -303,7 +338,7 @@ function assign(data: usize, n: i32, d: i32, dp: i32, k: i32, ct: usize, cn: usi
  * assigning every row (see `assign`). `data` is n × dp float32; writes labels (n × i32) and centers
  * (k × dp float32); returns the inertia.
  */
-export function run(data: usize, n: i32, d: i32, k: i32, u: usize, maxIter: i32, tolAbs: f64, labels: usize, centersOut: usize, scratch: usize): f64 {
+export function run(data: usize, cols: usize, n: i32, d: i32, k: i32, u: usize, maxIter: i32, tolAbs: f64, labels: usize, centersOut: usize, scratch: usize): f64 {
   const dp = padRow(d);
   const vectors = dp >> 2;
   const rowBytes = <usize>dp << 2;
@@ -318,7 +353,7 @@ export function run(data: usize, n: i32, d: i32, k: i32, u: usize, maxIter: i32,
   const sums = up16(counts + (<usize>k << 2)); // k × d f64
   const seedScratch = up16(sums + (<usize>(k * d) << 3));
 
-  seed(data, n, dp, k, u, centers, seedScratch);
+  seed(data, cols, n, d, dp, k, u, centers, seedScratch);
 
   memory.fill(sums, 0, <usize>(k * d) << 3);
   memory.fill(counts, 0, <usize>k << 2);

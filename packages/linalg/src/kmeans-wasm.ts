@@ -19,8 +19,10 @@ export interface KMeansSession {
 
 interface Exports extends KernelMemory {
   scratchBytes(n: number, d: number, k: number): number;
+  transposedBytes(n: number, d: number): number;
+  transposeRows(data: number, n: number, d: number, cols: number): void;
   iterations(): number;
-  run(data: number, n: number, d: number, k: number, u: number, maxIter: number, tolAbs: number, labels: number, centers: number, scratch: number): number;
+  run(data: number, cols: number, n: number, d: number, k: number, u: number, maxIter: number, tolAbs: number, labels: number, centers: number, scratch: number): number;
 }
 
 let kernel: KMeansKernel | null | undefined;
@@ -38,7 +40,8 @@ export function kmeansKernel(): KMeansKernel | null {
       const dp = Math.ceil(d / 4) * 4;
       const base = align(wasm.heapBase());
       const dataAt = base;
-      const uAt = align(dataAt + n * dp * 4);
+      const colsAt = align(dataAt + n * dp * 4);
+      const uAt = align(colsAt + wasm.transposedBytes(n, d));
       const uLength = 1 + (k - 1) * (2 + Math.floor(Math.log(k)));
       const labelsAt = align(uAt + uLength * 8);
       const centersAt = align(labelsAt + n * 4);
@@ -47,10 +50,11 @@ export function kmeansKernel(): KMeansKernel | null {
       const have = wasm.memory.buffer.byteLength;
       if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
       new Float32Array(wasm.memory.buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
+      wasm.transposeRows(dataAt, n, d, colsAt);
       return {
         run(uniforms, maxIter, tolAbs) {
           new Float64Array(wasm.memory.buffer, uAt, uLength).set(uniforms);
-          return wasm.run(dataAt, n, d, k, uAt, maxIter, tolAbs, labelsAt, centersAt, scratchAt);
+          return wasm.run(dataAt, colsAt, n, d, k, uAt, maxIter, tolAbs, labelsAt, centersAt, scratchAt);
         },
         result() {
           return {

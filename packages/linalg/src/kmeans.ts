@@ -96,6 +96,19 @@ function sqDist(x: Float32Array, xo: number, c: Float32Array, co: number, dp: nu
   return fround(fround(s0 + s1) + fround(s2 + s3));
 }
 
+/**
+ * Squared distance of two float32 rows over their d coordinates in order, in float32 arithmetic: the
+ * seeding's distances (the kernel computes them four rows at a time, each row in this order).
+ */
+function seqDist(x: Float32Array, xo: number, y: Float32Array, yo: number, d: number): number {
+  let s = 0;
+  for (let t = 0; t < d; t++) {
+    const e = fround(x[xo + t]! - y[yo + t]!);
+    s = fround(s + fround(e * e));
+  }
+  return s;
+}
+
 /** Candidates per new center in greedy k-means++: 2 + ⌊ln k⌋, as scikit-learn. */
 function seedTrials(k: number): number {
   return 2 + Math.floor(Math.log(k));
@@ -109,7 +122,7 @@ function drawUniforms(random: Random, k: number): Float64Array {
 }
 
 /** Greedy k-means++ on prepared rows from pre-drawn uniforms (the reference for the kernel's seeding). */
-function seedRows(rows: Float32Array, n: number, dp: number, k: number, u: Float64Array): Float32Array {
+function seedRows(rows: Float32Array, n: number, d: number, dp: number, k: number, u: Float64Array): Float32Array {
   const centers = new Float32Array(k * dp);
   const trials = seedTrials(k);
   const first = Math.floor(u[0]! * n);
@@ -117,7 +130,7 @@ function seedRows(rows: Float32Array, n: number, dp: number, k: number, u: Float
   const closest = new Float32Array(n);
   let potential = 0;
   for (let i = 0; i < n; i++) {
-    closest[i] = sqDist(rows, i * dp, centers, 0, dp);
+    closest[i] = seqDist(rows, i * dp, centers, 0, d);
     potential += closest[i]!;
   }
   const cand = new Float32Array(trials * n);
@@ -144,7 +157,7 @@ function seedRows(rows: Float32Array, n: number, dp: number, k: number, u: Float
       let pot = 0;
       for (let i = 0; i < n; i++) {
         const old = closest[i]!;
-        const q = sqDist(rows, i * dp, rows, y, dp);
+        const q = seqDist(rows, i * dp, rows, y, d);
         const m = q < old ? q : old;
         cand[t * n + i] = m;
         pot += m;
@@ -171,7 +184,7 @@ function seedRows(rows: Float32Array, n: number, dp: number, k: number, u: Float
  */
 export function kmeansPlusPlus(data: Float64Array, n: number, d: number, k: number, random: Random): Float64Array {
   const { rows, mean, dp } = prepareRows(data, n, d);
-  return restoreCenters(seedRows(rows, n, dp, k, drawUniforms(random, k)), mean, k, d, dp);
+  return restoreCenters(seedRows(rows, n, d, dp, k, drawUniforms(random, k)), mean, k, d, dp);
 }
 
 /** |c|² per center (float32, summed over t in order) and the k × d centers transposed to d × k. */
@@ -383,7 +396,7 @@ export function kmeansWith(data: Float64Array, n: number, d: number, options: KM
       const inertia = session.run(u, maxIter, tolAbs);
       if (!best || inertia < best.inertia) best = finish({ ...session.result(), inertia }, run);
     } else {
-      const result = lloydRows(rows, n, d, dp, k, seedRows(rows, n, dp, k, u), maxIter, tolAbs);
+      const result = lloydRows(rows, n, d, dp, k, seedRows(rows, n, d, dp, k, u), maxIter, tolAbs);
       if (!best || result.inertia < best.inertia) best = finish(result, run);
     }
   }
