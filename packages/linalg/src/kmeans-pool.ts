@@ -83,34 +83,36 @@ export function work(job: PoolJob, open: (rows: Float32Array) => KMeansSession):
   }
 }
 
-let helpers: Worker[] | undefined;
+let helpers: Worker[] = [];
+/** The helpers' script; null where there can be none: off the main thread, or running from source. */
+let script: URL | null | undefined;
 
 /**
- * The helper threads (created on first use, never keeping the process alive): the machine's parallelism
- * less one, at most `wanted − 1`. None off the main thread (a worker's work is already one of many) or
- * where the worker script is missing (running from source).
+ * Helper threads for `wanted` threads in all (created as first needed, never keeping the process alive):
+ * at most the machine's parallelism less one, and 15. None off the main thread (a worker's work is
+ * already one of many) or where the worker script is missing (running from source).
  */
 function pool(wanted: number): Worker[] {
-  if (helpers === undefined) {
-    helpers = [];
-    if (!isMainThread) return helpers;
+  if (script === undefined) {
     const url = new URL('./kmeans-worker.js', import.meta.url);
-    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return helpers;
-    const count = Math.min(availableParallelism(), 16) - 1;
-    for (let w = 0; w < count; w++) {
-      try {
-        const worker = new Worker(url);
-        worker.unref();
-        worker.on('error', () => {
-          helpers = helpers?.filter((h) => h !== worker);
-        });
-        helpers.push(worker);
-      } catch {
-        break;
-      }
+    script = isMainThread && url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
+  }
+  if (script === null) return [];
+  const count = Math.max(0, Math.min(wanted, availableParallelism(), 16) - 1);
+  while (helpers.length < count) {
+    try {
+      const worker = new Worker(script);
+      worker.unref();
+      worker.on('error', () => {
+        helpers = helpers.filter((h) => h !== worker);
+      });
+      helpers.push(worker);
+    } catch {
+      script = null;
+      break;
     }
   }
-  return helpers.slice(0, Math.max(0, wanted - 1));
+  return helpers.slice(0, count);
 }
 
 /** Threads a parallel k-means would use now (1 where there are no helpers). */
@@ -157,8 +159,9 @@ export function parallelRuns(
     Atomics.wait(header, INFLIGHT, v, 50);
     if (performance.now() > deadline) {
       // a helper died holding a run (one run takes milliseconds): give up on the helpers for good
-      for (const worker of workers) void worker.terminate();
+      for (const worker of helpers) void worker.terminate();
       helpers = [];
+      script = null;
       throw new ModscopeError({
         code: 'kmeans-helper-lost',
         message: `a k-means helper thread held a run for over ${HELPER_TIMEOUT_MS / 1000} s and was stopped.`,
