@@ -14,7 +14,7 @@ import type { KMeansSession } from './kmeans-wasm.js';
  * whichever thread ran which run.
  */
 
-/** Header (Int32 slots): next run to claim, helpers holding a run, runs finished by helpers. */
+/** Header (Int32 slots): the next run to claim, and how many threads hold a run. */
 const NEXT = 0;
 const INFLIGHT = 1;
 const HEADER_BYTES = 16;
@@ -43,12 +43,12 @@ export interface PoolJob {
 const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
 
 /** Bytes of one result slot: inertia (f64), run and iterations (i32), labels (n × i32), centers (k × dp f32). */
-export function slotBytes(n: number, dp: number, k: number): number {
+function slotBytes(n: number, dp: number, k: number): number {
   return align8(16 + n * 4) + k * dp * 4;
 }
 
 /** Writes a run's result into a slot. */
-export function writeSlot(buffer: SharedArrayBuffer, at: number, n: number, dp: number, k: number, inertia: number, run: number, result: ReturnType<KMeansSession['result']>): void {
+function writeSlot(buffer: SharedArrayBuffer, at: number, n: number, dp: number, k: number, inertia: number, run: number, result: ReturnType<KMeansSession['result']>): void {
   new Float64Array(buffer, at, 1)[0] = inertia;
   const ints = new Int32Array(buffer, at + 8, 2);
   ints[0] = run;
@@ -64,16 +64,15 @@ export function work(job: PoolJob, open: (rows: Float32Array) => KMeansSession):
   try {
     let session: KMeansSession | undefined;
     let bestInertia = Infinity;
-    let bestRun = -1;
     const at = job.slotAt + job.slot * job.slotBytes;
     for (;;) {
       const run = Atomics.add(header, NEXT, 1);
       if (run >= job.nInit) break;
       session ??= open(new Float32Array(job.buffer, job.dataAt, job.n * job.dp));
       const inertia = session.run(new Float64Array(job.buffer, job.uniformsAt + run * job.uLength * 8, job.uLength), job.maxIter, job.tolAbs);
-      if (inertia < bestInertia || (inertia === bestInertia && run < bestRun)) {
+      // a thread claims its runs in increasing order: on a tie the earlier run is already kept
+      if (inertia < bestInertia) {
         bestInertia = inertia;
-        bestRun = run;
         writeSlot(job.buffer, at, job.n, job.dp, job.k, inertia, run, session.result());
       }
     }
