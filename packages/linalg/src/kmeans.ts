@@ -362,18 +362,15 @@ export function kmeansWith(data: Float64Array, n: number, d: number, options: KM
   for (let p = 0; p < data.length; p++) {
     if (!Number.isFinite(data[p]!)) throw new InvalidArgumentError({ argument: 'data', message: `kmeans: row ${Math.floor(p / d)} has a non-finite value ${data[p]}`, hint: 'remove NaN or infinite values first' });
   }
+  const { rows, mean, dp } = prepareRows(data, n, d);
   // tolerance relative to the data's mean per-dimension variance, as in scikit-learn
   let meanVar = 0;
   for (let t = 0; t < d; t++) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += data[i * d + t]!;
-    mean /= n;
     let v = 0;
-    for (let i = 0; i < n; i++) v += (data[i * d + t]! - mean) ** 2;
+    for (let i = 0; i < n; i++) v += (data[i * d + t]! - mean[t]!) ** 2;
     meanVar += v / n;
   }
   const tolAbs = (meanVar / d) * tol;
-  const { rows, mean, dp } = prepareRows(data, n, d);
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError({ argument: 'threads', message: `kmeans: threads = ${threads}`, hint: 'threads must be a positive integer' });
   const finish = (r: { labels: Int32Array; centers: Float32Array; inertia: number; iterations: number }, run: number): KMeansResult => ({
