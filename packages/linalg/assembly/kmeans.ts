@@ -5,8 +5,8 @@
 // both give the same labels, centers and inertia): rows and centers are float32 with a stride dp (d
 // rounded up to 4, padding 0). A squared distance is summed in four lanes, coordinate t in lane t mod 4,
 // then (lane 0 + lane 1) + (lane 2 + lane 3); the seeding's distances, computed four rows at a time from
-// the transposed rows, are summed over the coordinates in order. Lloyd's assignment scores every center at once by the
-// expansion |c|² − 2·x·c, with x·c summed in two halves (even and odd coordinates) then added. Cluster
+// the transposed rows, are summed over the coordinates in order. Lloyd's assignment scores the centers by the
+// expansion |c|² − 2·x·c, four rows at a time from the transposed rows: |c|² plus x_t·(−2·c_t) for t in order. Cluster
 // sums, the seeding's potentials, the center shift and the inertia are float64. No allocator: the caller
 // lays out linear memory.
 
@@ -80,11 +80,11 @@ function padRow(d: i32): i32 {
   return (d + 3) & ~3;
 }
 
-/** k rounded up to 12: `assign` scores 12 centers per block (three groups of four, even and odd coordinates apart). */
+/** k rounded up to 6: `assign` scores six centers per pass. */
 // @ts-ignore: decorator
 @inline
 function padCenters(k: i32): i32 {
-  return ((k + 11) / 12) * 12;
+  return ((k + 5) / 6) * 6;
 }
 
 // @ts-ignore: decorator
@@ -98,11 +98,11 @@ export function scratchBytes(n: i32, d: i32, k: i32): usize {
   const dp = padRow(d);
   const kp = padCenters(k);
   const trials = trialsFor(k);
-  // run: centers and next (k × dp f32), ct (d × kp f32), cn and scores (kp f32), counts (k i32), sums
+  // run: centers and next (k × dp f32), c2 (d × kp × 4 f32), cnS (kp × 4 f32), counts (k i32), sums
   // (k × d f64); seed: closest (np f32), cand (trials × np f32), index (trials i32), pots (trials f64);
   // 16 bytes of alignment slack per array
   const np = (n + 3) & ~3;
-  const four = <usize>(2 * k * dp + d * kp + 2 * kp + k + np + trials * np + trials);
+  const four = <usize>(2 * k * dp + 4 * d * kp + 4 * kp + k + np + trials * np + trials);
   const eight = <usize>(k * d + trials);
   return (four << 2) + (eight << 3) + 16 * 16 + 64;
 }
@@ -218,117 +218,118 @@ function seed(data: usize, cols: usize, n: i32, d: i32, dp: i32, k: i32, u: usiz
 }
 
 /**
- * The centers (k × dp) transposed into ct (d × kp) with their squared norms (summed over t in order) in
- * cn (kp); padding 0 and +∞.
+ * The score table of `assign` from the centers (k × dp): for each coordinate t and center j, −2·c_jt in
+ * all four lanes (c2, d × kp vectors), and |c_j|² (float32, summed over t in order) in all four lanes
+ * (cnS, kp vectors). Padding centers get −2·c = 0 and |c|² = +∞, so they never win.
  */
-function transpose(centers: usize, d: i32, dp: i32, k: i32, ct: usize, cn: usize): void {
+function scoreTable(centers: usize, d: i32, dp: i32, k: i32, c2: usize, cnS: usize): void {
   const kp = padCenters(k);
+  const stride = <usize>kp << 4;
   for (let j = 0; j < kp; j++) {
+    const col = c2 + (<usize>j << 4);
     if (j >= k) {
-      setF32(cn, j, Infinity);
-      for (let t = 0; t < d; t++) setF32(ct, t * kp + j, 0);
+      v128.store(cnS + (<usize>j << 4), f32x4.splat(Infinity));
+      for (let t = 0; t < d; t++) v128.store(col + <usize>t * stride, f32x4.splat(0));
       continue;
     }
     let s: f32 = 0;
     for (let t = 0; t < d; t++) {
       const c = f32At(centers, j * dp + t);
-      setF32(ct, t * kp + j, c);
+      v128.store(col + <usize>t * stride, f32x4.splat(-2 * c));
       s += c * c;
     }
-    setF32(cn, j, s);
+    v128.store(cnS + (<usize>j << 4), f32x4.splat(s));
   }
 }
 
+/** Moves row i to cluster `best` (or puts it there when `first`), keeping counts and sums; returns 1 if it changed cluster. */
+// @ts-ignore: decorator
+@inline
+function place(data: usize, rowBytes: usize, d: i32, i: i32, best: i32, labels: usize, counts: usize, sums: usize, first: bool): i32 {
+  const x = data + <usize>i * rowBytes;
+  if (first) {
+    setI32(labels, i, best);
+    setI32(counts, best, i32At(counts, best) + 1);
+    const sb = sums + <usize>(best * d) * 8;
+    for (let t = 0; t < d; t++) setF64(sb, t, f64At(sb, t) + <f64>f32At(x, t));
+    return 0;
+  }
+  const a0 = i32At(labels, i);
+  if (best == a0) return 0;
+  setI32(labels, i, best);
+  setI32(counts, a0, i32At(counts, a0) - 1);
+  setI32(counts, best, i32At(counts, best) + 1);
+  const so = sums + <usize>(a0 * d) * 8;
+  const sn = sums + <usize>(best * d) * 8;
+  for (let t = 0; t < d; t++) {
+    const v = <f64>f32At(x, t);
+    setF64(so, t, f64At(so, t) - v);
+    setF64(sn, t, f64At(sn, t) + v);
+  }
+  return 1;
+}
+
 /**
- * Assigns every row to the center of the lowest score |c|² − 2·x·c (the lowest center on a tie), 12
- * centers per block: six accumulators, for the even and the odd coordinates of three groups of four
- * centers. Updates labels, counts and sums (all rows when `first`, else the rows that change cluster).
- * Returns the number of rows that changed cluster.
+ * Assigns every row to the center of the lowest score |c|² − 2·x·c (the lowest center on a tie): four
+ * rows at a time from the transposed rows `cols` (d × np), six centers per pass, each score summed from
+ * |c|² over t in order (see `scoreTable`). Updates labels, counts and sums (all rows when `first`, else
+ * the rows that change cluster). Returns the number of rows that changed cluster.
  */
-function assign(data: usize, n: i32, d: i32, dp: i32, k: i32, ct: usize, cn: usize, labels: usize, counts: usize, sums: usize, first: bool, scores: usize): i32 {
+function assign(data: usize, cols: usize, n: i32, d: i32, dp: i32, k: i32, c2: usize, cnS: usize, labels: usize, counts: usize, sums: usize, first: bool): i32 {
   const rowBytes = <usize>dp << 2;
   const kp = padCenters(k);
-  const stride = <usize>kp << 2;
+  const np = (n + 3) & ~3;
+  const stride = <usize>np << 2;
+  const cstride = <usize>kp << 4;
   let changed = 0;
-  for (let i = 0; i < n; i++) {
-    const x = data + <usize>i * rowBytes;
-    for (let b = 0; b < kp; b += 12) {
-      const col = ct + (<usize>b << 2);
-      const zero = f32x4.splat(0);
-      let e0 = zero;
-      let e1 = zero;
-      let e2 = zero;
-      let o0 = zero;
-      let o1 = zero;
-      let o2 = zero;
-      let t = 0;
-      for (; t + 1 < d; t += 2) {
-        const xe = f32x4.splat(load<f32>(x + (<usize>t << 2)));
-        const xo = f32x4.splat(load<f32>(x + (<usize>(t + 1) << 2)));
-        const re = col + <usize>t * stride;
-        const ro = re + stride;
-        e0 = f32x4.add(e0, f32x4.mul(xe, v128.load(re)));
-        e1 = f32x4.add(e1, f32x4.mul(xe, v128.load(re, 16)));
-        e2 = f32x4.add(e2, f32x4.mul(xe, v128.load(re, 32)));
-        o0 = f32x4.add(o0, f32x4.mul(xo, v128.load(ro)));
-        o1 = f32x4.add(o1, f32x4.mul(xo, v128.load(ro, 16)));
-        o2 = f32x4.add(o2, f32x4.mul(xo, v128.load(ro, 32)));
-      }
-      if (t < d) {
-        const xe = f32x4.splat(load<f32>(x + (<usize>t << 2)));
-        const re = col + <usize>t * stride;
-        e0 = f32x4.add(e0, f32x4.mul(xe, v128.load(re)));
-        e1 = f32x4.add(e1, f32x4.mul(xe, v128.load(re, 16)));
-        e2 = f32x4.add(e2, f32x4.mul(xe, v128.load(re, 32)));
-      }
-      const sc = scores + (<usize>b << 2);
-      const nc = cn + (<usize>b << 2);
-      let dot = f32x4.add(e0, o0);
-      v128.store(sc, f32x4.sub(v128.load(nc), f32x4.add(dot, dot)));
-      dot = f32x4.add(e1, o1);
-      v128.store(sc, f32x4.sub(v128.load(nc, 16), f32x4.add(dot, dot)), 16);
-      dot = f32x4.add(e2, o2);
-      v128.store(sc, f32x4.sub(v128.load(nc, 32), f32x4.add(dot, dot)), 32);
-    }
-    let best = 0;
-    if (kp <= 32) {
-      // the least score in every lane, then the first center that has it
-      const groups = kp >> 2;
-      let m = v128.load(scores);
-      for (let g = 1; g < groups; g++) m = f32x4.min(m, v128.load(scores + (<usize>g << 4)));
-      m = f32x4.min(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
-      m = f32x4.min(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
-      let mask = 0;
-      for (let g = 0; g < groups; g++) mask |= i32x4.bitmask(f32x4.eq(v128.load(scores + (<usize>g << 4)), m)) << (g << 2);
-      best = ctz(mask);
-    } else {
-      let bestS = f32At(scores, 0);
-      for (let j = 1; j < k; j++) {
-        const sj = f32At(scores, j);
-        const better = sj < bestS;
-        best = select<i32>(j, best, better);
-        bestS = select<f32>(sj, bestS, better);
-      }
-    }
-    const a0 = i32At(labels, i);
-    if (first) {
-      setI32(labels, i, best);
-      setI32(counts, best, i32At(counts, best) + 1);
-      const sb = sums + <usize>(best * d) * 8;
-      for (let t = 0; t < d; t++) setF64(sb, t, f64At(sb, t) + <f64>f32At(x, t));
-    } else if (best != a0) {
-      setI32(labels, i, best);
-      changed++;
-      setI32(counts, a0, i32At(counts, a0) - 1);
-      setI32(counts, best, i32At(counts, best) + 1);
-      const so = sums + <usize>(a0 * d) * 8;
-      const sn = sums + <usize>(best * d) * 8;
+  for (let i = 0; i < np; i += 4) {
+    const o = cols + (<usize>i << 2);
+    let m = f32x4.splat(Infinity);
+    let idx = i32x4.splat(0);
+    for (let g = 0; g < kp; g += 6) {
+      const cg = c2 + (<usize>g << 4);
+      const ng = cnS + (<usize>g << 4);
+      let a0 = v128.load(ng);
+      let a1 = v128.load(ng, 16);
+      let a2 = v128.load(ng, 32);
+      let a3 = v128.load(ng, 48);
+      let a4 = v128.load(ng, 64);
+      let a5 = v128.load(ng, 80);
       for (let t = 0; t < d; t++) {
-        const v = <f64>f32At(x, t);
-        setF64(so, t, f64At(so, t) - v);
-        setF64(sn, t, f64At(sn, t) + v);
+        const x = v128.load(o + <usize>t * stride);
+        const c = cg + <usize>t * cstride;
+        a0 = f32x4.add(a0, f32x4.mul(x, v128.load(c)));
+        a1 = f32x4.add(a1, f32x4.mul(x, v128.load(c, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(x, v128.load(c, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(x, v128.load(c, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(x, v128.load(c, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(x, v128.load(c, 80)));
       }
+      // a strictly lower score takes the row (pmin: one instruction; the scores are finite or +∞)
+      let lt = f32x4.lt(a0, m);
+      m = f32x4.pmin(m, a0);
+      idx = v128.bitselect(i32x4.splat(g), idx, lt);
+      lt = f32x4.lt(a1, m);
+      m = f32x4.pmin(m, a1);
+      idx = v128.bitselect(i32x4.splat(g + 1), idx, lt);
+      lt = f32x4.lt(a2, m);
+      m = f32x4.pmin(m, a2);
+      idx = v128.bitselect(i32x4.splat(g + 2), idx, lt);
+      lt = f32x4.lt(a3, m);
+      m = f32x4.pmin(m, a3);
+      idx = v128.bitselect(i32x4.splat(g + 3), idx, lt);
+      lt = f32x4.lt(a4, m);
+      m = f32x4.pmin(m, a4);
+      idx = v128.bitselect(i32x4.splat(g + 4), idx, lt);
+      lt = f32x4.lt(a5, m);
+      m = f32x4.pmin(m, a5);
+      idx = v128.bitselect(i32x4.splat(g + 5), idx, lt);
     }
+    if (!first && i + 4 <= n && i32x4.all_true(i32x4.eq(idx, v128.load(labels + (<usize>i << 2))))) continue;
+    changed += place(data, rowBytes, d, i, i32x4.extract_lane(idx, 0), labels, counts, sums, first);
+    if (i + 1 < n) changed += place(data, rowBytes, d, i + 1, i32x4.extract_lane(idx, 1), labels, counts, sums, first);
+    if (i + 2 < n) changed += place(data, rowBytes, d, i + 2, i32x4.extract_lane(idx, 2), labels, counts, sums, first);
+    if (i + 3 < n) changed += place(data, rowBytes, d, i + 3, i32x4.extract_lane(idx, 3), labels, counts, sums, first);
   }
   return changed;
 }
@@ -346,10 +347,9 @@ export function run(data: usize, cols: usize, n: i32, d: i32, k: i32, u: usize, 
   const kp = padCenters(k);
   let centers = up16(scratch);
   let next = up16(centers + kd);
-  const ct = up16(next + kd); // d × kp f32
-  const cn = up16(ct + (<usize>(d * kp) << 2)); // kp f32
-  const scores = up16(cn + (<usize>kp << 2)); // kp f32
-  const counts = up16(scores + (<usize>kp << 2)); // k i32
+  const c2 = up16(next + kd); // d × kp f32x4
+  const cnS = up16(c2 + (<usize>(d * kp) << 4)); // kp f32x4
+  const counts = up16(cnS + (<usize>kp << 4)); // k i32
   const sums = up16(counts + (<usize>k << 2)); // k × d f64
   const seedScratch = up16(sums + (<usize>(k * d) << 3));
 
@@ -357,8 +357,8 @@ export function run(data: usize, cols: usize, n: i32, d: i32, k: i32, u: usize, 
 
   memory.fill(sums, 0, <usize>(k * d) << 3);
   memory.fill(counts, 0, <usize>k << 2);
-  transpose(centers, d, dp, k, ct, cn);
-  assign(data, n, d, dp, k, ct, cn, labels, counts, sums, true, scores);
+  scoreTable(centers, d, dp, k, c2, cnS);
+  assign(data, cols, n, d, dp, k, c2, cnS, labels, counts, sums, true);
 
   let iter = 0;
   while (iter < maxIter) {
@@ -407,8 +407,8 @@ export function run(data: usize, cols: usize, n: i32, d: i32, k: i32, u: usize, 
     const swap = centers;
     centers = next;
     next = swap;
-    transpose(centers, d, dp, k, ct, cn);
-    const changed = assign(data, n, d, dp, k, ct, cn, labels, counts, sums, false, scores);
+    scoreTable(centers, d, dp, k, c2, cnS);
+    const changed = assign(data, cols, n, d, dp, k, c2, cnS, labels, counts, sums, false);
     if (changed == 0 || shift <= tolAbs) break;
   }
   iterationsDone = iter;

@@ -99,11 +99,11 @@ describe('kmeans', () => {
     const kernel = kmeansKernel();
     expect(kernel).not.toBeNull();
     const cases = [
-      { k: 12, d: 12, spread: 3, seed: 21 }, // the spectral case: one block of 12 scored centers, three SIMD rows
-      { k: 7, d: 5, spread: 5, seed: 22 }, // padded centers and rows, odd d (the even/odd dot products)
-      { k: 32, d: 3, spread: 8, seed: 23 }, // three blocks, the widest SIMD argmin
-      { k: 40, d: 6, spread: 8, seed: 25 }, // the scalar argmin beyond 32 centers
-      { k: 2, d: 1, spread: 1, seed: 24 },
+      { k: 12, d: 12, spread: 3, seed: 21 }, // the spectral case: two passes of six centers, three SIMD vectors per row
+      { k: 7, d: 5, spread: 5, seed: 22 }, // padded centers (to 12) and rows, odd d, a last group of three rows (n = 175)
+      { k: 32, d: 3, spread: 8, seed: 23 }, // six passes, the last with four padded centers
+      { k: 40, d: 6, spread: 8, seed: 25 }, // seven passes
+      { k: 2, d: 1, spread: 1, seed: 24 }, // one pass of mostly padding, a last group of two rows (n = 50)
     ];
     for (const { k, d, spread, seed } of cases) {
       const { data, n } = blobs(k, 25, d, spread, seed);
@@ -135,7 +135,7 @@ describe('kmeans', () => {
     }
   });
 
-  it('k above 32 (more than one block of scored centers)', () => {
+  it('k = 40 (seven passes of six scored centers)', () => {
     const { data, n, d, truth } = blobs(40, 10, 6, 0.2, 41);
     const result = kmeans(data, n, d, { k: 40, nInit: 2, random: createRandom(1) });
     expect(new Set(result.labels).size).toBe(40);

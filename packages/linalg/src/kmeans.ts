@@ -187,13 +187,13 @@ export function kmeansPlusPlus(data: Float64Array, n: number, d: number, k: numb
   return restoreCenters(seedRows(rows, n, d, dp, k, drawUniforms(random, k)), mean, k, d, dp);
 }
 
-/** |c|² per center (float32, summed over t in order) and the k × d centers transposed to d × k. */
-function transpose(centers: Float32Array, d: number, dp: number, k: number, ct: Float32Array, cn: Float32Array): void {
+/** |c|² per center (float32, summed over t in order) and −2·c transposed to d × k (exact in float32). */
+function scoreTable(centers: Float32Array, d: number, dp: number, k: number, c2: Float32Array, cn: Float32Array): void {
   for (let j = 0; j < k; j++) {
     let s = 0;
     for (let t = 0; t < d; t++) {
       const c = centers[j * dp + t]!;
-      ct[t * k + j] = c;
+      c2[t * k + j] = -2 * c;
       s = fround(s + fround(c * c));
     }
     cn[j] = s;
@@ -204,8 +204,8 @@ function transpose(centers: Float32Array, d: number, dp: number, k: number, ct: 
  * One Lloyd run on prepared rows from the given centers (k × dp float32): each iteration relocates
  * the farthest row into any empty cluster (as scikit-learn), moves the centers to their clusters' means
  * (float64 sums, kept up to date as rows change cluster) and assigns every row to the center of the
- * lowest score |c|² − 2·x·c, with x·c summed over the even and the odd coordinates apart and then added
- * (the lowest center on a tie). Stops when no label changes or the centers' total squared movement is at
+ * lowest score |c|² − 2·x·c, summed from |c|² by adding x_t·(−2·c_t) for t in order (the lowest center
+ * on a tie). Stops when no label changes or the centers' total squared movement is at
  * most `tolAbs`. The reference of the WebAssembly kernel: same operations, same results.
  */
 function lloydRows(
@@ -223,27 +223,19 @@ function lloydRows(
   const labels = new Int32Array(n);
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
-  const ct = new Float32Array(d * k);
+  const c2 = new Float32Array(d * k);
   const cn = new Float32Array(k);
   const assign = (first: boolean): number => {
-    transpose(centers, d, dp, k, ct, cn);
+    scoreTable(centers, d, dp, k, c2, cn);
     let changed = 0;
     for (let i = 0; i < n; i++) {
       const xo = i * dp;
       let best = 0;
       let bestS = Infinity;
       for (let j = 0; j < k; j++) {
-        let even = 0;
-        let odd = 0;
-        let t = 0;
-        for (; t + 1 < d; t += 2) {
-          even = fround(even + fround(rows[xo + t]! * ct[t * k + j]!));
-          odd = fround(odd + fround(rows[xo + t + 1]! * ct[(t + 1) * k + j]!));
-        }
-        if (t < d) even = fround(even + fround(rows[xo + t]! * ct[t * k + j]!));
-        const dot = fround(even + odd);
-        const score = fround(cn[j]! - fround(dot + dot));
-        if (j === 0 || score < bestS) {
+        let score = cn[j]!;
+        for (let t = 0; t < d; t++) score = fround(score + fround(rows[xo + t]! * c2[t * k + j]!));
+        if (score < bestS) {
           bestS = score;
           best = j;
         }
