@@ -139,14 +139,43 @@ function scoreRows(cols: usize, n: i32, d: i32, y: usize, old: usize, out: usize
   const stride = <usize>np << 2;
   let pot: f64 = 0;
   const full = n & ~3;
-  for (let i = 0; i < full; i += 4) {
+  let i = 0;
+  // eight rows per pass (two SIMD groups sharing each coordinate of y), then four
+  for (; i + 8 <= full; i += 8) {
+    const o = <usize>i << 2;
+    let a = f32x4.splat(0);
+    let b = f32x4.splat(0);
+    let c = cols + o;
+    for (let t = 0; t < d; t++) {
+      const yt = f32x4.splat(load<f32>(y + (<usize>t << 2)));
+      const ea = f32x4.sub(v128.load(c), yt);
+      const eb = f32x4.sub(v128.load(c, 16), yt);
+      a = f32x4.add(a, f32x4.mul(ea, ea));
+      b = f32x4.add(b, f32x4.mul(eb, eb));
+      c += stride;
+    }
+    // pmin: one instruction (f32x4.min's NaN and signed-zero rules cost seven); distances are never NaN
+    const ma = initial ? a : f32x4.pmin(v128.load(old + o), a);
+    const mb = initial ? b : f32x4.pmin(v128.load(old + o, 16), b);
+    v128.store(out + o, ma);
+    v128.store(out + o, mb, 16);
+    pot += <f64>f32x4.extract_lane(ma, 0);
+    pot += <f64>f32x4.extract_lane(ma, 1);
+    pot += <f64>f32x4.extract_lane(ma, 2);
+    pot += <f64>f32x4.extract_lane(ma, 3);
+    pot += <f64>f32x4.extract_lane(mb, 0);
+    pot += <f64>f32x4.extract_lane(mb, 1);
+    pot += <f64>f32x4.extract_lane(mb, 2);
+    pot += <f64>f32x4.extract_lane(mb, 3);
+  }
+  for (; i < full; i += 4) {
     const o = <usize>i << 2;
     let acc = f32x4.splat(0);
     for (let t = 0; t < d; t++) {
       const e = f32x4.sub(v128.load(cols + <usize>t * stride + o), f32x4.splat(load<f32>(y + (<usize>t << 2))));
       acc = f32x4.add(acc, f32x4.mul(e, e));
     }
-    const m = initial ? acc : f32x4.min(acc, v128.load(old + o));
+    const m = initial ? acc : f32x4.pmin(v128.load(old + o), acc);
     v128.store(out + o, m);
     pot += <f64>f32x4.extract_lane(m, 0);
     pot += <f64>f32x4.extract_lane(m, 1);
