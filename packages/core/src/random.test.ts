@@ -55,4 +55,20 @@ describe('createRandom', () => {
     expect(() => rng.sample(3, 4)).toThrow(/cannot sample 4/);
     expect(() => rng.int(0)).toThrow(RangeError);
   });
+
+  it('sample of few from many (kept in a table) equals the partial Fisher–Yates over the whole range', () => {
+    const reference = (seed: number, n: number, count: number) => {
+      const rng = createRandom(seed);
+      const pool = Int32Array.from({ length: n }, (_, i) => i);
+      for (let i = 0; i < count; i++) {
+        const j = i + rng.int(n - i);
+        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+      }
+      return [...pool.slice(0, count)];
+    };
+    for (const [n, count] of [[1000, 3], [200_704, 4014], [65_536, 6553], [100, 12], [100, 13], [1, 1], [10, 0], [5_000, 624]] as const) {
+      for (const seed of [0, 1, 2]) expect([...createRandom(seed).sample(n, count)]).toEqual(reference(seed, n, count));
+    }
+  });
 });
+
