@@ -1,10 +1,10 @@
 import { createRandom } from '@modscope/core';
-import { tinyMlp } from '@modscope/core/testing';
+import { tinyMlp, tinyResidualCnn } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
 import { buildWeightGraph } from './build-weight-graph.js';
 import { layerSparsity, magnitudePrune } from './magnitude-prune.js';
 import { removeIsolatedNodes } from './remove-isolated-nodes.js';
-import { shuffleWeightGraph } from './shuffle-graph.js';
+import { builderShuffler, shuffleWeightGraph, weightGraphShuffler } from './shuffle-graph.js';
 import type { WeightGraph } from './weight-graph.js';
 
 describe('magnitudePrune', () => {
@@ -103,5 +103,59 @@ describe('shuffleWeightGraph', () => {
     expect([...a.weights]).toEqual([...b.weights]);
     expect([...a.indices]).toEqual([...b.indices]);
     expect(() => shuffleWeightGraph(graph, 'global' as never, createRandom(0))).toThrow(/unknown null model 'global'/);
+  });
+
+  it('the direct paths give exactly the graph of the general one (through CsrBuilder), blocks between non-adjacent layers included', () => {
+    const graphs = [
+      graph,
+      buildWeightGraph(tinyMlp({ sizes: [7, 9, 3], seed: 5 })), // unpruned: every cell filled
+      buildWeightGraph(tinyResidualCnn(), { includeDense: true }), // conv1 → fc across the residual add
+    ];
+    for (const g of graphs) {
+      const direct = weightGraphShuffler(g);
+      const general = builderShuffler(g);
+      expect(direct.direct).toBe(true);
+      expect(general.direct).toBe(false);
+      for (const model of ['layer', 'layer-nonzero'] as const) {
+        for (const seed of [0, 1, 2]) {
+          const a = direct.shuffle(model, createRandom(seed));
+          const b = general.shuffle(model, createRandom(seed));
+          expect([...a.indptr]).toEqual([...b.indptr]);
+          expect([...a.indices]).toEqual([...b.indices]);
+          expect([...a.weights]).toEqual([...b.weights]);
+        }
+      }
+    }
+  });
+
+  it('falls back to the general path for nodes not numbered layer by layer', () => {
+    // swap the first and the last node of the graph: the layers interleave in node order
+    const n = graph.nodeCount;
+    const perm = Array.from({ length: n }, (_, i) => (i === 0 ? n - 1 : i === n - 1 ? 0 : i));
+    const rows = Array.from({ length: n }, (_, i) => {
+      const old = perm[i]!;
+      const entries: [number, number][] = [];
+      for (let p = graph.indptr[old]!; p < graph.indptr[old + 1]!; p++) entries.push([perm[graph.indices[p]!]!, graph.weights[p]!]);
+      return entries.sort((x, y) => x[0] - y[0]);
+    });
+    const indptr = new Int32Array(n + 1);
+    rows.forEach((r, i) => (indptr[i + 1] = indptr[i]! + r.length));
+    const swapped: WeightGraph = {
+      ...graph,
+      indptr,
+      indices: Int32Array.from(rows.flat().map((e) => e[0])),
+      weights: Float64Array.from(rows.flat().map((e) => e[1])),
+      nodeLayer: Int32Array.from(perm.map((old) => graph.nodeLayer[old]!)),
+      nodeUnit: Int32Array.from(perm.map((old) => graph.nodeUnit[old]!)),
+      originalIndex: Int32Array.from(perm.map((old) => graph.originalIndex[old]!)),
+    };
+    expect(weightGraphShuffler(swapped).direct).toBe(false);
+    for (const model of ['layer', 'layer-nonzero'] as const) {
+      const a = weightGraphShuffler(swapped).shuffle(model, createRandom(3));
+      const b = builderShuffler(swapped).shuffle(model, createRandom(3));
+      expect([...a.indices]).toEqual([...b.indices]);
+      expect([...a.weights]).toEqual([...b.weights]);
+      expect(blockMultisets(a)).toEqual(blockMultisets(swapped));
+    }
   });
 });
