@@ -13,7 +13,8 @@ import {
 } from '@modscope/graph';
 import { partitionQuality, type ClusterStats, type ShuffleStatistics } from '@modscope/metrics';
 import { isPartitioner, loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
-import { shuffleTest } from './shuffle-test.js';
+import { startShufflePool, type ShufflePool } from './shuffle-pool.js';
+import { shuffleTestWith, shuffleWorkerCount } from './shuffle-test.js';
 
 export interface ClusterabilityOptions {
   /** Clusters. Default 12. */
@@ -112,6 +113,23 @@ export async function analyzeClusterability(network: Network, options: Clusterab
     throw new InvalidArgumentError({ argument: 'k', message: `k = ${k}; the number of clusters must be a positive integer.`, hint: 'Use e.g. 12 (the default).' });
   }
   const started = performance.now();
+  // the shuffle workers start now, so their start-up overlaps building the graph and the real clustering
+  const given = options.partitioner ?? 'spectral';
+  const workerCount = shuffles > 0 && nulls.length > 0 && Number.isInteger(shuffles) ? shuffleWorkerCount({ shuffles, nulls, partitioner: given, workers: options.workers }) : 0;
+  const pool = Number.isInteger(workerCount) && workerCount > 0 ? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workerCount) : undefined;
+  try {
+    return await analyzeWith(network, options, { k, seed, shuffles, nulls, given, started }, pool);
+  } finally {
+    pool?.close();
+  }
+}
+
+async function analyzeWith(
+  network: Network,
+  options: ClusterabilityOptions,
+  { k, seed, shuffles, nulls, given, started }: { k: number; seed: number; shuffles: number; nulls: readonly NullModel[]; given: string | PartitionerSpec | Partitioner; started: number },
+  pool: ShufflePool | undefined,
+): Promise<ClusterabilityResult> {
   const source = options.prune !== undefined ? magnitudePrune(network, { sparsity: options.prune }) : network;
   const full = buildWeightGraph(source, options.graph);
   const graph: WeightGraph = removeIsolatedNodes(full);
@@ -126,7 +144,6 @@ export async function analyzeClusterability(network: Network, options: Clusterab
     });
   }
   const graphDone = performance.now();
-  const given = options.partitioner ?? 'spectral';
   const partitioner = isPartitioner(given) ? given : await loadPartitioner(resolvePartitionerSpec(given));
   options.onProgress?.('partition', 0, 1);
   const partition = await partitioner.partition(graph, { k, seed, signal: options.signal });
@@ -136,7 +153,7 @@ export async function analyzeClusterability(network: Network, options: Clusterab
   const ncut = quality.ncut;
   const nullResults: Record<string, NullResult> = {};
   if (shuffles > 0 && nulls.length > 0) {
-    const tests = await shuffleTest(graph, {
+    const tests = await shuffleTestWith(graph, {
       real: ncut,
       k: partition.k,
       seed,
@@ -146,7 +163,7 @@ export async function analyzeClusterability(network: Network, options: Clusterab
       workers: options.workers,
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.('shuffles', done, total),
-    });
+    }, pool);
     for (const [model, s] of Object.entries(tests)) nullResults[model] = { ...s, verdict: verdict(model, ncut, s) };
   }
   const expanded = expandLabels(graph, partition.labels);

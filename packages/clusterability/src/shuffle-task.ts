@@ -1,5 +1,5 @@
 import { createRandom, type Partitioner } from '@modscope/core';
-import { removeIsolatedNodes, shuffleWeightGraph, type NullModel, type WeightGraph } from '@modscope/graph';
+import { removeIsolatedNodes, weightGraphShuffler, type NullModel, type WeightGraph, type WeightGraphShuffler } from '@modscope/graph';
 import { normalizedCut } from '@modscope/metrics';
 
 export interface ShuffleSettings {
@@ -14,10 +14,11 @@ export function shuffleStream(nullIndex: number, index: number): number {
 
 /**
  * One shuffle of the shuffle test: shuffle the graph under the null, remove degree-0 nodes, cluster with
- * the same k, and return the n-cut. The randomness comes from (seed, null, index) alone.
+ * the same k, and return the n-cut. The randomness comes from (seed, null, index) alone. For many shuffles
+ * of one graph, pass `weightGraphShuffler(graph)` (it finds the graph's layer blocks once).
  */
 export async function runShuffle(
-  graph: WeightGraph,
+  graph: WeightGraph | WeightGraphShuffler,
   model: NullModel,
   nullIndex: number,
   index: number,
@@ -25,7 +26,8 @@ export async function runShuffle(
   partitioner: Partitioner,
 ): Promise<number> {
   const random = createRandom(settings.seed).fork(shuffleStream(nullIndex, index));
-  const shuffled = removeIsolatedNodes(shuffleWeightGraph(graph, model, random));
+  const shuffler = 'shuffle' in graph ? graph : weightGraphShuffler(graph);
+  const shuffled = removeIsolatedNodes(shuffler.shuffle(model, random));
   const partition = await partitioner.partition(shuffled, { k: settings.k, seed: random.nextUint32() });
   return normalizedCut(shuffled, partition.labels);
 }

@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { InvalidArgumentError, ModscopeError, type Partitioner } from '@modscope/core';
-import { isNullModel, NULL_MODELS, type NullModel, type WeightGraph } from '@modscope/graph';
+import { InvalidArgumentError, type Partitioner } from '@modscope/core';
+import { isNullModel, NULL_MODELS, weightGraphShuffler, type NullModel, type WeightGraph } from '@modscope/graph';
 import { shuffleStatistics, type ShuffleStatistics } from '@modscope/metrics';
 import { isPartitioner, loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
-import type { WorkerReply, WorkerRequest } from './shuffle-worker.js';
+import { startShufflePool, type ShufflePool, type ShuffleTask } from './shuffle-pool.js';
 
 export interface ShuffleTestOptions {
   /** The n-cut of the real network, compared with the shuffled ones. */
@@ -28,19 +27,35 @@ export interface ShuffleTestOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-interface Task {
-  model: NullModel;
-  nullIndex: number;
-  index: number;
-}
-
 /**
  * The shuffle test (the method, §4): for each null model, `shuffles` shuffled copies of the graph are
  * clustered with the same k and their n-cuts compared with the real one (left-sided p, z). Shuffles run
  * in worker threads; every shuffle is seeded by (seed, null, index) alone, so the values are identical
  * whatever the number of workers.
  */
-export async function shuffleTest(graph: WeightGraph, options: ShuffleTestOptions): Promise<Record<string, ShuffleStatistics>> {
+export function shuffleTest(graph: WeightGraph, options: ShuffleTestOptions): Promise<Record<string, ShuffleStatistics>> {
+  return shuffleTestWith(graph, options, undefined);
+}
+
+/** The worker threads `shuffleTest` would start for these options (0: it runs the shuffles in this thread). */
+export function shuffleWorkerCount(options: Pick<ShuffleTestOptions, 'shuffles' | 'nulls' | 'partitioner' | 'workers'>): number {
+  const tasks = (options.shuffles ?? 50) * (options.nulls ?? NULL_MODELS).length;
+  return isPartitioner(options.partitioner ?? 'spectral') ? 0 : Math.min(options.workers ?? availableParallelism(), tasks);
+}
+
+/**
+ * `shuffleTest`, on the workers of `pool` when given (started early by the caller with
+ * `shuffleWorkerCount(options)` workers and the same partitioner); the pool is closed after.
+ */
+export async function shuffleTestWith(graph: WeightGraph, options: ShuffleTestOptions, pool: ShufflePool | undefined): Promise<Record<string, ShuffleStatistics>> {
+  try {
+    return await shuffleTestIn(graph, options, pool);
+  } finally {
+    pool?.close();
+  }
+}
+
+async function shuffleTestIn(graph: WeightGraph, options: ShuffleTestOptions, pool: ShufflePool | undefined): Promise<Record<string, ShuffleStatistics>> {
   const shuffles = options.shuffles ?? 50;
   const nulls = options.nulls ?? NULL_MODELS;
   if (!Number.isInteger(shuffles) || shuffles < 1) {
@@ -52,9 +67,9 @@ export async function shuffleTest(graph: WeightGraph, options: ShuffleTestOption
     }
   }
   const settings: ShuffleSettings = { k: options.k, seed: options.seed ?? 0 };
-  const tasks: Task[] = nulls.flatMap((model, nullIndex) => Array.from({ length: shuffles }, (_, index) => ({ model, nullIndex, index })));
+  const tasks: ShuffleTask[] = nulls.flatMap((model, nullIndex) => Array.from({ length: shuffles }, (_, index) => ({ model, nullIndex, index })));
   const given = options.partitioner ?? 'spectral';
-  const workers = isPartitioner(given) ? 0 : Math.min(options.workers ?? availableParallelism(), tasks.length);
+  const workers = shuffleWorkerCount(options);
   if (!Number.isInteger(workers) || workers < 0) {
     throw new InvalidArgumentError({ argument: 'workers', message: `workers = ${options.workers}.`, hint: 'Use a non-negative integer; 0 runs the shuffles in this thread.' });
   }
@@ -62,74 +77,24 @@ export async function shuffleTest(graph: WeightGraph, options: ShuffleTestOption
   if (workers === 0) {
     const partitioner = isPartitioner(given) ? given : await loadPartitioner(resolvePartitionerSpec(given));
     ncuts = new Float64Array(tasks.length);
+    const shuffler = weightGraphShuffler(graph);
     for (let t = 0; t < tasks.length; t++) {
       options.signal?.throwIfAborted();
       const task = tasks[t]!;
-      ncuts[t] = await runShuffle(graph, task.model, task.nullIndex, task.index, settings, partitioner);
+      ncuts[t] = await runShuffle(shuffler, task.model, task.nullIndex, task.index, settings, partitioner);
       options.onProgress?.(t + 1, tasks.length);
     }
   } else {
-    ncuts = await runInWorkers(graph, tasks, resolvePartitionerSpec(given as string | PartitionerSpec), settings, workers, options);
+    const workerPool = pool ?? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workers);
+    try {
+      ncuts = await workerPool.run(graph, tasks, settings, options);
+    } finally {
+      workerPool.close();
+    }
   }
   const out: Record<string, ShuffleStatistics> = {};
   nulls.forEach((model, nullIndex) => {
     out[model] = shuffleStatistics(options.real, Array.from(ncuts.subarray(nullIndex * shuffles, (nullIndex + 1) * shuffles)));
   });
   return out;
-}
-
-function runInWorkers(
-  graph: WeightGraph,
-  tasks: Task[],
-  spec: PartitionerSpec,
-  settings: ShuffleSettings,
-  count: number,
-  options: ShuffleTestOptions,
-): Promise<Float64Array> {
-  const ncuts = new Float64Array(tasks.length);
-  return new Promise((resolve, reject) => {
-    const pool: Worker[] = [];
-    let next = 0;
-    let done = 0;
-    let settled = false;
-    const finish = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      for (const w of pool) void w.terminate();
-      if (error) reject(error);
-      else resolve(ncuts);
-    };
-    const onAbort = () => finish(options.signal!.reason ?? new Error('aborted'));
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort);
-    const dispatch = (worker: Worker) => {
-      if (next >= tasks.length) return;
-      const id = next++;
-      const task = tasks[id]!;
-      worker.postMessage({ type: 'task', id, model: task.model, nullIndex: task.nullIndex, index: task.index } satisfies WorkerRequest);
-    };
-    const url = new URL('./shuffle-worker.js', import.meta.url);
-    for (let w = 0; w < count; w++) {
-      const worker = new Worker(url);
-      pool.push(worker);
-      worker.on('message', (reply: WorkerReply) => {
-        if (reply.type === 'ready') dispatch(worker);
-        else if (reply.type === 'result') {
-          ncuts[reply.id] = reply.ncut;
-          done++;
-          options.onProgress?.(done, tasks.length);
-          if (done === tasks.length) finish();
-          else dispatch(worker);
-        } else {
-          finish(new ModscopeError({ code: reply.code ?? 'shuffle-failed', message: `a shuffle failed: ${reply.message}` }));
-        }
-      });
-      worker.on('error', (error) => finish(error));
-      worker.on('exit', (code) => {
-        if (code !== 0 && !settled) finish(new ModscopeError({ code: 'shuffle-failed', message: `a shuffle worker exited with code ${code}.`, hint: 'Run with --workers 0 to see the failure in this thread.' }));
-      });
-      worker.postMessage({ type: 'init', graph, spec, settings } satisfies WorkerRequest);
-    }
-  });
 }
