@@ -1,4 +1,4 @@
-// Compiles the AssemblyScript kernels in assembly/ (k-means, sparse products) to WebAssembly with SIMD
+// Compiles the AssemblyScript kernels in assembly/ (k-means, sparse products, dense vectors) to WebAssembly with SIMD
 // and writes each, base64-encoded, to src/generated/<name>-wasm.ts, which the bundle inlines: consumers
 // need no .wasm file. Run by `npm run build` before tsup; the generated folder is git-ignored.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const kernels = [
   { name: 'kmeans', constant: 'kmeansWasmBase64', what: 'The k-means kernel' },
   { name: 'spmv', constant: 'spmvWasmBase64', what: 'The sparse matrix–vector kernels' },
+  { name: 'dense', constant: 'denseWasmBase64', what: 'The eigensolver’s dense vector kernels' },
 ];
 for (const { name, constant, what } of kernels) {
   let wasm;

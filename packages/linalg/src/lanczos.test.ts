@@ -57,6 +57,17 @@ describe('lanczosLargest', () => {
     for (let c = 0; c < 6; c++) expect(narrow.values[c]!).toBeCloseTo(wide.values[c]!, 8);
   });
 
+  it('gives the same result bit for bit with its vector work in WebAssembly and in JavaScript, locked vectors included', () => {
+    const [u] = [new Float64Array(n).fill(1 / Math.sqrt(n))];
+    for (const locked of [[], [u]]) {
+      const viaWasm = lanczosLargest(op, 5, { random: createRandom(6), ncv: 13, locked });
+      const viaJs = lanczosLargest(op, 5, { random: createRandom(6), ncv: 13, locked, wasm: false });
+      expect(viaWasm.restarts).toBeGreaterThan(0);
+      expect([...viaWasm.values]).toEqual([...viaJs.values]);
+      expect([...viaWasm.vectors]).toEqual([...viaJs.vectors]);
+    }
+  });
+
   it('is deterministic for a seed', () => {
     const a = lanczosLargest(op, 4, { random: createRandom(9) });
     const b = lanczosLargest(op, 4, { random: createRandom(9) });

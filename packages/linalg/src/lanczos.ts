@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Random } from '@modscope/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { denseVectors, type DenseVectors } from './dense-vectors.js';
 
 /** A symmetric linear operator y = A·x on vectors of length `n`. */
 export interface LinearOperator {
@@ -26,6 +27,8 @@ export interface LanczosOptions {
    * residual ≤ tol·max(1, |θ|).
    */
   isConverged?: (theta: number, residual: number) => boolean;
+  /** Whether the vector work may run in WebAssembly (SIMD). Default true; `false` forces JavaScript (same results). */
+  wasm?: boolean;
 }
 
 export interface EigenResult {
@@ -38,72 +41,6 @@ export interface EigenResult {
   matvecs: number;
   restarts: number;
   converged: boolean;
-}
-
-function dot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    s0 += a[aOff + i]! * b[bOff + i]!;
-    s1 += a[aOff + i + 1]! * b[bOff + i + 1]!;
-  }
-  if (i < n) s0 += a[aOff + i]! * b[bOff + i]!;
-  return s0 + s1;
-}
-
-function axpy(alpha: number, x: Float64Array, xOff: number, y: Float64Array, yOff: number, n: number): void {
-  for (let i = 0; i < n; i++) y[yOff + i]! += alpha * x[xOff + i]!;
-}
-
-/** y −= Σ_i coef[i]·V[i·n ..], four basis vectors per pass over y. */
-function subtractCombination(V: Float64Array, coef: Float64Array, count: number, y: Float64Array, yOff: number, n: number): void {
-  let i = 0;
-  for (; i + 3 < count; i += 4) {
-    const a0 = coef[i]!;
-    const a1 = coef[i + 1]!;
-    const a2 = coef[i + 2]!;
-    const a3 = coef[i + 3]!;
-    const o0 = i * n;
-    const o1 = o0 + n;
-    const o2 = o1 + n;
-    const o3 = o2 + n;
-    for (let t = 0; t < n; t++) y[yOff + t]! -= a0 * V[o0 + t]! + a1 * V[o1 + t]! + a2 * V[o2 + t]! + a3 * V[o3 + t]!;
-  }
-  for (; i < count; i++) axpy(-coef[i]!, V, i * n, y, yOff, n);
-}
-
-/** out[c·n ..] = Σ_r Y[c·m + r]·V[r·n ..] for c < cols: the Ritz vectors, four at a time. */
-function combine(V: Float64Array, Y: Float64Array, m: number, cols: number, out: Float64Array, n: number): void {
-  let c = 0;
-  for (; c + 3 < cols; c += 4) {
-    const y0 = c * m;
-    const o = c * n;
-    for (let t = 0; t < n; t++) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let r = 0; r < m; r++) {
-        const v = V[r * n + t]!;
-        s0 += Y[y0 + r]! * v;
-        s1 += Y[y0 + m + r]! * v;
-        s2 += Y[y0 + 2 * m + r]! * v;
-        s3 += Y[y0 + 3 * m + r]! * v;
-      }
-      out[o + t] = s0;
-      out[o + n + t] = s1;
-      out[o + 2 * n + t] = s2;
-      out[o + 3 * n + t] = s3;
-    }
-  }
-  for (; c < cols; c++) {
-    out.fill(0, c * n, (c + 1) * n);
-    for (let r = 0; r < m; r++) {
-      const y = Y[c * m + r]!;
-      if (y !== 0) axpy(y, V, r * n, out, c * n, n);
-    }
-  }
 }
 
 /**
@@ -147,30 +84,61 @@ export function lanczosLargest(op: LinearOperator, nev: number, options: Lanczos
   const maxMatvecs = options.maxMatvecs ?? Math.max(5000, 50 * n);
   const random = options.random;
 
-  const V = new Float64Array(n * (ncv + 1));
+  // the basis, the residual w, the Ritz vectors, the locked vectors and small scratch, in one arena
+  // (WebAssembly memory where available: see dense-vectors.ts); offsets in elements
+  const nl = locked.length;
+  const wAt = n * (ncv + 1);
+  const workAt = wAt + n;
+  const lockAt = workAt + n * ncv;
+  const cAt = lockAt + nl * n;
+  const yAt = cAt + Math.max(ncv + 1, nl);
+  const vec = denseVectors(yAt + ncv * ncv, { useWasm: options.wasm });
+  try {
+    return lanczosIn(op, nev, ncv, tol, maxMatvecs, random, locked, options.isConverged, vec, { wAt, workAt, lockAt, cAt, yAt });
+  } finally {
+    vec.dispose();
+  }
+}
+
+function lanczosIn(
+  op: LinearOperator,
+  nev: number,
+  ncv: number,
+  tol: number,
+  maxMatvecs: number,
+  random: Random,
+  locked: Float64Array[],
+  test: ((theta: number, residual: number) => boolean) | undefined,
+  vec: DenseVectors,
+  { wAt, workAt, lockAt, cAt, yAt }: { wAt: number; workAt: number; lockAt: number; cAt: number; yAt: number },
+): EigenResult {
+  const n = op.n;
+  const V = vec.arena;
+  const nl = locked.length;
+  locked.forEach((u, i) => V.set(u.subarray(0, n), lockAt + i * n));
+  const w = V.subarray(wAt, wAt + n);
   const H = new Float64Array(ncv * ncv);
-  const w = new Float64Array(n);
   const h = new Float64Array(ncv + 1);
-  const work = new Float64Array(n * ncv);
-  const c = new Float64Array(ncv + 1);
   const betas = new Float64Array(ncv + 1);
 
-  const orthoLocked = (x: Float64Array, off: number) => {
-    for (const u of locked) axpy(-dot(u, 0, x, off, n), u, 0, x, off, n);
+  const orthoLocked = (off: number) => {
+    if (nl === 0) return;
+    vec.dots(lockAt, nl, n, off, cAt);
+    vec.subtract(lockAt, cAt, nl, n, off);
   };
   /**
-   * Orthogonalizes x (at offset off) against locked and V[0..count) by classical Gram–Schmidt, repeated
+   * Orthogonalizes the vector at `off` against locked and V[0..count) by classical Gram–Schmidt, repeated
    * (DGKS) only when a pass removed more than ~30% of the norm; adds the coefficients to `coefficients`.
    * Returns the final norm.
    */
-  const orthogonalize = (x: Float64Array, off: number, count: number, coefficients: Float64Array | null, normBefore?: number): number => {
-    let before = normBefore ?? Math.sqrt(dot(x, off, x, off, n));
+  const orthogonalize = (off: number, count: number, coefficients: Float64Array | null, normBefore?: number): number => {
+    let before = normBefore ?? Math.sqrt(vec.dot(off, off, n));
     for (let pass = 0; pass < 3; pass++) {
-      orthoLocked(x, off);
-      for (let i = 0; i < count; i++) c[i] = dot(V, i * n, x, off, n);
-      if (coefficients) for (let i = 0; i < count; i++) coefficients[i]! += c[i]!;
-      subtractCombination(V, c, count, x, off, n);
-      const after = Math.sqrt(dot(x, off, x, off, n));
+      orthoLocked(off);
+      vec.dots(0, count, n, off, cAt);
+      if (coefficients) for (let i = 0; i < count; i++) coefficients[i]! += V[cAt + i]!;
+      vec.subtract(0, cAt, count, n, off);
+      const after = Math.sqrt(vec.dot(off, off, n));
       if (after > 0.7071 * before) return after;
       before = after;
     }
@@ -179,7 +147,7 @@ export function lanczosLargest(op: LinearOperator, nev: number, options: Lanczos
   const randomStart = (off: number, count: number): boolean => {
     for (let attempt = 0; attempt < 5; attempt++) {
       for (let i = 0; i < n; i++) V[off + i] = random.normal();
-      const norm = orthogonalize(V, off, count, null);
+      const norm = orthogonalize(off, count, null);
       if (norm > 1e-10) {
         const s = 1 / norm;
         for (let i = 0; i < n; i++) V[off + i]! *= s;
@@ -204,16 +172,16 @@ export function lanczosLargest(op: LinearOperator, nev: number, options: Lanczos
       matvecs++;
       h.fill(0, 0, j + 1);
       // the three-term recurrence first (v_j, and v_(j−1) unless just restarted), then one full pass
-      const normW = Math.sqrt(dot(w, 0, w, 0, n));
-      const alpha = dot(V, j * n, w, 0, n);
-      axpy(-alpha, V, j * n, w, 0, n);
+      const normW = Math.sqrt(vec.dot(wAt, wAt, n));
+      const alpha = vec.dot(j * n, wAt, n);
+      vec.axpy(-alpha, j * n, wAt, n);
       h[j] = alpha;
       if (j > j0) {
         const b = betas[j - 1]!;
-        axpy(-b, V, (j - 1) * n, w, 0, n);
+        vec.axpy(-b, (j - 1) * n, wAt, n);
         h[j - 1] = b;
       }
-      beta = orthogonalize(w, 0, j + 1, h, j > j0 ? undefined : normW);
+      beta = orthogonalize(wAt, j + 1, h, j > j0 ? undefined : normW);
       for (let i = 0; i <= j; i++) H[i * ncv + j] = h[i]!;
       betas[j] = beta;
       const off = (j + 1) * n;
@@ -239,18 +207,18 @@ export function lanczosLargest(op: LinearOperator, nev: number, options: Lanczos
     let convergedCount = 0;
     const residuals = new Float64Array(ncv);
     for (let c = 0; c < ncv; c++) residuals[c] = Math.abs(beta * Y[c * ncv + ncv - 1]!);
-    const test = options.isConverged;
     for (let c = 0; c < nev; c++) {
       if (test ? test(theta[c]!, residuals[c]!) : residuals[c]! <= tol * Math.max(1, Math.abs(theta[c]!))) convergedCount++;
     }
     const done = convergedCount === nev || matvecs >= maxMatvecs;
     const keep = done ? nev : Math.min(ncv - 1, Math.max(nev + 1, nev + convergedCount + ((ncv - nev - convergedCount) >> 1)));
     // Ritz vectors: work[c] = V · Y[:, c]
-    combine(V, Y, ncv, keep, work, n);
+    V.set(Y.subarray(0, ncv * keep), yAt);
+    vec.combine(0, yAt, ncv, keep, workAt, n);
     if (done) {
       return {
         values: theta.slice(0, nev),
-        vectors: work.slice(0, nev * n),
+        vectors: V.slice(workAt, workAt + nev * n),
         residuals: residuals.slice(0, nev),
         matvecs,
         restarts,
@@ -259,7 +227,7 @@ export function lanczosLargest(op: LinearOperator, nev: number, options: Lanczos
     }
     // thick restart: the kept Ritz vectors, then the residual direction
     V.copyWithin(keep * n, ncv * n, (ncv + 1) * n);
-    V.set(work.subarray(0, keep * n), 0);
+    V.copyWithin(0, workAt, workAt + keep * n);
     H.fill(0);
     for (let c = 0; c < keep; c++) H[c * ncv + c] = theta[c]!;
     j0 = keep;

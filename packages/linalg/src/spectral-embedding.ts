@@ -16,7 +16,7 @@ export interface SpectralEmbeddingOptions {
    * use the faster singular-value path. Default true; `false` forces the general path.
    */
   bipartite?: boolean;
-  /** Whether the sparse products may run in WebAssembly (SIMD). Default true; `false` forces JavaScript. */
+  /** Whether the sparse products and the eigensolver's vector work may run in WebAssembly (SIMD). Default true; `false` forces JavaScript. */
   wasm?: boolean;
 }
 
@@ -130,7 +130,7 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
         result = lanczosLargest(
           { n, apply: (x, y) => products.apply(x, y) },
           rest,
-          { random: options.random, tol: options.tol, ncv: options.ncv, locked: columns.slice() },
+          { random: options.random, tol: options.tol, ncv: options.ncv, locked: columns.slice(), wasm: options.wasm },
         );
       } finally {
         products.dispose();
@@ -245,7 +245,7 @@ function bipartiteEigen(
     // a residual r of B·Bᵀ (eigenvalue θ = σ²) gives the residual r/(σ·√2) of M, held to tol·max(1, σ)
     // (a floor on σ keeps a rank-deficient B from running to maxMatvecs; such pairs go to the general path below)
     const isConverged = (theta: number, r: number) => r <= tol * Math.SQRT2 * Math.max(0.05, Math.sqrt(Math.max(0, theta)));
-    const result = lanczosLargest({ n: p, apply: (x, y) => b.applyGram(x, y) }, rest, { random: options.random, tol, ncv: options.ncv, locked, isConverged });
+    const result = lanczosLargest({ n: p, apply: (x, y) => b.applyGram(x, y) }, rest, { random: options.random, tol, ncv: options.ncv, locked, isConverged, wasm: options.wasm });
     const values = new Float64Array(rest);
     for (let c = 0; c < rest; c++) {
       const sigma = Math.sqrt(Math.max(0, result.values[c]!));
