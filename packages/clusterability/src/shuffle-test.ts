@@ -85,12 +85,8 @@ async function shuffleTestIn(graph: WeightGraph, options: ShuffleTestOptions, po
       options.onProgress?.(t + 1, tasks.length);
     }
   } else {
-    const workerPool = pool ?? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workers);
-    try {
-      ncuts = await workerPool.run(graph, tasks, settings, options);
-    } finally {
-      workerPool.close();
-    }
+    // the pool closes itself when the run ends, however it ends
+    ncuts = await (pool ?? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workers)).run(graph, tasks, settings, options);
   }
   const out: Record<string, ShuffleStatistics> = {};
   nulls.forEach((model, nullIndex) => {

@@ -1,5 +1,5 @@
 import { denseWasmBase64 } from './generated/dense-wasm.js';
-import { compileKernel, type CompiledKernel, type KernelMemory } from './wasm-module.js';
+import { align16, type CompiledKernel, compileKernel, ensureMemory, type KernelMemory } from './wasm-module.js';
 
 /**
  * Float64 vector operations on one array, the arena, addressed by element offsets: the eigensolver's
@@ -52,10 +52,9 @@ export function denseVectors(length: number, options: { useWasm?: boolean } = {}
 function wasmVectors(length: number, kernel: CompiledKernel<Exports>): DenseVectors {
   const ex = spare ?? kernel.instantiate();
   spare = null;
-  const base = Math.ceil(ex.heapBase() / 16) * 16;
+  const base = align16(ex.heapBase());
   const end = base + length * 8;
-  const have = ex.memory.buffer.byteLength;
-  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+  ensureMemory(ex, end);
   const arena = new Float64Array(ex.memory.buffer, base, length);
   arena.fill(0);
   const at = (offset: number) => base + offset * 8;

@@ -1,5 +1,5 @@
 import { kmeansWasmBase64 } from './generated/kmeans-wasm.js';
-import { align16, compileKernel, type KernelMemory } from './wasm-module.js';
+import { align16, compileKernel, ensureMemory, type KernelMemory } from './wasm-module.js';
 
 /** The WebAssembly k-means kernel (assembly/kmeans.ts), one instance per thread. */
 export interface KMeansKernel {
@@ -47,8 +47,7 @@ export function kmeansKernel(): KMeansKernel | null {
       const centersAt = align(labelsAt + n * 4);
       const scratchAt = align(centersAt + k * dp * 4);
       const end = scratchAt + wasm.scratchBytes(n, d, k);
-      const have = wasm.memory.buffer.byteLength;
-      if (end > have) wasm.memory.grow(Math.ceil((end - have) / 65536));
+      ensureMemory(wasm, end);
       new Float32Array(wasm.memory.buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
       wasm.transposeRows(dataAt, n, d, colsAt);
       return {

@@ -1,5 +1,5 @@
 import { spmvWasmBase64 } from './generated/spmv-wasm.js';
-import { align16, compileKernel, type CompiledKernel, type KernelMemory } from './wasm-module.js';
+import { align16, type CompiledKernel, compileKernel, ensureMemory, type KernelMemory } from './wasm-module.js';
 
 /** A rows × cols sparse matrix in CSR form (columns sorted within each row). */
 export interface CsrBlock {
@@ -96,8 +96,7 @@ function wasmProducts(a: CsrBlock, kernel: CompiledKernel<Exports>): SparseProdu
   const tAt = align(xAt + size * 8);
   const yAt = align(tAt + size * 8);
   const end = yAt + size * 8 + 64;
-  const have = ex.memory.buffer.byteLength;
-  if (end > have) ex.memory.grow(Math.ceil((end - have) / 65536));
+  ensureMemory(ex, end);
   const buffer = ex.memory.buffer;
   const ptr = new Int32Array(buffer, ptrAt, rows + 1);
   const col = new Int32Array(buffer, colAt, useRuns ? runs : nnz);

@@ -35,3 +35,9 @@ export function compileKernel<E extends KernelMemory>(base64: string): CompiledK
 
 /** Rounds a byte offset up to 16 (SIMD loads). */
 export const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** Grows a kernel's linear memory to hold at least `end` bytes (views of the old buffer are then stale). */
+export function ensureMemory(kernel: KernelMemory, end: number): void {
+  const have = kernel.memory.buffer.byteLength;
+  if (end > have) kernel.memory.grow(Math.ceil((end - have) / 65536));
+}
