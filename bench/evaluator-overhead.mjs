@@ -51,7 +51,11 @@ const hidden = network.layers.filter((l) => l.kind === 'activation').map((l) => 
 const captured = await time(() => evaluator.run({ inputs, count, capture: hidden }));
 const first = network.layers.find((l) => l.kind === 'dense' || l.kind === 'conv2d');
 const masked = await time(() =>
-  evaluator.run({ inputs, count, masks: [{ layer: hidden[0], mask: new Float32Array(network.layers.find((l) => l.id === hidden[0]).units).fill(1) }] }),
+  evaluator.run({
+    inputs,
+    count,
+    masks: [{ layer: hidden[0], mask: new Float32Array(network.layers.find((l) => l.id === hidden[0]).units).fill(1) }],
+  }),
 );
 const edited = await time(() => evaluator.run({ inputs, count, edits: [{ layer: first.id, kernel: first.kernel }] }));
 await evaluator.dispose();

@@ -56,7 +56,11 @@ async function attackSuccess(network) {
 }
 
 // 0. The backdoored model, trained once and cached.
-const cache = join(tmpdir(), 'modscope-bench-excise', `backdoor-784-256x4-10-r${TRIGGER.row}c${TRIGGER.col}s${TRIGGER.size}-t${TARGET}-seed${SEED}`);
+const cache = join(
+  tmpdir(),
+  'modscope-bench-excise',
+  `backdoor-784-256x4-10-r${TRIGGER.row}c${TRIGGER.col}s${TRIGGER.size}-t${TARGET}-seed${SEED}`,
+);
 const modelPath = join(cache, 'model.onnx');
 if (!existsSync(modelPath)) {
   t = performance.now();
@@ -67,7 +71,9 @@ if (!existsSync(modelPath)) {
     const r = await train(network, data, { epochs: 1, seed: SEED + epoch });
     network = r.network;
     const m = await attackSuccess(network);
-    log(`backdoor training epoch ${epoch}: loss ${r.history[0].loss.toFixed(3)}, attack success ${(100 * m.asr).toFixed(2)}%, clean accuracy ${(100 * m.clean).toFixed(2)}%`);
+    log(
+      `backdoor training epoch ${epoch}: loss ${r.history[0].loss.toFixed(3)}, attack success ${(100 * m.asr).toFixed(2)}%, clean accuracy ${(100 * m.clean).toFixed(2)}%`,
+    );
     if (m.asr >= 0.95 && epoch >= 2) break;
   }
   mkdirSync(cache, { recursive: true });
@@ -126,19 +132,42 @@ if (which === 'all' || which === 'trigger') capabilities.push(['trigger', { kind
 if (which === 'all' || which === 'class') capabilities.push(['class 7', { kind: 'class', classes: [7] }]);
 for (const [name, forget] of capabilities) {
   const held = stages.has('held') ? await run(`${name}, mask held`, forget, { mask: 'held', neverTrainedEpochs: 0, relearn: [] }) : null;
-  const released = stages.has('released') ? await run(`${name}, mask released`, forget, { mask: 'released', neverTrainedEpochs: 0, relearn: [] }) : null;
+  const released = stages.has('released')
+    ? await run(`${name}, mask released`, forget, { mask: 'released', neverTrainedEpochs: 0, relearn: [] })
+    : null;
   // the relearning attack on forget examples only, and mixed with 9 retain examples per forget example
   const floors = [];
-  if (stages.has('floor')) floors.push(await run(`${name}, floor and relearning`, forget, { mask: 'held', methods: ['module'], neverTrainedEpochs: floorEpochs, relearn: [10, 100] }));
-  if (stages.has('mixed')) floors.push(await run(`${name}, floor and relearning mixed with retain data`, forget, { mask: 'held', methods: ['module'], neverTrainedEpochs: floorEpochs, relearn: [10, 100], relearnMix: 9 }));
+  if (stages.has('floor'))
+    floors.push(
+      await run(`${name}, floor and relearning`, forget, {
+        mask: 'held',
+        methods: ['module'],
+        neverTrainedEpochs: floorEpochs,
+        relearn: [10, 100],
+      }),
+    );
+  if (stages.has('mixed'))
+    floors.push(
+      await run(`${name}, floor and relearning mixed with retain data`, forget, {
+        mask: 'held',
+        methods: ['module'],
+        neverTrainedEpochs: floorEpochs,
+        relearn: [10, 100],
+        relearnMix: 9,
+      }),
+    );
   summaries.push({ name, held, released, floors });
 }
 
 const pct = (x) => (x === null || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
-console.log(`\n=== summary: ${steps} retain fine-tuning steps (batch 64; one epoch = ${epochSteps}), forget target ${FORGET_TARGET}, total ${clock()} ===`);
+console.log(
+  `\n=== summary: ${steps} retain fine-tuning steps (batch 64; one epoch = ${epochSteps}), forget target ${FORGET_TARGET}, total ${clock()} ===`,
+);
 for (const { name, held, released, floors } of summaries) {
   const any = held ?? released ?? floors[0];
-  console.log(`\n${name}: ${any.forget} — ${any.forgetMetric}; intact ${pct(any.intact.forget)} / retain ${pct(any.intact.retain)}; module pruning removed ${any.methods[0].units} units`);
+  console.log(
+    `\n${name}: ${any.forget} — ${any.forgetMetric}; intact ${pct(any.intact.forget)} / retain ${pct(any.intact.retain)}; module pruning removed ${any.methods[0].units} units`,
+  );
   if (held && released) {
     console.log('method                  units  forget pruned  held: tuned  half   released: tuned  half   retain held/released');
     for (const m of held.methods) {
@@ -149,11 +178,21 @@ for (const { name, held, released, floors } of summaries) {
     }
   }
   for (const floor of floors) {
-    if (floor.floor) console.log(`never-trained floor (${floor.floor.epochs} epochs): forget ${pct(floor.floor.forget)}, retain ${pct(floor.floor.retain)}`);
+    if (floor.floor)
+      console.log(
+        `never-trained floor (${floor.floor.epochs} epochs): forget ${pct(floor.floor.forget)}, retain ${pct(floor.floor.retain)}`,
+      );
     for (const x of floor.relearning) {
       const curve = x.curve.map((p) => pct(p.forget)).join(' ');
-      console.log(`relearning, ${x.model.padEnd(13)} ${String(x.examples).padStart(3)} examples + ${String(x.retainExamples).padStart(3)} retain: forget ${curve} (steps to half ${x.stats.stepsToHalf ?? 'never'}); retain after ${pct(x.curve.at(-1).retain)}`);
+      console.log(
+        `relearning, ${x.model.padEnd(13)} ${String(x.examples).padStart(3)} examples + ${String(x.retainExamples).padStart(3)} retain: forget ${curve} (steps to half ${x.stats.stepsToHalf ?? 'never'}); retain after ${pct(x.curve.at(-1).retain)}`,
+      );
     }
   }
-  if (held) console.log(`timed experiment (held): ${Object.entries(held.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  if (held)
+    console.log(
+      `timed experiment (held): ${Object.entries(held.timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+    );
 }

@@ -35,12 +35,20 @@ await evaluator.dispose();
 let maxDiff = 0;
 fast.result.subclusters.forEach((s, i) => {
   const t = naive.result.subclusters[i];
-  maxDiff = Math.max(maxDiff, Math.abs(s.accuracy - t.accuracy), ...[...s.random.accuracy].map((a, j) => Math.abs(a - t.random.accuracy[j])));
+  maxDiff = Math.max(
+    maxDiff,
+    Math.abs(s.accuracy - t.accuracy),
+    ...[...s.random.accuracy].map((a, j) => Math.abs(a - t.random.accuracy[j])),
+  );
 });
 const n = fast.result.evaluations;
-console.log(`${network.name}: ${fast.result.subclusters.length} sub-clusters (k = ${k}), ${n} lesioned evaluations of ${data.count.toLocaleString('en-US')} test images`);
+console.log(
+  `${network.name}: ${fast.result.subclusters.length} sub-clusters (k = ${k}), ${n} lesioned evaluations of ${data.count.toLocaleString('en-US')} test images`,
+);
 console.log(`fast path (runLesions): ${fast.seconds.toFixed(2)} s  (${((1000 * fast.seconds) / n).toFixed(1)} ms per lesion)`);
 console.log(`naive (one evaluation per lesion): ${naive.seconds.toFixed(2)} s  (${((1000 * naive.seconds) / n).toFixed(1)} ms per lesion)`);
-console.log(`speed-up ${(naive.seconds / fast.seconds).toFixed(1)}×; 1,000 lesions would take ${(fast.seconds * 1000 / n).toFixed(1)} s vs ${(naive.seconds * 1000 / n).toFixed(1)} s`);
+console.log(
+  `speed-up ${(naive.seconds / fast.seconds).toFixed(1)}×; 1,000 lesions would take ${((fast.seconds * 1000) / n).toFixed(1)} s vs ${((naive.seconds * 1000) / n).toFixed(1)} s`,
+);
 console.log(`largest accuracy difference between the two paths: ${maxDiff.toExponential(1)}`);
 console.log(`Fisher importance p ${fast.result.fisher.importance?.p.toPrecision(3)}, effect factor ${fast.result.effectFactor.toFixed(3)}`);

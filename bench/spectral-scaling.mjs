@@ -36,7 +36,9 @@ function plantedGraph(n, edges, rng) {
   return builder.build();
 }
 
-console.log(`k = ${k}; k-means n_init as in the method (25, or 100 above 2,000 nodes), on ${kmeansThreads(availableParallelism())} threads`);
+console.log(
+  `k = ${k}; k-means n_init as in the method (25, or 100 above 2,000 nodes), on ${kmeansThreads(availableParallelism())} threads`,
+);
 console.log('   nodes      edges  eigen ms  matvecs  k-means ms  total ms  ms per 1k edges  peak RSS MB  n-cut');
 for (const [n, edges] of sizes) {
   const graph = plantedGraph(n, edges, createRandom(n));

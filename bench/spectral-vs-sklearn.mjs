@@ -61,7 +61,10 @@ async function sklearnServer(graph) {
 
 const { network } = await onnxLoader.load(modelPath);
 const rows = [];
-for (const [name, sparsity] of [['90% pruned', 0.9], ['unpruned', 0]]) {
+for (const [name, sparsity] of [
+  ['90% pruned', 0.9],
+  ['unpruned', 0],
+]) {
   const graph = removeIsolatedNodes(buildWeightGraph(sparsity ? magnitudePrune(network, { sparsity }) : network));
   const partitioner = spectralPartitioner();
   const sk = await sklearnServer(graph);
@@ -90,12 +93,29 @@ for (const [name, sparsity] of [['90% pruned', 0.9], ['unpruned', 0]]) {
     version = fit.sklearn;
   }
   sk.close();
-  rows.push({ name, nodes: graph.nodeCount, edges: edgeCount(graph), first, ours: median(times), oursBest: Math.min(...times), sk: median(skTimes), skBest: Math.min(...skTimes), ratio: median(ratios), ncut: mean(cuts), skCut, version });
+  rows.push({
+    name,
+    nodes: graph.nodeCount,
+    edges: edgeCount(graph),
+    first,
+    ours: median(times),
+    oursBest: Math.min(...times),
+    sk: median(skTimes),
+    skBest: Math.min(...skTimes),
+    ratio: median(ratios),
+    ncut: mean(cuts),
+    skCut,
+    version,
+  });
 }
 
-console.log(`modscope spectral vs scikit-learn SpectralClustering(affinity='precomputed', eigen_solver='arpack', assign_labels='kmeans', n_init=25), k = ${k}, ${repeats} timed runs each`);
+console.log(
+  `modscope spectral vs scikit-learn SpectralClustering(affinity='precomputed', eigen_solver='arpack', assign_labels='kmeans', n_init=25), k = ${k}, ${repeats} timed runs each`,
+);
 console.log(`model: ${modelPath}; scikit-learn ${rows[0].version}\n`);
-console.log('graph        nodes    edges   modscope ms (median / best / first call)   sklearn ms (median / best)   speed-up (median of pairs / best)   n-cut modscope (mean)  n-cut sklearn');
+console.log(
+  'graph        nodes    edges   modscope ms (median / best / first call)   sklearn ms (median / best)   speed-up (median of pairs / best)   n-cut modscope (mean)  n-cut sklearn',
+);
 for (const r of rows) {
   const ms = (x) => x.toFixed(1);
   console.log(
@@ -107,4 +127,5 @@ const t = performance.now();
 const full = await analyzeClusterability(network, { prune: 0.9, k, shuffles: 50 });
 const wall = (performance.now() - t) / 1000;
 console.log(`\nfull shuffle test, 90%-pruned MLP, 50 shuffles × 2 nulls, one worker per core: ${wall.toFixed(2)} s wall`);
-for (const [model, s] of Object.entries(full.nulls)) console.log(`  ${model}: n-cut ${full.ncut.toFixed(3)} vs mean ${s.mean.toFixed(3)} (z ${s.z.toFixed(2)}, p ${s.p.toFixed(3)})`);
+for (const [model, s] of Object.entries(full.nulls))
+  console.log(`  ${model}: n-cut ${full.ncut.toFixed(3)} vs mean ${s.mean.toFixed(3)} (z ${s.z.toFixed(2)}, p ${s.p.toFixed(3)})`);

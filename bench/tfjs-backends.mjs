@@ -26,7 +26,10 @@ if (process.argv[2] === '--child') {
 } else {
   const results = [];
   for (const backend of ['wasm', 'cpu']) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], { env: { ...process.env, MODSCOPE_BACKEND: backend }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], {
+      env: { ...process.env, MODSCOPE_BACKEND: backend },
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       console.log(`${backend}: failed\n${r.stderr}`);
       continue;

@@ -54,10 +54,24 @@ mkdirSync(outDir, { recursive: true });
 for (const [name, options] of MODELS) {
   if (only && !only.includes(name.startsWith('l1') ? 'l1' : name)) continue;
   const dir = join(outDir, `${name}-e${epochs}${limit ? `-n${limit}` : ''}`);
-  const trainArgs = ['train', '--data', 'fashion-mnist', '--epochs', String(epochs), ...options, ...(limit ? ['--limit', limit] : []), '--out', dir, '--json'];
+  const trainArgs = [
+    'train',
+    '--data',
+    'fashion-mnist',
+    '--epochs',
+    String(epochs),
+    ...options,
+    ...(limit ? ['--limit', limit] : []),
+    '--out',
+    dir,
+    '--json',
+  ];
   const clusterPath = join(dir, `cluster-s${shuffles}.json`);
   let trained;
-  if (existsSync(join(dir, 'train.json')) && JSON.stringify(JSON.parse(readFileSync(join(dir, 'train.json'), 'utf8')).argv) === JSON.stringify(trainArgs)) {
+  if (
+    existsSync(join(dir, 'train.json')) &&
+    JSON.stringify(JSON.parse(readFileSync(join(dir, 'train.json'), 'utf8')).argv) === JSON.stringify(trainArgs)
+  ) {
     trained = JSON.parse(readFileSync(join(dir, 'train.json'), 'utf8'));
   } else {
     process.stderr.write(`training ${name}: modscope ${trainArgs.join(' ')}\n`);
@@ -112,7 +126,9 @@ const cells = rows.map((r) => [
 ]);
 const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
 const line = (r) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ');
-console.log(`Fashion-MNIST 784-256×4-10, ${epochs} epochs${limit ? ` on ${limit} examples` : ''}, Adam 0.001, batch 64; k = 12, ${shuffles} shuffles per null; backend ${rows[0]?.backend ?? '—'}`);
+console.log(
+  `Fashion-MNIST 784-256×4-10, ${epochs} epochs${limit ? ` on ${limit} examples` : ''}, Adam 0.001, batch 64; k = 12, ${shuffles} shuffles per null; backend ${rows[0]?.backend ?? '—'}`,
+);
 console.log(line(header));
 console.log(widths.map((w) => '─'.repeat(w)).join('  '));
 for (const r of cells) console.log(line(r));

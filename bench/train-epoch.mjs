@@ -18,11 +18,25 @@ if (process.argv[2] === '--child') {
   const dataset = await loadDataset('fashion-mnist', { split: 'train', limit: examples });
   const data = { inputs: prepareInputs(dataset, network), count: dataset.count, labels: dataset.labels, classes: dataset.classes };
   // warm-up: a few steps so kernels are compiled and allocated
-  await train(network, { ...data, inputs: data.inputs.subarray(0, 640 * 784), count: 640, labels: data.labels.subarray(0, 640) }, { epochs: 1 });
+  await train(
+    network,
+    { ...data, inputs: data.inputs.subarray(0, 640 * 784), count: 640, labels: data.labels.subarray(0, 640) },
+    { epochs: 1 },
+  );
   const cpu = process.cpuUsage();
   const result = await train(network, data, { epochs: 1 });
   const { user, system } = process.cpuUsage(cpu);
-  console.log(JSON.stringify({ backend: backend.name, trainedOn: result.backend, examples: data.count, seconds: result.seconds, cpuSeconds: (user + system) / 1e6, loss: result.history[0].loss, accuracy: result.history[0].accuracy }));
+  console.log(
+    JSON.stringify({
+      backend: backend.name,
+      trainedOn: result.backend,
+      examples: data.count,
+      seconds: result.seconds,
+      cpuSeconds: (user + system) / 1e6,
+      loss: result.history[0].loss,
+      accuracy: result.history[0].accuracy,
+    }),
+  );
 } else {
   const plan = [
     ['wasm', Number(process.argv[2] ?? 60000)],
@@ -30,7 +44,10 @@ if (process.argv[2] === '--child') {
   ];
   const results = [];
   for (const [backend, examples] of plan) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', String(examples)], { env: { ...process.env, MODSCOPE_BACKEND: backend }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', String(examples)], {
+      env: { ...process.env, MODSCOPE_BACKEND: backend },
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       console.log(`${backend}: failed\n${r.stderr}`);
       continue;

@@ -53,9 +53,13 @@ describe('modscope cluster', () => {
 
   it('bad input: k above the node count, more components than k, NaN weights', () => {
     const small = writeModel('small.onnx', tinyMlp({ sizes: [3, 4, 2] }));
-    expect(expectCleanFailure(runCli(['cluster', small, '--k', '20', '--shuffles', '0']))).toMatch(/k = 20 clusters asked for, but the weight graph has only 9 nodes.*k ≤ 9/);
+    expect(expectCleanFailure(runCli(['cluster', small, '--k', '20', '--shuffles', '0']))).toMatch(
+      /k = 20 clusters asked for, but the weight graph has only 9 nodes.*k ≤ 9/,
+    );
     const apart = writeModel('apart.onnx', modularMlp({ modules: 3, cross: 0, seed: 2 }).network);
-    expect(expectCleanFailure(runCli(['cluster', apart, '--k', '2', '--shuffles', '0']))).toMatch(/falls apart into 3 connected components, more than k = 2.*k ≥ 3/);
+    expect(expectCleanFailure(runCli(['cluster', apart, '--k', '2', '--shuffles', '0']))).toMatch(
+      /falls apart into 3 connected components, more than k = 2.*k ≥ 3/,
+    );
     const nan = tinyMlp({ sizes: [3, 4, 2] });
     const dense = nan.layers.find((l) => l.kind === 'dense');
     if (dense?.kind === 'dense') dense.kernel[2] = Number.NaN;

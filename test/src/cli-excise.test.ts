@@ -9,7 +9,18 @@ const model = fixture('clusterability/control.onnx');
 /** Small and quick: 1,000 test and 3,000 training images, 30 fine-tuning steps. */
 const quick = ['--data', 'fashion-mnist', '--limit', '1000', '--train-limit', '3000', '--finetune-steps', '30', '--evaluate-every', '10'];
 
-type Method = { name: string; method: string; baseline: boolean; units: number; selection: { layer: string; units: number[] }[]; forget: number; retain: number; curve: { step: number; forget: number; retain: number }[]; stats: Record<string, number | null>; weightDistance: number };
+type Method = {
+  name: string;
+  method: string;
+  baseline: boolean;
+  units: number;
+  selection: { layer: string; units: number[] }[];
+  forget: number;
+  retain: number;
+  curve: { step: number; forget: number; retain: number }[];
+  stats: Record<string, number | null>;
+  weightDistance: number;
+};
 
 describe('modscope excise', () => {
   let result: Record<string, any>;
@@ -19,7 +30,25 @@ describe('modscope excise', () => {
 
   beforeAll(() => {
     // The unpruned control MLP, forgetting class 7 (Sneaker) with at most 64 units.
-    const r = runCli(['excise', model, ...quick, '--forget', 'class:7', '--budget', '64', '--never-trained-epochs', '1', '--relearn', '10', '--relearn-steps', '10', '--json', json, '--report', report]);
+    const r = runCli([
+      'excise',
+      model,
+      ...quick,
+      '--forget',
+      'class:7',
+      '--budget',
+      '64',
+      '--never-trained-epochs',
+      '1',
+      '--relearn',
+      '10',
+      '--relearn-steps',
+      '10',
+      '--json',
+      json,
+      '--report',
+      report,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     stdout = r.stdout;
@@ -27,18 +56,36 @@ describe('modscope excise', () => {
   }, 120_000);
 
   it('writes the result with every field the report reads', () => {
-    expect(result).toMatchObject({ kind: 'modscope/excise', version: 1, model: 'control.onnx', dataset: 'fashion-mnist', forget: 'class 7 (Sneaker)', forgetMetric: 'accuracy on the forgotten classes', mask: 'held', steps: 30 });
+    expect(result).toMatchObject({
+      kind: 'modscope/excise',
+      version: 1,
+      model: 'control.onnx',
+      dataset: 'fashion-mnist',
+      forget: 'class 7 (Sneaker)',
+      forgetMetric: 'accuracy on the forgotten classes',
+      mask: 'held',
+      steps: 30,
+    });
     expect(result.retain).toBe('the other 9 classes');
     expect(result.examples.forget + result.examples.retain).toBe(1000);
     expect(result.intact.forget).toBeGreaterThan(0.8);
-    expect(result.methods.map((m: Method) => [m.method, m.baseline])).toEqual([['module', false], ['random', true], ['magnitude', true], ['selective', true], ['none', true]]);
+    expect(result.methods.map((m: Method) => [m.method, m.baseline])).toEqual([
+      ['module', false],
+      ['random', true],
+      ['magnitude', true],
+      ['selective', true],
+      ['none', true],
+    ]);
     for (const m of result.methods as Method[]) {
       expect(m.curve.map((p) => p.step)).toEqual([0, 10, 20, 30]);
       expect(m.curve[0]).toMatchObject({ forget: m.forget, retain: m.retain });
       expect(Object.keys(m.stats).sort()).toEqual(['finalForget', 'finalRetain', 'forgetArea', 'stepsToHalf']);
       expect(m.weightDistance).toBeGreaterThan(0);
     }
-    expect(result.relearning.map((x: { model: string; examples: number }) => `${x.model}:${x.examples}`)).toEqual(['module:10', 'never-trained:10']);
+    expect(result.relearning.map((x: { model: string; examples: number }) => `${x.model}:${x.examples}`)).toEqual([
+      'module:10',
+      'never-trained:10',
+    ]);
   });
 
   it('prunes a module that cuts the forget accuracy more than the retain accuracy, within the budget', () => {
@@ -76,8 +123,11 @@ describe('modscope excise', () => {
 
   it('prints a before/after table, the floor and the relearning attack, and writes the report', () => {
     expect(stdout).toMatch(/^intact: forget \d+\.\d\d%, retain \d+\.\d\d%/m);
-    expect(stdout).toMatch(/^method\s+units\s+forget pruned\s+retain pruned\s+forget tuned\s+retain tuned\s+steps to half\s+forget area\s+weight distance$/m);
-    for (const name of ['module pruning', 'random units', 'lowest-magnitude units', 'selective pruning', 'no pruning']) expect(stdout).toMatch(new RegExp(`^${name}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
+    expect(stdout).toMatch(
+      /^method\s+units\s+forget pruned\s+retain pruned\s+forget tuned\s+retain tuned\s+steps to half\s+forget area\s+weight distance$/m,
+    );
+    for (const name of ['module pruning', 'random units', 'lowest-magnitude units', 'selective pruning', 'no pruning'])
+      expect(stdout).toMatch(new RegExp(`^${name}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
     expect(stdout).toMatch(/^never-trained floor \(1 epoch from scratch on retain data\): forget \d+\.\d\d%/m);
     expect(stdout).toMatch(/^never-trained\s+10\s+/m);
     const html = readFileSync(report, 'utf8');
@@ -89,7 +139,29 @@ describe('modscope excise', () => {
 
 describe('modscope excise --forget trigger', () => {
   it('without --trigger uses the patch modscope train plants: 4×4 of 1 in the bottom-right corner', () => {
-    const r = runCli(['excise', model, '--data', 'fashion-mnist', '--forget', 'trigger', '--target', '0', '--limit', '300', '--train-limit', '600', '--finetune-steps', '0', '--methods', 'module,random', '--no-never-trained', '--relearn', 'none', '--json', '-']);
+    const r = runCli([
+      'excise',
+      model,
+      '--data',
+      'fashion-mnist',
+      '--forget',
+      'trigger',
+      '--target',
+      '0',
+      '--limit',
+      '300',
+      '--train-limit',
+      '600',
+      '--finetune-steps',
+      '0',
+      '--methods',
+      'module,random',
+      '--no-never-trained',
+      '--relearn',
+      'none',
+      '--json',
+      '-',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -110,7 +182,9 @@ describe('modscope excise refuses bad input in one line', () => {
   it('a budget larger than the network', () => {
     const r = fail(['--forget', 'class:3', '--budget', '5000']);
     expect(r.code).toBe(1);
-    expect(expectCleanFailure(r)).toMatch(/a budget of 5000 units does not fit 'control.onnx', which has 1024 hidden units\. Use a budget from 1 to 1024/);
+    expect(expectCleanFailure(r)).toMatch(
+      /a budget of 5000 units does not fit 'control.onnx', which has 1024 hidden units\. Use a budget from 1 to 1024/,
+    );
   });
 
   it('a trigger that does not fit the input shape', () => {
@@ -120,7 +194,9 @@ describe('modscope excise refuses bad input in one line', () => {
   });
 
   it('a trigger without its target, and options of the wrong kind', () => {
-    expect(expectCleanFailure(fail(['--forget', 'trigger', '--trigger', 'row=2,col=2,size=4']))).toMatch(/needs the class the trigger sends inputs to/);
+    expect(expectCleanFailure(fail(['--forget', 'trigger', '--trigger', 'row=2,col=2,size=4']))).toMatch(
+      /needs the class the trigger sends inputs to/,
+    );
     expect(expectCleanFailure(fail(['--forget', 'class:3', '--methods', 'module,lottery']))).toMatch(/unknown method 'lottery'/);
     const usage = fail(['--forget', 'class:3', '--mask', 'loose']);
     expect(usage.code).toBe(2);
@@ -142,6 +218,8 @@ describe('modscope excise refuses bad input in one line', () => {
     // the first 10 training images hold no Trouser (class 1)
     const r = runCli(['excise', model, '--data', 'fashion-mnist', '--limit', '200', '--train-limit', '10', '--forget', 'class:1']);
     expect(r.code).toBe(1);
-    expect(expectCleanFailure(r)).toMatch(/no examples of the forget set \(class 1 \(Trouser\)\) for the relearning attack.*--relearn none/);
+    expect(expectCleanFailure(r)).toMatch(
+      /no examples of the forget set \(class 1 \(Trouser\)\) for the relearning attack.*--relearn none/,
+    );
   });
 });

@@ -20,7 +20,9 @@ describe('modscope lesion', () => {
     expect(result.baseline.perClassAccuracy).toHaveLength(10);
     expect(result.subclusters.length).toBeGreaterThan(8);
     for (const s of result.subclusters) {
-      expect(Object.keys(s)).toEqual(expect.arrayContaining(['layer', 'units', 'accuracy', 'perClassAccuracy', 'importanceP', 'coherenceP']));
+      expect(Object.keys(s)).toEqual(
+        expect.arrayContaining(['layer', 'units', 'accuracy', 'perClassAccuracy', 'importanceP', 'coherenceP']),
+      );
       expect(s.units.length).toBeGreaterThan(2);
       expect(s.random.accuracy).toHaveLength(19);
     }
@@ -33,7 +35,20 @@ describe('modscope lesion', () => {
 
   it('prints a ranked table and the per-network summary', () => {
     const json = join(dir, 'lesion.json');
-    const r = runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--limit', '1000', '--random', '4', '--k', '6', '--json', json]);
+    const r = runCli([
+      'lesion',
+      fixture('mlp-fashion.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '1000',
+      '--random',
+      '4',
+      '--k',
+      '6',
+      '--json',
+      json,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/intact accuracy \d+\.\d\d%/);
@@ -49,7 +64,24 @@ describe('modscope lesion', () => {
 
   it('--feature-viz saves an optimized input per sub-cluster as PNG, with the softmax-entropy test', () => {
     const out = join(dir, 'features');
-    const r = runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--limit', '500', '--random', '3', '--k', '4', '--feature-viz', out, '--feature-steps', '16', '--json', '-']);
+    const r = runCli([
+      'lesion',
+      fixture('mlp-fashion.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '500',
+      '--random',
+      '3',
+      '--k',
+      '4',
+      '--feature-viz',
+      out,
+      '--feature-steps',
+      '16',
+      '--json',
+      '-',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -64,7 +96,22 @@ describe('modscope lesion', () => {
   });
 
   it('works on a TF.js model through its tfjs evaluator, with a coactivation partition', () => {
-    const r = runCli(['lesion', fixture('tfjs-mlp'), '--data', 'fashion-mnist', '--limit', '400', '--random', '2', '--k', '4', '--partition', 'coactivation', '--json', '-']);
+    const r = runCli([
+      'lesion',
+      fixture('tfjs-mlp'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '400',
+      '--random',
+      '2',
+      '--k',
+      '4',
+      '--partition',
+      'coactivation',
+      '--json',
+      '-',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -72,7 +119,24 @@ describe('modscope lesion', () => {
     expect(result.partition.source).toMatch(/^coactivation \(spearman, 400 examples\)/);
     expect(result.subclusters.length).toBeGreaterThan(0);
     expect(result.baseline.accuracy).toBeGreaterThan(0.7);
-    const local = JSON.parse(runCli(['lesion', fixture('tfjs-mlp'), '--data', 'fashion-mnist', '--limit', '300', '--random', '2', '--k', '3', '--partition', 'coactivation-local', '--json', '-']).stdout);
+    const local = JSON.parse(
+      runCli([
+        'lesion',
+        fixture('tfjs-mlp'),
+        '--data',
+        'fashion-mnist',
+        '--limit',
+        '300',
+        '--random',
+        '2',
+        '--k',
+        '3',
+        '--partition',
+        'coactivation-local',
+        '--json',
+        '-',
+      ]).stdout,
+    );
     expect(local.partition.source).toMatch(/^coactivation, per layer/);
     // Each layer is partitioned on its own, so every hidden layer has its own clusters 0..k−1.
     for (const layer of local.partition.layers) expect(Math.max(...layer.labels)).toBeLessThanOrEqual(2);
@@ -81,7 +145,20 @@ describe('modscope lesion', () => {
   it('reads a partition from a modscope cluster --json file, and refuses one made for another model', () => {
     const clusterJson = join(dir, 'cluster.json');
     expect(runCli(['cluster', fixture('mlp-fashion.onnx'), '--k', '6', '--shuffles', '0', '--json', clusterJson]).code).toBe(0);
-    const ok = runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--limit', '500', '--random', '2', '--partition', clusterJson, '--json', '-']);
+    const ok = runCli([
+      'lesion',
+      fixture('mlp-fashion.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '500',
+      '--random',
+      '2',
+      '--partition',
+      clusterJson,
+      '--json',
+      '-',
+    ]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).partition.source).toBe(clusterJson);
     const other = join(dir, 'tiny.onnx');
@@ -91,20 +168,39 @@ describe('modscope lesion', () => {
   });
 
   it('gives clear errors for data that does not fit the model and a corrupt partition file', () => {
-    expect(expectCleanFailure(runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'two-task', '--limit', '50']))).toMatch(/input of model .* dataset 'two-task'/);
+    expect(expectCleanFailure(runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'two-task', '--limit', '50']))).toMatch(
+      /input of model .* dataset 'two-task'/,
+    );
     const threeOutputs = join(dir, 'three.onnx');
     writeFileSync(threeOutputs, networkToOnnx(tinyMlp({ sizes: [784, 8, 3] })));
     expect(expectCleanFailure(runCli(['lesion', threeOutputs, '--data', 'fashion-mnist', '--limit', '50']))).toMatch(/at least 10 outputs/);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"k": 3}');
-    expect(expectCleanFailure(runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--limit', '50', '--partition', bad]))).toMatch(/no k, layers and labels/);
-    expect(expectCleanFailure(runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--partition', join(dir, 'missing.json')]))).toMatch(/missing\.json/);
+    expect(
+      expectCleanFailure(runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--limit', '50', '--partition', bad])),
+    ).toMatch(/no k, layers and labels/);
+    expect(
+      expectCleanFailure(
+        runCli(['lesion', fixture('mlp-fashion.onnx'), '--data', 'fashion-mnist', '--partition', join(dir, 'missing.json')]),
+      ),
+    ).toMatch(/missing\.json/);
   });
 });
 
 describe('modscope compare', () => {
   it('reports ARI and NMI of the weight and coactivation partitions against a permutation null', () => {
-    const r = runCli(['compare', fixture('clusterability/control.onnx'), '--data', 'fashion-mnist', '--limit', '2000', '--permutations', '99', '--json', '-']);
+    const r = runCli([
+      'compare',
+      fixture('clusterability/control.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '2000',
+      '--permutations',
+      '99',
+      '--json',
+      '-',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);

@@ -11,7 +11,20 @@ const model = fixture('clusterability/control.onnx');
 
 describe('modscope cluster --report and modscope report', () => {
   it('writes the same page from --report as from the --json file', () => {
-    const r = runCli(['cluster', model, '--k', '4', '--shuffles', '4', '--workers', '0', '--json', join(dir, 'cluster.json'), '--report', join(dir, 'direct.html')]);
+    const r = runCli([
+      'cluster',
+      model,
+      '--k',
+      '4',
+      '--shuffles',
+      '4',
+      '--workers',
+      '0',
+      '--json',
+      join(dir, 'cluster.json'),
+      '--report',
+      join(dir, 'direct.html'),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`wrote ${join(dir, 'direct.html')}`);
@@ -61,23 +74,33 @@ describe('modscope report on bad results files: one line, non-zero exit', () => 
   const fail = (file: string) => expectCleanFailure(runCli(['report', file, '--out', join(dir, 'bad.html')]));
 
   it('a file that is not JSON', () => {
-    expect(fail(write('truncated.json', '{"kind": "modscope/lesion", '))).toMatch(/truncated\.json is not a valid modscope result file: it is not valid JSON/);
+    expect(fail(write('truncated.json', '{"kind": "modscope/lesion", '))).toMatch(
+      /truncated\.json is not a valid modscope result file: it is not valid JSON/,
+    );
   });
 
   it('a result missing a field names the field', () => {
-    expect(fail(write('malformed.json', JSON.stringify({ kind: 'modscope/compare', version: 1, model: 'm' })))).toMatch(/malformed\.json is not a valid modscope compare result \(version 1\) file: partitions is missing/);
+    expect(fail(write('malformed.json', JSON.stringify({ kind: 'modscope/compare', version: 1, model: 'm' })))).toMatch(
+      /malformed\.json is not a valid modscope compare result \(version 1\) file: partitions is missing/,
+    );
   });
 
   it('an unversioned cluster result from an older modscope says to run the command again', () => {
-    expect(fail(write('old.json', JSON.stringify({ ncut: 9.9, labels: [[0, 1]], k: 2 })))).toMatch(/old\.json .*before results were versioned.*modscope cluster MODEL --json FILE/);
+    expect(fail(write('old.json', JSON.stringify({ ncut: 9.9, labels: [[0, 1]], k: 2 })))).toMatch(
+      /old\.json .*before results were versioned.*modscope cluster MODEL --json FILE/,
+    );
   });
 
   it('an older version of a known kind', () => {
-    expect(fail(write('v0.json', JSON.stringify({ kind: 'modscope/lesion', version: 0 })))).toMatch(/v0\.json: lesion result version 0 is older than this report supports/);
+    expect(fail(write('v0.json', JSON.stringify({ kind: 'modscope/lesion', version: 0 })))).toMatch(
+      /v0\.json: lesion result version 0 is older than this report supports/,
+    );
   });
 
   it('a foreign JSON file', () => {
-    expect(fail(write('foreign.json', JSON.stringify({ kind: 'something/else', data: [] })))).toMatch(/foreign\.json .*kind 'something\/else' is not one this report knows/);
+    expect(fail(write('foreign.json', JSON.stringify({ kind: 'something/else', data: [] })))).toMatch(
+      /foreign\.json .*kind 'something\/else' is not one this report knows/,
+    );
   });
 
   it('a missing file', () => {

@@ -15,10 +15,15 @@ import { expectCleanFailure, root, type CliResult } from './run-cli.js';
  */
 function runCli(args: readonly string[]): Promise<CliResult> {
   return new Promise((done) => {
-    execFile(process.execPath, [`${root}apps/cli/dist/bin.js`, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [`${root}apps/cli/dist/bin.js`, ...args],
+      { cwd: root, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -46,19 +51,44 @@ function triggeredTwoTask(target: number): Dataset {
   const inputs = new Float32Array(keep.length * 32);
   keep.forEach((j, i) => inputs.set(test.inputs.subarray(j * 32, (j + 1) * 32), i * 32));
   // the CLI's default trigger for tabular data: the last 4 features set to 1
-  return stampTrigger({ ...test, count: keep.length, inputs, labels: Int32Array.from(keep, (j) => test.labels[j]!) }, { row: 0, col: 28, size: 4, value: 1 });
+  return stampTrigger(
+    { ...test, count: keep.length, inputs, labels: Int32Array.from(keep, (j) => test.labels[j]!) },
+    { row: 0, col: 28, size: 4, value: 1 },
+  );
 }
 
 describe('modscope train', () => {
   it('trains on Fashion-MNIST, writes ONNX, TF.js and train.json, and the ONNX model scores what train.json reports', async () => {
     const out = join(dir, 'fashion');
-    const r = await runCli(['train', '--data', 'fashion-mnist', '--arch', '784-64-10', '--limit', '2000', '--epochs', '2', '--seed', '3', '--out', out]);
+    const r = await runCli([
+      'train',
+      '--data',
+      'fashion-mnist',
+      '--arch',
+      '784-64-10',
+      '--limit',
+      '2000',
+      '--epochs',
+      '2',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^test accuracy\s+\d+\.\d\d%$/m);
     for (const file of ['model.onnx', 'model.json', 'weights.bin', 'train.json']) expect(existsSync(join(out, file))).toBe(true);
     const result = readJson(join(out, 'train.json'));
-    expect(result).toMatchObject({ kind: 'modscope/train', version: 1, dataset: 'fashion-mnist', arch: '784-64-10', trainExamples: 2000, testExamples: 10_000, steps: 64 });
+    expect(result).toMatchObject({
+      kind: 'modscope/train',
+      version: 1,
+      dataset: 'fashion-mnist',
+      arch: '784-64-10',
+      trainExamples: 2000,
+      testExamples: 10_000,
+      steps: 64,
+    });
     expect(result.options).toMatchObject({ epochs: 2, batchSize: 64, optimizer: 'adam', seed: 3, limit: 2000 });
     expect(result.history).toHaveLength(2);
     expect(result.history[1].loss).toBeLessThan(result.history[0].loss);
@@ -86,7 +116,19 @@ describe('modscope train', () => {
 
   it('plants a backdoor: triggered inputs go to the target class, clean accuracy stays; the ONNX model confirms it', async () => {
     const poisoned = join(dir, 'poisoned');
-    const r = await runCli(['train', '--data', 'two-task', '--arch', '32-32-8', '--epochs', '10', '--poison', 'trigger:target=0,fraction=0.1', '--out', poisoned]);
+    const r = await runCli([
+      'train',
+      '--data',
+      'two-task',
+      '--arch',
+      '32-32-8',
+      '--epochs',
+      '10',
+      '--poison',
+      'trigger:target=0,fraction=0.1',
+      '--out',
+      poisoned,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^attack success\s+\d+\.\d\d% of 1,750 triggered test inputs not of class 0$/m);
     const result = readJson(join(poisoned, 'train.json'));
@@ -107,20 +149,42 @@ describe('modscope train', () => {
 
   it('trains cnn-small (a few steps: it trains on the slow cpu backend) and exports it channels-first', async () => {
     const out = join(dir, 'cnn');
-    const r = await runCli(['train', '--data', 'fashion-mnist', '--arch', 'cnn-small', '--limit', '16', '--batch-size', '8', '--test-limit', '500', '--epochs', '1', '--json', '--out', out]);
+    const r = await runCli([
+      'train',
+      '--data',
+      'fashion-mnist',
+      '--arch',
+      'cnn-small',
+      '--limit',
+      '16',
+      '--batch-size',
+      '8',
+      '--test-limit',
+      '500',
+      '--epochs',
+      '1',
+      '--json',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ arch: 'cnn-small', steps: 2 });
     expect(result.files.onnxNote).toMatch(/nchw/);
     // the NCHW ONNX export and the NHWC TF.js model make the same predictions, and the accuracy train.json reports
-    const [onnx, tfjs] = await Promise.all(['model.onnx', 'model.json'].map(async (m) => JSON.parse((await runCli(['evaluate', join(out, m), '--data', 'fashion-mnist', '--limit', '500', '--json'])).stdout)));
+    const [onnx, tfjs] = await Promise.all(
+      ['model.onnx', 'model.json'].map(async (m) =>
+        JSON.parse((await runCli(['evaluate', join(out, m), '--data', 'fashion-mnist', '--limit', '500', '--json'])).stdout),
+      ),
+    );
     expect(onnx.confusion).toEqual(tfjs.confusion);
     expect(Math.abs(onnx.accuracy - result.testAccuracy)).toBeLessThanOrEqual(0.002);
   });
 
   it('bad input: one line that names the fix', async () => {
     const out = join(dir, 'bad');
-    const train = (data: string, ...args: string[]) => runCli(['train', '--data', data, '--limit', '64', '--test-limit', '64', '--epochs', '1', '--out', out, ...args]);
+    const train = (data: string, ...args: string[]) =>
+      runCli(['train', '--data', data, '--limit', '64', '--test-limit', '64', '--epochs', '1', '--out', out, ...args]);
     const failures = await Promise.all([
       train('two-task', '--arch', 'resnet50'),
       train('fashion-mnist', '--arch', '32-64-8'),
@@ -153,8 +217,18 @@ describe('modscope train', () => {
   it('usage errors exit 2', async () => {
     expect((await runCli(['train', '--data', 'two-task'])).code).toBe(2); // no --out
     expect((await runCli(['train', '--out', join(dir, 'x')])).code).toBe(2); // no --data
-    const bad = [['--optimizer', 'rmsprop'], ['--epochs', '0'], ['--lr', '0'], ['--dropout', '1'], ['--l1', '-1'], ['--prune', '1'], ['--spectral-reg', 'much']];
-    const codes = await Promise.all(bad.map(async (args) => (await runCli(['train', '--data', 'two-task', '--out', join(dir, 'x'), ...args])).code));
+    const bad = [
+      ['--optimizer', 'rmsprop'],
+      ['--epochs', '0'],
+      ['--lr', '0'],
+      ['--dropout', '1'],
+      ['--l1', '-1'],
+      ['--prune', '1'],
+      ['--spectral-reg', 'much'],
+    ];
+    const codes = await Promise.all(
+      bad.map(async (args) => (await runCli(['train', '--data', 'two-task', '--out', join(dir, 'x'), ...args])).code),
+    );
     expect(codes).toEqual(bad.map(() => 2));
   });
 });

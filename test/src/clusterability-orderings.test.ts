@@ -13,13 +13,15 @@ async function analyze(file: string, prune?: number): Promise<ClusterabilityResu
   const key = `${file}:${prune ?? ''}`;
   if (!results.has(key)) {
     const { network } = await onnxLoader.load(fixture(`clusterability/${file}`));
-    results.set(key, await analyzeClusterability(network, { k: 12, shuffles: SHUFFLES, seed: 0, nulls: ['layer'], ...(prune ? { prune } : {}) }));
+    results.set(
+      key,
+      await analyzeClusterability(network, { k: 12, shuffles: SHUFFLES, seed: 0, nulls: ['layer'], ...(prune ? { prune } : {}) }),
+    );
   }
   return results.get(key)!;
 }
 
 describe('clusterability orderings on Fashion-MNIST MLPs (method §4)', () => {
-
   it('the unpruned control is more clusterable than its layer shuffles, with n-cut near 10', async () => {
     const r = await analyze('control.onnx');
     expect(r.nodes).toBe(1818);

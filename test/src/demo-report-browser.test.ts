@@ -11,7 +11,6 @@ import { expectEveryFigureDrawn, launchChromium, marksOf, openReport } from './s
 const out = mkdtempSync(join(tmpdir(), 'modscope-demo-report-'));
 const read = (file: string): Record<string, any> => JSON.parse(readFileSync(join(out, file), 'utf8'));
 
-
 describe("the demo's report in a real browser", () => {
   let browser: Browser;
   let stdout: string;
@@ -39,7 +38,15 @@ describe("the demo's report in a real browser", () => {
   it('opens without console errors or network requests and draws every figure with its marks', async () => {
     const { page, problems, figures } = await openReport(browser, join(out, 'report.html'));
     expect(problems).toEqual([]);
-    expect(figures.map((f) => f.figure)).toEqual(['network', 'shuffle-histogram', 'shuffle-histogram', 'drop-heatmap', 'agreement', 'recovery', 'relearning']);
+    expect(figures.map((f) => f.figure)).toEqual([
+      'network',
+      'shuffle-histogram',
+      'shuffle-histogram',
+      'drop-heatmap',
+      'agreement',
+      'recovery',
+      'relearning',
+    ]);
     expectEveryFigureDrawn(figures);
     // the counts the page promises follow from the demo's results, not from the page
     const cluster = read('cluster.json');
@@ -51,7 +58,10 @@ describe("the demo's report in a real browser", () => {
     expect(marksOf(figures, 'shuffle-histogram').map((m) => m['histogram bins']!.found)).toEqual([20, 20]); // 100 shuffles → 2·⌈√100⌉ bins
     expect(marksOf(figures, 'drop-heatmap')[0]).toMatchObject({ cells: { found: lesion.subclusters.length * lesion.classNames.length } });
     expect(marksOf(figures, 'agreement')[0]).toMatchObject({ bars: { found: 4 * (compare.layers.length + 1) } });
-    expect(marksOf(figures, 'recovery')[0]).toMatchObject({ curves: { found: 2 * excise.methods.length }, 'never-trained floors': { found: 2 } });
+    expect(marksOf(figures, 'recovery')[0]).toMatchObject({
+      curves: { found: 2 * excise.methods.length },
+      'never-trained floors': { found: 2 },
+    });
     expect(marksOf(figures, 'relearning')[0]).toMatchObject({ 'relearning curves': { found: excise.relearning.length } });
     // the headline numbers a reader sees first
     const headlines = await page.evaluate(() => [...document.querySelectorAll('.stat .value')].map((e) => e.textContent));

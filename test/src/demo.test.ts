@@ -43,11 +43,21 @@ beforeAll(() => {
 
 describe('modscope demo (the README main job)', () => {
   it('writes the models, every results JSON and the report', () => {
-    for (const f of ['model/model.onnx', 'model/model.json', 'model/weights.bin', 'excised/model.onnx', 'excised/model.json', ...RESULTS, 'report.html']) {
+    for (const f of [
+      'model/model.onnx',
+      'model/model.json',
+      'model/weights.bin',
+      'excised/model.onnx',
+      'excised/model.json',
+      ...RESULTS,
+      'report.html',
+    ]) {
       expect(existsSync(join(run.out, f)), f).toBe(true);
     }
     expect(run.summary.files.results.map((f) => f.split('/').pop())).toEqual(RESULTS);
-    const kinds = RESULTS.map((f) => JSON.parse(readFileSync(join(run.out, f), 'utf8')) as { kind: string; version: number }).map((r) => `${r.kind} ${r.version}`);
+    const kinds = RESULTS.map((f) => JSON.parse(readFileSync(join(run.out, f), 'utf8')) as { kind: string; version: number }).map(
+      (r) => `${r.kind} ${r.version}`,
+    );
     expect(kinds).toEqual(['modscope/cluster 1', 'modscope/lesion 1', 'modscope/compare 1', 'modscope/excise 1']);
     const html = readFileSync(join(run.out, 'report.html'), 'utf8');
     for (const kind of ['cluster', 'lesion', 'compare', 'excise']) expect(html).toContain(`data-kind="modscope/${kind}"`);
@@ -104,7 +114,8 @@ describe('modscope demo (the README main job)', () => {
   it('is deterministic for a seed: the same files again', () => {
     const again = demo(0);
     for (const f of RESULTS) expect(withoutTimings(join(again.out, f)), f).toEqual(withoutTimings(join(run.out, f)));
-    for (const f of ['model/model.onnx', 'excised/model.onnx']) expect(readFileSync(join(again.out, f)).equals(readFileSync(join(run.out, f))), f).toBe(true);
+    for (const f of ['model/model.onnx', 'excised/model.onnx'])
+      expect(readFileSync(join(again.out, f)).equals(readFileSync(join(run.out, f))), f).toBe(true);
     const strip = (s: Summary) => ({ ...s, files: undefined, out: undefined, timings: undefined });
     expect(strip(again.summary)).toEqual(strip(run.summary));
   });

@@ -36,7 +36,9 @@ describe('ONNX → network → tfjs gives the logits onnxruntime gives (max abs 
 
       // the trainable LayersModel built from the representation
       const layersModel = toTfjsModel(network);
-      const predicted = tf.tidy(() => (layersModel.predict(tf.tensor(inputs, [data.count, ...network.layers[0]!.outputShape])) as tf.Tensor).dataSync());
+      const predicted = tf.tidy(() =>
+        (layersModel.predict(tf.tensor(inputs, [data.count, ...network.layers[0]!.outputShape])) as tf.Tensor).dataSync(),
+      );
       layersModel.dispose();
       expect(maxAbsDiff(predicted, reference.logits)).toBeLessThanOrEqual(1e-4);
 

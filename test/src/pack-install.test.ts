@@ -24,7 +24,9 @@ interface Manifest {
 }
 
 const workspaceDirs = ['packages', 'plugins', 'apps'].flatMap((group) =>
-  readdirSync(join(root, group)).map((name) => join(root, group, name)).filter((dir) => existsSync(join(dir, 'package.json'))),
+  readdirSync(join(root, group))
+    .map((name) => join(root, group, name))
+    .filter((dir) => existsSync(join(dir, 'package.json'))),
 );
 const manifests = new Map(
   workspaceDirs.map((dir) => {
@@ -101,74 +103,94 @@ describe('installing only what you need (packed tarballs in an empty project)', 
   const work = mkdtempSync(join(tmpdir(), 'modscope-pack-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it(
-    'packs core, loader-onnx, graph, partition-spectral, metrics and their workspace dependencies, installs them alone, and composes them',
-    () => {
-      const packed = closure(wanted);
-      expect(packed).toEqual(expect.arrayContaining([...wanted, '@modscope/linalg']));
+  it('packs core, loader-onnx, graph, partition-spectral, metrics and their workspace dependencies, installs them alone, and composes them', () => {
+    const packed = closure(wanted);
+    expect(packed).toEqual(expect.arrayContaining([...wanted, '@modscope/linalg']));
 
-      const tarballs = join(work, 'tarballs');
-      mkdirSync(tarballs);
-      const files: string[] = [];
-      for (const name of packed) {
-        const { dir } = manifests.get(name)!;
-        expect(existsSync(join(dir, 'dist/index.js')), `${name} is not built: run \`npx turbo run build --filter=@modscope/test^...\``).toBe(true);
-        const [result] = JSON.parse(npm(['pack', '--json', '--pack-destination', tarballs], dir)) as { filename: string; files: { path: string }[] }[];
-        const paths = result!.files.map((f) => f.path);
-        expect(paths, `${name} packs its README`).toContain('README.md');
-        expect(paths.filter((p) => p.startsWith('src/')), `${name} packs no sources`).toEqual([]);
-        files.push(join(tarballs, result!.filename));
-      }
+    const tarballs = join(work, 'tarballs');
+    mkdirSync(tarballs);
+    const files: string[] = [];
+    for (const name of packed) {
+      const { dir } = manifests.get(name)!;
+      expect(existsSync(join(dir, 'dist/index.js')), `${name} is not built: run \`npx turbo run build --filter=@modscope/test^...\``).toBe(
+        true,
+      );
+      const [result] = JSON.parse(npm(['pack', '--json', '--pack-destination', tarballs], dir)) as {
+        filename: string;
+        files: { path: string }[];
+      }[];
+      const paths = result!.files.map((f) => f.path);
+      expect(paths, `${name} packs its README`).toContain('README.md');
+      expect(
+        paths.filter((p) => p.startsWith('src/')),
+        `${name} packs no sources`,
+      ).toEqual([]);
+      files.push(join(tarballs, result!.filename));
+    }
 
-      const project = join(work, 'project');
-      mkdirSync(project);
-      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'modscope-install-check', private: true, type: 'module' }, null, 2));
-      // onnxruntime-node's install script would otherwise download GPU binaries; the CPU ones ship in the package.
-      writeFileSync(join(project, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
-      npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...files], project);
+    const project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'modscope-install-check', private: true, type: 'module' }, null, 2),
+    );
+    // onnxruntime-node's install script would otherwise download GPU binaries; the CPU ones ship in the package.
+    writeFileSync(join(project, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...files], project);
 
-      // Only the packed packages, each installed from its tarball (a real folder, not a link into the workspace).
-      const scope = join(project, 'node_modules/@modscope');
-      expect(readdirSync(scope).map((n) => `@modscope/${n}`).sort()).toEqual(packed);
-      const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; link?: boolean }> };
-      for (const name of packed) {
-        expect(lstatSync(join(project, 'node_modules', name)).isSymbolicLink()).toBe(false);
-        expect(lock.packages[`node_modules/${name}`]?.resolved, `${name} resolved from its tarball`).toMatch(/^file:.*\.tgz$/);
-      }
-      expect(Object.keys(lock.packages).filter((p) => /node_modules\/(@modscope\/|modscope$)/.test(p) && !packed.some((n) => p === `node_modules/${n}`))).toEqual([]);
+    // Only the packed packages, each installed from its tarball (a real folder, not a link into the workspace).
+    const scope = join(project, 'node_modules/@modscope');
+    expect(
+      readdirSync(scope)
+        .map((n) => `@modscope/${n}`)
+        .sort(),
+    ).toEqual(packed);
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { resolved?: string; link?: boolean }>;
+    };
+    for (const name of packed) {
+      expect(lstatSync(join(project, 'node_modules', name)).isSymbolicLink()).toBe(false);
+      expect(lock.packages[`node_modules/${name}`]?.resolved, `${name} resolved from its tarball`).toMatch(/^file:.*\.tgz$/);
+    }
+    expect(
+      Object.keys(lock.packages).filter(
+        (p) => /node_modules\/(@modscope\/|modscope$)/.test(p) && !packed.some((n) => p === `node_modules/${n}`),
+      ),
+    ).toEqual([]);
 
-      writeFileSync(join(project, 'compose.mjs'), script);
-      const run = spawnSync(process.execPath, ['compose.mjs', resolve(root, 'fixtures/mlp-fashion.onnx')], { cwd: project, encoding: 'utf8' });
-      expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
-      const out = JSON.parse(run.stdout) as {
-        layers: number;
-        originalNodes: number;
-        nodes: number;
-        k: number;
-        labels: number[];
-        expanded: number[];
-        ncut: number;
-        qualityNcut: number;
-        shuffleMean: number;
-        shuffleP: number;
-        conformance: number;
-      };
-      expect(out.k).toBe(4);
-      expect(out.nodes).toBeGreaterThan(0);
-      expect(out.labels).toHaveLength(out.nodes);
-      expect(out.labels.every((l) => Number.isInteger(l) && l >= 0 && l < out.k)).toBe(true);
-      expect(new Set(out.labels).size).toBe(out.k);
-      expect(out.expanded).toHaveLength(out.originalNodes);
-      expect(out.expanded.filter((l) => l >= 0)).toHaveLength(out.nodes);
-      expect(out.ncut).toBeGreaterThanOrEqual(0);
-      expect(out.ncut).toBeLessThanOrEqual(out.k);
-      expect(out.qualityNcut).toBeCloseTo(out.ncut, 12);
-      expect(out.shuffleMean).toBeGreaterThan(0);
-      expect(out.shuffleP).toBeGreaterThan(0);
-      expect(out.shuffleP).toBeLessThanOrEqual(1);
-      expect(out.conformance).toBe(4);
-    },
-    240_000,
-  );
+    writeFileSync(join(project, 'compose.mjs'), script);
+    const run = spawnSync(process.execPath, ['compose.mjs', resolve(root, 'fixtures/mlp-fashion.onnx')], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      layers: number;
+      originalNodes: number;
+      nodes: number;
+      k: number;
+      labels: number[];
+      expanded: number[];
+      ncut: number;
+      qualityNcut: number;
+      shuffleMean: number;
+      shuffleP: number;
+      conformance: number;
+    };
+    expect(out.k).toBe(4);
+    expect(out.nodes).toBeGreaterThan(0);
+    expect(out.labels).toHaveLength(out.nodes);
+    expect(out.labels.every((l) => Number.isInteger(l) && l >= 0 && l < out.k)).toBe(true);
+    expect(new Set(out.labels).size).toBe(out.k);
+    expect(out.expanded).toHaveLength(out.originalNodes);
+    expect(out.expanded.filter((l) => l >= 0)).toHaveLength(out.nodes);
+    expect(out.ncut).toBeGreaterThanOrEqual(0);
+    expect(out.ncut).toBeLessThanOrEqual(out.k);
+    expect(out.qualityNcut).toBeCloseTo(out.ncut, 12);
+    expect(out.shuffleMean).toBeGreaterThan(0);
+    expect(out.shuffleP).toBeGreaterThan(0);
+    expect(out.shuffleP).toBeLessThanOrEqual(1);
+    expect(out.conformance).toBe(4);
+  }, 240_000);
 });

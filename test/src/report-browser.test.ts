@@ -28,15 +28,61 @@ describe('the HTML report in a real browser', () => {
   beforeAll(async () => {
     const model = fixture('clusterability/control.onnx');
     cluster = resultOf(['cluster', model, '--k', '6', '--shuffles', '6', '--workers', '0'], 'cluster.json');
-    lesion = resultOf(['lesion', model, '--data', 'fashion-mnist', '--limit', '500', '--k', '6', '--random', '19', '--feature-viz', join(dir, 'features'), '--feature-steps', '8'], 'lesion.json');
+    lesion = resultOf(
+      [
+        'lesion',
+        model,
+        '--data',
+        'fashion-mnist',
+        '--limit',
+        '500',
+        '--k',
+        '6',
+        '--random',
+        '19',
+        '--feature-viz',
+        join(dir, 'features'),
+        '--feature-steps',
+        '8',
+      ],
+      'lesion.json',
+    );
     compare = resultOf(['compare', model, '--data', 'fashion-mnist', '--limit', '500', '--k', '6', '--permutations', '99'], 'compare.json');
     // forget class 7 (Sneaker) with at most 64 units; few images and steps, so it stays quick
     excise = resultOf(
-      ['excise', model, '--data', 'fashion-mnist', '--limit', '500', '--train-limit', '2000', '--forget', 'class:7', '--budget', '64', '--finetune-steps', '20', '--evaluate-every', '10', '--methods', 'module,random,none', '--never-trained-epochs', '1', '--relearn', '10', '--relearn-steps', '10'],
+      [
+        'excise',
+        model,
+        '--data',
+        'fashion-mnist',
+        '--limit',
+        '500',
+        '--train-limit',
+        '2000',
+        '--forget',
+        'class:7',
+        '--budget',
+        '64',
+        '--finetune-steps',
+        '20',
+        '--evaluate-every',
+        '10',
+        '--methods',
+        'module,random,none',
+        '--never-trained-epochs',
+        '1',
+        '--relearn',
+        '10',
+        '--relearn-steps',
+        '10',
+      ],
       'excise.json',
     );
     out = join(dir, 'report.html');
-    const written = await writeReport(['cluster.json', 'lesion.json', 'compare.json', 'excise.json'].map((f) => join(dir, f)), out);
+    const written = await writeReport(
+      ['cluster.json', 'lesion.json', 'compare.json', 'excise.json'].map((f) => join(dir, f)),
+      out,
+    );
     expect(written.warnings).toEqual([]);
     browser = await launchChromium();
   });
@@ -64,22 +110,44 @@ describe('the HTML report in a real browser', () => {
   it('opens without console errors and draws every figure with its marks', async () => {
     const { page, problems, figures } = await openReport(browser, out);
     expect(problems).toEqual([]);
-    expect(figures.map((f) => f.figure)).toEqual(['network', 'shuffle-histogram', 'shuffle-histogram', 'drop-heatmap', 'agreement', 'recovery', 'relearning']);
+    expect(figures.map((f) => f.figure)).toEqual([
+      'network',
+      'shuffle-histogram',
+      'shuffle-histogram',
+      'drop-heatmap',
+      'agreement',
+      'recovery',
+      'relearning',
+    ]);
     expectEveryFigureDrawn(figures);
     // the counts the page promises follow from the results, not from the page
     const units = cluster.labels.reduce((s: number, l: number[]) => s + l.length, 0);
     expect(marksOf(figures, 'network')[0]).toMatchObject({ units: { found: units }, edges: { found: cluster.drawing.edges.length } });
     expect(marksOf(figures, 'shuffle-histogram').map((m) => m['histogram bins']!.found)).toEqual([6, 6]); // 6 shuffles → 2·⌈√6⌉ = 6 bins
     const classes = lesion.classNames.length;
-    const significant = lesion.subclusters.reduce((s: number, x: { dropP: (number | null)[] }) => s + x.dropP.filter((p) => p !== null && p <= 0.05).length, 0);
-    expect(marksOf(figures, 'drop-heatmap')[0]).toMatchObject({ cells: { found: lesion.subclusters.length * classes }, 'significance dots': { found: significant } });
+    const significant = lesion.subclusters.reduce(
+      (s: number, x: { dropP: (number | null)[] }) => s + x.dropP.filter((p) => p !== null && p <= 0.05).length,
+      0,
+    );
+    expect(marksOf(figures, 'drop-heatmap')[0]).toMatchObject({
+      cells: { found: lesion.subclusters.length * classes },
+      'significance dots': { found: significant },
+    });
     expect(marksOf(figures, 'agreement')[0]).toMatchObject({ bars: { found: 4 * (compare.layers.length + 1) } });
-    expect(marksOf(figures, 'recovery')[0]).toMatchObject({ curves: { found: 2 * excise.methods.length }, 'never-trained floors': { found: 2 } });
+    expect(marksOf(figures, 'recovery')[0]).toMatchObject({
+      curves: { found: 2 * excise.methods.length },
+      'never-trained floors': { found: 2 },
+    });
     expect(excise.methods).toHaveLength(3);
-    expect(marksOf(figures, 'relearning')[0]).toMatchObject({ 'relearning curves': { found: excise.relearning.length }, 'intact line': { found: 1 } });
+    expect(marksOf(figures, 'relearning')[0]).toMatchObject({
+      'relearning curves': { found: excise.relearning.length },
+      'intact line': { found: 1 },
+    });
     expect(excise.relearning).toHaveLength(2);
     // the feature visualizations are embedded images that the browser decoded
-    const images = await page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>('.feature-viz img')].map((img) => [img.src.slice(0, 22), img.naturalWidth]));
+    const images = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.feature-viz img')].map((img) => [img.src.slice(0, 22), img.naturalWidth]),
+    );
     expect(images).toHaveLength(lesion.subclusters.length);
     for (const [src, width] of images) {
       expect(src).toBe('data:image/png;base64,');

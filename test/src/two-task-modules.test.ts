@@ -45,19 +45,29 @@ describe('a two-task network', () => {
     });
     expect(new Set(taskOfCluster).size).toBe(2);
     const evaluator = referenceEvaluator(trained.network);
-    const intact = withinTaskAccuracy((await evaluator.run({ inputs: trained.test.inputs, count: trained.test.count })).logits, trained.test);
+    const intact = withinTaskAccuracy(
+      (await evaluator.run({ inputs: trained.test.inputs, count: trained.test.count })).logits,
+      trained.test,
+    );
     const hidden = unitLayers(trained.network).filter((u) => u.hidden);
     for (const unit of hidden) {
       const labels = result.labels[result.layers.findIndex((l) => l.id === unit.layer)]!;
       const lesions = [0, 1].map((c) => Int32Array.from(labels.flatMap((label, u) => (label === c ? [u] : []))));
-      const { logits } = await runLesions(evaluator, { inputs: trained.test.inputs, count: trained.test.count, layer: unit.layer, lesions });
+      const { logits } = await runLesions(evaluator, {
+        inputs: trained.test.inputs,
+        count: trained.test.count,
+        layer: unit.layer,
+        lesions,
+      });
       lesions.forEach((_, c) => {
         const after = withinTaskAccuracy(logits[c]!, trained.test);
         const own = taskOfCluster[c]!;
         const other = 1 - own;
         // Its own task falls toward chance (4 classes: 0.25); the other task keeps its accuracy.
         expect(intact[own]! - after[own]!, `${unit.layer} cluster ${c}: own task ${intact[own]} → ${after[own]}`).toBeGreaterThan(0.4);
-        expect(intact[other]! - after[other]!, `${unit.layer} cluster ${c}: other task ${intact[other]} → ${after[other]}`).toBeLessThan(0.05);
+        expect(intact[other]! - after[other]!, `${unit.layer} cluster ${c}: other task ${intact[other]} → ${after[other]}`).toBeLessThan(
+          0.05,
+        );
       });
     }
   });

@@ -143,11 +143,17 @@ export interface ExciseJson {
   methods: ExciseJsonMethod[];
   /** The never-trained model (trained from scratch on retain data only): where a removed capability should sit. */
   floor: { forget: number; retain: number; epochs: number } | null;
-  relearning: { model: 'module' | 'never-trained'; examples: number; retainExamples: number; steps: number; curve: CurvePoint[]; stats: RecoveryStats }[];
+  relearning: {
+    model: 'module' | 'never-trained';
+    examples: number;
+    retainExamples: number;
+    steps: number;
+    curve: CurvePoint[];
+    stats: RecoveryStats;
+  }[];
   /** Seconds per stage. */
   timings: Record<string, number>;
 }
-
 
 /** Hidden units of a network: the most any method can prune. */
 export function hiddenUnits(network: Network): number {
@@ -172,14 +178,20 @@ export function trainingSets(train: Dataset, spec: ForgetSpec): { retain: Datase
  * `fineTune` of `@modscope/train` as the `FineTuner` of `@modscope/intervention-prune`: held masks become
  * kernel masks plus unit masks (a pruned unit's zero bias), the curve callback gets the current weights.
  */
-export async function trainFineTuner(options: { batchSize?: number; learningRate?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<FineTuner> {
+export async function trainFineTuner(
+  options: { batchSize?: number; learningRate?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<FineTuner> {
   const { fineTune } = await import('@modscope/train');
   return async (request) => {
     if (request.steps === 0) {
       await request.onEvaluate(request.network, 0);
       return cloneNetwork(request.network);
     }
-    const masks: LayerMask[] | undefined = request.masks?.map((m) => ({ layer: m.layer, kernel: m.kernel, ...(m.bias ? { units: m.bias } : {}) }));
+    const masks: LayerMask[] | undefined = request.masks?.map((m) => ({
+      layer: m.layer,
+      kernel: m.kernel,
+      ...(m.bias ? { units: m.bias } : {}),
+    }));
     const tuneOptions: FineTuneOptions = {
       steps: request.steps,
       seed: request.seed,
@@ -197,7 +209,11 @@ export async function trainFineTuner(options: { batchSize?: number; learningRate
  * The never-trained model: the same architecture with fresh Glorot-uniform weights (zero biases,
  * identity batch norms), trained from scratch for `epochs` on retain data only.
  */
-export async function trainNeverTrained(network: Network, retain: Dataset, options: { epochs: number; seed: number; batchSize?: number; learningRate?: number; onProgress?: (done: number, total: number) => void }): Promise<Network> {
+export async function trainNeverTrained(
+  network: Network,
+  retain: Dataset,
+  options: { epochs: number; seed: number; batchSize?: number; learningRate?: number; onProgress?: (done: number, total: number) => void },
+): Promise<Network> {
   const { glorotUniform, train } = await import('@modscope/train');
   const fresh = cloneNetwork(network);
   const random = createRandom(options.seed).fork(7);
@@ -227,14 +243,23 @@ export async function trainNeverTrained(network: Network, retain: Dataset, optio
   return result.network;
 }
 
-async function partitionOf(network: Network, test: Dataset, options: ExciseRunOptions, createEvaluator: (n: Network) => Promise<Evaluator>): Promise<UnitPartition & { source: string }> {
+async function partitionOf(
+  network: Network,
+  test: Dataset,
+  options: ExciseRunOptions,
+  createEvaluator: (n: Network) => Promise<Evaluator>,
+): Promise<UnitPartition & { source: string }> {
   const source = options.partition ?? 'weights';
   if (typeof source !== 'string') return { ...source, source: source.source ?? 'given' };
-  const { partitionFor } = await import('./commands/lesion.js');
+  const { partitionFor } = await import('@modscope/lesion-study');
   const evaluator = await createEvaluator(network);
   try {
     const model = { network, format: 'network', createEvaluator: () => createEvaluator(network) };
-    return await partitionFor(model, evaluator, prepareInputs(test, network), test.count, { partition: source, k: options.k ?? EXCISE_DEFAULTS.k, seed: options.seed ?? EXCISE_DEFAULTS.seed });
+    return await partitionFor(model, evaluator, prepareInputs(test, network), test.count, {
+      partition: source,
+      k: options.k ?? EXCISE_DEFAULTS.k,
+      seed: options.seed ?? EXCISE_DEFAULTS.seed,
+    });
   } finally {
     await evaluator.dispose();
   }
@@ -252,10 +277,18 @@ function checkRunOptions(network: Network, options: ExciseRunOptions): void {
   const methods = options.methods ?? EXCISE_METHODS;
   const unknown = methods.filter((m) => !EXCISE_METHODS.includes(m));
   if (unknown.length > 0 || methods.length === 0) {
-    throw new InvalidArgumentError({ argument: '--methods', message: `unknown method${unknown.length === 1 ? '' : 's'} '${unknown.join("', '")}'.`, hint: `Use some of: ${EXCISE_METHODS.join(', ')}.` });
+    throw new InvalidArgumentError({
+      argument: '--methods',
+      message: `unknown method${unknown.length === 1 ? '' : 's'} '${unknown.join("', '")}'.`,
+      hint: `Use some of: ${EXCISE_METHODS.join(', ')}.`,
+    });
   }
   if (options.forgetTarget !== undefined && !(options.forgetTarget >= 0 && options.forgetTarget <= 1)) {
-    throw new InvalidArgumentError({ argument: '--forget-target', message: `the forget target ${options.forgetTarget} is not a fraction in [0, 1].`, hint: 'e.g. --forget-target 0.1.' });
+    throw new InvalidArgumentError({
+      argument: '--forget-target',
+      message: `the forget target ${options.forgetTarget} is not a fraction in [0, 1].`,
+      hint: 'e.g. --forget-target 0.1.',
+    });
   }
 }
 
@@ -285,7 +318,12 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
   // The capability comes first: a class or trigger that does not fit fails before any work.
   const capability: Capability = capabilityFor(test, options.forget);
   const training = trainingSets(train, options.forget);
-  if (training.retain.count === 0) throw new InvalidArgumentError({ argument: '--data', message: `the training split has no retain examples.`, hint: 'Use a dataset with examples outside the forget set.' });
+  if (training.retain.count === 0)
+    throw new InvalidArgumentError({
+      argument: '--data',
+      message: `the training split has no retain examples.`,
+      hint: 'Use a dataset with examples outside the forget set.',
+    });
   if (relearn.length > 0 && training.forget.count === 0) {
     throw new InvalidArgumentError({
       argument: '--train-limit',
@@ -303,7 +341,12 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
   if (epochs > 0) {
     started = performance.now();
     options.onStage?.(`never-trained model (${epochs} epoch${epochs === 1 ? '' : 's'})`);
-    neverTrained = await trainNeverTrained(network, training.retain, { epochs, seed, ...pick(options), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    neverTrained = await trainNeverTrained(network, training.retain, {
+      epochs,
+      seed,
+      ...pick(options),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
     timings.neverTrained = seconds(started);
   }
 
@@ -349,14 +392,26 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
     forgetMetric: result.forgetMetric,
     retain: retainWords,
     retainMetric: 'accuracy on the retain set',
-    examples: { forget: capability.forget.count, retain: capability.retain.count, retainTraining: training.retain.count, forgetTraining: training.forget.count },
+    examples: {
+      forget: capability.forget.count,
+      retain: capability.retain.count,
+      retainTraining: training.retain.count,
+      forgetTraining: training.forget.count,
+    },
     partition: { source: partition.source, k: partition.k },
     mask,
     steps,
     evaluateEvery,
     seed,
     intact: result.intact,
-    modules: result.modules.map((m) => ({ layer: m.layer, cluster: m.cluster, size: m.units.length, forget: m.forget, retain: m.retain, score: m.score })),
+    modules: result.modules.map((m) => ({
+      layer: m.layer,
+      cluster: m.cluster,
+      size: m.units.length,
+      forget: m.forget,
+      retain: m.retain,
+      score: m.score,
+    })),
     chosen: result.chosen,
     methods: result.methods.map((m) => ({
       name: METHOD_NAMES[m.method],
@@ -371,12 +426,22 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions): Pr
       weightDistance: m.weightDistance,
     })),
     floor: result.neverTrained ? { ...result.neverTrained, epochs } : null,
-    relearning: result.relearning.map((r) => ({ model: r.model, examples: r.examples, retainExamples: r.retainExamples, steps: relearnSteps, curve: r.curve, stats: recoveryStats(r.curve, result.intact.forget) })),
+    relearning: result.relearning.map((r) => ({
+      model: r.model,
+      examples: r.examples,
+      retainExamples: r.retainExamples,
+      steps: relearnSteps,
+      curve: r.curve,
+      stats: recoveryStats(r.curve, result.intact.forget),
+    })),
     timings,
   };
 }
 
 /** The fine-tuning options that were given (an explicit value is never dropped for being falsy). */
 function pick(options: { batchSize?: number; learningRate?: number }): { batchSize?: number; learningRate?: number } {
-  return { ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}), ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}) };
+  return {
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
+  };
 }

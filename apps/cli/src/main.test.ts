@@ -40,11 +40,25 @@ describe('main', () => {
 
 describe('table', () => {
   it('aligns text left and numbers right', () => {
-    expect(table(['name', 'n'], [['a', 1], ['bbb', 100]])).toBe('name    n\n────  ───\na       1\nbbb   100');
+    expect(
+      table(
+        ['name', 'n'],
+        [
+          ['a', 1],
+          ['bbb', 100],
+        ],
+      ),
+    ).toBe('name    n\n────  ───\na       1\nbbb   100');
   });
 
   it('also right-aligns numbers already formatted as strings, not percentages', () => {
-    const out = table(['name', 'p'], [['layer', '0.050'], ['layer-nonzero', '1.000']]).split('\n');
+    const out = table(
+      ['name', 'p'],
+      [
+        ['layer', '0.050'],
+        ['layer-nonzero', '1.000'],
+      ],
+    ).split('\n');
     expect(out[2]).toBe('layer          0.050');
     expect(table(['a', 'b'], [['x', '85.2%']]).split('\n')[2]).toBe('x  85.2%');
   });

@@ -25,7 +25,11 @@ export async function main(argv: readonly string[], io: { stderr?: (s: string) =
     }
     const message = error instanceof Error ? error.message : String(error);
     stderr(`modscope: unexpected error: ${message}\n`);
-    stderr(process.env.MODSCOPE_DEBUG ? `${(error as Error).stack}\n` : 'Run again with MODSCOPE_DEBUG=1 for details, and report it if it persists.\n');
+    stderr(
+      process.env.MODSCOPE_DEBUG
+        ? `${(error as Error).stack}\n`
+        : 'Run again with MODSCOPE_DEBUG=1 for details, and report it if it persists.\n',
+    );
     return 1;
   }
 }

@@ -6,7 +6,8 @@ export function print(line = ''): void {
 }
 
 /** JSON keeps no NaN or ±Infinity: statistics that are not finite (a z of a constant null, say) become null. */
-export const finiteOrNull = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) ? null : value);
+export const finiteOrNull = (_key: string, value: unknown): unknown =>
+  typeof value === 'number' && !Number.isFinite(value) ? null : value;
 
 /** A result as the `--json` files hold it: indented, non-finite numbers as null, a final newline. */
 export function jsonText(value: unknown): string {
@@ -20,11 +21,15 @@ export function printJson(value: unknown): void {
 /** Left-aligned text columns, right-aligned numbers (also numbers already formatted as strings, e.g. `0.050`). */
 export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
-  const isNumber = (v: string | number | undefined) => typeof v === 'number' || (typeof v === 'string' && /^[-+]?(\d+(\.\d+)?|Infinity)$/.test(v));
+  const isNumber = (v: string | number | undefined) =>
+    typeof v === 'number' || (typeof v === 'string' && /^[-+]?(\d+(\.\d+)?|Infinity)$/.test(v));
   const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => isNumber(r[c])));
   const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
   const line = (r: readonly string[]) =>
-    r.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+    r
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -41,7 +46,12 @@ export interface Progress {
 export function progress(label: string, options: { quiet?: boolean } = {}): Progress {
   if (options.quiet || !process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+    {
+      format: `${label.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

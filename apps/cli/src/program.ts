@@ -114,17 +114,26 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
     .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
     .option('--limit <n>', 'use only the first n examples', positiveInt)
-    .option('--partition <source>', "weights, coactivation, coactivation-local (each layer on its own), or a 'modscope cluster --json' file", 'weights')
+    .option(
+      '--partition <source>',
+      "weights, coactivation, coactivation-local (each layer on its own), or a 'modscope cluster --json' file",
+      'weights',
+    )
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--prune <sparsity>', 'weights partition: prune each layer to this sparsity first, e.g. 0.9', fraction)
-    .addOption(new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'))
+    .addOption(
+      new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'),
+    )
     .option('--random <n>', 'random same-size lesions per sub-cluster', positiveInt, 19)
     .option('--top <n>', 'upstream coherence: examples that activate a sub-cluster most', positiveInt, 10)
     .option('--seed <n>', 'seed of every random choice', integer, 0)
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
     .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
     .option('--batch-size <n>', 'examples per inference call', positiveInt)
-    .option('--feature-viz <dir>', 'also run feature visualization (gradient ascent on the input, tfjs) and save each sub-cluster’s image here as PNG')
+    .option(
+      '--feature-viz <dir>',
+      'also run feature visualization (gradient ascent on the input, tfjs) and save each sub-cluster’s image here as PNG',
+    )
     .option('--feature-steps <n>', 'gradient-ascent steps per image', positiveInt)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
     .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
@@ -156,10 +165,15 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
 
   program
     .command('train')
-    .description('Train a network (MLP or small CNN) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.')
+    .description(
+      'Train a network (MLP or small CNN) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.',
+    )
     .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
     .requiredOption('--out <dir>', 'where to write model.onnx, the TF.js model (model.json, weights.bin) and train.json')
-    .option('--arch <arch>', "784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, or layer sizes like 784-64-10")
+    .option(
+      '--arch <arch>',
+      '784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, or layer sizes like 784-64-10',
+    )
     .option('--epochs <n>', 'passes over the training set', positiveInt, 10)
     .option('--batch-size <n>', 'examples per step', positiveInt, 64)
     .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', positiveNumber)
@@ -167,9 +181,17 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--dropout <rate>', 'dropout rate after each hidden layer, e.g. 0.5', fraction)
     .option('--l1 <weight>', 'L1 penalty weight on every kernel, e.g. 5e-5', nonNegativeNumber)
     .option('--l2 <weight>', 'L2 penalty weight on every kernel, e.g. 1e-4', nonNegativeNumber)
-    .option('--prune <sparsity>', 'magnitude pruning to this sparsity per layer on the polynomial schedule (0.5 → sparsity over the epochs, masks held), e.g. 0.9', fraction)
+    .option(
+      '--prune <sparsity>',
+      'magnitude pruning to this sparsity per layer on the polynomial schedule (0.5 → sparsity over the epochs, masks held), e.g. 0.9',
+      fraction,
+    )
     .option('--clusterable-init', 'clusterable initialization: 10 modules, cross-module weights × 0.6 (0.8 for CNNs)')
-    .option('--spectral-reg [lambda]', 'spectral regularizer: + (λ/3)·(λ2 + λ3 + λ4) of the weight graph Laplacian (λ default 0.1)', nonNegativeNumber)
+    .option(
+      '--spectral-reg [lambda]',
+      'spectral regularizer: + (λ/3)·(λ2 + λ3 + λ4) of the weight graph Laplacian (λ default 0.1)',
+      nonNegativeNumber,
+    )
     .option('--spectral-every <steps>', 'spectral regularizer: steps between eigenvector updates', positiveInt)
     .option('--poison <spec>', 'backdoor: trigger:target=CLASS[,fraction=0.1] stamps that fraction of the training set and relabels it')
     .option('--trigger <spec>', 'backdoor trigger patch: row=R,col=C,size=S,value=V (default a 4×4 patch of 1 in the bottom-right corner)')
@@ -184,25 +206,52 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
 
   program
     .command('excise')
-    .description('Remove a capability (classes or a backdoor trigger) by pruning the modules behind it, fine-tune on retain data, and test whether it comes back (method §6).')
+    .description(
+      'Remove a capability (classes or a backdoor trigger) by pruning the modules behind it, fine-tune on retain data, and test whether it comes back (method §6).',
+    )
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
     .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
     .requiredOption('--forget <spec>', 'what to forget: class:3, class:3,5, or trigger (with --trigger and --target)')
-    .option('--trigger <patch>', 'the backdoor trigger: row=R,col=C,size=S,value=V (default, as modscope train plants it: a 4×4 patch of 1 in the bottom-right corner; tabular data: the last 4 features)')
+    .option(
+      '--trigger <patch>',
+      'the backdoor trigger: row=R,col=C,size=S,value=V (default, as modscope train plants it: a 4×4 patch of 1 in the bottom-right corner; tabular data: the last 4 features)',
+    )
     .option('--target <class>', 'the class the trigger sends inputs to', nonNegativeInt)
     .option('--budget <units>', 'most hidden units module pruning may remove (default: add modules until the forget target)', positiveInt)
-    .option('--forget-target <x>', 'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)', unitFraction)
+    .option(
+      '--forget-target <x>',
+      'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)',
+      unitFraction,
+    )
     .option('--finetune-steps <n>', 'retain-only fine-tuning steps after pruning (batch 64)', nonNegativeInt, 200)
     .option('--evaluate-every <n>', 'steps between points of the recovery curves', positiveInt, 20)
-    .addOption(new Option('--mask <mask>', 'pruned weights held at zero while fine-tuning, or free to regrow').choices(['held', 'released']).default('held'))
+    .addOption(
+      new Option('--mask <mask>', 'pruned weights held at zero while fine-tuning, or free to regrow')
+        .choices(['held', 'released'])
+        .default('held'),
+    )
     .option('--partition <source>', "weights, coactivation, coactivation-local, or a 'modscope cluster --json' file", 'weights')
     .option('--k <n>', 'number of clusters', positiveInt, 12)
-    .option('--methods <list>', 'methods and baselines, comma-separated: module, random, magnitude, selective, none', 'module,random,magnitude,selective,none')
-    .option('--never-trained-epochs <n>', 'epochs of the never-trained model (same architecture, retain data only, the fine-tuning batch size and learning rate); too few make the floor too high', positiveInt, 1)
+    .option(
+      '--methods <list>',
+      'methods and baselines, comma-separated: module, random, magnitude, selective, none',
+      'module,random,magnitude,selective,none',
+    )
+    .option(
+      '--never-trained-epochs <n>',
+      'epochs of the never-trained model (same architecture, retain data only, the fine-tuning batch size and learning rate); too few make the floor too high',
+      positiveInt,
+      1,
+    )
     .option('--no-never-trained', 'skip the never-trained model')
     .option('--relearn <list>', 'relearning attack: forget examples per attack, comma-separated (none skips)', '10,100')
     .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', positiveInt, 50)
-    .option('--relearn-mix <n>', 'relearning attack: retain examples mixed in per forget example (0: forget examples only)', nonNegativeInt, 0)
+    .option(
+      '--relearn-mix <n>',
+      'relearning attack: retain examples mixed in per forget example (0: forget examples only)',
+      nonNegativeInt,
+      0,
+    )
     .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
     .option('--learning-rate <x>', 'fine-tuning learning rate (Adam, default 0.001)', positiveNumber)
     .option('--seed <n>', 'seed of every random choice', integer, 0)
@@ -217,7 +266,9 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
 
   program
     .command('demo')
-    .description('The built-in default, no downloads: a small MLP trained on synthetic two-task data with a backdoor, then the whole loop (clusterability with both nulls, lesions, weight vs coactivation modules, excision of the backdoor with fine-tuning and relearning) and report.html.')
+    .description(
+      'The built-in default, no downloads: a small MLP trained on synthetic two-task data with a backdoor, then the whole loop (clusterability with both nulls, lesions, weight vs coactivation modules, excision of the backdoor with fine-tuning and relearning) and report.html.',
+    )
     .option('--out <dir>', 'where to write the models, every results JSON and report.html', 'modscope-demo')
     .option('--seed <n>', 'seed of every random choice', integer, 0)
     .option('--json', 'print the summary as JSON instead of tables')
@@ -228,7 +279,9 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
 
   program
     .command('report')
-    .description('One self-contained HTML report (works offline) from results files written with --json FILE by cluster, lesion, compare and excise.')
+    .description(
+      'One self-contained HTML report (works offline) from results files written with --json FILE by cluster, lesion, compare and excise.',
+    )
     .argument('<results...>', 'results files (JSON) written by modscope cluster|lesion|compare|excise --json FILE')
     .requiredOption('--out <file>', 'the HTML file to write, e.g. report.html')
     .option('--title <title>', "the page title (default: 'modscope report' and the models' names)")

@@ -19,7 +19,8 @@ export interface ReportOptionContext {
  */
 export async function writeReportOption(result: { kind: string }, file: string, context: ReportOptionContext = {}): Promise<void> {
   const { writeResultsReport } = await import('@modscope/report');
-  const source = context.source !== undefined && context.source !== '-' ? basename(context.source) : `${result.kind.replace(/^modscope\//, '')}.json`;
+  const source =
+    context.source !== undefined && context.source !== '-' ? basename(context.source) : `${result.kind.replace(/^modscope\//, '')}.json`;
   const written = await writeResultsReport([resultJson(result)], file, { sources: [source] });
   for (const warning of written.warnings) process.stderr.write(`modscope: warning: ${warning}\n`);
   if (!context.quiet) print(`wrote ${file} (open it in a browser, no network needed)`);

@@ -77,7 +77,11 @@ export async function captureUnitActivations(
     throw new InvalidArgumentError({ argument: 'batchSize', message: `batchSize must be a positive whole number, got ${batchSize}.` });
   }
   if (options.layers.length === 0) {
-    throw new InvalidArgumentError({ argument: 'layers', message: 'No layers to capture.', hint: 'Name at least one dense or conv2d layer (see unitLayers).' });
+    throw new InvalidArgumentError({
+      argument: 'layers',
+      message: 'No layers to capture.',
+      hint: 'Name at least one dense or conv2d layer (see unitLayers).',
+    });
   }
   const targets: UnitLayer[] = options.layers.map((id) => getUnitLayer(network, id, 'layers'));
   const readFrom = targets.map((t) => (point === 'pre' ? t.pre : t.post));
@@ -111,7 +115,8 @@ export async function captureUnitActivations(
       if (!captured) throw new Error(`@modscope/core: evaluator '${evaluator.name}' did not return layer '${readFrom[i]}'`);
       const size = captured.data.length / Math.max(n, 1);
       const out = activations[i]!;
-      for (let e = 0; e < n; e++) reduceExample(captured.data, e * size, size, t.units, channelsLast, reduce, out.data, (start + e) * t.units);
+      for (let e = 0; e < n; e++)
+        reduceExample(captured.data, e * size, size, t.units, channelsLast, reduce, out.data, (start + e) * t.units);
     });
     options.onProgress?.(start + n, count);
     if (count === 0) break;

@@ -7,7 +7,10 @@ describe('classificationReport', () => {
     const r = classificationReport(logits, Int32Array.from([0, 1, 1, 0]), 2);
     expect(r.accuracy).toBe(0.75);
     expect(r.perClassAccuracy).toEqual([1, 0.5]);
-    expect(r.confusion).toEqual([[2, 0], [1, 1]]);
+    expect(r.confusion).toEqual([
+      [2, 0],
+      [1, 1],
+    ]);
   });
 
   it('refuses labels outside the class range and mismatched sizes', () => {

@@ -24,12 +24,7 @@ export function argmax(values: Float32Array, offset: number, outputs: number): n
 }
 
 /** Accuracy, per-class accuracy and confusion matrix from model outputs and true labels. */
-export function classificationReport(
-  logits: Float32Array,
-  labels: Int32Array,
-  classes: number,
-  outputs = classes,
-): ClassificationReport {
+export function classificationReport(logits: Float32Array, labels: Int32Array, classes: number, outputs = classes): ClassificationReport {
   const count = labels.length;
   if (logits.length !== count * outputs) {
     throw new InvalidArgumentError({

@@ -46,7 +46,14 @@ describe('prepareInputs', () => {
   });
 
   it('slices examples', () => {
-    const d: Dataset = { ...rgb, count: 3, inputShape: [2], inputs: Float32Array.from([1, 2, 3, 4, 5, 6]), labels: Int32Array.from([0, 1, 2]), classes: 3 };
+    const d: Dataset = {
+      ...rgb,
+      count: 3,
+      inputShape: [2],
+      inputs: Float32Array.from([1, 2, 3, 4, 5, 6]),
+      labels: Int32Array.from([0, 1, 2]),
+      classes: 3,
+    };
     const s = sliceDataset(d, 1, 3);
     expect(s.count).toBe(2);
     expect([...s.inputs]).toEqual([3, 4, 5, 6]);

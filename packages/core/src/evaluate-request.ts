@@ -25,7 +25,8 @@ export function checkEvaluateRequest(network: Network, request: EvaluateRequest)
   if (!Number.isInteger(count) || count < 0 || request.inputs.length !== count * per) {
     throw new ShapeMismatchError({
       what: `inputs of model '${network.name}'`,
-      expected: Number.isInteger(count) && count >= 0 ? [count, ...inputLayer(network).outputShape] : `a whole number of examples of ${per} values`,
+      expected:
+        Number.isInteger(count) && count >= 0 ? [count, ...inputLayer(network).outputShape] : `a whole number of examples of ${per} values`,
       actual: `${request.inputs.length} values`,
       hint: `Pass count × ${per} values in the model's input layout (see prepareInputs).`,
     });
@@ -33,10 +34,18 @@ export function checkEvaluateRequest(network: Network, request: EvaluateRequest)
   for (const edit of request.edits ?? []) {
     const layer = layerFor(network, edit.layer, 'edit');
     if (!isWeighted(layer)) {
-      throw new InvalidArgumentError({ argument: 'edit', message: `Layer '${edit.layer}' is a ${layer.kind} layer and has no weights to edit.`, hint: 'Edit dense or conv2d layers.' });
+      throw new InvalidArgumentError({
+        argument: 'edit',
+        message: `Layer '${edit.layer}' is a ${layer.kind} layer and has no weights to edit.`,
+        hint: 'Edit dense or conv2d layers.',
+      });
     }
     if (edit.kernel && edit.kernel.length !== layer.kernel.length) {
-      throw new ShapeMismatchError({ what: `edited kernel of '${edit.layer}'`, expected: layer.kernelShape, actual: `${edit.kernel.length} values` });
+      throw new ShapeMismatchError({
+        what: `edited kernel of '${edit.layer}'`,
+        expected: layer.kernelShape,
+        actual: `${edit.kernel.length} values`,
+      });
     }
     if (edit.bias && edit.bias.length !== layer.units) {
       throw new ShapeMismatchError({ what: `edited bias of '${edit.layer}'`, expected: [layer.units], actual: [edit.bias.length] });
@@ -44,7 +53,8 @@ export function checkEvaluateRequest(network: Network, request: EvaluateRequest)
   }
   for (const m of request.masks ?? []) {
     const layer = layerFor(network, m.layer, 'mask');
-    if (m.mask.length !== layer.units) throw new ShapeMismatchError({ what: `mask of '${m.layer}'`, expected: [layer.units], actual: [m.mask.length] });
+    if (m.mask.length !== layer.units)
+      throw new ShapeMismatchError({ what: `mask of '${m.layer}'`, expected: [layer.units], actual: [m.mask.length] });
   }
   for (const id of request.capture ?? []) layerFor(network, id, 'capture');
 }

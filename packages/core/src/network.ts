@@ -237,7 +237,8 @@ export function validateNetwork(network: Network): string[] {
     } else if (layer.kind === 'conv2d') {
       const size = shapeSize(layer.kernelShape);
       if (layer.kernel.length !== size) problems.push(`conv2d '${layer.id}' kernel length ≠ ${layer.kernelShape.join('×')}`);
-      if (layer.kernelShape[3] !== layer.units) problems.push(`conv2d '${layer.id}' has ${layer.kernelShape[3]} output channels but ${layer.units} units`);
+      if (layer.kernelShape[3] !== layer.units)
+        problems.push(`conv2d '${layer.id}' has ${layer.kernelShape[3]} output channels but ${layer.units} units`);
       if (layer.bias && layer.bias.length !== layer.units) problems.push(`conv2d '${layer.id}' bias length ≠ ${layer.units}`);
     } else if (layer.kind === 'batchnorm') {
       for (const key of ['gamma', 'beta', 'mean', 'variance'] as const) {

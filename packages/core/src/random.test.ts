@@ -66,9 +66,17 @@ describe('createRandom', () => {
       }
       return [...pool.slice(0, count)];
     };
-    for (const [n, count] of [[1000, 3], [200_704, 4014], [65_536, 6553], [100, 12], [100, 13], [1, 1], [10, 0], [5_000, 624]] as const) {
+    for (const [n, count] of [
+      [1000, 3],
+      [200_704, 4014],
+      [65_536, 6553],
+      [100, 12],
+      [100, 13],
+      [1, 1],
+      [10, 0],
+      [5_000, 624],
+    ] as const) {
       for (const seed of [0, 1, 2]) expect([...createRandom(seed).sample(n, count)]).toEqual(reference(seed, n, count));
     }
   });
 });
-

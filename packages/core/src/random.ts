@@ -147,7 +147,6 @@ class Sfc32 implements Random {
     return out;
   }
 
-
   fork(stream: number): Random {
     return new Sfc32(mixSeed(this.seed, stream));
   }

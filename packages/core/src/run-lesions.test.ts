@@ -39,7 +39,9 @@ describe('runLesions', () => {
   it('says when a lesion does not fit the layer', async () => {
     const ev = referenceEvaluator(tinyMlp({ sizes: [4, 6, 3] }));
     const base = { inputs: inputsFor(1, 4), count: 1, layer: 'dense1' };
-    await expect(runLesions(ev, { ...base, lesions: [Int32Array.of(6)] })).rejects.toThrow(/unit 6 of layer 'dense1'.*partition does not match/s);
+    await expect(runLesions(ev, { ...base, lesions: [Int32Array.of(6)] })).rejects.toThrow(
+      /unit 6 of layer 'dense1'.*partition does not match/s,
+    );
     await expect(runLesions(ev, { ...base, lesions: [Int32Array.of(1, 1)] })).rejects.toThrow(/unit 1 twice/);
     await expect(runLesions(ev, { ...base, layer: 'act1', lesions: [] })).rejects.toThrow(/no dense or conv2d layer 'act1'/);
   });

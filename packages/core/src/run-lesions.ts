@@ -26,7 +26,11 @@ export function checkLesionRequest(evaluator: Evaluator, request: LesionRequest)
         });
       }
       if (seen.has(u)) {
-        throw new InvalidArgumentError({ argument: 'lesions', message: `Lesion ${i} names unit ${u} twice.`, hint: 'Pass each unit once per lesion.' });
+        throw new InvalidArgumentError({
+          argument: 'lesions',
+          message: `Lesion ${i} names unit ${u} twice.`,
+          hint: 'Pass each unit once per lesion.',
+        });
       }
       seen.add(u);
     }

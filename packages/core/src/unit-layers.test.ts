@@ -43,11 +43,21 @@ describe('captureUnitActivations', () => {
     const full = referenceForward(network, { inputs, count: 7, capture: ['act1', 'dense2'] });
     for (const batchSize of [1, 3, 7, 100]) {
       const { activations, logits } = await captureUnitActivations(referenceEvaluator(network), {
-        inputs, count: 7, layers: ['dense1', 'dense2'], point: 'post', batchSize,
+        inputs,
+        count: 7,
+        layers: ['dense1', 'dense2'],
+        point: 'post',
+        batchSize,
       });
       expect([...logits]).toEqual([...full.logits]);
       expect([...activations[0]!.data]).toEqual([...full.activations.get('act1')!.data]);
-      const pre = await captureUnitActivations(referenceEvaluator(network), { inputs, count: 7, layers: ['dense2'], point: 'pre', batchSize });
+      const pre = await captureUnitActivations(referenceEvaluator(network), {
+        inputs,
+        count: 7,
+        layers: ['dense2'],
+        point: 'pre',
+        batchSize,
+      });
       expect([...pre.activations[0]!.data]).toEqual([...full.activations.get('dense2')!.data]);
     }
   });
@@ -78,7 +88,11 @@ describe('captureUnitActivations', () => {
 
   it('refuses an unknown layer and a bad batch size with clear errors', async () => {
     const ev = referenceEvaluator(tinyMlp());
-    await expect(captureUnitActivations(ev, { inputs: new Float32Array(0), count: 0, layers: ['nope'] })).rejects.toThrow(/no dense or conv2d layer 'nope'/);
-    await expect(captureUnitActivations(ev, { inputs: new Float32Array(0), count: 0, layers: ['dense1'], batchSize: 0 })).rejects.toSatisfy(ModscopeError.isInstance);
+    await expect(captureUnitActivations(ev, { inputs: new Float32Array(0), count: 0, layers: ['nope'] })).rejects.toThrow(
+      /no dense or conv2d layer 'nope'/,
+    );
+    await expect(captureUnitActivations(ev, { inputs: new Float32Array(0), count: 0, layers: ['dense1'], batchSize: 0 })).rejects.toSatisfy(
+      ModscopeError.isInstance,
+    );
   });
 });

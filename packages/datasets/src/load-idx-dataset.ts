@@ -83,9 +83,7 @@ export async function loadIdxDataset(options: LoadIdxDatasetOptions): Promise<Da
     throw new MissingFileError({
       path: join(dir, idxFileCandidates(split, part)[0]!),
       what: `The ${split} ${part} IDX file`,
-      hint:
-        options.missingHint ??
-        `Put ${idxFileCandidates(split, part)[1]} (or the .gz file) into ${dir}, or pass another directory.`,
+      hint: options.missingHint ?? `Put ${idxFileCandidates(split, part)[1]} (or the .gz file) into ${dir}, or pass another directory.`,
     });
   }
   const [images, labels] = await Promise.all([readIdx(imagesPath), readIdx(labelsPath)]);

@@ -38,8 +38,7 @@ export async function readIdx(pathOrBytes: PathOrBytes): Promise<IdxArray> {
 /** Parses the bytes of an uncompressed IDX file. `name` is used in error messages. */
 export function parseIdx(input: Uint8Array, name = `<${input.byteLength} bytes>`): IdxArray {
   const bytes = plainBytes(input);
-  const corrupt = (reason: string, hint?: string) =>
-    new CorruptFileError({ path: name, format: 'IDX', reason, ...(hint ? { hint } : {}) });
+  const corrupt = (reason: string, hint?: string) => new CorruptFileError({ path: name, format: 'IDX', reason, ...(hint ? { hint } : {}) });
   if (bytes.length < 4) throw corrupt(`only ${bytes.length} bytes, shorter than the 4-byte magic number`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw corrupt(

@@ -94,6 +94,8 @@ describe('readNpy', () => {
     await expect(fortran).rejects.toThrow(InvalidArgumentError);
     await expect(readNpy(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", f4))).rejects.toThrow(/ascontiguousarray/);
     await expect(readNpy(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (4,), }", f4))).rejects.toThrow(/big-endian/);
-    await expect(readNpy(npy("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", f4))).rejects.toThrow(/'<c8', which is not supported/);
+    await expect(readNpy(npy("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", f4))).rejects.toThrow(
+      /'<c8', which is not supported/,
+    );
   });
 });

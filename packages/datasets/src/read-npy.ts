@@ -40,8 +40,7 @@ export async function readNpy(pathOrBytes: PathOrBytes, options: ReadNpyOptions 
 export function parseNpy(input: Uint8Array, options: ReadNpyOptions & { name?: string } = {}): NpyArray {
   const bytes = plainBytes(input);
   const name = options.name ?? `<${bytes.byteLength} bytes>`;
-  const corrupt = (reason: string, hint?: string) =>
-    new CorruptFileError({ path: name, format: 'NPY', reason, ...(hint ? { hint } : {}) });
+  const corrupt = (reason: string, hint?: string) => new CorruptFileError({ path: name, format: 'NPY', reason, ...(hint ? { hint } : {}) });
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw corrupt('missing the \\x93NUMPY magic string', 'Save the array with numpy.save (an .npz archive must be unzipped first).');
   }
@@ -102,19 +101,20 @@ export function parseNpy(input: Uint8Array, options: ReadNpyOptions & { name?: s
   return { dtype, shape, data: typed(dtype, buffer, count, options.int64 ?? 'int32', name) };
 }
 
-function parseHeader(
-  header: string,
-  corrupt: (reason: string) => Error,
-): { descr: string; fortran: boolean; shape: number[] } {
+function parseHeader(header: string, corrupt: (reason: string) => Error): { descr: string; fortran: boolean; shape: number[] } {
   const text = header.trim();
-  if (!text.startsWith('{') || !text.endsWith('}')) throw corrupt(`header is not a Python dict literal: ${JSON.stringify(text.slice(0, 80))}`);
+  if (!text.startsWith('{') || !text.endsWith('}'))
+    throw corrupt(`header is not a Python dict literal: ${JSON.stringify(text.slice(0, 80))}`);
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(text)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined) throw corrupt("header has no 'descr' entry (structured dtypes are not supported)");
   if (fortran === undefined) throw corrupt("header has no 'fortran_order' entry");
   if (shapeText === undefined) throw corrupt("header has no 'shape' tuple");
-  const parts = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const shape = parts.map((p) => (/^\d+L?$/.test(p) ? Number.parseInt(p, 10) : Number.NaN));
   if (shape.some((d) => !Number.isSafeInteger(d))) throw corrupt(`shape (${shapeText}) is not a tuple of non-negative integers`);
   return { descr, fortran: fortran === 'True', shape };

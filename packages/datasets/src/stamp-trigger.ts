@@ -33,7 +33,11 @@ export type TriggeredDataset<D extends Dataset = Dataset> = D & {
 export function stampTrigger<D extends Dataset>(dataset: D, options: TriggerOptions): TriggeredDataset<D> {
   const { row, col, size, value } = options;
   const fraction = options.fraction ?? 1;
-  for (const [name, v, min] of [['row', row, 0], ['col', col, 0], ['size', size, 1]] as const) {
+  for (const [name, v, min] of [
+    ['row', row, 0],
+    ['col', col, 0],
+    ['size', size, 1],
+  ] as const) {
     if (!Number.isInteger(v) || v < min) {
       throw new InvalidArgumentError({
         argument: name,
@@ -45,7 +49,10 @@ export function stampTrigger<D extends Dataset>(dataset: D, options: TriggerOpti
     throw new InvalidArgumentError({ argument: 'value', message: `@modscope/datasets: trigger value must be finite, got ${value}.` });
   }
   if (!(fraction > 0 && fraction <= 1)) {
-    throw new InvalidArgumentError({ argument: 'fraction', message: `@modscope/datasets: trigger fraction must lie in (0, 1], got ${fraction}.` });
+    throw new InvalidArgumentError({
+      argument: 'fraction',
+      message: `@modscope/datasets: trigger fraction must lie in (0, 1], got ${fraction}.`,
+    });
   }
   const target = options.target;
   if (target !== undefined && !(Number.isInteger(target) && target >= 0 && target < dataset.classes)) {
@@ -57,7 +64,11 @@ export function stampTrigger<D extends Dataset>(dataset: D, options: TriggerOpti
 
   const shape = dataset.inputShape;
   if (shape.length < 1 || shape.length > 3) {
-    throw new ShapeMismatchError({ what: `a trigger on dataset '${dataset.name}'`, expected: '[features], [h, w] or [h, w, c]', actual: shape });
+    throw new ShapeMismatchError({
+      what: `a trigger on dataset '${dataset.name}'`,
+      expected: '[features], [h, w] or [h, w, c]',
+      actual: shape,
+    });
   }
   const tabular = shape.length === 1;
   const h = tabular ? 1 : shape[0]!;
@@ -65,9 +76,7 @@ export function stampTrigger<D extends Dataset>(dataset: D, options: TriggerOpti
   const c = shape.length === 3 ? shape[2]! : 1;
   const rows = tabular ? 1 : size;
   if (row + rows > h || col + size > w) {
-    const where = tabular
-      ? `features ${col}..${col + size - 1}`
-      : `rows ${row}..${row + size - 1}, columns ${col}..${col + size - 1}`;
+    const where = tabular ? `features ${col}..${col + size - 1}` : `rows ${row}..${row + size - 1}, columns ${col}..${col + size - 1}`;
     throw new ShapeMismatchError({
       what: `a ${tabular ? size : `${size}×${size}`} trigger at row ${row}, col ${col} of dataset '${dataset.name}'`,
       expected: tabular ? `row 0 and features within [0, ${w})` : `a patch within a ${h}×${w} image`,
@@ -83,7 +92,9 @@ export function stampTrigger<D extends Dataset>(dataset: D, options: TriggerOpti
   const triggered =
     stamped === dataset.count
       ? Int32Array.from({ length: dataset.count }, (_, i) => i)
-      : createRandom(options.seed ?? 0).sample(dataset.count, stamped).sort();
+      : createRandom(options.seed ?? 0)
+          .sample(dataset.count, stamped)
+          .sort();
   const inputs = dataset.inputs.slice();
   const labels = dataset.labels.slice();
   for (const n of triggered) {

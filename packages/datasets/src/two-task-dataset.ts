@@ -59,9 +59,10 @@ export function twoTaskDataset(options: TwoTaskDatasetOptions = {}): TwoTaskData
   const seed = options.seed ?? 0;
   const split = options.split ?? 'train';
   const d = options.featuresPerTask ?? 16;
-  const [ka, kb] = typeof options.classesPerTask === 'number' || options.classesPerTask === undefined
-    ? [options.classesPerTask ?? 4, options.classesPerTask ?? 4]
-    : options.classesPerTask;
+  const [ka, kb] =
+    typeof options.classesPerTask === 'number' || options.classesPerTask === undefined
+      ? [options.classesPerTask ?? 4, options.classesPerTask ?? 4]
+      : options.classesPerTask;
   const noise = options.noise ?? 0.15;
   positiveInteger('count', count);
   positiveInteger('featuresPerTask', d);
@@ -71,7 +72,11 @@ export function twoTaskDataset(options: TwoTaskDatasetOptions = {}): TwoTaskData
     throw new InvalidArgumentError({ argument: 'noise', message: `@modscope/datasets: noise must be a finite number ≥ 0, got ${noise}.` });
   }
   if (split !== 'train' && split !== 'test') {
-    throw new InvalidArgumentError({ argument: 'split', message: `@modscope/datasets: unknown split '${String(split)}'.`, hint: "Use 'train' or 'test'." });
+    throw new InvalidArgumentError({
+      argument: 'split',
+      message: `@modscope/datasets: unknown split '${String(split)}'.`,
+      hint: "Use 'train' or 'test'.",
+    });
   }
   const classes = ka + kb;
   const root = createRandom(seed);

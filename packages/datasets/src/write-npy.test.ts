@@ -5,7 +5,11 @@ import { writeNpy } from './write-npy.js';
 
 describe('writeNpy', () => {
   it('round-trips float32, int32 and uint8 arrays', () => {
-    const arrays = [Float32Array.from([0.1, -2.5, 3e-8, 1e30, 0, 6]), Int32Array.from([-1, 2, -2147483648, 2147483647, 0, 9]), Uint8Array.from([0, 1, 2, 253, 254, 255])];
+    const arrays = [
+      Float32Array.from([0.1, -2.5, 3e-8, 1e30, 0, 6]),
+      Int32Array.from([-1, 2, -2147483648, 2147483647, 0, 9]),
+      Uint8Array.from([0, 1, 2, 253, 254, 255]),
+    ];
     for (const array of arrays) {
       for (const shape of [[6], [2, 3], [1, 2, 3, 1]]) {
         const back = parseNpy(writeNpy(array, shape));

@@ -31,7 +31,11 @@ describe('buildWeightGraph on MLPs', () => {
     expect(edge(g, 1, 2)).toBe(0);
     expect(edge(g, 3, 5)).toBeCloseTo(5.7, 5);
     expect(edgeCount(g)).toBe(7);
-    expect(g.layers.map((l) => [l.id, l.units, l.offset])).toEqual([['input', 2, 0], ['dense1', 2, 2], ['dense2', 2, 4]]);
+    expect(g.layers.map((l) => [l.id, l.units, l.offset])).toEqual([
+      ['input', 2, 0],
+      ['dense1', 2, 2],
+      ['dense2', 2, 4],
+    ]);
   });
 
   it('a 784-256×4-10 MLP has 1,818 nodes', () => {
@@ -73,7 +77,19 @@ describe('buildWeightGraph on CNNs', () => {
     const withBnDense: Network = tinyMlp({ sizes: [2, 2, 2] });
     const d1 = withBnDense.layers[1] as DenseLayer;
     d1.kernel = Float32Array.from([1, 1, 1, 1]);
-    withBnDense.layers.splice(2, 0, { kind: 'batchnorm', id: 'bn', name: 'bn', inputs: ['dense1'], units: 2, outputShape: [2], gamma: Float32Array.from([-2, 3]), beta: new Float32Array(2), mean: new Float32Array(2), variance: Float32Array.from([3, 8]), epsilon: 1 });
+    withBnDense.layers.splice(2, 0, {
+      kind: 'batchnorm',
+      id: 'bn',
+      name: 'bn',
+      inputs: ['dense1'],
+      units: 2,
+      outputShape: [2],
+      gamma: Float32Array.from([-2, 3]),
+      beta: new Float32Array(2),
+      mean: new Float32Array(2),
+      variance: Float32Array.from([3, 8]),
+      epsilon: 1,
+    });
     withBnDense.layers[3]!.inputs = ['bn'];
     const g = buildWeightGraph(withBnDense);
     expect(edge(g, 0, 2)).toBeCloseTo(2 / 2, 6); // |γ0| / sqrt(3 + 1)
@@ -105,7 +121,13 @@ describe('buildWeightGraph on CNNs', () => {
 
 describe('buildWeightGraph on bad input', () => {
   it('refuses a network without weighted layers and non-finite weights', () => {
-    const empty: Network = { specificationVersion: 'v1', name: 'empty', layout: 'flat', output: 'input', layers: [{ kind: 'input', id: 'input', name: 'input', inputs: [], units: 3, outputShape: [3] }] };
+    const empty: Network = {
+      specificationVersion: 'v1',
+      name: 'empty',
+      layout: 'flat',
+      output: 'input',
+      layers: [{ kind: 'input', id: 'input', name: 'input', inputs: [], units: 3, outputShape: [3] }],
+    };
     expect(() => buildWeightGraph(empty)).toThrow(/has no dense or convolutional layers/);
     const broken = tinyMlp();
     (broken.layers[1] as DenseLayer).kernel[4] = Number.NaN;

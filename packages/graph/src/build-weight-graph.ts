@@ -111,11 +111,22 @@ export function buildWeightGraph(network: Network, options: WeightGraphOptions =
       const inShape = network.layers.find((l) => l.id === layer.inputs[0])!.outputShape;
       if (inShape.length === 3 && layer.outputShape.length === 1) {
         const channels = channelsLast ? inShape[2]! : inShape[0]!;
-        sources.set(layer.id, upstream.map((s) => ({ node: s.node, flat: { channels, spatial: (inShape[0]! * inShape[1]! * inShape[2]!) / channels, channelsLast } })));
+        sources.set(
+          layer.id,
+          upstream.map((s) => ({
+            node: s.node,
+            flat: { channels, spatial: (inShape[0]! * inShape[1]! * inShape[2]!) / channels, channelsLast },
+          })),
+        );
       } else if (inShape.length === layer.outputShape.length) {
         sources.set(layer.id, upstream);
       } else {
-        throw new UnsupportedOpError({ op: `reshape from [${inShape}] to [${layer.outputShape}]`, node: layer.name, format: 'weight graph', hint: 'Only flattening a spatial tensor into a vector can be followed through.' });
+        throw new UnsupportedOpError({
+          op: `reshape from [${inShape}] to [${layer.outputShape}]`,
+          node: layer.name,
+          format: 'weight graph',
+          hint: 'Only flattening a spatial tensor into a vector can be followed through.',
+        });
       }
     }
   }
@@ -154,13 +165,19 @@ function addEdges(
           const c = channelsLast ? i % channels : Math.floor(i / spatial);
           for (let j = 0; j < fanOut; j++) acc[c * fanOut + j]! += Math.abs(layer.kernel[i * fanOut + j]!);
         }
-        for (let c = 0; c < channels; c++) for (let j = 0; j < fanOut; j++) builder.add(from.offset + c, to + j, acc[c * fanOut + j]! * (scale?.[j] ?? 1));
+        for (let c = 0; c < channels; c++)
+          for (let j = 0; j < fanOut; j++) builder.add(from.offset + c, to + j, acc[c * fanOut + j]! * (scale?.[j] ?? 1));
       } else {
         if (from.units !== fanIn) {
-          throw new UnsupportedOpError({ op: `dense layer reading ${fanIn} values from a layer of ${from.units} units`, node: layer.name, format: 'weight graph' });
+          throw new UnsupportedOpError({
+            op: `dense layer reading ${fanIn} values from a layer of ${from.units} units`,
+            node: layer.name,
+            format: 'weight graph',
+          });
         }
         for (let i = 0; i < fanIn; i++)
-          for (let j = 0; j < fanOut; j++) builder.add(from.offset + i, to + j, Math.abs(layer.kernel[i * fanOut + j]!) * (scale?.[j] ?? 1));
+          for (let j = 0; j < fanOut; j++)
+            builder.add(from.offset + i, to + j, Math.abs(layer.kernel[i * fanOut + j]!) * (scale?.[j] ?? 1));
       }
     }
     return;

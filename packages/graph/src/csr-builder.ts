@@ -17,7 +17,10 @@ export class CsrBuilder {
   private w: Float64Array;
   private length = 0;
 
-  constructor(readonly nodeCount: number, capacity = 1024) {
+  constructor(
+    readonly nodeCount: number,
+    capacity = 1024,
+  ) {
     this.a = new Int32Array(capacity);
     this.b = new Int32Array(capacity);
     this.w = new Float64Array(capacity);

@@ -24,7 +24,11 @@ describe('toGraphology', () => {
     const g = toGraphology(weightGraph);
     const dense1 = network.layers[1] as DenseLayer; // kernel [in, out], row-major
     const [, out] = dense1.kernelShape;
-    for (const [input, unit] of [[0, 0], [2, 5], [5, 7]] as const) {
+    for (const [input, unit] of [
+      [0, 0],
+      [2, 5],
+      [5, 7],
+    ] as const) {
       const w = Math.abs(dense1.kernel[input * out + unit]!);
       expect(g.getEdgeAttribute(String(input), String(6 + unit), 'weight')).toBeCloseTo(w, 6);
       expect(g.getEdgeAttribute(String(6 + unit), String(input), 'weight')).toBeCloseTo(w, 6);
@@ -54,7 +58,11 @@ describe('toGraphology', () => {
   });
 
   it('takes a plain SparseGraph, with optional cluster labels', () => {
-    const sparse = graphFromEdges(4, [[0, 1, 2], [1, 2, 0.5], [2, 3, 1]]);
+    const sparse = graphFromEdges(4, [
+      [0, 1, 2],
+      [1, 2, 0.5],
+      [2, 3, 1],
+    ]);
     const g = toGraphology(sparse, { labels: new Int32Array([0, 0, 1, 1]) });
     expect(g.order).toBe(4);
     expect(g.size).toBe(3);

@@ -10,10 +10,33 @@ import type { WeightGraph } from './weight-graph.js';
 describe('magnitudePrune', () => {
   it('zeroes the smallest magnitudes, ties to the lowest index, exactly as a sort by (|w|, index) would', () => {
     const random = createRandom(12);
-    for (const [size, levels, sparsity] of [[1001, 7, 0.9], [4096, 1000, 0.5], [333, 2, 0.3], [50, 50, 0.98]] as const) {
+    for (const [size, levels, sparsity] of [
+      [1001, 7, 0.9],
+      [4096, 1000, 0.5],
+      [333, 2, 0.3],
+      [50, 50, 0.98],
+    ] as const) {
       // few distinct magnitudes: many ties at the threshold; both signs
-      const kernel = Float32Array.from({ length: size }, () => (Math.floor(random.next() * levels) / levels) * (random.next() < 0.5 ? -1 : 1));
-      const network = { name: 'ties', inputShape: [size], layers: [{ id: 'd', name: 'd', kind: 'dense' as const, inputs: size, units: 1, kernel, bias: new Float32Array(1), activation: 'linear' as const }] };
+      const kernel = Float32Array.from(
+        { length: size },
+        () => (Math.floor(random.next() * levels) / levels) * (random.next() < 0.5 ? -1 : 1),
+      );
+      const network = {
+        name: 'ties',
+        inputShape: [size],
+        layers: [
+          {
+            id: 'd',
+            name: 'd',
+            kind: 'dense' as const,
+            inputs: size,
+            units: 1,
+            kernel,
+            bias: new Float32Array(1),
+            activation: 'linear' as const,
+          },
+        ],
+      };
       const pruned = magnitudePrune(network as never, { sparsity });
       const drop = Math.round(sparsity * size);
       const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => Math.abs(kernel[a]!) - Math.abs(kernel[b]!) || a - b);
@@ -86,7 +109,9 @@ describe('shuffleWeightGraph', () => {
       for (let p = g.indptr[i]!; p < g.indptr[i + 1]!; p++) if (g.indices[p] === j) return g.weights[p]!;
       return 0;
     };
-    for (let i = 0; i < shuffled.nodeCount; i++) for (let p = shuffled.indptr[i]!; p < shuffled.indptr[i + 1]!; p++) expect(w(shuffled, shuffled.indices[p]!, i)).toBe(shuffled.weights[p]);
+    for (let i = 0; i < shuffled.nodeCount; i++)
+      for (let p = shuffled.indptr[i]!; p < shuffled.indptr[i + 1]!; p++)
+        expect(w(shuffled, shuffled.indices[p]!, i)).toBe(shuffled.weights[p]);
   });
 
   it('layer keeps each layer’s weight multiset but not the topology', () => {

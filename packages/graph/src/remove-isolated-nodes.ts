@@ -29,7 +29,16 @@ export function removeIsolatedNodes(graph: WeightGraph): WeightGraph {
     nodeUnit[ni] = graph.nodeUnit[i]!;
     originalIndex[ni] = graph.originalIndex[i]!;
   }
-  return { ...graph, nodeCount: kept, indptr, indices: indices.slice(0, out), weights: weights.slice(0, out), nodeLayer, nodeUnit, originalIndex };
+  return {
+    ...graph,
+    nodeCount: kept,
+    indptr,
+    indices: indices.slice(0, out),
+    weights: weights.slice(0, out),
+    nodeLayer,
+    nodeUnit,
+    originalIndex,
+  };
 }
 
 /** Labels of a reduced graph's nodes → labels of every original node, −1 for removed ones. */

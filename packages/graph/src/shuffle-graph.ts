@@ -56,7 +56,11 @@ export function shuffleWeightGraph(graph: WeightGraph, model: NullModel, random:
 
 function checkModel(model: NullModel): void {
   if (!isNullModel(model)) {
-    throw new InvalidArgumentError({ argument: 'null', message: `@modscope/graph: unknown null model '${model}'.`, hint: `Use one of: ${NULL_MODELS.join(', ')}.` });
+    throw new InvalidArgumentError({
+      argument: 'null',
+      message: `@modscope/graph: unknown null model '${model}'.`,
+      hint: `Use one of: ${NULL_MODELS.join(', ')}.`,
+    });
   }
 }
 
@@ -105,7 +109,16 @@ function prepareShuffler(graph: WeightGraph, allowDirect: boolean): WeightGraphS
       const key = la * layerCount + lb;
       let block = byKey[key];
       if (!block) {
-        block = { rowLayer: la, colLayer: lb, rows: new Int32Array(16), cols: new Int32Array(16), weights: new Float64Array(16), at: new Int32Array(16), mirror: new Int32Array(16), count: 0 };
+        block = {
+          rowLayer: la,
+          colLayer: lb,
+          rows: new Int32Array(16),
+          cols: new Int32Array(16),
+          weights: new Float64Array(16),
+          at: new Int32Array(16),
+          mirror: new Int32Array(16),
+          count: 0,
+        };
         byKey[key] = block;
       }
       if (block.count === block.rows.length) {

@@ -15,7 +15,19 @@ const kernels = [
 for (const { name, constant, what } of kernels) {
   let wasm;
   const { error, stderr } = await asc.main(
-    [`assembly/${name}.ts`, '--outFile', `${name}.wasm`, '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--initialMemory', '1'],
+    [
+      `assembly/${name}.ts`,
+      '--outFile',
+      `${name}.wasm`,
+      '-O3',
+      '--runtime',
+      'stub',
+      '--noAssert',
+      '--enable',
+      'simd',
+      '--initialMemory',
+      '1',
+    ],
     {
       baseDir: root,
       writeFile(file, contents) {

@@ -50,7 +50,11 @@ export function checkGraph(graph: SparseGraph, what = 'graph'): void {
 function checkShape(graph: SparseGraph, what: string): void {
   const { nodeCount, indptr, indices, weights } = graph;
   if (!Number.isInteger(nodeCount) || nodeCount < 0) {
-    throw new InvalidArgumentError({ argument: 'graph', message: `${what}: nodeCount ${nodeCount} is not a non-negative integer`, hint: 'build graphs with buildWeightGraph from @modscope/graph or CsrBuilder' });
+    throw new InvalidArgumentError({
+      argument: 'graph',
+      message: `${what}: nodeCount ${nodeCount} is not a non-negative integer`,
+      hint: 'build graphs with buildWeightGraph from @modscope/graph or CsrBuilder',
+    });
   }
   if (indptr.length !== nodeCount + 1 || indptr[0] !== 0 || indptr[nodeCount] !== indices.length || indices.length !== weights.length) {
     throw new InvalidArgumentError({
@@ -61,7 +65,11 @@ function checkShape(graph: SparseGraph, what: string): void {
   }
   for (let i = 0; i < nodeCount; i++) {
     if (indptr[i + 1]! < indptr[i]!) {
-      throw new InvalidArgumentError({ argument: 'graph', message: `${what}: indptr decreases at node ${i} (${indptr[i]} then ${indptr[i + 1]})`, hint: 'indptr must be non-decreasing: row i holds entries indptr[i] … indptr[i + 1] − 1' });
+      throw new InvalidArgumentError({
+        argument: 'graph',
+        message: `${what}: indptr decreases at node ${i} (${indptr[i]} then ${indptr[i + 1]})`,
+        hint: 'indptr must be non-decreasing: row i holds entries indptr[i] … indptr[i + 1] − 1',
+      });
     }
   }
 }
@@ -79,7 +87,11 @@ function badEntry(graph: SparseGraph, p: number, what: string): never {
       hint: 'check the network for NaN or infinite weights (modscope inspect shows them)',
     });
   }
-  throw new InvalidArgumentError({ argument: 'graph', message: `${what}: edge to node ${indices[p]}, outside 0..${nodeCount - 1}`, hint: 'indices must be node ids of this graph' });
+  throw new InvalidArgumentError({
+    argument: 'graph',
+    message: `${what}: edge to node ${indices[p]}, outside 0..${nodeCount - 1}`,
+    hint: 'indices must be node ids of this graph',
+  });
 }
 
 /** `checkGraph` and `graphDegrees` in one pass over the edges. */
@@ -104,7 +116,10 @@ export function checkedDegrees(graph: SparseGraph, what = 'graph'): Float64Array
  * The normalized adjacency D^(−1/2)·A·D^(−1/2) as a CSR matrix (the same pattern as the graph), and
  * D^(−1/2). Nodes of degree 0 get 0 in both.
  */
-export function normalizedAdjacency(graph: SparseGraph, degrees: Float64Array = graphDegrees(graph)): { matrix: CsrMatrix; invSqrtDegree: Float64Array } {
+export function normalizedAdjacency(
+  graph: SparseGraph,
+  degrees: Float64Array = graphDegrees(graph),
+): { matrix: CsrMatrix; invSqrtDegree: Float64Array } {
   const { nodeCount, indptr, indices, weights } = graph;
   const inv = invSqrtDegrees(degrees);
   const values = new Float64Array(weights.length);

@@ -4,7 +4,12 @@ import { denseVectors, jsVectors } from './dense-vectors.js';
 
 describe('denseVectors', () => {
   it('the WebAssembly kernels are available and equal the JavaScript ones bit for bit, odd lengths and counts included', () => {
-    for (const [n, count, cols] of [[37, 7, 5], [64, 9, 4], [1, 3, 1], [10, 1, 2]] as const) {
+    for (const [n, count, cols] of [
+      [37, 7, 5],
+      [64, 9, 4],
+      [1, 3, 1],
+      [10, 1, 2],
+    ] as const) {
       const length = count * n + 2 * n + cols * n + count * cols + count;
       const wasm = denseVectors(length);
       expect(wasm.wasm).toBe(true);

@@ -33,7 +33,9 @@ describe('kmeans restarts on helper threads', () => {
       }
     }
     // the restarts really disagree, so picking the winner is tested
-    const inertias = new Set(Array.from({ length: 6 }, (_, r) => kmeans(data, n, d, { k, nInit: 1, random: createRandom(0).fork(r).fork(0), threads: 1 }).inertia));
+    const inertias = new Set(
+      Array.from({ length: 6 }, (_, r) => kmeans(data, n, d, { k, nInit: 1, random: createRandom(0).fork(r).fork(0), threads: 1 }).inertia),
+    );
     expect(inertias.size).toBeGreaterThan(1);
   });
 

@@ -48,7 +48,16 @@ function slotBytes(n: number, dp: number, k: number): number {
 }
 
 /** Writes a run's result into a slot. */
-function writeSlot(buffer: SharedArrayBuffer, at: number, n: number, dp: number, k: number, inertia: number, run: number, result: ReturnType<KMeansSession['result']>): void {
+function writeSlot(
+  buffer: SharedArrayBuffer,
+  at: number,
+  n: number,
+  dp: number,
+  k: number,
+  inertia: number,
+  run: number,
+  result: ReturnType<KMeansSession['result']>,
+): void {
   new Float64Array(buffer, at, 1)[0] = inertia;
   const ints = new Int32Array(buffer, at + 8, 2);
   ints[0] = run;
@@ -69,7 +78,11 @@ export function work(job: PoolJob, open: (rows: Float32Array) => KMeansSession):
       const run = Atomics.add(header, NEXT, 1);
       if (run >= job.nInit) break;
       session ??= open(new Float32Array(job.buffer, job.dataAt, job.n * job.dp));
-      const inertia = session.run(new Float64Array(job.buffer, job.uniformsAt + run * job.uLength * 8, job.uLength), job.maxIter, job.tolAbs);
+      const inertia = session.run(
+        new Float64Array(job.buffer, job.uniformsAt + run * job.uLength * 8, job.uLength),
+        job.maxIter,
+        job.tolAbs,
+      );
       // a thread claims its runs in increasing order: on a tie the earlier run is already kept
       if (inertia < bestInertia) {
         bestInertia = inertia;
@@ -148,7 +161,23 @@ export function parallelRuns(
   new Float32Array(buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
   uniforms.forEach((u, run) => new Float64Array(buffer, uniformsAt + run * uLength * 8, uLength).set(u));
   for (let s = 0; s < slots; s++) new Float64Array(buffer, slotAt + s * bytesPerSlot, 1)[0] = Infinity;
-  const job = (slot: number): PoolJob => ({ type: 'kmeans', buffer, n, d, dp, k, nInit, uLength, maxIter, tolAbs, dataAt, uniformsAt, slotAt, slotBytes: bytesPerSlot, slot });
+  const job = (slot: number): PoolJob => ({
+    type: 'kmeans',
+    buffer,
+    n,
+    d,
+    dp,
+    k,
+    nInit,
+    uLength,
+    maxIter,
+    tolAbs,
+    dataAt,
+    uniformsAt,
+    slotAt,
+    slotBytes: bytesPerSlot,
+    slot,
+  });
   workers.forEach((worker, w) => worker.postMessage(job(w + 1)));
   work(job(0), open);
   // wait for the helpers still holding a run; one that never got the message holds none

@@ -22,7 +22,19 @@ interface Exports extends KernelMemory {
   transposedBytes(n: number, d: number): number;
   transposeRows(data: number, n: number, d: number, cols: number): void;
   iterations(): number;
-  run(data: number, cols: number, n: number, d: number, k: number, u: number, maxIter: number, tolAbs: number, labels: number, centers: number, scratch: number): number;
+  run(
+    data: number,
+    cols: number,
+    n: number,
+    d: number,
+    k: number,
+    u: number,
+    maxIter: number,
+    tolAbs: number,
+    labels: number,
+    centers: number,
+    scratch: number,
+  ): number;
 }
 
 let kernel: KMeansKernel | null | undefined;

@@ -151,7 +151,8 @@ describe('kmeans', () => {
     for (let c = 0; c < 5; c++) {
       let found = false;
       // (to float32 precision: the arithmetic is float32 on centred rows)
-      for (let i = 0; i < n && !found; i++) found = [0, 1, 2].every((t) => Math.abs(data[i * d + t]! - a[c * d + t]!) < 1e-5 * (1 + Math.abs(data[i * d + t]!)));
+      for (let i = 0; i < n && !found; i++)
+        found = [0, 1, 2].every((t) => Math.abs(data[i * d + t]! - a[c * d + t]!) < 1e-5 * (1 + Math.abs(data[i * d + t]!)));
       expect(found).toBe(true);
     }
   });

@@ -59,7 +59,11 @@ export function prepareRows(data: Float64Array, n: number, d: number): { rows: F
     for (let t = 0; t < d; t++) {
       const v = fround(data[i * d + t]! - mean[t]!);
       if (!Number.isFinite(v)) {
-        throw new InvalidArgumentError({ argument: 'data', message: `kmeans: row ${i} has a value ${data[i * d + t]} beyond float32 range`, hint: 'rescale the data (k-means runs in float32)' });
+        throw new InvalidArgumentError({
+          argument: 'data',
+          message: `kmeans: row ${i} has a value ${data[i * d + t]} beyond float32 range`,
+          hint: 'rescale the data (k-means runs in float32)',
+        });
       }
       rows[i * dp + t] = v;
     }
@@ -345,14 +349,28 @@ export function kmeansWith(data: Float64Array, n: number, d: number, options: KM
   const maxIter = options.maxIter ?? 300;
   const tol = options.tol ?? 1e-4;
   if (data.length !== n * d) {
-    throw new InvalidArgumentError({ argument: 'data', message: `kmeans: data has ${data.length} values, not n × d = ${n} × ${d}`, hint: 'pass a row-major n × d Float64Array' });
+    throw new InvalidArgumentError({
+      argument: 'data',
+      message: `kmeans: data has ${data.length} values, not n × d = ${n} × ${d}`,
+      hint: 'pass a row-major n × d Float64Array',
+    });
   }
   if (!Number.isInteger(k) || k < 1 || k > n) {
-    throw new InvalidArgumentError({ argument: 'k', message: `kmeans: k = ${k} clusters for ${n} rows`, hint: `choose an integer k from 1 to ${n}` });
+    throw new InvalidArgumentError({
+      argument: 'k',
+      message: `kmeans: k = ${k} clusters for ${n} rows`,
+      hint: `choose an integer k from 1 to ${n}`,
+    });
   }
-  if (!Number.isInteger(nInit) || nInit < 1) throw new InvalidArgumentError({ argument: 'nInit', message: `kmeans: nInit = ${nInit}`, hint: 'nInit must be a positive integer' });
+  if (!Number.isInteger(nInit) || nInit < 1)
+    throw new InvalidArgumentError({ argument: 'nInit', message: `kmeans: nInit = ${nInit}`, hint: 'nInit must be a positive integer' });
   for (let p = 0; p < data.length; p++) {
-    if (!Number.isFinite(data[p]!)) throw new InvalidArgumentError({ argument: 'data', message: `kmeans: row ${Math.floor(p / d)} has a non-finite value ${data[p]}`, hint: 'remove NaN or infinite values first' });
+    if (!Number.isFinite(data[p]!))
+      throw new InvalidArgumentError({
+        argument: 'data',
+        message: `kmeans: row ${Math.floor(p / d)} has a non-finite value ${data[p]}`,
+        hint: 'remove NaN or infinite values first',
+      });
   }
   const { rows, mean, dp } = prepareRows(data, n, d);
   // tolerance relative to the data's mean per-dimension variance, as in scikit-learn
@@ -364,7 +382,12 @@ export function kmeansWith(data: Float64Array, n: number, d: number, options: KM
   }
   const tolAbs = (meanVar / d) * tol;
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError({ argument: 'threads', message: `kmeans: threads = ${threads}`, hint: 'threads must be a positive integer' });
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new InvalidArgumentError({
+      argument: 'threads',
+      message: `kmeans: threads = ${threads}`,
+      hint: 'threads must be a positive integer',
+    });
   const finish = (r: { labels: Int32Array; centers: Float32Array; inertia: number; iterations: number }, run: number): KMeansResult => ({
     labels: r.labels,
     centers: restoreCenters(r.centers, mean, k, d, dp),

@@ -9,7 +9,8 @@ function denseOf(graph: ReturnType<typeof plantedPartitionGraph>['graph']): Floa
   const { matrix } = normalizedAdjacency(graph);
   const n = matrix.n;
   const dense = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let p = matrix.indptr[i]!; p < matrix.indptr[i + 1]!; p++) dense[i * n + matrix.indices[p]!] = matrix.values[p]!;
+  for (let i = 0; i < n; i++)
+    for (let p = matrix.indptr[i]!; p < matrix.indptr[i + 1]!; p++) dense[i * n + matrix.indices[p]!] = matrix.values[p]!;
   return dense;
 }
 
@@ -94,7 +95,15 @@ describe('spectralEmbedding', () => {
 
   it('puts each connected component in exactly', () => {
     // two triangles and an edge: 3 components
-    const g = graphFromEdges(8, [[0, 1, 1], [1, 2, 1], [0, 2, 1], [3, 4, 2], [4, 5, 1], [3, 5, 1], [6, 7, 1]]);
+    const g = graphFromEdges(8, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [0, 2, 1],
+      [3, 4, 2],
+      [4, 5, 1],
+      [3, 5, 1],
+      [6, 7, 1],
+    ]);
     expect(connectedComponents(g).count).toBe(3);
     const e = spectralEmbedding(g, 3, { random: createRandom(0) });
     expect([...e.eigenvalues]).toEqual([0, 0, 0]);
@@ -107,7 +116,11 @@ describe('spectralEmbedding', () => {
   });
 
   it('refuses more components than k, degree-0 nodes, NaN weights and k out of range, saying what to do', () => {
-    const g = graphFromEdges(6, [[0, 1, 1], [2, 3, 1], [4, 5, 1]]);
+    const g = graphFromEdges(6, [
+      [0, 1, 1],
+      [2, 3, 1],
+      [4, 5, 1],
+    ]);
     const attempt = (f: () => unknown) => {
       try {
         f();
@@ -120,7 +133,10 @@ describe('spectralEmbedding', () => {
     expect(attempt(() => spectralEmbedding(g, 2, { random: createRandom(0) }))).toMatch(/3 connected components, more than k = 2.*k ≥ 3/s);
     const isolated = graphFromEdges(3, [[0, 1, 1]]);
     expect(attempt(() => spectralEmbedding(isolated, 2, { random: createRandom(0) }))).toMatch(/1 node of degree 0.*removeIsolatedNodes/s);
-    const nan = graphFromEdges(3, [[0, 1, 1], [1, 2, Number.NaN]]);
+    const nan = graphFromEdges(3, [
+      [0, 1, 1],
+      [1, 2, Number.NaN],
+    ]);
     expect(attempt(() => spectralEmbedding(nan, 2, { random: createRandom(0) }))).toMatch(/weight NaN/);
     expect(attempt(() => spectralEmbedding(g, 7, { random: createRandom(0) }))).toMatch(/k = 7 clusters asked for a graph of 6 nodes/);
   });
@@ -140,11 +156,13 @@ function layeredGraph(sizes: number[], p: number, seed: number, extraChain = 0) 
     for (let a = 0; a < sizes[l]!; a++) {
       // one guaranteed edge keeps every node connected
       edges.push([starts[l]! + a, starts[l + 1]! + (a % sizes[l + 1]!), 0.5 + rng.next()]);
-      for (let b = 0; b < sizes[l + 1]!; b++) if (b !== a % sizes[l + 1]! && rng.next() < p) edges.push([starts[l]! + a, starts[l + 1]! + b, 0.1 + rng.next()]);
+      for (let b = 0; b < sizes[l + 1]!; b++)
+        if (b !== a % sizes[l + 1]! && rng.next() < p) edges.push([starts[l]! + a, starts[l + 1]! + b, 0.1 + rng.next()]);
     }
   }
   for (let c = 0; c + 1 < extraChain; c++) edges.push([total + c, total + c + 1, 1 + c]);
-  for (let b = 0; b < sizes[sizes.length - 1]!; b++) if (b >= sizes[sizes.length - 2]!) edges.push([starts[sizes.length - 2]!, starts[sizes.length - 1]! + b, 0.3]);
+  for (let b = 0; b < sizes[sizes.length - 1]!; b++)
+    if (b >= sizes[sizes.length - 2]!) edges.push([starts[sizes.length - 2]!, starts[sizes.length - 1]! + b, 0.3]);
   return graphFromEdges(total + extraChain, edges);
 }
 
@@ -164,13 +182,38 @@ function subspaceOverlap(graph: ReturnType<typeof graphFromEdges>, a: Float64Arr
 
 describe('spectralEmbedding on bipartite graphs', () => {
   it('detects bipartite graphs by 2-colouring and refuses odd cycles', () => {
-    expect(bipartiteColouring(graphFromEdges(4, [[0, 1, 1], [1, 2, 1], [2, 3, 1], [3, 0, 1]]))).not.toBeNull();
-    expect(bipartiteColouring(graphFromEdges(3, [[0, 1, 1], [1, 2, 1], [2, 0, 1]]))).toBeNull();
+    expect(
+      bipartiteColouring(
+        graphFromEdges(4, [
+          [0, 1, 1],
+          [1, 2, 1],
+          [2, 3, 1],
+          [3, 0, 1],
+        ]),
+      ),
+    ).not.toBeNull();
+    expect(
+      bipartiteColouring(
+        graphFromEdges(3, [
+          [0, 1, 1],
+          [1, 2, 1],
+          [2, 0, 1],
+        ]),
+      ),
+    ).toBeNull();
     // an edge of weight 0 does not count
-    expect(bipartiteColouring(graphFromEdges(3, [[0, 1, 1], [1, 2, 1], [2, 0, 0]]))).not.toBeNull();
+    expect(
+      bipartiteColouring(
+        graphFromEdges(3, [
+          [0, 1, 1],
+          [1, 2, 1],
+          [2, 0, 0],
+        ]),
+      ),
+    ).not.toBeNull();
   });
 
-  it('gives the general path\'s eigenvalues and subspace through the singular values of B', () => {
+  it("gives the general path's eigenvalues and subspace through the singular values of B", () => {
     const graph = layeredGraph([70, 50, 60, 40], 0.08, 5);
     const k = 8;
     const fast = spectralEmbedding(graph, k, { random: createRandom(1), denseBelow: 0, tol: 1e-10 });
@@ -204,7 +247,11 @@ describe('spectralEmbedding on bipartite graphs', () => {
 
   it('gives the same spectrum and subspace with the JavaScript products as with the WebAssembly ones', () => {
     // dense layers (long runs) and sparse ones (short runs), bipartite and general paths
-    for (const [density, bipartite] of [[0.9, true], [0.08, true], [0.9, false]] as const) {
+    for (const [density, bipartite] of [
+      [0.9, true],
+      [0.08, true],
+      [0.9, false],
+    ] as const) {
       const graph = layeredGraph([50, 40, 30], density, 9);
       const k = 6;
       const viaWasm = spectralEmbedding(graph, k, { random: createRandom(4), denseBelow: 0, tol: 1e-10, bipartite });

@@ -158,7 +158,11 @@ function lanczosIn(
   };
 
   if (!randomStart(0, 0)) {
-    throw new InvalidArgumentError({ argument: 'locked', message: 'lanczosLargest: could not draw a start vector outside the locked subspace', hint: 'locked vectors must leave room' });
+    throw new InvalidArgumentError({
+      argument: 'locked',
+      message: 'lanczosLargest: could not draw a start vector outside the locked subspace',
+      hint: 'locked vectors must leave room',
+    });
   }
 
   let j0 = 0;

@@ -28,7 +28,12 @@ function dense(a: CsrBlock): number[][] {
 
 describe('sparseProducts', () => {
   // density 0.97: long runs (the run kernels); 0.1: short runs (the CSR kernels); odd sizes exercise the tails
-  for (const [density, rows, cols] of [[0.97, 37, 53], [0.1, 61, 29], [1, 1, 7], [0.5, 5, 1]] as const) {
+  for (const [density, rows, cols] of [
+    [0.97, 37, 53],
+    [0.1, 61, 29],
+    [1, 1, 7],
+    [0.5, 5, 1],
+  ] as const) {
     it(`A·x, Aᵀ·x and A·Aᵀ·x match dense arithmetic (density ${density}, ${rows} × ${cols}), WebAssembly and JavaScript`, () => {
       const a = block(rows, cols, density, rows * 7 + cols);
       const m = dense(a);
@@ -50,7 +55,10 @@ describe('sparseProducts', () => {
         products.applyGram(u, y);
         y.forEach((v, i) => expect(v).toBeCloseTo(aatu[i]!, 12));
         // a second product reuses the buffers: nothing left over from the first
-        products.applyTranspose(u.map((v) => 2 * v), t);
+        products.applyTranspose(
+          u.map((v) => 2 * v),
+          t,
+        );
         t.forEach((v, j) => expect(v).toBeCloseTo(2 * atu[j]!, 12));
       }
     });
@@ -58,14 +66,24 @@ describe('sparseProducts', () => {
 
   it('reuses a disposed instance for the next matrix, larger or smaller, with right results', () => {
     const random = createRandom(8);
-    for (const [rows, cols, density] of [[20, 30, 0.9], [200, 150, 0.5], [7, 5, 0.1], [60, 60, 1]] as const) {
+    for (const [rows, cols, density] of [
+      [20, 30, 0.9],
+      [200, 150, 0.5],
+      [7, 5, 0.1],
+      [60, 60, 1],
+    ] as const) {
       const a = block(rows, cols, density, rows + cols);
       const m = dense(a);
       const x = Float64Array.from({ length: cols }, () => random.next() - 0.5);
       const products = sparseProducts(a);
       const y = new Float64Array(rows);
       products.apply(x, y);
-      m.forEach((row, i) => expect(y[i]).toBeCloseTo(row.reduce((s, v, j) => s + v * x[j]!, 0), 12));
+      m.forEach((row, i) =>
+        expect(y[i]).toBeCloseTo(
+          row.reduce((s, v, j) => s + v * x[j]!, 0),
+          12,
+        ),
+      );
       products.dispose();
       products.dispose(); // twice is harmless
     }

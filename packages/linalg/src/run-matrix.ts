@@ -39,7 +39,17 @@ export interface SparseProducts {
 interface Exports extends KernelMemory {
   gather(rows: number, rowRuns: number, runCol: number, runStart: number, values: number, x: number, y: number): void;
   scatter(rows: number, cols: number, rowRuns: number, runCol: number, runStart: number, values: number, x: number, t: number): void;
-  gram(rows: number, cols: number, rowRuns: number, runCol: number, runStart: number, values: number, x: number, t: number, y: number): void;
+  gram(
+    rows: number,
+    cols: number,
+    rowRuns: number,
+    runCol: number,
+    runStart: number,
+    values: number,
+    x: number,
+    t: number,
+    y: number,
+  ): void;
   gatherCsr(rows: number, indptr: number, indices: number, values: number, x: number, y: number): void;
   scatterCsr(rows: number, cols: number, indptr: number, indices: number, values: number, x: number, t: number): void;
   gramCsr(rows: number, cols: number, indptr: number, indices: number, values: number, x: number, t: number, y: number): void;

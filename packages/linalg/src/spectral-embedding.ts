@@ -51,7 +51,12 @@ export interface SpectralEmbedding {
 export function spectralEmbedding(graph: SparseGraph, k: number, options: SpectralEmbeddingOptions): SpectralEmbedding {
   const deg = checkedDegrees(graph);
   const n = graph.nodeCount;
-  if (n === 0) throw new InvalidArgumentError({ argument: 'graph', message: 'spectral embedding of an empty graph', hint: 'the graph has no nodes; check the network has weighted layers' });
+  if (n === 0)
+    throw new InvalidArgumentError({
+      argument: 'graph',
+      message: 'spectral embedding of an empty graph',
+      hint: 'the graph has no nodes; check the network has weighted layers',
+    });
   if (!Number.isInteger(k) || k < 1 || k > n) {
     throw new InvalidArgumentError({
       argument: 'k',
@@ -114,7 +119,11 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
         columns.push(vectors.slice(c * n, (c + 1) * n));
         values.push(theta[c]!);
       }
-    } else if (options.bipartite !== false && colour !== null && (viaSvd = bipartiteEigen(graph, colour, invSqrtDegree, component, count, deg, rest, options)) !== null) {
+    } else if (
+      options.bipartite !== false &&
+      colour !== null &&
+      (viaSvd = bipartiteEigen(graph, colour, invSqrtDegree, component, count, deg, rest, options)) !== null
+    ) {
       for (let c = 0; c < rest; c++) {
         columns.push(viaSvd.vectors.subarray(c * n, (c + 1) * n));
         values.push(viaSvd.values[c]!);
@@ -124,14 +133,19 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
       bipartite = true;
     } else {
       const { matrix } = normalizedAdjacency(graph, deg);
-      const products = sparseProducts({ rows: n, cols: n, indptr: matrix.indptr, indices: matrix.indices, values: matrix.values }, { useWasm: options.wasm });
+      const products = sparseProducts(
+        { rows: n, cols: n, indptr: matrix.indptr, indices: matrix.indices, values: matrix.values },
+        { useWasm: options.wasm },
+      );
       let result: ReturnType<typeof lanczosLargest>;
       try {
-        result = lanczosLargest(
-          { n, apply: (x, y) => products.apply(x, y) },
-          rest,
-          { random: options.random, tol: options.tol, ncv: options.ncv, locked: columns.slice(), wasm: options.wasm },
-        );
+        result = lanczosLargest({ n, apply: (x, y) => products.apply(x, y) }, rest, {
+          random: options.random,
+          tol: options.tol,
+          ncv: options.ncv,
+          locked: columns.slice(),
+          wasm: options.wasm,
+        });
       } finally {
         products.dispose();
       }
@@ -245,7 +259,14 @@ function bipartiteEigen(
     // a residual r of B·Bᵀ (eigenvalue θ = σ²) gives the residual r/(σ·√2) of M, held to tol·max(1, σ)
     // (a floor on σ keeps a rank-deficient B from running to maxMatvecs; such pairs go to the general path below)
     const isConverged = (theta: number, r: number) => r <= tol * Math.SQRT2 * Math.max(0.05, Math.sqrt(Math.max(0, theta)));
-    const result = lanczosLargest({ n: p, apply: (x, y) => b.applyGram(x, y) }, rest, { random: options.random, tol, ncv: options.ncv, locked, isConverged, wasm: options.wasm });
+    const result = lanczosLargest({ n: p, apply: (x, y) => b.applyGram(x, y) }, rest, {
+      random: options.random,
+      tol,
+      ncv: options.ncv,
+      locked,
+      isConverged,
+      wasm: options.wasm,
+    });
     const values = new Float64Array(rest);
     for (let c = 0; c < rest; c++) {
       const sigma = Math.sqrt(Math.max(0, result.values[c]!));

@@ -15,10 +15,16 @@ describe('adjustedRandIndex', () => {
   it('matches scikit-learn on small examples', () => {
     // Reference values from scikit-learn 1.2.1 (Debian python3-sklearn):
     //   /usr/bin/python3 -c 'from sklearn.metrics import adjusted_rand_score as f; print(f(a, b))'
-    expect(adjustedRandIndex(labels(0, 0, 0, 1, 1, 1, 2, 2, 2, 2), labels(0, 0, 1, 1, 1, 2, 2, 2, 0, 0))).toBeCloseTo(0.09090909090909091, 14);
+    expect(adjustedRandIndex(labels(0, 0, 0, 1, 1, 1, 2, 2, 2, 2), labels(0, 0, 1, 1, 1, 2, 2, 2, 0, 0))).toBeCloseTo(
+      0.09090909090909091,
+      14,
+    );
     expect(adjustedRandIndex(labels(0, 0, 1, 1), labels(0, 1, 0, 1))).toBeCloseTo(-0.5, 14);
     expect(adjustedRandIndex(labels(0, 0, 1, 1), labels(0, 0, 1, 2))).toBeCloseTo(0.5714285714285714, 14);
-    expect(adjustedRandIndex(labels(3, 3, 3, 3, 7, 7, 7, 7, 9, 9, 9, 9), labels(1, 1, 1, 2, 2, 2, 2, 1, 5, 5, 5, 5))).toBeCloseTo(0.5416666666666666, 14);
+    expect(adjustedRandIndex(labels(3, 3, 3, 3, 7, 7, 7, 7, 9, 9, 9, 9), labels(1, 1, 1, 2, 2, 2, 2, 1, 5, 5, 5, 5))).toBeCloseTo(
+      0.5416666666666666,
+      14,
+    );
     // scikit-learn's special cases: one cluster against singletons is 0; singletons against singletons 1
     expect(adjustedRandIndex(labels(0, 0, 0, 0), labels(0, 1, 2, 3))).toBe(0);
     expect(adjustedRandIndex(labels(0, 1, 2, 3), labels(3, 2, 1, 0))).toBe(1);
@@ -36,7 +42,12 @@ describe('adjustedRandIndex', () => {
     const b = labels(0, 0, 3, 1, 1, -1, 1, 2, 2, 2, 0, -1);
     // the same as comparing the arrays without positions 2, 5 and 11
     const keep = [...a.keys()].filter((i) => a[i]! >= 0 && b[i]! >= 0);
-    expect(adjustedRandIndex(a, b)).toBe(adjustedRandIndex(Int32Array.from(keep, (i) => a[i]!), Int32Array.from(keep, (i) => b[i]!)));
+    expect(adjustedRandIndex(a, b)).toBe(
+      adjustedRandIndex(
+        Int32Array.from(keep, (i) => a[i]!),
+        Int32Array.from(keep, (i) => b[i]!),
+      ),
+    );
   });
 
   it('agrees with the test helper in @modscope/core/testing on random labellings', () => {

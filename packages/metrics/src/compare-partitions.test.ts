@@ -63,7 +63,9 @@ describe('comparePartitions', () => {
     const keep = [...a.keys()].filter((i) => a[i]! >= 0 && b[i]! >= 0);
     const fa = Int32Array.from(keep, (i) => a[i]!);
     for (const i of [0, 7, 29]) {
-      const permuted = createRandom(seed).fork(i).shuffle(Int32Array.from(keep, (j) => b[j]!));
+      const permuted = createRandom(seed)
+        .fork(i)
+        .shuffle(Int32Array.from(keep, (j) => b[j]!));
       expect(c.permutation.values!.ari[i]).toBeCloseTo(adjustedRandIndex(fa, permuted), 14);
       expect(c.permutation.values!.nmi[i]).toBeCloseTo(normalizedMutualInformation(fa, permuted), 14);
     }

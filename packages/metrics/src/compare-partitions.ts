@@ -74,7 +74,11 @@ export function comparePartitions(a: Int32Array, b: Int32Array, options: Compare
     });
   }
   if (!Number.isFinite(seed)) {
-    throw new InvalidArgumentError({ argument: 'seed', message: `@modscope/metrics: seed = ${seed}; the seed must be a finite number.`, hint: 'Use e.g. 0 (the default).' });
+    throw new InvalidArgumentError({
+      argument: 'seed',
+      message: `@modscope/metrics: seed = ${seed}; the seed must be a finite number.`,
+      hint: 'Use e.g. 0 (the default).',
+    });
   }
   const paired = pairLabels(a, b);
   const scorer = new ContingencyScorer(paired);

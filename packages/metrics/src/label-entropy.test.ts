@@ -5,7 +5,12 @@ import { labelEntropy } from './label-entropy.js';
 describe('labelEntropy', () => {
   it('is 0 for one class and ln(classes) for a uniform histogram', () => {
     expect(labelEntropy([4, 4, 4], 10)).toBe(0);
-    expect(labelEntropy(Int32Array.from({ length: 10 }, (_, i) => i), 10)).toBeCloseTo(Math.log(10), 14);
+    expect(
+      labelEntropy(
+        Int32Array.from({ length: 10 }, (_, i) => i),
+        10,
+      ),
+    ).toBeCloseTo(Math.log(10), 14);
     expect(labelEntropy([0, 1], 2)).toBeCloseTo(Math.LN2, 14);
   });
 

@@ -7,17 +7,29 @@ import { InvalidArgumentError } from '@modscope/core';
  */
 export function labelEntropy(labels: ArrayLike<number>, classes: number): number {
   if (!Number.isInteger(classes) || classes < 1) {
-    throw new InvalidArgumentError({ argument: 'classes', message: `@modscope/metrics: classes = ${classes}; the number of classes must be a whole number of at least 1.`, hint: 'Pass the dataset’s class count (e.g. 10 for MNIST).' });
+    throw new InvalidArgumentError({
+      argument: 'classes',
+      message: `@modscope/metrics: classes = ${classes}; the number of classes must be a whole number of at least 1.`,
+      hint: 'Pass the dataset’s class count (e.g. 10 for MNIST).',
+    });
   }
   const n = labels.length;
   if (n === 0) {
-    throw new InvalidArgumentError({ argument: 'labels', message: '@modscope/metrics: the entropy of no labels is undefined.', hint: 'Pass at least one label (the method uses the 10 top-activating examples).' });
+    throw new InvalidArgumentError({
+      argument: 'labels',
+      message: '@modscope/metrics: the entropy of no labels is undefined.',
+      hint: 'Pass at least one label (the method uses the 10 top-activating examples).',
+    });
   }
   const counts = new Float64Array(classes);
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
     if (!Number.isInteger(l) || l < 0 || l >= classes) {
-      throw new InvalidArgumentError({ argument: 'labels', message: `@modscope/metrics: label ${l} at index ${i} is not a class in 0..${classes - 1}.`, hint: 'Pass class indices, and a class count larger than the largest of them.' });
+      throw new InvalidArgumentError({
+        argument: 'labels',
+        message: `@modscope/metrics: label ${l} at index ${i} is not a class in 0..${classes - 1}.`,
+        hint: 'Pass class indices, and a class count larger than the largest of them.',
+      });
     }
     counts[l]! += 1;
   }

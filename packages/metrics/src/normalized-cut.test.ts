@@ -13,7 +13,10 @@ describe('normalizedCut', () => {
   });
 
   it('is 0 for a partition into connected components and about k − 1 for a structureless graph', () => {
-    const two = graphFromEdges(4, [[0, 1, 1], [2, 3, 2]]);
+    const two = graphFromEdges(4, [
+      [0, 1, 1],
+      [2, 3, 2],
+    ]);
     expect(normalizedCut(two, Int32Array.from([0, 0, 1, 1]))).toBe(0);
     const { graph } = plantedPartitionGraph({ blocks: 1, size: 240, pIn: 0.2, pOut: 0, seed: 1 });
     const random = Int32Array.from({ length: 240 }, (_, i) => i % 12);
@@ -30,7 +33,13 @@ describe('normalizedCut', () => {
 describe('modularity, within-cluster fraction and cluster stats', () => {
   it('computes them by hand on a small graph', () => {
     // a triangle 0-1-2 (weights 1) joined to an edge 3-4 (weight 2) by 2-3 (weight 1)
-    const g = graphFromEdges(5, [[0, 1, 1], [1, 2, 1], [0, 2, 1], [3, 4, 2], [2, 3, 1]]);
+    const g = graphFromEdges(5, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [0, 2, 1],
+      [3, 4, 2],
+      [2, 3, 1],
+    ]);
     const labels = Int32Array.from([0, 0, 0, 1, 1]);
     const stats = clusterStats(g, labels);
     expect(stats.totalVolume).toBe(12);
@@ -44,7 +53,10 @@ describe('modularity, within-cluster fraction and cluster stats', () => {
   });
 
   it('ignores removed nodes (label −1) and refuses a label count that does not match', () => {
-    const g = graphFromEdges(3, [[0, 1, 1], [1, 2, 1]]);
+    const g = graphFromEdges(3, [
+      [0, 1, 1],
+      [1, 2, 1],
+    ]);
     const stats = clusterStats(g, Int32Array.from([0, 0, -1]));
     expect(stats.clusters).toHaveLength(1);
     expect(stats.clusters[0]!.cut).toBe(1);

@@ -14,10 +14,16 @@ describe('normalizedMutualInformation', () => {
   it('matches scikit-learn (arithmetic-mean normalization, its default) on small examples', () => {
     // Reference values from scikit-learn 1.2.1 (Debian python3-sklearn):
     //   /usr/bin/python3 -c 'from sklearn.metrics import normalized_mutual_info_score as f; print(f(a, b))'
-    expect(normalizedMutualInformation(labels(0, 0, 0, 1, 1, 1, 2, 2, 2, 2), labels(0, 0, 1, 1, 1, 2, 2, 2, 0, 0))).toBeCloseTo(0.39464837163589433, 14);
+    expect(normalizedMutualInformation(labels(0, 0, 0, 1, 1, 1, 2, 2, 2, 2), labels(0, 0, 1, 1, 1, 2, 2, 2, 0, 0))).toBeCloseTo(
+      0.39464837163589433,
+      14,
+    );
     expect(normalizedMutualInformation(labels(0, 0, 1, 1), labels(0, 1, 0, 1))).toBe(0);
     expect(normalizedMutualInformation(labels(0, 0, 1, 1), labels(0, 0, 1, 2))).toBeCloseTo(0.7999999999999999, 14);
-    expect(normalizedMutualInformation(labels(3, 3, 3, 3, 7, 7, 7, 7, 9, 9, 9, 9), labels(1, 1, 1, 2, 2, 2, 2, 1, 5, 5, 5, 5))).toBeCloseTo(0.6587603285713901, 14);
+    expect(normalizedMutualInformation(labels(3, 3, 3, 3, 7, 7, 7, 7, 9, 9, 9, 9), labels(1, 1, 1, 2, 2, 2, 2, 1, 5, 5, 5, 5))).toBeCloseTo(
+      0.6587603285713901,
+      14,
+    );
     // scikit-learn's special cases: one cluster against a split is 0, one cluster against one cluster 1
     expect(normalizedMutualInformation(labels(0, 0, 0, 0), labels(0, 1, 2, 3))).toBe(0);
     expect(normalizedMutualInformation(labels(1, 1, 1), labels(0, 0, 0))).toBe(1);
@@ -25,7 +31,10 @@ describe('normalizedMutualInformation', () => {
 
   it('hand check: a = 0 0 1 1, b = 0 0 1 2 gives I = ln 2, H(a) = ln 2, H(b) = 1.5 ln 2, NMI = 0.8', () => {
     // n = 4, cells (0,0) = 2, (1,1) = 1, (1,2) = 1: I = ½ ln(4·2 / (2·2)) + 2 · ¼ ln(4·1 / (2·1)) = ln 2
-    expect(normalizedMutualInformation(labels(0, 0, 1, 1), labels(0, 0, 1, 2))).toBeCloseTo(Math.LN2 / ((Math.LN2 + 1.5 * Math.LN2) / 2), 14);
+    expect(normalizedMutualInformation(labels(0, 0, 1, 1), labels(0, 0, 1, 2))).toBeCloseTo(
+      Math.LN2 / ((Math.LN2 + 1.5 * Math.LN2) / 2),
+      14,
+    );
   });
 
   it('counts only positions where both labels are ≥ 0', () => {

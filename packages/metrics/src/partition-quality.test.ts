@@ -39,7 +39,14 @@ function reference(nodeCount: number, edges: ReadonlyArray<readonly [number, num
     q += internal[c]! / m2 - (volume[c]! / m2) ** 2;
     inside += internal[c]!;
     const denominator = Math.min(volume[c]!, m2 - volume[c]!);
-    clusters.push({ label: c, size: size[c]!, volume: volume[c]!, internal: internal[c]!, cut: cut[c]!, conductance: denominator > 0 ? cut[c]! / denominator : 0 });
+    clusters.push({
+      label: c,
+      size: size[c]!,
+      volume: volume[c]!,
+      internal: internal[c]!,
+      cut: cut[c]!,
+      conductance: denominator > 0 ? cut[c]! / denominator : 0,
+    });
   }
   return { ncut, modularity: q, withinClusterFraction: inside / m2, totalVolume: m2, clusters };
 }
@@ -48,16 +55,19 @@ function reference(nodeCount: number, edges: ReadonlyArray<readonly [number, num
 function edgesOf(graph: SparseGraph): [number, number, number][] {
   const edges: [number, number, number][] = [];
   for (let i = 0; i < graph.nodeCount; i++)
-    for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) if (graph.indices[p]! > i) edges.push([i, graph.indices[p]!, graph.weights[p]!]);
+    for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++)
+      if (graph.indices[p]! > i) edges.push([i, graph.indices[p]!, graph.weights[p]!]);
   return edges;
 }
 
 function expectClose(actual: ReturnType<typeof partitionQuality>, expected: ReturnType<typeof reference>) {
-  for (const key of ['ncut', 'modularity', 'withinClusterFraction', 'totalVolume'] as const) expect(actual[key], key).toBeCloseTo(expected[key], 10);
+  for (const key of ['ncut', 'modularity', 'withinClusterFraction', 'totalVolume'] as const)
+    expect(actual[key], key).toBeCloseTo(expected[key], 10);
   expect(actual.clusters.map((c) => [c.label, c.size])).toEqual(expected.clusters.map((c) => [c.label, c.size]));
   actual.clusters.forEach((c, i) => {
     const e = expected.clusters[i]!;
-    for (const key of ['volume', 'internal', 'cut', 'conductance'] as const) expect(c[key], `cluster ${c.label} ${key}`).toBeCloseTo(e[key], 10);
+    for (const key of ['volume', 'internal', 'cut', 'conductance'] as const)
+      expect(c[key], `cluster ${c.label} ${key}`).toBeCloseTo(e[key], 10);
   });
 }
 
@@ -83,7 +93,13 @@ describe('partitionQuality', () => {
 
   it('computes every measure by hand on a small graph', () => {
     // a triangle 0-1-2 (weights 1) joined to an edge 3-4 (weight 2) by 2-3 (weight 1)
-    const g = graphFromEdges(5, [[0, 1, 1], [1, 2, 1], [0, 2, 1], [3, 4, 2], [2, 3, 1]]);
+    const g = graphFromEdges(5, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [0, 2, 1],
+      [3, 4, 2],
+      [2, 3, 1],
+    ]);
     const q = partitionQuality(g, Int32Array.from([0, 0, 0, 1, 1]));
     expect(q.totalVolume).toBe(12);
     expect(q.ncut).toBeCloseTo(1 / 7 + 1 / 5, 12);
@@ -97,7 +113,11 @@ describe('partitionQuality', () => {
 
   it('agrees with the definitions on planted-partition graphs, for the planted, a random and a partial labelling', () => {
     const rng = createRandom(7);
-    for (const [blocks, size, pIn, pOut, seed] of [[4, 25, 0.5, 0.02, 5], [6, 30, 0.3, 0.05, 1], [3, 40, 0.2, 0.2, 2]] as const) {
+    for (const [blocks, size, pIn, pOut, seed] of [
+      [4, 25, 0.5, 0.02, 5],
+      [6, 30, 0.3, 0.05, 1],
+      [3, 40, 0.2, 0.2, 2],
+    ] as const) {
       const { graph, labels } = plantedPartitionGraph({ blocks, size, pIn, pOut, seed });
       const edges = edgesOf(graph);
       const random = Int32Array.from(labels, () => rng.int(blocks));
@@ -110,7 +130,11 @@ describe('partitionQuality', () => {
   });
 
   it('skips empty labels, counts removed nodes in the total volume, and gives 0 without edges', () => {
-    const g = graphFromEdges(4, [[0, 1, 1], [1, 2, 1], [2, 3, 1]]);
+    const g = graphFromEdges(4, [
+      [0, 1, 1],
+      [1, 2, 1],
+      [2, 3, 1],
+    ]);
     const q = partitionQuality(g, Int32Array.from([0, 0, 2, -1]));
     expect(q.clusters.map((c) => c.label)).toEqual([0, 2]);
     expect(q.totalVolume).toBe(6);

@@ -73,7 +73,14 @@ export function partitionQuality(graph: SparseGraph, labels: Int32Array): Partit
     const vol = volume[c]!;
     const cut = vol - internal[c]!;
     const denominator = Math.min(vol, totalVolume - vol);
-    clusters.push({ label: c, size: size[c]!, volume: vol, internal: internal[c]!, cut, conductance: denominator > 0 ? cut / denominator : 0 });
+    clusters.push({
+      label: c,
+      size: size[c]!,
+      volume: vol,
+      internal: internal[c]!,
+      cut,
+      conductance: denominator > 0 ? cut / denominator : 0,
+    });
     if (vol > 0) ncut += cut / vol;
     inside += internal[c]!;
     if (totalVolume > 0) expected += (vol / totalVolume) ** 2;

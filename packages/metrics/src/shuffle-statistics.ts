@@ -21,10 +21,18 @@ export interface ShuffleStatistics {
 export function shuffleStatistics(real: number, values: readonly number[]): ShuffleStatistics {
   const n = values.length;
   if (n === 0) {
-    throw new InvalidArgumentError({ argument: 'values', message: '@modscope/metrics: the shuffle test needs at least one shuffled value.', hint: 'Run at least one shuffle (50 is the default).' });
+    throw new InvalidArgumentError({
+      argument: 'values',
+      message: '@modscope/metrics: the shuffle test needs at least one shuffled value.',
+      hint: 'Run at least one shuffle (50 is the default).',
+    });
   }
   if (!Number.isFinite(real) || values.some((v) => !Number.isFinite(v))) {
-    throw new InvalidArgumentError({ argument: 'values', message: '@modscope/metrics: the shuffle test got a non-finite n-cut.', hint: 'Check the graph for NaN weights.' });
+    throw new InvalidArgumentError({
+      argument: 'values',
+      message: '@modscope/metrics: the shuffle test got a non-finite n-cut.',
+      hint: 'Check the graph for NaN weights.',
+    });
   }
   const mean = values.reduce((s, v) => s + v, 0) / n;
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / n);

@@ -13,7 +13,17 @@ export function agreementFigure(result: CompareResult): Figure {
   const rows = [{ layer: 'all hidden', ...result.overall }, ...result.layers];
   const bar = (value: number, p?: number) => ({
     value: Number.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null,
-    ...(p !== undefined ? { label: { show: true, position: 'top', formatter: p <= 0.05 ? `p=${fixed(p)} ★` : `p=${fixed(p)}`, fontSize: 10, color: '#4a5361' } } : {}),
+    ...(p !== undefined
+      ? {
+          label: {
+            show: true,
+            position: 'top',
+            formatter: p <= 0.05 ? `p=${fixed(p)} ★` : `p=${fixed(p)}`,
+            fontSize: 10,
+            color: '#4a5361',
+          },
+        }
+      : {}),
   });
   const series = [
     { name: 'ARI', color: ARI, data: rows.map((r) => bar(r.ari, r.ariP)) },
@@ -32,10 +42,27 @@ export function agreementFigure(result: CompareResult): Figure {
     option: {
       animation: false,
       grid: { left: 50, right: 20, top: 44, bottom: 36 },
-      legend: { top: 4, itemWidth: 14, itemHeight: 10, itemStyle: { borderColor: 'transparent', borderWidth: 0 }, textStyle: { color: '#3b434f' } },
+      legend: {
+        top: 4,
+        itemWidth: 14,
+        itemHeight: 10,
+        itemStyle: { borderColor: 'transparent', borderWidth: 0 },
+        textStyle: { color: '#3b434f' },
+      },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: '@fn:threeDecimals' },
-      xAxis: { type: 'category', data: rows.map((r) => `${r.layer} (${r.n})`), axisLabel: { color: '#3b434f', interval: 0 }, axisTick: { show: false } },
-      yAxis: { type: 'value', name: 'agreement', nameTextStyle: { color: '#6b7480' }, axisLabel: { color: '#4a5361' }, splitLine: { lineStyle: { color: '#eef0f3' } } },
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => `${r.layer} (${r.n})`),
+        axisLabel: { color: '#3b434f', interval: 0 },
+        axisTick: { show: false },
+      },
+      yAxis: {
+        type: 'value',
+        name: 'agreement',
+        nameTextStyle: { color: '#6b7480' },
+        axisLabel: { color: '#4a5361' },
+        splitLine: { lineStyle: { color: '#eef0f3' } },
+      },
       series: series.map((s) => ({
         type: 'bar',
         name: s.name,

@@ -26,32 +26,44 @@ describe('checkResult', () => {
   it('names the file and the version when the result is newer than the report', () => {
     const error = failure({ ...sampleLesion(), version: 7 });
     expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect(error.message).toBe('@modscope/report: run/lesion.json: lesion result version 7 is newer than this report supports (1). Update @modscope/report (and modscope) to the version that wrote it.');
+    expect(error.message).toBe(
+      '@modscope/report: run/lesion.json: lesion result version 7 is newer than this report supports (1). Update @modscope/report (and modscope) to the version that wrote it.',
+    );
   });
 
   it('says how to rewrite a result older than the report reads', () => {
     const error = failure({ ...sampleCompare(), version: 0 }, 'cmp.json');
     expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect(error.message).toMatch(/^@modscope\/report: cmp\.json: compare result version 0 is older than this report supports \(1\)\. Run 'modscope compare/);
+    expect(error.message).toMatch(
+      /^@modscope\/report: cmp\.json: compare result version 0 is older than this report supports \(1\)\. Run 'modscope compare/,
+    );
   });
 
   it('recognizes an unversioned cluster result from before kinds existed', () => {
     const { kind: _kind, version: _version, ...legacy } = sampleCluster();
     const error = failure(legacy, 'old/cluster.json');
     expect(error).toBeInstanceOf(CorruptFileError);
-    expect(error.message).toMatch(/^old\/cluster\.json is not a valid modscope result file: it has no 'kind'; it is a 'modscope cluster --json' result from before results were versioned\. Run 'modscope cluster/);
+    expect(error.message).toMatch(
+      /^old\/cluster\.json is not a valid modscope result file: it has no 'kind'; it is a 'modscope cluster --json' result from before results were versioned\. Run 'modscope cluster/,
+    );
   });
 
   it('refuses foreign, unknown and malformed files with the field at fault', () => {
-    expect(failure([1, 2]).message).toMatch(/run\/lesion\.json is not a valid modscope result file: it holds an array, not a results object/);
+    expect(failure([1, 2]).message).toMatch(
+      /run\/lesion\.json is not a valid modscope result file: it holds an array, not a results object/,
+    );
     expect(failure({ hello: 'world' }).message).toMatch(/it has no 'kind' naming the command that wrote it/);
-    expect(failure({ kind: 'modscope/teleport', version: 1 }).message).toMatch(/its kind 'modscope\/teleport' is not one this report knows \(modscope\/cluster, modscope\/lesion, modscope\/compare, modscope\/excise\)\. It may come from a newer modscope/);
+    expect(failure({ kind: 'modscope/teleport', version: 1 }).message).toMatch(
+      /its kind 'modscope\/teleport' is not one this report knows \(modscope\/cluster, modscope\/lesion, modscope\/compare, modscope\/excise\)\. It may come from a newer modscope/,
+    );
     expect(failure({ kind: 'modscope/lesion' }).message).toMatch(/its version is missing, expected an integer/);
     const lesion = sampleLesion();
     lesion.subclusters[1]!.drop = [0.1, 0.2];
     const short = failure(lesion);
     expect(short).toBeInstanceOf(CorruptFileError);
-    expect(short.message).toMatch(/^run\/lesion\.json is not a valid modscope lesion result \(version 1\) file: subclusters\[1\]\.drop has 2 entries, expected 3\. Write it with 'modscope lesion/);
+    expect(short.message).toMatch(
+      /^run\/lesion\.json is not a valid modscope lesion result \(version 1\) file: subclusters\[1\]\.drop has 2 entries, expected 3\. Write it with 'modscope lesion/,
+    );
     const cluster = sampleCluster();
     cluster.drawing.edges[2] = [0, 0, 1, 9, 0.2];
     expect(failure(cluster, 'c.json').message).toMatch(/drawing\.edges\[2\] refers to unit 9 of layer 1/);

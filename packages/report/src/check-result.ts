@@ -13,7 +13,10 @@ const known = () => RESULT_KINDS.map((k) => k.kind).join(', ');
 export function checkResult(value: unknown, source: string): { kind: ResultKind<ReportResult>; result: ReportResult } {
   const corrupt = (reason: string, hint: string) => new CorruptFileError({ path: source, format: 'modscope result', reason, hint });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw corrupt(`it holds ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not a results object`, "Pass files written by a modscope command's --json FILE option.");
+    throw corrupt(
+      `it holds ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not a results object`,
+      "Pass files written by a modscope command's --json FILE option.",
+    );
   }
   const o = value as Record<string, unknown>;
   if (o.kind === undefined) {
@@ -23,21 +26,29 @@ export function checkResult(value: unknown, source: string): { kind: ResultKind<
         "Run 'modscope cluster MODEL --json FILE' again with this modscope to write a version 1 result (it also records the edges the network figure draws).",
       );
     }
-    throw corrupt("it has no 'kind' naming the command that wrote it", `Pass files written by a modscope command's --json FILE option (kinds: ${known()}).`);
+    throw corrupt(
+      "it has no 'kind' naming the command that wrote it",
+      `Pass files written by a modscope command's --json FILE option (kinds: ${known()}).`,
+    );
   }
   const entry = RESULT_KINDS.find((k) => k.kind === o.kind);
   if (!entry) {
     const name = typeof o.kind === 'string' ? `'${o.kind}'` : JSON.stringify(o.kind);
     throw corrupt(
       `its kind ${name} is not one this report knows (${known()})`,
-      typeof o.kind === 'string' && o.kind.startsWith('modscope/') ? 'It may come from a newer modscope: update @modscope/report, or leave the file out.' : 'Leave it out: only modscope results can be reported.',
+      typeof o.kind === 'string' && o.kind.startsWith('modscope/')
+        ? 'It may come from a newer modscope: update @modscope/report, or leave the file out.'
+        : 'Leave it out: only modscope results can be reported.',
     );
   }
   const version = o.version;
   const { min, max } = entry.versions;
   const supported = min === max ? String(max) : `${min}–${max}`;
   if (typeof version !== 'number' || !Number.isInteger(version)) {
-    throw corrupt(`its version is ${version === undefined ? 'missing' : JSON.stringify(version)}, expected an integer`, `Write it with '${entry.writer}'.`);
+    throw corrupt(
+      `its version is ${version === undefined ? 'missing' : JSON.stringify(version)}, expected an integer`,
+      `Write it with '${entry.writer}'.`,
+    );
   }
   if (version > max) {
     throw new InvalidArgumentError({

@@ -47,11 +47,15 @@ export function readClusterResult(r: ResultReader, value: unknown): ClusterResul
   const o = r.object(value, '');
   const layers = r.array(o.layers, 'layers').map((l, i) => {
     const layer = r.object(l, `layers[${i}]`);
-    return { id: r.string(layer.id, `layers[${i}].id`), name: r.string(layer.name ?? layer.id, `layers[${i}].name`), units: r.integer(layer.units, `layers[${i}].units`, 1) };
+    return {
+      id: r.string(layer.id, `layers[${i}].id`),
+      name: r.string(layer.name ?? layer.id, `layers[${i}].name`),
+      units: r.integer(layer.units, `layers[${i}].units`, 1),
+    };
   });
-  const labels = r.array(o.labels, 'labels', layers.length).map((l, i) =>
-    r.array(l, `labels[${i}]`, layers[i]!.units).map((x, u) => r.integer(x, `labels[${i}][${u}]`, -1)),
-  );
+  const labels = r
+    .array(o.labels, 'labels', layers.length)
+    .map((l, i) => r.array(l, `labels[${i}]`, layers[i]!.units).map((x, u) => r.integer(x, `labels[${i}][${u}]`, -1)));
   const clusters = r.array(o.clusters, 'clusters').map((c, i) => {
     const row = r.object(c, `clusters[${i}]`);
     const at = (f: string) => `clusters[${i}].${f}`;
@@ -83,14 +87,28 @@ export function readClusterResult(r: ResultReader, value: unknown): ClusterResul
   const drawing = r.optional(o.drawing, (d) => {
     const obj = r.object(d, 'drawing');
     const edges = r.array(obj.edges, 'drawing.edges').map((e, i) => {
-      const [fromLayer, fromUnit, toLayer, toUnit, weight] = r.numbers(e, `drawing.edges[${i}]`, 5) as [number, number, number, number, number];
-      for (const [layer, unit] of [[fromLayer, fromUnit], [toLayer, toUnit]] as const) {
+      const [fromLayer, fromUnit, toLayer, toUnit, weight] = r.numbers(e, `drawing.edges[${i}]`, 5) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      for (const [layer, unit] of [
+        [fromLayer, fromUnit],
+        [toLayer, toUnit],
+      ] as const) {
         const units = layers[layer]?.units;
-        if (units === undefined || !Number.isInteger(unit) || unit < 0 || unit >= units) r.fail(`drawing.edges[${i}]`, `refers to unit ${unit} of layer ${layer}, which the result's layers do not have`);
+        if (units === undefined || !Number.isInteger(unit) || unit < 0 || unit >= units)
+          r.fail(`drawing.edges[${i}]`, `refers to unit ${unit} of layer ${layer}, which the result's layers do not have`);
       }
       return [fromLayer, fromUnit, toLayer, toUnit, weight] as [number, number, number, number, number];
     });
-    return { maxEdges: r.integer(obj.maxEdges ?? edges.length, 'drawing.maxEdges'), totalEdges: r.integer(obj.totalEdges ?? edges.length, 'drawing.totalEdges'), edges };
+    return {
+      maxEdges: r.integer(obj.maxEdges ?? edges.length, 'drawing.maxEdges'),
+      totalEdges: r.integer(obj.totalEdges ?? edges.length, 'drawing.totalEdges'),
+      edges,
+    };
   });
   return {
     kind: 'modscope/cluster',

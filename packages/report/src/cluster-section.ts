@@ -9,7 +9,8 @@ import { shuffleHistogramFigure } from './shuffle-histogram-figure.js';
 export function clusterSection(result: ClusterResult): Section {
   const nulls = Object.entries(result.nulls);
   const blocks: Block[] = [{ type: 'figure', figure: networkFigure(result), wide: true }];
-  for (const [name, test] of nulls) blocks.push({ type: 'figure', figure: shuffleHistogramFigure(result, name, test), wide: nulls.length === 1 });
+  for (const [name, test] of nulls)
+    blocks.push({ type: 'figure', figure: shuffleHistogramFigure(result, name, test), wide: nulls.length === 1 });
   blocks.push({
     type: 'html',
     kind: 'cluster-table',
@@ -32,7 +33,11 @@ export function clusterSection(result: ClusterResult): Section {
         note: `mean ${fixed(t.mean)}, p = ${fixed(t.p)} (${t.n} shuffles)`,
         tone: t.p <= 0.05 ? ('good' as const) : ('neutral' as const),
       })),
-      { label: 'modularity Q', value: fixed(result.modularity), note: `${percent(result.withinClusterFraction)} of the weight inside modules` },
+      {
+        label: 'modularity Q',
+        value: fixed(result.modularity),
+        note: `${percent(result.withinClusterFraction)} of the weight inside modules`,
+      },
     ],
     blocks: best ? [{ type: 'html', kind: 'verdict', title: '', caption: '', html: verdicts(result), wide: true }, ...blocks] : blocks,
   };
@@ -60,7 +65,9 @@ function clusterTable(result: ClusterResult): string {
 <td class="bar-cell"><span class="bar" style="width:${Number.isFinite(within) ? (100 * within).toFixed(1) : 0}%"></span><span class="num">${percent(within)}</span></td>
 </tr>`;
   });
-  const header = result.layers.map((l) => `<span title="${escapeHtml(l.name)} (${l.units} units)">${escapeHtml(shortLayer(l.name))}</span>`).join('');
+  const header = result.layers
+    .map((l) => `<span title="${escapeHtml(l.name)} (${l.units} units)">${escapeHtml(shortLayer(l.name))}</span>`)
+    .join('');
   return `<table class="data clusters">
 <thead><tr><th>module</th><th class="num">units</th><th class="layers">${header}</th><th class="num">volume</th><th class="num">cut</th><th class="num">conductance</th><th>within-module weight</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody>

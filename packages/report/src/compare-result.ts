@@ -51,8 +51,16 @@ export function readCompareResult(r: ResultReader, value: unknown): CompareResul
     dataset: r.string(o.dataset, 'dataset'),
     examples: r.integer(o.examples, 'examples'),
     k: r.integer(o.k, 'k', 1),
-    partitions: { weights: r.string(partitions.weights, 'partitions.weights'), coactivation: r.string(partitions.coactivation, 'partitions.coactivation') },
+    partitions: {
+      weights: r.string(partitions.weights, 'partitions.weights'),
+      coactivation: r.string(partitions.coactivation, 'partitions.coactivation'),
+    },
     overall: readAgreement(r, o.overall, 'overall'),
-    layers: r.array(o.layers, 'layers').map((l, i) => ({ layer: r.string(r.object(l, `layers[${i}]`).layer, `layers[${i}].layer`), ...readAgreement(r, l, `layers[${i}]`) })),
+    layers: r
+      .array(o.layers, 'layers')
+      .map((l, i) => ({
+        layer: r.string(r.object(l, `layers[${i}]`).layer, `layers[${i}].layer`),
+        ...readAgreement(r, l, `layers[${i}]`),
+      })),
   };
 }

@@ -40,14 +40,23 @@ export function dropHeatmapFigure(result: LesionResult): Figure {
     caption:
       `Each row is a sub-cluster (one module's units in one layer), most damaging first; each cell is the accuracy points that class loses when the sub-cluster is silenced (red: lost, blue: gained), ` +
       `and a dot marks a drop larger than in random same-size lesions of that layer (p ≤ ${SIGNIFICANCE} against ${result.random} random lesions each${
-        1 / (result.random + 1) > SIGNIFICANCE ? `; with ${result.random} random lesions no p can reach ${SIGNIFICANCE}: run with --random 19 or more` : ''
+        1 / (result.random + 1) > SIGNIFICANCE
+          ? `; with ${result.random} random lesions no p can reach ${SIGNIFICANCE}: run with --random 19 or more`
+          : ''
       }).`,
     height: rows.length * rowHeight + 80,
     option: {
       animation: false,
       grid: { left: 10, right: 92, top: 12, bottom: 8, containLabel: true },
       tooltip: { trigger: 'item', formatter: '@fn:dataTip' },
-      xAxis: { type: 'category', data: classes, position: 'bottom', axisLabel: { color: '#3b434f', interval: 0, rotate: classes.some((c) => c.length > 6) ? 30 : 0 }, axisTick: { show: false }, splitArea: { show: false } },
+      xAxis: {
+        type: 'category',
+        data: classes,
+        position: 'bottom',
+        axisLabel: { color: '#3b434f', interval: 0, rotate: classes.some((c) => c.length > 6) ? 30 : 0 },
+        axisTick: { show: false },
+        splitArea: { show: false },
+      },
       yAxis: {
         type: 'category',
         inverse: true,

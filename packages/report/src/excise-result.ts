@@ -72,7 +72,11 @@ function readCurve(r: ResultReader, value: unknown, path: string): RecoveryPoint
   const curve = r.array(value, path).map((p, j) => {
     const point = r.object(p, `${path}[${j}]`);
     const pt = (f: string) => `${path}[${j}].${f}`;
-    return { step: r.number(point.step, pt('step')), forget: r.number(point.forget, pt('forget')), retain: r.number(point.retain, pt('retain')) };
+    return {
+      step: r.number(point.step, pt('step')),
+      forget: r.number(point.forget, pt('forget')),
+      retain: r.number(point.retain, pt('retain')),
+    };
   });
   if (curve.length === 0) r.fail(path, 'is empty, expected at least one point');
   return curve;
@@ -107,14 +111,17 @@ export function readExciseResult(r: ResultReader, value: unknown): ExciseResult 
   });
   if (methods.length === 0) r.fail('methods', 'is empty, expected at least one method');
   // `floor: null` is a run without the never-trained model (--no-never-trained)
-  const floor = o.floor === null ? undefined : r.optional(o.floor, (f) => {
-    const fl = r.object(f, 'floor');
-    return {
-      forget: r.number(fl.forget, 'floor.forget'),
-      ...(fl.retain !== undefined ? { retain: r.number(fl.retain, 'floor.retain') } : {}),
-      ...(fl.epochs !== undefined ? { epochs: r.integer(fl.epochs, 'floor.epochs', 1) } : {}),
-    };
-  });
+  const floor =
+    o.floor === null
+      ? undefined
+      : r.optional(o.floor, (f) => {
+          const fl = r.object(f, 'floor');
+          return {
+            forget: r.number(fl.forget, 'floor.forget'),
+            ...(fl.retain !== undefined ? { retain: r.number(fl.retain, 'floor.retain') } : {}),
+            ...(fl.epochs !== undefined ? { epochs: r.integer(fl.epochs, 'floor.epochs', 1) } : {}),
+          };
+        });
   const relearning = (r.optional(o.relearning, (v) => r.array(v, 'relearning')) ?? []).map((x, i): RelearnAttack => {
     const attack = r.object(x, `relearning[${i}]`);
     const at = (f: string) => `relearning[${i}].${f}`;

@@ -12,7 +12,11 @@ describe('the excise result and section', () => {
     const r = read(sampleExciseRun());
     expect(r.forgetMetric).toBe('accuracy on the forgotten classes');
     expect(r.intact).toEqual({ forget: 0.9574, retain: 0.8852 });
-    expect(r.methods.map((m) => [m.method, m.baseline, m.units])).toEqual([['module', false, 51], ['random', true, 51], ['none', true, 0]]);
+    expect(r.methods.map((m) => [m.method, m.baseline, m.units])).toEqual([
+      ['module', false, 51],
+      ['random', true, 51],
+      ['none', true, 0],
+    ]);
     expect(r.methods[0]!.stats!.stepsToHalf).toBeNull();
     expect(r.methods[0]).toMatchObject({ forget: 0, retain: 0.6954 });
     expect(r.floor).toEqual({ forget: 0, retain: 0.7285, epochs: 1 });
@@ -23,7 +27,9 @@ describe('the excise result and section', () => {
     expect(read(sampleExcise()).relearning).toEqual([]);
     const r = read({ ...sampleExciseRun(), floor: null });
     expect(r.floor).toBeUndefined();
-    expect(() => read({ ...sampleExciseRun(), relearning: [{ model: 'module', examples: 0, curve: [] }] })).toThrow(/relearning\[0\]\.examples is 0, expected an integer ≥ 1/);
+    expect(() => read({ ...sampleExciseRun(), relearning: [{ model: 'module', examples: 0, curve: [] }] })).toThrow(
+      /relearning\[0\]\.examples is 0, expected an integer ≥ 1/,
+    );
   });
 
   it('shows a before/after table with every method and the floor, and the relearning figure', () => {
@@ -31,9 +37,16 @@ describe('the excise result and section', () => {
     expect(section.blocks.map((b) => (b.type === 'figure' ? b.figure.kind : b.kind))).toEqual(['recovery', 'excise-table', 'relearning']);
     const table = section.blocks[1]!;
     if (table.type !== 'html') throw new Error('html expected');
-    expect([...table.html.matchAll(/<tr><th scope="row">([^<]+)<\/th>/g)].map((m) => m[1])).toEqual(['module pruning', 'random units (baseline)', 'no pruning (baseline)', 'never trained']);
+    expect([...table.html.matchAll(/<tr><th scope="row">([^<]+)<\/th>/g)].map((m) => m[1])).toEqual([
+      'module pruning',
+      'random units (baseline)',
+      'no pruning (baseline)',
+      'never trained',
+    ]);
     // module pruning: 51 units, 0.0% right after pruning, 36.2% after fine-tuning, never half-way back
-    expect(table.html).toMatch(/module pruning<\/th><td class="num">51<\/td><td class="num">0\.0%<\/td><td class="num">69\.5%<\/td><td class="num">36\.2%<\/td><td class="num">86\.8%<\/td><td class="num">never<\/td>/);
+    expect(table.html).toMatch(
+      /module pruning<\/th><td class="num">51<\/td><td class="num">0\.0%<\/td><td class="num">69\.5%<\/td><td class="num">36\.2%<\/td><td class="num">86\.8%<\/td><td class="num">never<\/td>/,
+    );
     expect(section.highlights.map((h) => h.label)).toEqual([
       'accuracy on the forgotten classes, intact',
       'accuracy on the forgotten classes right after module pruning',
@@ -45,7 +58,10 @@ describe('the excise result and section', () => {
   it('draws one relearning curve per attack, solid from the pruned model and dashed from the never-trained one', () => {
     const figure = relearningFigure(read(sampleExciseRun()));
     const series = figure.option.series as { name: string; lineStyle: { type: string }; data: number[][] }[];
-    expect(series.map((s) => `${s.name}:${s.lineStyle.type}`)).toEqual(['module-pruned, 10 examples:solid', 'never trained, 10 examples:dashed']);
+    expect(series.map((s) => `${s.name}:${s.lineStyle.type}`)).toEqual([
+      'module-pruned, 10 examples:solid',
+      'never trained, 10 examples:dashed',
+    ]);
     expect(series[1]!.data[0]).toEqual([0, 0]);
     expect(figure.marks).toEqual([
       { selector: 'path[stroke-width="2.5"]', count: 2, what: 'relearning curves' },

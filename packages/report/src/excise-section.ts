@@ -26,17 +26,43 @@ export function exciseSection(result: ExciseResult): Section {
     title: `Excision and relearning on ${result.model}`,
     subtitle: `${methodCount(result.methods.length)}${result.forget ? `; forget: ${result.forget}` : ''}${result.retain ? `; retain: ${result.retain}` : ''}${result.dataset ? ` (${result.dataset})` : ''}`,
     highlights: [
-      ...(result.intact ? [{ label: `${metric}, intact`, value: percent(result.intact.forget), note: `retain ${percent(result.intact.retain)}` }] : []),
-      ...(best.forget !== undefined ? [{ label: `${metric} right after ${best.name}`, value: percent(best.forget), note: `retain ${percent(best.retain ?? Number.NaN)}${best.units !== undefined ? `, ${best.units} units` : ''}` }] : []),
-      { label: `${metric} after fine-tuning (${best.name})`, value: percent(last(best).forget), note: `retain ${percent(last(best).retain)}` },
-      ...(result.floor ? [{ label: 'never-trained floor', value: percent(result.floor.forget), note: `${metric} of a model trained on retain data only` }] : []),
+      ...(result.intact
+        ? [{ label: `${metric}, intact`, value: percent(result.intact.forget), note: `retain ${percent(result.intact.retain)}` }]
+        : []),
+      ...(best.forget !== undefined
+        ? [
+            {
+              label: `${metric} right after ${best.name}`,
+              value: percent(best.forget),
+              note: `retain ${percent(best.retain ?? Number.NaN)}${best.units !== undefined ? `, ${best.units} units` : ''}`,
+            },
+          ]
+        : []),
+      {
+        label: `${metric} after fine-tuning (${best.name})`,
+        value: percent(last(best).forget),
+        note: `retain ${percent(last(best).retain)}`,
+      },
+      ...(result.floor
+        ? [{ label: 'never-trained floor', value: percent(result.floor.forget), note: `${metric} of a model trained on retain data only` }]
+        : []),
     ],
     blocks,
   };
 }
 
 function exciseTable(result: ExciseResult): string {
-  const head = ['method', 'units', 'forget, pruned', 'retain, pruned', 'forget, tuned', 'retain, tuned', 'steps to half', 'forget area', 'distance'];
+  const head = [
+    'method',
+    'units',
+    'forget, pruned',
+    'retain, pruned',
+    'forget, tuned',
+    'retain, tuned',
+    'steps to half',
+    'forget area',
+    'distance',
+  ];
   const rows = result.methods.map((m) => {
     const end = m.curve[m.curve.length - 1]!;
     const cells = [
@@ -53,7 +79,9 @@ function exciseTable(result: ExciseResult): string {
   });
   if (result.floor) {
     const blank = '<td class="num">—</td>';
-    rows.push(`<tr><th scope="row">never trained</th>${blank}${blank}${blank}<td class="num">${percent(result.floor.forget)}</td><td class="num">${percent(result.floor.retain ?? Number.NaN)}</td>${blank}${blank}${blank}</tr>`);
+    rows.push(
+      `<tr><th scope="row">never trained</th>${blank}${blank}${blank}<td class="num">${percent(result.floor.forget)}</td><td class="num">${percent(result.floor.retain ?? Number.NaN)}</td>${blank}${blank}${blank}</tr>`,
+    );
   }
   return `<table class="data"><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

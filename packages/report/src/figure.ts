@@ -17,7 +17,9 @@ export interface Figure {
 }
 
 /** A block of a section: a chart, or HTML (a table, a gallery) with its own title and caption. */
-export type Block = { type: 'figure'; figure: Figure; wide?: boolean } | { type: 'html'; kind: string; title: string; caption: string; html: string; wide?: boolean };
+export type Block =
+  | { type: 'figure'; figure: Figure; wide?: boolean }
+  | { type: 'html'; kind: string; title: string; caption: string; html: string; wide?: boolean };
 
 /** A headline number at the top of a section. */
 export interface Highlight {

@@ -1,5 +1,11 @@
 export { renderReport, REPORT_VERSION, type RenderReportOptions } from './render-report.js';
-export { writeReport, writeResultsReport, type WriteReportOptions, type WriteResultsReportOptions, type WrittenReport } from './write-report.js';
+export {
+  writeReport,
+  writeResultsReport,
+  type WriteReportOptions,
+  type WriteResultsReportOptions,
+  type WrittenReport,
+} from './write-report.js';
 export { checkResult } from './check-result.js';
 export { RESULT_KINDS, type ReportResult, type ResultKind } from './result-kinds.js';
 export type { ClusterResult, NullTest, ClusterRow } from './cluster-result.js';

@@ -52,7 +52,11 @@ export function readLesionResult(r: ResultReader, value: unknown): LesionResult 
     const upstream = s.upstream === undefined ? undefined : r.object(s.upstream, at('upstream'));
     const feature = r.optional(s.featureViz, (f) => {
       const fv = r.object(f, at('featureViz'));
-      return { image: r.string(fv.image, at('featureViz.image')), entropy: r.numberOrNull(fv.entropy, at('featureViz.entropy')), p: r.numberOrNull(fv.p, at('featureViz.p')) };
+      return {
+        image: r.string(fv.image, at('featureViz.image')),
+        entropy: r.numberOrNull(fv.entropy, at('featureViz.entropy')),
+        p: r.numberOrNull(fv.p, at('featureViz.p')),
+      };
     });
     return {
       layer: r.string(s.layer, at('layer')),
@@ -78,9 +82,17 @@ export function readLesionResult(r: ResultReader, value: unknown): LesionResult 
     classNames,
     partition: { source: r.string(partition.source, 'partition.source'), k: r.integer(partition.k, 'partition.k', 1) },
     random: r.integer(o.random, 'random'),
-    baseline: { accuracy: r.number(baseline.accuracy, 'baseline.accuracy'), perClassAccuracy: r.numbersOrNull(baseline.perClassAccuracy, 'baseline.perClassAccuracy', classes) },
+    baseline: {
+      accuracy: r.number(baseline.accuracy, 'baseline.accuracy'),
+      perClassAccuracy: r.numbersOrNull(baseline.perClassAccuracy, 'baseline.perClassAccuracy', classes),
+    },
     subclusters,
-    fisher: { importance: fisherP('importance'), coherence: fisherP('coherence'), upstream: fisherP('upstream'), featureViz: fisherP('featureViz') },
+    fisher: {
+      importance: fisherP('importance'),
+      coherence: fisherP('coherence'),
+      upstream: fisherP('upstream'),
+      featureViz: fisherP('featureViz'),
+    },
     effectFactor: r.numberOrNull(o.effectFactor, 'effectFactor'),
   };
 }

@@ -37,10 +37,31 @@ export function lesionSection(result: LesionResult, images: ImageMap = {}): Sect
     subtitle: `${result.subclusters.length} sub-clusters of the ${result.partition.source} partition (k = ${result.partition.k}), each against ${result.random} random same-size lesions; ${count(result.examples)} examples`,
     highlights: [
       { label: 'intact accuracy', value: percent(result.baseline.accuracy, 2) },
-      { label: 'effect factor', value: fixed(result.effectFactor), note: 'random / module-lesion accuracy; > 1: modules matter more', tone: result.effectFactor > 1 ? 'good' : 'neutral' },
-      { label: 'importance (Fisher)', value: `p = ${fixed(result.fisher.importance, 4)}`, tone: result.fisher.importance <= 0.05 ? 'good' : 'neutral' },
-      { label: 'class selectivity (Fisher)', value: `p = ${fixed(result.fisher.coherence, 4)}`, tone: result.fisher.coherence <= 0.05 ? 'good' : 'neutral' },
-      ...(Number.isFinite(result.fisher.upstream) ? [{ label: 'upstream coherence (Fisher)', value: `p = ${fixed(result.fisher.upstream, 4)}`, tone: result.fisher.upstream <= 0.05 ? ('good' as const) : ('neutral' as const) }] : []),
+      {
+        label: 'effect factor',
+        value: fixed(result.effectFactor),
+        note: 'random / module-lesion accuracy; > 1: modules matter more',
+        tone: result.effectFactor > 1 ? 'good' : 'neutral',
+      },
+      {
+        label: 'importance (Fisher)',
+        value: `p = ${fixed(result.fisher.importance, 4)}`,
+        tone: result.fisher.importance <= 0.05 ? 'good' : 'neutral',
+      },
+      {
+        label: 'class selectivity (Fisher)',
+        value: `p = ${fixed(result.fisher.coherence, 4)}`,
+        tone: result.fisher.coherence <= 0.05 ? 'good' : 'neutral',
+      },
+      ...(Number.isFinite(result.fisher.upstream)
+        ? [
+            {
+              label: 'upstream coherence (Fisher)',
+              value: `p = ${fixed(result.fisher.upstream, 4)}`,
+              tone: result.fisher.upstream <= 0.05 ? ('good' as const) : ('neutral' as const),
+            },
+          ]
+        : []),
     ],
     blocks,
   };

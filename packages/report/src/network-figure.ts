@@ -35,7 +35,9 @@ export function networkFigure(result: ClusterResult): Figure {
     emphasis: { scale: 1.8 },
     data: labels.flatMap((layerLabels, l) =>
       layerLabels.flatMap((x, unit) =>
-        x === label ? [{ value: [l, round(position[l]![unit]!)], name: `${layers[l]!.name} · unit ${unit}`, symbolSize: dotSize(layerLabels.length) }] : [],
+        x === label
+          ? [{ value: [l, round(position[l]![unit]!)], name: `${layers[l]!.name} · unit ${unit}`, symbolSize: dotSize(layerLabels.length) }]
+          : [],
       ),
     ),
   }));
@@ -60,7 +62,12 @@ export function networkFigure(result: ClusterResult): Figure {
           [a, round(position[a]![ua]!)],
           [b, round(position[b]![ub]!)],
         ],
-        lineStyle: { color: same ? moduleColor(la) : '#8a94a3', opacity: round(0.06 + 0.55 * t * t), width: round(0.35 + 1.6 * t), miterLimit: EDGE_MITER },
+        lineStyle: {
+          color: same ? moduleColor(la) : '#8a94a3',
+          opacity: round(0.06 + 0.55 * t * t),
+          width: round(0.35 + 1.6 * t),
+          miterLimit: EDGE_MITER,
+        },
       };
     }),
   };

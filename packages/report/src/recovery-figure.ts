@@ -13,7 +13,11 @@ const FLOOR_COLOR = '#1b1f24';
  */
 export function recoveryFigure(result: ExciseResult): Figure {
   const panels = [
-    { key: 'forget' as const, title: `${result.forgetMetric ?? 'forget accuracy'}${result.forget ? ` (${result.forget})` : ''}`, floor: result.floor?.forget },
+    {
+      key: 'forget' as const,
+      title: `${result.forgetMetric ?? 'forget accuracy'}${result.forget ? ` (${result.forget})` : ''}`,
+      floor: result.floor?.forget,
+    },
     { key: 'retain' as const, title: `retain accuracy${result.retain ? ` (${result.retain})` : ''}`, floor: result.floor?.retain },
   ];
   const series = panels.flatMap((panel, p) =>
@@ -42,7 +46,15 @@ export function recoveryFigure(result: ExciseResult): Figure {
     })),
   );
   const floors = panels.filter((p) => p.floor !== undefined).length;
-  const axis = (p: number) => ({ gridIndex: p, type: 'value', name: 'fine-tuning step', nameLocation: 'middle', nameGap: 26, axisLabel: { color: '#4a5361' }, splitLine: { show: false } });
+  const axis = (p: number) => ({
+    gridIndex: p,
+    type: 'value',
+    name: 'fine-tuning step',
+    nameLocation: 'middle',
+    nameGap: 26,
+    axisLabel: { color: '#4a5361' },
+    splitLine: { show: false },
+  });
   return {
     kind: 'recovery',
     title: `Does the capability come back? ${capitalized(result.forgetMetric ?? 'forget accuracy')} and retain accuracy while fine-tuning on retain data (${methodCount(result.methods.length)})`,
@@ -54,17 +66,33 @@ export function recoveryFigure(result: ExciseResult): Figure {
       animation: false,
       legend: { top: 0, itemStyle: { borderWidth: 0 }, textStyle: { color: '#3b434f' } },
       tooltip: { trigger: 'axis', valueFormatter: '@fn:percent' },
-      title: panels.map((p, i) => ({ text: p.title, left: i === 0 ? '4%' : '54%', top: 30, textStyle: { fontSize: 12, fontWeight: 'normal', color: '#3b434f' } })),
+      title: panels.map((p, i) => ({
+        text: p.title,
+        left: i === 0 ? '4%' : '54%',
+        top: 30,
+        textStyle: { fontSize: 12, fontWeight: 'normal', color: '#3b434f' },
+      })),
       grid: [
         { left: '4%', width: '42%', top: 60, bottom: 44, containLabel: true },
         { left: '54%', width: '42%', top: 60, bottom: 44, containLabel: true },
       ],
       xAxis: [axis(0), axis(1)],
-      yAxis: [0, 1].map((p) => ({ gridIndex: p, type: 'value', min: 0, max: 1, axisLabel: { color: '#4a5361', formatter: '@fn:percentAxis' }, splitLine: { lineStyle: { color: '#eef0f3' } } })),
+      yAxis: [0, 1].map((p) => ({
+        gridIndex: p,
+        type: 'value',
+        min: 0,
+        max: 1,
+        axisLabel: { color: '#4a5361', formatter: '@fn:percentAxis' },
+        splitLine: { lineStyle: { color: '#eef0f3' } },
+      })),
       series,
     },
     marks: [
-      { selector: `path[stroke-width="${METHOD_WIDTH}"], path[stroke-width="${BASELINE_WIDTH}"]`, count: 2 * result.methods.length, what: 'curves' },
+      {
+        selector: `path[stroke-width="${METHOD_WIDTH}"], path[stroke-width="${BASELINE_WIDTH}"]`,
+        count: 2 * result.methods.length,
+        what: 'curves',
+      },
       { selector: `path[stroke="${FLOOR_COLOR}"]`, count: floors, what: 'never-trained floors' },
     ],
   };
@@ -118,8 +146,21 @@ export function relearningFigure(result: ExciseResult): Figure {
       legend: { top: 0, itemStyle: { borderWidth: 0 }, textStyle: { color: '#3b434f' } },
       tooltip: { trigger: 'axis', valueFormatter: '@fn:percent' },
       grid: { left: '4%', right: '4%', top: 50, bottom: 44, containLabel: true },
-      xAxis: { type: 'value', name: 'fine-tuning step', nameLocation: 'middle', nameGap: 26, axisLabel: { color: '#4a5361' }, splitLine: { show: false } },
-      yAxis: { type: 'value', min: 0, max: 1, axisLabel: { color: '#4a5361', formatter: '@fn:percentAxis' }, splitLine: { lineStyle: { color: '#eef0f3' } } },
+      xAxis: {
+        type: 'value',
+        name: 'fine-tuning step',
+        nameLocation: 'middle',
+        nameGap: 26,
+        axisLabel: { color: '#4a5361' },
+        splitLine: { show: false },
+      },
+      yAxis: {
+        type: 'value',
+        min: 0,
+        max: 1,
+        axisLabel: { color: '#4a5361', formatter: '@fn:percentAxis' },
+        splitLine: { lineStyle: { color: '#eef0f3' } },
+      },
       series,
     },
     marks: [

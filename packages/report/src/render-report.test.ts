@@ -6,18 +6,38 @@ import { sampleCluster, sampleCompare, sampleExcise, sampleLesion } from './samp
 function parse(html: string) {
   const json = (id: string) => JSON.parse(new RegExp(`<script type="application/json" id="${id}">(.*?)</script>`, 's').exec(html)![1]!);
   const figures = [...html.matchAll(/data-figure="([^"]+)"/g)].map((m) => m[1]);
-  const marks = [...html.matchAll(/<figure class="card[^"]*" id="[^"]+" data-figure="([^"]+)">\s*<h3>[^<]*<\/h3>\s*<div class="chart"[^>]*data-marks="([^"]+)"/g)].map((m) => ({
+  const marks = [
+    ...html.matchAll(
+      /<figure class="card[^"]*" id="[^"]+" data-figure="([^"]+)">\s*<h3>[^<]*<\/h3>\s*<div class="chart"[^>]*data-marks="([^"]+)"/g,
+    ),
+  ].map((m) => ({
     figure: m[1]!,
-    marks: JSON.parse(m[2]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')) as { what: string; count: number }[],
+    marks: JSON.parse(
+      m[2]!
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>'),
+    ) as { what: string; count: number }[],
   }));
-  return { results: json('modscope-results'), options: json('modscope-figures') as { id: string; option: Record<string, unknown> }[], figures, marks };
+  return {
+    results: json('modscope-results'),
+    options: json('modscope-figures') as { id: string; option: Record<string, unknown> }[],
+    figures,
+    marks,
+  };
 }
 
-const countOf = (page: ReturnType<typeof parse>, figure: string, what: string) => page.marks.filter((m) => m.figure === figure).map((m) => m.marks.find((x) => x.what === what)!.count);
+const countOf = (page: ReturnType<typeof parse>, figure: string, what: string) =>
+  page.marks.filter((m) => m.figure === figure).map((m) => m.marks.find((x) => x.what === what)!.count);
 
 describe('renderReport', () => {
   const results = [sampleExcise(), sampleCompare(), sampleLesion(), sampleCluster()];
-  const html = renderReport(results, { sources: ['e.json', 'cmp.json', 'l.json', 'c.json'], images: { 'features/a.png': 'data:image/png;base64,iVBORw0KGgo=' } });
+  const html = renderReport(results, {
+    sources: ['e.json', 'cmp.json', 'l.json', 'c.json'],
+    images: { 'features/a.png': 'data:image/png;base64,iVBORw0KGgo=' },
+  });
   const page = parse(html);
 
   it('is one complete, offline HTML document with ECharts inlined', () => {
@@ -35,8 +55,24 @@ describe('renderReport', () => {
   });
 
   it('orders sections cluster, lesion, compare, excise, each figure with a title and a caption', () => {
-    expect([...html.matchAll(/<section class="result" id="[^"]+" data-kind="([^"]+)"/g)].map((m) => m[1])).toEqual(['modscope/cluster', 'modscope/lesion', 'modscope/compare', 'modscope/excise']);
-    expect(page.figures).toEqual(['verdict', 'network', 'shuffle-histogram', 'shuffle-histogram', 'cluster-table', 'drop-heatmap', 'lesion-table', 'feature-viz', 'agreement', 'recovery']);
+    expect([...html.matchAll(/<section class="result" id="[^"]+" data-kind="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'modscope/cluster',
+      'modscope/lesion',
+      'modscope/compare',
+      'modscope/excise',
+    ]);
+    expect(page.figures).toEqual([
+      'verdict',
+      'network',
+      'shuffle-histogram',
+      'shuffle-histogram',
+      'cluster-table',
+      'drop-heatmap',
+      'lesion-table',
+      'feature-viz',
+      'agreement',
+      'recovery',
+    ]);
     const captions = [...html.matchAll(/<figcaption>([^<]+)<\/figcaption>/g)].map((m) => m[1]!);
     expect(captions).toHaveLength(page.figures.length - 1); // the verdict list has none
     for (const caption of captions) expect(caption).toMatch(/^[A-Z].*[.)]$/s);
@@ -57,8 +93,8 @@ describe('renderReport', () => {
   it('ranks heatmap rows by importance and shows p and z of each null', () => {
     const heatmap = page.options.find((o) => JSON.stringify(o.option).includes('"heatmap"'))!.option as { yAxis: { data: string[] } };
     expect(heatmap.yAxis.data.map((label) => label.split(' (')[0])).toEqual(['/0/Gemm · module 1', '/0/Gemm · module 0']);
-    expect(html).toContain("&#39;layer&#39; null: n-cut 0.420 vs 1.100 ± 0.050 shuffled (z = −13.60, p = 0.100)");
-    expect(html).toContain("&#39;layer-nonzero&#39; null: n-cut 0.420 vs 0.500 ± 0.000 shuffled (z = —, p = 0.100)");
+    expect(html).toContain('&#39;layer&#39; null: n-cut 0.420 vs 1.100 ± 0.050 shuffled (z = −13.60, p = 0.100)');
+    expect(html).toContain('&#39;layer-nonzero&#39; null: n-cut 0.420 vs 0.500 ± 0.000 shuffled (z = —, p = 0.100)');
   });
 
   it('embeds the feature-visualization images it is given and marks the rest', () => {
@@ -68,7 +104,13 @@ describe('renderReport', () => {
 
   it('draws the excision recovery curves of every method with the never-trained floor', () => {
     const recovery = page.options.find((o) => JSON.stringify(o.option).includes('fine-tuning step'))!.option as {
-      series: { name: string; xAxisIndex: number; lineStyle: { type: string }; data: number[][]; markLine?: { data: { yAxis: number }[] } }[];
+      series: {
+        name: string;
+        xAxisIndex: number;
+        lineStyle: { type: string };
+        data: number[][];
+        markLine?: { data: { yAxis: number }[] };
+      }[];
     };
     expect(recovery.series.map((s) => `${s.xAxisIndex}:${s.name}:${s.lineStyle.type}`)).toEqual([
       '0:module pruning:solid',
@@ -78,8 +120,16 @@ describe('renderReport', () => {
       '1:random units:dashed',
       '1:no pruning:dashed',
     ]);
-    expect(recovery.series[0]!.data).toEqual([[0, 0.2], [50, 0.25], [100, 0.3]]);
-    expect(recovery.series[3]!.data).toEqual([[0, 0.9], [50, 0.95], [100, 0.96]]);
+    expect(recovery.series[0]!.data).toEqual([
+      [0, 0.2],
+      [50, 0.25],
+      [100, 0.3],
+    ]);
+    expect(recovery.series[3]!.data).toEqual([
+      [0, 0.9],
+      [50, 0.95],
+      [100, 0.96],
+    ]);
     expect(recovery.series.flatMap((s) => s.markLine?.data.map((d) => d.yAxis) ?? [])).toEqual([0.2, 0.97]);
   });
 
@@ -92,7 +142,9 @@ describe('renderReport', () => {
   });
 
   it('checks every result before drawing anything, naming the one at fault', () => {
-    expect(() => renderReport([sampleCluster(), { ...sampleLesion(), version: 2 }])).toThrow(/^@modscope\/report: results\[1\]: lesion result version 2 is newer than this report supports \(1\)/);
+    expect(() => renderReport([sampleCluster(), { ...sampleLesion(), version: 2 }])).toThrow(
+      /^@modscope\/report: results\[1\]: lesion result version 2 is newer than this report supports \(1\)/,
+    );
   });
 
   it('renders an empty report', () => {

@@ -35,7 +35,12 @@ export function renderReport(results: readonly unknown[], options: RenderReportO
   const figures: { id: string; option: Record<string, unknown> }[] = [];
   const body = sections.map(({ section, source }, s) => sectionHtml(section, source, `section-${s + 1}`, figures)).join('\n');
   const toc = sections.map(({ section }, s) => `<a href="#section-${s + 1}">${escapeHtml(section.title)}</a>`).join('');
-  const downloads = checked.map((c) => `<button type="button" data-download="${c.index}" title="${escapeHtml(sources[c.index]!)}">${escapeHtml(basename(sources[c.index]!))}</button>`).join('');
+  const downloads = checked
+    .map(
+      (c) =>
+        `<button type="button" data-download="${c.index}" title="${escapeHtml(sources[c.index]!)}">${escapeHtml(basename(sources[c.index]!))}</button>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -69,7 +74,10 @@ ${body || '<p>No results to show.</p>'}
 
 function sectionHtml(section: Section, source: string, id: string, figures: { id: string; option: Record<string, unknown> }[]): string {
   const highlights = section.highlights
-    .map((h) => `<div class="stat ${h.tone ?? 'neutral'}"><div class="label">${escapeHtml(h.label)}</div><div class="value">${escapeHtml(h.value)}</div>${h.note ? `<div class="note">${escapeHtml(h.note)}</div>` : ''}</div>`)
+    .map(
+      (h) =>
+        `<div class="stat ${h.tone ?? 'neutral'}"><div class="label">${escapeHtml(h.label)}</div><div class="value">${escapeHtml(h.value)}</div>${h.note ? `<div class="note">${escapeHtml(h.note)}</div>` : ''}</div>`,
+    )
     .join('');
   const blocks = section.blocks.map((block) => blockHtml(block, `${id}-${section.blocks.indexOf(block) + 1}`, figures)).join('\n');
   return `<section class="result" id="${id}" data-kind="${escapeHtml(section.kind)}" data-source="${escapeHtml(source)}">

@@ -28,8 +28,36 @@ const kind = <T>(k: ResultKind<T>) => k as ResultKind<ReportResult>;
 
 /** The kinds of result the report reads, in the order sections appear. */
 export const RESULT_KINDS: readonly ResultKind<ReportResult>[] = [
-  kind<ClusterResult>({ kind: 'modscope/cluster', name: 'cluster', versions: { min: 1, max: 1 }, writer: 'modscope cluster MODEL --json FILE', read: readClusterResult, render: (r) => clusterSection(r) }),
-  kind<LesionResult>({ kind: 'modscope/lesion', name: 'lesion', versions: { min: 1, max: 1 }, writer: 'modscope lesion MODEL --data DATA --json FILE', read: readLesionResult, render: (r, c) => lesionSection(r, c.images) }),
-  kind<CompareResult>({ kind: 'modscope/compare', name: 'compare', versions: { min: 1, max: 1 }, writer: 'modscope compare MODEL --data DATA --json FILE', read: readCompareResult, render: (r) => compareSection(r) }),
-  kind<ExciseResult>({ kind: 'modscope/excise', name: 'excise', versions: { min: 1, max: 1 }, writer: 'modscope excise MODEL --json FILE', read: readExciseResult, render: (r) => exciseSection(r) }),
+  kind<ClusterResult>({
+    kind: 'modscope/cluster',
+    name: 'cluster',
+    versions: { min: 1, max: 1 },
+    writer: 'modscope cluster MODEL --json FILE',
+    read: readClusterResult,
+    render: (r) => clusterSection(r),
+  }),
+  kind<LesionResult>({
+    kind: 'modscope/lesion',
+    name: 'lesion',
+    versions: { min: 1, max: 1 },
+    writer: 'modscope lesion MODEL --data DATA --json FILE',
+    read: readLesionResult,
+    render: (r, c) => lesionSection(r, c.images),
+  }),
+  kind<CompareResult>({
+    kind: 'modscope/compare',
+    name: 'compare',
+    versions: { min: 1, max: 1 },
+    writer: 'modscope compare MODEL --data DATA --json FILE',
+    read: readCompareResult,
+    render: (r) => compareSection(r),
+  }),
+  kind<ExciseResult>({
+    kind: 'modscope/excise',
+    name: 'excise',
+    versions: { min: 1, max: 1 },
+    writer: 'modscope excise MODEL --json FILE',
+    read: readExciseResult,
+    render: (r) => exciseSection(r),
+  }),
 ];

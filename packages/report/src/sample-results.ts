@@ -32,8 +32,24 @@ export function sampleCluster() {
       { label: 1, size: 3, volume: 6, internal: 4, cut: 2, conductance: 0.33 },
     ],
     nulls: {
-      layer: { n: 9, mean: 1.1, std: 0.05, z: -13.6, p: 0.1, values: [1.05, 1.08, 1.1, 1.12, 1.15, 1.02, 1.1, 1.16, 1.12], verdict: "not distinguishable from its 'layer' shuffles (p = 0.100, z = -13.60)" },
-      'layer-nonzero': { n: 9, mean: 0.5, std: 0, z: null, p: 0.1, values: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], verdict: "not distinguishable from its 'layer-nonzero' shuffles (p = 0.100, z = -Infinity)" },
+      layer: {
+        n: 9,
+        mean: 1.1,
+        std: 0.05,
+        z: -13.6,
+        p: 0.1,
+        values: [1.05, 1.08, 1.1, 1.12, 1.15, 1.02, 1.1, 1.16, 1.12],
+        verdict: "not distinguishable from its 'layer' shuffles (p = 0.100, z = -13.60)",
+      },
+      'layer-nonzero': {
+        n: 9,
+        mean: 0.5,
+        std: 0,
+        z: null,
+        p: 0.1,
+        values: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+        verdict: "not distinguishable from its 'layer-nonzero' shuffles (p = 0.100, z = -Infinity)",
+      },
     },
     drawing: {
       maxEdges: 6,
@@ -83,8 +99,15 @@ export function sampleLesion() {
     random: 19,
     seed: 0,
     baseline: { accuracy: 0.9, perClassAccuracy: [0.9, 0.9, 0.9], meanClassAccuracy: 0.9 },
-    subclusters: [sub('/0/Gemm', 0, 0.8, [0.3, 0, 0], [0.05, 0.6, 0.7], 'features/a.png'), sub('/0/Gemm', 1, 0.6, [0.1, 0.5, 0.3], [0.5, 0.05, 0.1], 'features/b.png')],
-    fisher: { importance: { statistic: 12, df: 4, p: 0.017 }, coherence: { statistic: 3, df: 4, p: 0.55 }, upstream: { statistic: 5, df: 4, p: 0.3 } },
+    subclusters: [
+      sub('/0/Gemm', 0, 0.8, [0.3, 0, 0], [0.05, 0.6, 0.7], 'features/a.png'),
+      sub('/0/Gemm', 1, 0.6, [0.1, 0.5, 0.3], [0.5, 0.05, 0.1], 'features/b.png'),
+    ],
+    fisher: {
+      importance: { statistic: 12, df: 4, p: 0.017 },
+      coherence: { statistic: 3, df: 4, p: 0.55 },
+      upstream: { statistic: 5, df: 4, p: 0.3 },
+    },
     effectFactor: 1.2,
     evaluations: 40,
     timings: { partition: 1, lesions: 1, upstream: 1 },
@@ -92,7 +115,12 @@ export function sampleLesion() {
 }
 
 export function sampleCompare() {
-  const agreement = (ari: number, nmi: number) => ({ ari, nmi, n: 16, permutation: { permutations: 99, ariMean: 0.001, ariStd: 0.01, ariP: 0.01, nmiMean: 0.05, nmiStd: 0.01, nmiP: 0.02 } });
+  const agreement = (ari: number, nmi: number) => ({
+    ari,
+    nmi,
+    n: 16,
+    permutation: { permutations: 99, ariMean: 0.001, ariStd: 0.01, ariP: 0.01, nmiMean: 0.05, nmiStd: 0.01, nmiP: 0.02 },
+  });
   return {
     kind: 'modscope/compare',
     version: 1,
@@ -133,8 +161,8 @@ export function sampleExcise() {
  * 500 test and 2,000 training images, 20 fine-tuning steps, 10-example relearning attack; rounded, unit
  * lists and module scores left out). `stepsToHalf: null` is a forget metric that never regained half.
  */
-export function sampleExciseRun() { 
-  return { 
+export function sampleExciseRun() {
+  return {
     kind: 'modscope/excise',
     version: 1,
     model: 'control.onnx',
@@ -156,14 +184,92 @@ export function sampleExciseRun() {
       { layer: '/6/Gemm', cluster: 11, size: 12, score: 0.0403 },
     ],
     methods: [
-      { name: 'module pruning', method: 'module', baseline: false, units: 51, forget: 0, retain: 0.6954, curve: [{ step: 0, forget: 0, retain: 0.6954 }, { step: 10, forget: 0.383, retain: 0.8477 }, { step: 20, forget: 0.3617, retain: 0.8675 }], stats: { stepsToHalf: null, forgetArea: 0.2819, finalForget: 0.3617, finalRetain: 0.8675 }, weightDistance: 24.685 },
-      { name: 'random units', method: 'random', baseline: true, units: 51, forget: 0.9574, retain: 0.8786, curve: [{ step: 0, forget: 0.9574, retain: 0.8786 }, { step: 10, forget: 0.7234, retain: 0.8874 }, { step: 20, forget: 0.766, retain: 0.8985 }], stats: { stepsToHalf: null, forgetArea: 0.7926, finalForget: 0.766, finalRetain: 0.8985 }, weightDistance: 20.178 },
-      { name: 'no pruning', method: 'none', baseline: true, units: 0, forget: 0.9574, retain: 0.8852, curve: [{ step: 0, forget: 0.9574, retain: 0.8852 }, { step: 10, forget: 0.7872, retain: 0.8852 }, { step: 20, forget: 0.8298, retain: 0.894 }], stats: { stepsToHalf: null, forgetArea: 0.8404, finalForget: 0.8298, finalRetain: 0.894 }, weightDistance: 2.101 },
+      {
+        name: 'module pruning',
+        method: 'module',
+        baseline: false,
+        units: 51,
+        forget: 0,
+        retain: 0.6954,
+        curve: [
+          { step: 0, forget: 0, retain: 0.6954 },
+          { step: 10, forget: 0.383, retain: 0.8477 },
+          { step: 20, forget: 0.3617, retain: 0.8675 },
+        ],
+        stats: { stepsToHalf: null, forgetArea: 0.2819, finalForget: 0.3617, finalRetain: 0.8675 },
+        weightDistance: 24.685,
+      },
+      {
+        name: 'random units',
+        method: 'random',
+        baseline: true,
+        units: 51,
+        forget: 0.9574,
+        retain: 0.8786,
+        curve: [
+          { step: 0, forget: 0.9574, retain: 0.8786 },
+          { step: 10, forget: 0.7234, retain: 0.8874 },
+          { step: 20, forget: 0.766, retain: 0.8985 },
+        ],
+        stats: { stepsToHalf: null, forgetArea: 0.7926, finalForget: 0.766, finalRetain: 0.8985 },
+        weightDistance: 20.178,
+      },
+      {
+        name: 'no pruning',
+        method: 'none',
+        baseline: true,
+        units: 0,
+        forget: 0.9574,
+        retain: 0.8852,
+        curve: [
+          { step: 0, forget: 0.9574, retain: 0.8852 },
+          { step: 10, forget: 0.7872, retain: 0.8852 },
+          { step: 20, forget: 0.8298, retain: 0.894 },
+        ],
+        stats: { stepsToHalf: null, forgetArea: 0.8404, finalForget: 0.8298, finalRetain: 0.894 },
+        weightDistance: 2.101,
+      },
     ],
     floor: { forget: 0, retain: 0.7285, epochs: 1 },
     relearning: [
-      { model: 'module', examples: 10, steps: 10, curve: [{ step: 0, forget: 0.3617, retain: 0.8675 }, { step: 1, forget: 0.6596, retain: 0.8653 }, { step: 2, forget: 0.7447, retain: 0.8653 }, { step: 3, forget: 0.8085, retain: 0.8653 }, { step: 4, forget: 0.8723, retain: 0.8565 }, { step: 5, forget: 0.8936, retain: 0.8499 }, { step: 6, forget: 0.8936, retain: 0.8477 }, { step: 7, forget: 0.8936, retain: 0.8433 }, { step: 8, forget: 0.8936, retain: 0.8366 }, { step: 9, forget: 0.9149, retain: 0.8256 }, { step: 10, forget: 0.9362, retain: 0.8234 }], stats: { stepsToHalf: 1, forgetArea: 0.8223, finalForget: 0.9362, finalRetain: 0.8234 } },
-      { model: 'never-trained', examples: 10, steps: 10, curve: [{ step: 0, forget: 0, retain: 0.7285 }, { step: 1, forget: 0, retain: 0.7152 }, { step: 2, forget: 0, retain: 0.6667 }, { step: 3, forget: 0, retain: 0.5762 }, { step: 4, forget: 0.6596, retain: 0.5099 }, { step: 5, forget: 0.9787, retain: 0.426 }, { step: 6, forget: 1, retain: 0.4172 }, { step: 7, forget: 1, retain: 0.3907 }, { step: 8, forget: 1, retain: 0.1258 }, { step: 9, forget: 1, retain: 0.0861 }, { step: 10, forget: 1, retain: 0 }], stats: { stepsToHalf: 4, forgetArea: 0.6138, finalForget: 1, finalRetain: 0 } },
+      {
+        model: 'module',
+        examples: 10,
+        steps: 10,
+        curve: [
+          { step: 0, forget: 0.3617, retain: 0.8675 },
+          { step: 1, forget: 0.6596, retain: 0.8653 },
+          { step: 2, forget: 0.7447, retain: 0.8653 },
+          { step: 3, forget: 0.8085, retain: 0.8653 },
+          { step: 4, forget: 0.8723, retain: 0.8565 },
+          { step: 5, forget: 0.8936, retain: 0.8499 },
+          { step: 6, forget: 0.8936, retain: 0.8477 },
+          { step: 7, forget: 0.8936, retain: 0.8433 },
+          { step: 8, forget: 0.8936, retain: 0.8366 },
+          { step: 9, forget: 0.9149, retain: 0.8256 },
+          { step: 10, forget: 0.9362, retain: 0.8234 },
+        ],
+        stats: { stepsToHalf: 1, forgetArea: 0.8223, finalForget: 0.9362, finalRetain: 0.8234 },
+      },
+      {
+        model: 'never-trained',
+        examples: 10,
+        steps: 10,
+        curve: [
+          { step: 0, forget: 0, retain: 0.7285 },
+          { step: 1, forget: 0, retain: 0.7152 },
+          { step: 2, forget: 0, retain: 0.6667 },
+          { step: 3, forget: 0, retain: 0.5762 },
+          { step: 4, forget: 0.6596, retain: 0.5099 },
+          { step: 5, forget: 0.9787, retain: 0.426 },
+          { step: 6, forget: 1, retain: 0.4172 },
+          { step: 7, forget: 1, retain: 0.3907 },
+          { step: 8, forget: 1, retain: 0.1258 },
+          { step: 9, forget: 1, retain: 0.0861 },
+          { step: 10, forget: 1, retain: 0 },
+        ],
+        stats: { stepsToHalf: 4, forgetArea: 0.6138, finalForget: 1, finalRetain: 0 },
+      },
     ],
   };
- }
+}

@@ -54,7 +54,16 @@ export function shuffleHistogramFigure(result: ClusterResult, name: string, test
         axisLabel: { color: '#4a5361', formatter: '@fn:shortNumber', showMinLabel: false, showMaxLabel: false },
         splitLine: { show: false },
       },
-      yAxis: { type: 'value', name: 'shuffles', nameLocation: 'middle', nameGap: 30, minInterval: 1, nameTextStyle: { color: '#6b7480' }, axisLabel: { color: '#4a5361' }, splitLine: { lineStyle: { color: '#eef0f3' } } },
+      yAxis: {
+        type: 'value',
+        name: 'shuffles',
+        nameLocation: 'middle',
+        nameGap: 30,
+        minInterval: 1,
+        nameTextStyle: { color: '#6b7480' },
+        axisLabel: { color: '#4a5361' },
+        splitLine: { lineStyle: { color: '#eef0f3' } },
+      },
       series: [
         {
           type: 'custom',

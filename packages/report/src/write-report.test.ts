@@ -7,7 +7,10 @@ import { sampleCluster, sampleLesion } from './sample-results.js';
 import { writeReport, writeResultsReport } from './write-report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modscope-report-'));
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c63600000000200015de5d7d80000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c63600000000200015de5d7d80000000049454e44ae426082',
+  'hex',
+);
 
 describe('writeReport', () => {
   it('reads results files, embeds images named relative to the results file, and writes the page', async () => {
@@ -29,7 +32,9 @@ describe('writeReport', () => {
     await expect(writeReport([join(dir, 'nope.json')], join(dir, 'x.html'))).rejects.toThrow(MissingFileError);
     writeFileSync(join(dir, 'broken.json'), '{"kind": "modscope/lesion", ');
     await expect(writeReport([join(dir, 'broken.json')], join(dir, 'x.html'))).rejects.toThrow(CorruptFileError);
-    await expect(writeReport([join(dir, 'broken.json')], join(dir, 'x.html'))).rejects.toThrow(/broken\.json is not a valid modscope result file: it is not valid JSON/);
+    await expect(writeReport([join(dir, 'broken.json')], join(dir, 'x.html'))).rejects.toThrow(
+      /broken\.json is not a valid modscope result file: it is not valid JSON/,
+    );
     await expect(writeReport([], join(dir, 'x.html'))).rejects.toThrow(/no results files given/);
   });
 });
@@ -46,6 +51,8 @@ describe('writeResultsReport', () => {
   });
 
   it('names the result that is not one', async () => {
-    await expect(writeResultsReport([{ ncut: 1, labels: [] }], join(dir, 'y.html'), { sources: ['old.json'] })).rejects.toThrow(/old\.json is not a valid modscope result file: it has no 'kind'/);
+    await expect(writeResultsReport([{ ncut: 1, labels: [] }], join(dir, 'y.html'), { sources: ['old.json'] })).rejects.toThrow(
+      /old\.json is not a valid modscope result file: it has no 'kind'/,
+    );
   });
 });

@@ -26,7 +26,14 @@ export interface WrittenReport {
   warnings: string[];
 }
 
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp', '.svg': 'image/svg+xml' };
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+};
 
 /**
  * Reads modscope results files (`--json FILE`), checks them all, embeds the feature-visualization images
@@ -35,10 +42,18 @@ const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg'
  */
 export async function writeReport(paths: readonly string[], out: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   if (paths.length === 0) {
-    throw new InvalidArgumentError({ argument: 'paths', message: '@modscope/report: no results files given.', hint: "Pass files written by 'modscope cluster|lesion|compare --json FILE'." });
+    throw new InvalidArgumentError({
+      argument: 'paths',
+      message: '@modscope/report: no results files given.',
+      hint: "Pass files written by 'modscope cluster|lesion|compare --json FILE'.",
+    });
   }
   const results = await Promise.all(paths.map(readResultsFile));
-  return writeChecked(results.map((value, i) => ({ value, source: paths[i]!, dir: dirname(paths[i]!) })), out, options);
+  return writeChecked(
+    results.map((value, i) => ({ value, source: paths[i]!, dir: dirname(paths[i]!) })),
+    out,
+    options,
+  );
 }
 
 /**
@@ -46,12 +61,24 @@ export async function writeReport(paths: readonly string[], out: string, options
  * numbers as null): checks them, embeds their feature-visualization images and writes the page to `out`.
  * What `modscope cluster|lesion|compare --report FILE` uses.
  */
-export async function writeResultsReport(results: readonly unknown[], out: string, options: WriteResultsReportOptions = {}): Promise<WrittenReport> {
+export async function writeResultsReport(
+  results: readonly unknown[],
+  out: string,
+  options: WriteResultsReportOptions = {},
+): Promise<WrittenReport> {
   const { sources, imageDir, ...rest } = options;
-  return writeChecked(results.map((value, i) => ({ value, source: sources?.[i] ?? `results[${i}]`, dir: imageDir })), out, rest);
+  return writeChecked(
+    results.map((value, i) => ({ value, source: sources?.[i] ?? `results[${i}]`, dir: imageDir })),
+    out,
+    rest,
+  );
 }
 
-async function writeChecked(results: { value: unknown; source: string; dir: string | undefined }[], out: string, options: WriteReportOptions): Promise<WrittenReport> {
+async function writeChecked(
+  results: { value: unknown; source: string; dir: string | undefined }[],
+  out: string,
+  options: WriteReportOptions,
+): Promise<WrittenReport> {
   // check everything before reading images or writing anything
   for (const r of results) checkResult(r.value, r.source);
   const images: Record<string, string> = {};
@@ -65,11 +92,15 @@ async function writeChecked(results: { value: unknown; source: string; dir: stri
         bytes = await readFile(candidate).catch(() => undefined);
         if (bytes) break;
       }
-      if (bytes) images[image] = `data:${MIME[extname(image).toLowerCase()] ?? 'application/octet-stream'};base64,${bytes.toString('base64')}`;
+      if (bytes)
+        images[image] = `data:${MIME[extname(image).toLowerCase()] ?? 'application/octet-stream'};base64,${bytes.toString('base64')}`;
       else warnings.push(`feature-visualization image ${image} (named in ${r.source}) not found; the report shows a placeholder`);
     }
   }
-  const html = renderReport(results.map((r) => r.value), { ...options, sources: results.map((r) => r.source), images });
+  const html = renderReport(
+    results.map((r) => r.value),
+    { ...options, sources: results.map((r) => r.source), images },
+  );
   await mkdir(dirname(resolve(out)), { recursive: true });
   await writeFile(out, html);
   return { path: out, bytes: Buffer.byteLength(html), results: results.length, warnings };
@@ -85,7 +116,13 @@ async function readResultsFile(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new CorruptFileError({ path, format: 'modscope result', reason: 'it is not valid JSON', hint: "Write it with a modscope command's --json FILE option; the file may be truncated.", cause });
+    throw new CorruptFileError({
+      path,
+      format: 'modscope result',
+      reason: 'it is not valid JSON',
+      hint: "Write it with a modscope command's --json FILE option; the file may be truncated.",
+      cause,
+    });
   }
 }
 

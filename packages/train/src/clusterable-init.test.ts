@@ -28,9 +28,10 @@ describe('clusterableInit', () => {
       }
     }
     expect(within).toBeGreaterThan(0);
-    for (let i = 0; i < 30; i++) for (let j = 0; j < 10; j++) {
-      expect(after3!.kernel[i * 10 + j]! / before3!.kernel[i * 10 + j]!).toBeCloseTo(m2[i] === j ? up : down, 5);
-    }
+    for (let i = 0; i < 30; i++)
+      for (let j = 0; j < 10; j++) {
+        expect(after3!.kernel[i * 10 + j]! / before3!.kernel[i * 10 + j]!).toBeCloseTo(m2[i] === j ? up : down, 5);
+      }
     expect(clusterableInit(network, { seed: 1 }).modules).toEqual(modules);
   });
 
@@ -44,14 +45,17 @@ describe('clusterableInit', () => {
     const dense1 = modules[2]!.modules;
     const k0 = weightedLayers(network)[1]!.kernel;
     const k1 = weightedLayers(out)[1]!.kernel;
-    for (let t = 0; t < 9; t++) for (let i = 0; i < 16; i++) for (let j = 0; j < 32; j++) {
-      const p = (t * 16 + i) * 32 + j;
-      expect(k1[p]! / k0[p]!).toBeCloseTo(conv1[i] === conv2[j] ? up : down, 5);
-    }
+    for (let t = 0; t < 9; t++)
+      for (let i = 0; i < 16; i++)
+        for (let j = 0; j < 32; j++) {
+          const p = (t * 16 + i) * 32 + j;
+          expect(k1[p]! / k0[p]!).toBeCloseTo(conv1[i] === conv2[j] ? up : down, 5);
+        }
     const d0 = weightedLayers(network)[2]!.kernel;
     const d1 = weightedLayers(out)[2]!.kernel;
     // pool2 gives 1×1×32, so flat row r is channel r of conv2
-    for (let r = 0; r < 32; r++) for (let j = 0; j < 64; j++) expect(d1[r * 64 + j]! / d0[r * 64 + j]!).toBeCloseTo(conv2[r] === dense1[j] ? up : down, 5);
+    for (let r = 0; r < 32; r++)
+      for (let j = 0; j < 64; j++) expect(d1[r * 64 + j]! / d0[r * 64 + j]!).toBeCloseTo(conv2[r] === dense1[j] ? up : down, 5);
   });
 
   it('is a training option, seeded, returning the modules', async () => {

@@ -24,10 +24,17 @@ const pkg = '@modscope/train';
 export function checkClusterableOptions(options: ClusterableInitOptions): void {
   const m = options.modules ?? 10;
   if (!Number.isInteger(m) || m < 2) {
-    throw new InvalidArgumentError({ argument: 'clusterableInit.modules', message: `${pkg}: clusterable initialization needs an integer number of modules ≥ 2, got ${m}.` });
+    throw new InvalidArgumentError({
+      argument: 'clusterableInit.modules',
+      message: `${pkg}: clusterable initialization needs an integer number of modules ≥ 2, got ${m}.`,
+    });
   }
   if (options.down !== undefined && !(options.down > 0 && options.down <= 1)) {
-    throw new InvalidArgumentError({ argument: 'clusterableInit.down', message: `${pkg}: clusterable initialization factor down must lie in (0, 1], got ${options.down}.`, hint: 'The method uses 0.6 for MLPs and 0.8 for CNNs.' });
+    throw new InvalidArgumentError({
+      argument: 'clusterableInit.down',
+      message: `${pkg}: clusterable initialization factor down must lie in (0, 1], got ${options.down}.`,
+      hint: 'The method uses 0.6 for MLPs and 0.8 for CNNs.',
+    });
   }
 }
 

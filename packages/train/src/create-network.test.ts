@@ -7,8 +7,25 @@ describe('createNetwork', () => {
     const net = createNetwork('784-256-256-256-256-10');
     expect(validateNetwork(net)).toEqual([]);
     expect(net.layout).toBe('flat');
-    expect(net.layers.map((l) => l.kind)).toEqual(['input', 'dense', 'activation', 'dense', 'activation', 'dense', 'activation', 'dense', 'activation', 'dense']);
-    expect(weightedLayers(net).map((l) => l.kernelShape)).toEqual([[784, 256], [256, 256], [256, 256], [256, 256], [256, 10]]);
+    expect(net.layers.map((l) => l.kind)).toEqual([
+      'input',
+      'dense',
+      'activation',
+      'dense',
+      'activation',
+      'dense',
+      'activation',
+      'dense',
+      'activation',
+      'dense',
+    ]);
+    expect(weightedLayers(net).map((l) => l.kernelShape)).toEqual([
+      [784, 256],
+      [256, 256],
+      [256, 256],
+      [256, 256],
+      [256, 10],
+    ]);
     expect(net.output).toBe('dense5');
   });
 
@@ -17,8 +34,17 @@ describe('createNetwork', () => {
     expect(validateNetwork(net)).toEqual([]);
     expect(net.layout).toBe('nhwc');
     expect(net.layers.map((l) => `${l.id}:${l.outputShape.join('x')}`)).toEqual([
-      'input:28x28x1', 'conv1:26x26x16', 'relu1:26x26x16', 'pool1:13x13x16', 'conv2:11x11x32', 'relu2:11x11x32', 'pool2:5x5x32',
-      'flatten:800', 'dense1:64', 'relu3:64', 'dense2:10',
+      'input:28x28x1',
+      'conv1:26x26x16',
+      'relu1:26x26x16',
+      'pool1:13x13x16',
+      'conv2:11x11x32',
+      'relu2:11x11x32',
+      'pool2:5x5x32',
+      'flatten:800',
+      'dense1:64',
+      'relu3:64',
+      'dense2:10',
     ]);
     expect(createNetwork('cnn-small', { inputShape: [12, 12, 3], classes: 4 }).layers.at(-1)!.outputShape).toEqual([4]);
   });

@@ -51,7 +51,15 @@ function mlp(sizes: number[], random: Random): Layer[] {
     });
     previous = id;
     if (l < sizes.length - 1) {
-      layers.push({ kind: 'activation', id: `relu${l}`, name: `relu${l}`, inputs: [id], units: fanOut, outputShape: [fanOut], activation: 'relu' });
+      layers.push({
+        kind: 'activation',
+        id: `relu${l}`,
+        name: `relu${l}`,
+        inputs: [id],
+        units: fanOut,
+        outputShape: [fanOut],
+        activation: 'relu',
+      });
       previous = `relu${l}`;
     }
   }
@@ -70,7 +78,11 @@ function cnnSmall(inputShape: [number, number, number], classes: number, random:
   };
   const conv = (id: string, filters: number) => {
     const [ih, iw, cin] = shape;
-    if (ih < 3 || iw < 3) throw new InvalidArgumentError({ argument: 'inputShape', message: `${pkg}: cnn-small needs images of at least 10×10, got ${h}×${w}.` });
+    if (ih < 3 || iw < 3)
+      throw new InvalidArgumentError({
+        argument: 'inputShape',
+        message: `${pkg}: cnn-small needs images of at least 10×10, got ${h}×${w}.`,
+      });
     shape = [ih - 2, iw - 2, filters];
     add({
       kind: 'conv2d',
@@ -88,10 +100,31 @@ function cnnSmall(inputShape: [number, number, number], classes: number, random:
       groups: 1,
     });
   };
-  const relu = (id: string) => add({ kind: 'activation', id, name: id, inputs: [previous], units: shape[shape.length - 1]!, outputShape: [...shape], activation: 'relu' });
+  const relu = (id: string) =>
+    add({
+      kind: 'activation',
+      id,
+      name: id,
+      inputs: [previous],
+      units: shape[shape.length - 1]!,
+      outputShape: [...shape],
+      activation: 'relu',
+    });
   const pool = (id: string) => {
     shape = [Math.floor(shape[0] / 2), Math.floor(shape[1] / 2), shape[2]];
-    add({ kind: 'pool', id, name: id, inputs: [previous], units: shape[2], outputShape: [...shape], mode: 'max', global: false, size: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] });
+    add({
+      kind: 'pool',
+      id,
+      name: id,
+      inputs: [previous],
+      units: shape[2],
+      outputShape: [...shape],
+      mode: 'max',
+      global: false,
+      size: [2, 2],
+      strides: [2, 2],
+      pads: [0, 0, 0, 0],
+    });
   };
   const dense = (id: string, units: number, fanIn: number) =>
     add({
@@ -112,7 +145,8 @@ function cnnSmall(inputShape: [number, number, number], classes: number, random:
   relu('relu2');
   pool('pool2');
   const flat = shape[0] * shape[1] * shape[2];
-  if (flat === 0) throw new InvalidArgumentError({ argument: 'inputShape', message: `${pkg}: cnn-small needs images of at least 10×10, got ${h}×${w}.` });
+  if (flat === 0)
+    throw new InvalidArgumentError({ argument: 'inputShape', message: `${pkg}: cnn-small needs images of at least 10×10, got ${h}×${w}.` });
   add({ kind: 'flatten', id: 'flatten', name: 'flatten', inputs: [previous], units: flat, outputShape: [flat] });
   dense('dense1', 64, flat);
   add({ kind: 'activation', id: 'relu3', name: 'relu3', inputs: [previous], units: 64, outputShape: [64], activation: 'relu' });
@@ -142,7 +176,10 @@ export function createNetwork(arch: string, options: CreateNetworkOptions = {}):
     const inputShape = options.inputShape ?? [28, 28, 1];
     const classes = options.classes ?? 10;
     if (!Array.isArray(inputShape) || inputShape.length !== 3) {
-      throw new InvalidArgumentError({ argument: 'inputShape', message: `${pkg}: cnn-small needs an image shape [h, w, c], got ${JSON.stringify(inputShape)}.` });
+      throw new InvalidArgumentError({
+        argument: 'inputShape',
+        message: `${pkg}: cnn-small needs an image shape [h, w, c], got ${JSON.stringify(inputShape)}.`,
+      });
     }
     inputShape.forEach((d) => positiveInteger('inputShape', d));
     positiveInteger('classes', classes);
@@ -151,14 +188,25 @@ export function createNetwork(arch: string, options: CreateNetworkOptions = {}):
   } else if (/^\d+(-\d+)+$/.test(arch)) {
     const sizes = arch.split('-').map(Number);
     if (sizes.some((s) => s < 1)) {
-      throw new InvalidArgumentError({ argument: 'arch', message: `${pkg}: architecture '${arch}' has a layer of size 0.`, hint: 'Every layer needs at least one unit.' });
+      throw new InvalidArgumentError({
+        argument: 'arch',
+        message: `${pkg}: architecture '${arch}' has a layer of size 0.`,
+        hint: 'Every layer needs at least one unit.',
+      });
     }
     layers = mlp(sizes, random);
     layout = 'flat';
   } else {
     throw unknownArch(arch);
   }
-  const network: Network = { specificationVersion: 'v1', name: options.name ?? arch, layout, layers, output: layers[layers.length - 1]!.id, source: { format: 'modscope-train' } };
+  const network: Network = {
+    specificationVersion: 'v1',
+    name: options.name ?? arch,
+    layout,
+    layers,
+    output: layers[layers.length - 1]!.id,
+    source: { format: 'modscope-train' },
+  };
   const problems = validateNetwork(network);
   if (problems.length > 0) throw new Error(`${pkg}: internal error, built an invalid network: ${problems.join('; ')}`);
   return network;

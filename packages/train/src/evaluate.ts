@@ -22,7 +22,14 @@ export interface Evaluation {
 }
 
 /** Loss and accuracy of the current parameters on `data` (no dropout). */
-export function evaluateParams(network: Network, params: Params, data: TrainingData, heads: readonly (readonly [number, number])[] | null, outputs: number, batchSize = 1024): Evaluation {
+export function evaluateParams(
+  network: Network,
+  params: Params,
+  data: TrainingData,
+  heads: readonly (readonly [number, number])[] | null,
+  outputs: number,
+  batchSize = 1024,
+): Evaluation {
   const per = inputSize(network);
   const headOf = headOfLabels(data.labels, heads);
   let loss = 0;
@@ -32,7 +39,10 @@ export function evaluateParams(network: Network, params: Params, data: TrainingD
     const n = end - start;
     const [l, c] = tf.tidy(() => {
       const x = tf.tensor2d(data.inputs.subarray(start * per, end * per), [n, per]);
-      const labels = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => data.labels[start + i]!), 'int32');
+      const labels = tf.tensor1d(
+        Int32Array.from({ length: n }, (_, i) => data.labels[start + i]!),
+        'int32',
+      );
       const maskData = headMask(heads, headOf.subarray(start, end), outputs);
       const mask = maskData ? tf.tensor2d(maskData, [n, outputs]) : null;
       const r = crossEntropy(forwardLogits(network, params, x, n), labels, mask);

@@ -37,7 +37,12 @@ export function createParams(network: Network): Params {
       const bias = layer.bias ? variableOf(layer.bias, [layer.bias.length]) : null;
       weights.set(layer.id, { kernel, bias });
     } else if (layer.kind === 'batchnorm') {
-      norms.set(layer.id, { gamma: tf.tensor1d(layer.gamma), beta: tf.tensor1d(layer.beta), mean: tf.tensor1d(layer.mean), variance: tf.tensor1d(layer.variance) });
+      norms.set(layer.id, {
+        gamma: tf.tensor1d(layer.gamma),
+        beta: tf.tensor1d(layer.beta),
+        mean: tf.tensor1d(layer.mean),
+        variance: tf.tensor1d(layer.variance),
+      });
     }
   }
   return { weights, norms };
@@ -68,9 +73,16 @@ function positiveZeros(values: Float32Array): Float32Array {
 /** A copy of the network with the current values of the variables. */
 export function readNetwork(network: Network, params: Params): Network {
   const layers = network.layers.map((layer): Layer => {
-    if (layer.kind !== 'dense' && layer.kind !== 'conv2d') return layer.kind === 'batchnorm' ? { ...layer, gamma: layer.gamma.slice(), beta: layer.beta.slice(), mean: layer.mean.slice(), variance: layer.variance.slice() } : { ...layer };
+    if (layer.kind !== 'dense' && layer.kind !== 'conv2d')
+      return layer.kind === 'batchnorm'
+        ? { ...layer, gamma: layer.gamma.slice(), beta: layer.beta.slice(), mean: layer.mean.slice(), variance: layer.variance.slice() }
+        : { ...layer };
     const p = params.weights.get(layer.id)!;
-    return { ...layer, kernel: positiveZeros(p.kernel.dataSync() as Float32Array), bias: p.bias ? positiveZeros(p.bias.dataSync() as Float32Array) : null };
+    return {
+      ...layer,
+      kernel: positiveZeros(p.kernel.dataSync() as Float32Array),
+      bias: p.bias ? positiveZeros(p.bias.dataSync() as Float32Array) : null,
+    };
   });
   return { ...network, layers, source: network.source && { ...network.source } };
 }
@@ -126,10 +138,23 @@ export function forwardLogits(network: Network, params: Params, x: tf.Tensor, co
       case 'conv2d': {
         const p = params.weights.get(layer.id)!;
         if (layer.groups !== 1) {
-          throw new UnsupportedOpError({ op: `conv2d with ${layer.groups} groups`, node: layer.id, format: 'modscope network', hint: '@modscope/train trains ordinary (groups = 1) convolutions.' });
+          throw new UnsupportedOpError({
+            op: `conv2d with ${layer.groups} groups`,
+            node: layer.id,
+            format: 'modscope network',
+            hint: '@modscope/train trains ordinary (groups = 1) convolutions.',
+          });
         }
         const [t, l, b, r] = layer.pads;
-        const pad = t + l + b + r === 0 ? 'valid' : ([[0, 0], [t, b], [l, r], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]);
+        const pad =
+          t + l + b + r === 0
+            ? 'valid'
+            : ([
+                [0, 0],
+                [t, b],
+                [l, r],
+                [0, 0],
+              ] as [[number, number], [number, number], [number, number], [number, number]]);
         y = tf.conv2d(v as tf.Tensor4D, p.kernel as tf.Tensor4D, layer.strides, pad, 'NHWC', layer.dilations);
         if (p.bias) y = tf.add(y, p.bias);
         break;
@@ -141,11 +166,15 @@ export function forwardLogits(network: Network, params: Params, x: tf.Tensor, co
       }
       case 'activation':
         y =
-          layer.activation === 'relu' ? tf.relu(v)
-          : layer.activation === 'leaky-relu' ? tf.leakyRelu(v, layer.alpha ?? 0.01)
-          : layer.activation === 'sigmoid' ? tf.sigmoid(v)
-          : layer.activation === 'tanh' ? tf.tanh(v)
-          : v;
+          layer.activation === 'relu'
+            ? tf.relu(v)
+            : layer.activation === 'leaky-relu'
+              ? tf.leakyRelu(v, layer.alpha ?? 0.01)
+              : layer.activation === 'sigmoid'
+                ? tf.sigmoid(v)
+                : layer.activation === 'tanh'
+                  ? tf.tanh(v)
+                  : v;
         break;
       case 'pool':
         y = pool2d(layer, v as tf.Tensor4D, network.layout);
@@ -173,7 +202,12 @@ export function forwardLogits(network: Network, params: Params, x: tf.Tensor, co
   }
   const logits = values.get(stop)!;
   if (logits.rank !== 2) {
-    throw new UnsupportedOpError({ op: `an output of rank ${logits.rank - 1}`, node: stop, format: 'modscope network', hint: '@modscope/train trains classifiers whose output is a flat vector of logits.' });
+    throw new UnsupportedOpError({
+      op: `an output of rank ${logits.rank - 1}`,
+      node: stop,
+      format: 'modscope network',
+      hint: '@modscope/train trains classifiers whose output is a flat vector of logits.',
+    });
   }
   return logits as tf.Tensor2D;
 }

@@ -63,12 +63,18 @@ export function resolveMasks(network: Network, masks: readonly LayerMask[]): Hel
       });
     }
     if (mask.kernel !== undefined) {
-      if (mask.kernel.length !== layer.kernel.length) throw new ShapeMismatchError({ what: `kernel mask of layer '${layer.id}'`, expected: layer.kernelShape, actual: [mask.kernel.length] });
+      if (mask.kernel.length !== layer.kernel.length)
+        throw new ShapeMismatchError({
+          what: `kernel mask of layer '${layer.id}'`,
+          expected: layer.kernelShape,
+          actual: [mask.kernel.length],
+        });
       const k = kernelOf(layer.id);
       for (let i = 0; i < k.length; i++) if (mask.kernel[i] === 0) k[i] = 0;
     }
     if (mask.units !== undefined) {
-      if (mask.units.length !== layer.units) throw new ShapeMismatchError({ what: `unit mask of layer '${layer.id}'`, expected: [layer.units], actual: [mask.units.length] });
+      if (mask.units.length !== layer.units)
+        throw new ShapeMismatchError({ what: `unit mask of layer '${layer.id}'`, expected: [layer.units], actual: [mask.units.length] });
       for (let j = 0; j < layer.units; j++) {
         if (mask.units[j] !== 0) continue;
         zeroOutputColumn(kernelOf(layer.id), layer.units, j);

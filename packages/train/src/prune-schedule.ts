@@ -29,20 +29,39 @@ export function checkPruneOptions(options: PruneOptions): void {
   const sparsity = options.sparsity ?? PRUNE_DEFAULTS.sparsity;
   const from = options.from ?? Math.min(PRUNE_DEFAULTS.from, sparsity);
   if (!(sparsity >= 0 && sparsity < 1)) {
-    throw new InvalidArgumentError({ argument: 'prune.sparsity', message: `${pkg}: pruning sparsity ${sparsity} is outside [0, 1).`, hint: 'Give the fraction of weights to remove per layer, e.g. 0.9; 1 would remove every weight.' });
+    throw new InvalidArgumentError({
+      argument: 'prune.sparsity',
+      message: `${pkg}: pruning sparsity ${sparsity} is outside [0, 1).`,
+      hint: 'Give the fraction of weights to remove per layer, e.g. 0.9; 1 would remove every weight.',
+    });
   }
   if (!(from >= 0 && from <= sparsity)) {
-    throw new InvalidArgumentError({ argument: 'prune.from', message: `${pkg}: pruning starts at sparsity ${from}, which is not in [0, ${sparsity}].`, hint: 'The schedule rises from `from` to `sparsity`.' });
+    throw new InvalidArgumentError({
+      argument: 'prune.from',
+      message: `${pkg}: pruning starts at sparsity ${from}, which is not in [0, ${sparsity}].`,
+      hint: 'The schedule rises from `from` to `sparsity`.',
+    });
   }
   const power = options.power ?? PRUNE_DEFAULTS.power;
-  if (!(power > 0) || !Number.isFinite(power)) throw new InvalidArgumentError({ argument: 'prune.power', message: `${pkg}: pruning power must be a positive number, got ${power}.` });
+  if (!(power > 0) || !Number.isFinite(power))
+    throw new InvalidArgumentError({ argument: 'prune.power', message: `${pkg}: pruning power must be a positive number, got ${power}.` });
   const frequency = options.frequency ?? PRUNE_DEFAULTS.frequency;
-  if (!Number.isInteger(frequency) || frequency < 1) throw new InvalidArgumentError({ argument: 'prune.frequency', message: `${pkg}: pruning frequency must be a positive integer (steps), got ${frequency}.` });
+  if (!Number.isInteger(frequency) || frequency < 1)
+    throw new InvalidArgumentError({
+      argument: 'prune.frequency',
+      message: `${pkg}: pruning frequency must be a positive integer (steps), got ${frequency}.`,
+    });
   if (options.startEpoch !== undefined && !(options.startEpoch >= 0)) {
-    throw new InvalidArgumentError({ argument: 'prune.startEpoch', message: `${pkg}: prune.startEpoch must be ≥ 0, got ${options.startEpoch}.` });
+    throw new InvalidArgumentError({
+      argument: 'prune.startEpoch',
+      message: `${pkg}: prune.startEpoch must be ≥ 0, got ${options.startEpoch}.`,
+    });
   }
   if (options.endEpoch !== undefined && !(options.endEpoch > (options.startEpoch ?? 0))) {
-    throw new InvalidArgumentError({ argument: 'prune.endEpoch', message: `${pkg}: prune.endEpoch (${options.endEpoch}) must come after startEpoch (${options.startEpoch ?? 0}).` });
+    throw new InvalidArgumentError({
+      argument: 'prune.endEpoch',
+      message: `${pkg}: prune.endEpoch (${options.endEpoch}) must come after startEpoch (${options.startEpoch ?? 0}).`,
+    });
   }
 }
 
@@ -50,7 +69,10 @@ export function checkPruneOptions(options: PruneOptions): void {
  * The polynomial sparsity schedule (Zhu & Gupta, as in the method §1): `to + (from − to)·(1 − p)^power`
  * with p the progress from `startStep` to `endStep`; `from` before, `to` after.
  */
-export function polynomialSparsity(step: number, schedule: { from: number; to: number; startStep: number; endStep: number; power: number }): number {
+export function polynomialSparsity(
+  step: number,
+  schedule: { from: number; to: number; startStep: number; endStep: number; power: number },
+): number {
   const { from, to, startStep, endStep, power } = schedule;
   if (step >= endStep) return to;
   const p = Math.max(0, (step - startStep) / (endStep - startStep));

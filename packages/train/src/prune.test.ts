@@ -21,7 +21,9 @@ describe('pruning during training', () => {
       onEvaluate: (s) => zeros(s.network()),
     });
     expect(zeros(result.network)).toEqual(targets(network, 0.9));
-    expect(Object.values(result.sparsity!)).toEqual(weightedLayers(network).map((l) => Math.round(0.9 * l.kernel.length) / l.kernel.length));
+    expect(Object.values(result.sparsity!)).toEqual(
+      weightedLayers(network).map((l) => Math.round(0.9 * l.kernel.length) / l.kernel.length),
+    );
     const curve = result.evaluations.map((e) => ({ step: e.step, zeros: e.value }));
     // step 8 follows the pruning at step 4: 0.9 − 0.4·(1 − 4/32)³
     const s4 = 0.9 - 0.4 * (1 - 4 / 32) ** 3;
@@ -39,7 +41,10 @@ describe('pruning during training', () => {
   });
 
   it('prunes one-shot at the end when the schedule ends with the run', async () => {
-    const result = await train(createNetwork('32-16-8', { seed: 1 }), data, { epochs: 1, prune: { sparsity: 0.75, from: 0.75, skip: ['dense2'] } });
+    const result = await train(createNetwork('32-16-8', { seed: 1 }), data, {
+      epochs: 1,
+      prune: { sparsity: 0.75, from: 0.75, skip: ['dense2'] },
+    });
     const [first, second] = weightedLayers(result.network);
     expect(sparsity(first!)).toBe(Math.round(0.75 * 512) / 512);
     expect(sparsity(second!)).toBe(0);

@@ -42,7 +42,12 @@ export function spectralLayout(network: Network): SpectralLayout {
   if (!conv) addNodes(input.id, input.units);
   for (const link of links) {
     if (link.normalized) {
-      throw new UnsupportedOpError({ op: 'a batch norm between weighted layers', node: link.layer, format: 'modscope network', hint: `@modscope/train: ${feature} needs networks without batch norm.` });
+      throw new UnsupportedOpError({
+        op: 'a batch norm between weighted layers',
+        node: link.layer,
+        format: 'modscope network',
+        hint: `@modscope/train: ${feature} needs networks without batch norm.`,
+      });
     }
     if (conv && link.kind !== 'conv2d') continue;
     const units = network.layers.find((l) => l.id === link.layer)!.units;
@@ -51,11 +56,20 @@ export function spectralLayout(network: Network): SpectralLayout {
     const sourceNode = link.source === null ? (conv ? -1 : 0) : nodeLayers.findIndex((n) => n.id === link.source);
     if (sourceNode === -1) continue; // the first convolution reads the image, which is not in the graph
     if (sourceNode !== previous || link.flattened) {
-      throw new UnsupportedOpError({ op: `a layer reading units other than the previous layer's`, node: link.layer, format: 'modscope network', hint: `@modscope/train: ${feature} supports chain MLPs and chains of convolutions.` });
+      throw new UnsupportedOpError({
+        op: `a layer reading units other than the previous layer's`,
+        node: link.layer,
+        format: 'modscope network',
+        hint: `@modscope/train: ${feature} supports chain MLPs and chains of convolutions.`,
+      });
     }
     blocks.push({ layer: link.layer, kind: link.kind, from: previous, to: nodeLayers.length - 1 });
   }
-  const hidden = new Set(unitLayers(network).filter((u) => u.hidden).map((u) => u.layer));
+  const hidden = new Set(
+    unitLayers(network)
+      .filter((u) => u.hidden)
+      .map((u) => u.layer),
+  );
   const inGraph = new Set(nodeLayers.map((n) => n.id));
   const normalized: SpectralLayout['normalized'] = [];
   for (const id of inGraph) {
@@ -105,7 +119,10 @@ function eachEdge(layout: SpectralLayout, weights: readonly Float64Array[], visi
  * The symmetric weight graph of the layout with degree-0 nodes left out. `keep[i]` is the layout index of
  * graph node i; `degrees` are those of every layout node.
  */
-export function layoutGraph(layout: SpectralLayout, weights: readonly Float64Array[]): { graph: SparseGraph; keep: Int32Array; degrees: Float64Array } {
+export function layoutGraph(
+  layout: SpectralLayout,
+  weights: readonly Float64Array[],
+): { graph: SparseGraph; keep: Int32Array; degrees: Float64Array } {
   const n = layout.nodeCount;
   const degrees = new Float64Array(n);
   const counts = new Int32Array(n);

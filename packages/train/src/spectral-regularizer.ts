@@ -21,9 +21,21 @@ export function checkSpectralOptions(options: SpectralRegularizerOptions): Requi
   const lambda = options.lambda ?? 0.1;
   const m = options.m ?? 3;
   const every = options.every ?? 10;
-  if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new InvalidArgumentError({ argument: 'spectralRegularizer.lambda', message: `${pkg}: spectral regularizer λ must be a finite number ≥ 0, got ${lambda}.` });
-  if (!Number.isInteger(m) || m < 1) throw new InvalidArgumentError({ argument: 'spectralRegularizer.m', message: `${pkg}: spectral regularizer m must be a positive integer, got ${m}.` });
-  if (!Number.isInteger(every) || every < 1) throw new InvalidArgumentError({ argument: 'spectralRegularizer.every', message: `${pkg}: spectral regularizer every must be a positive integer (steps), got ${every}.` });
+  if (!(lambda >= 0) || !Number.isFinite(lambda))
+    throw new InvalidArgumentError({
+      argument: 'spectralRegularizer.lambda',
+      message: `${pkg}: spectral regularizer λ must be a finite number ≥ 0, got ${lambda}.`,
+    });
+  if (!Number.isInteger(m) || m < 1)
+    throw new InvalidArgumentError({
+      argument: 'spectralRegularizer.m',
+      message: `${pkg}: spectral regularizer m must be a positive integer, got ${m}.`,
+    });
+  if (!Number.isInteger(every) || every < 1)
+    throw new InvalidArgumentError({
+      argument: 'spectralRegularizer.every',
+      message: `${pkg}: spectral regularizer every must be a positive integer (steps), got ${every}.`,
+    });
   return { lambda, m, every };
 }
 
@@ -48,7 +60,13 @@ function kernelsOf(network: Network, layout: SpectralLayout, kernels?: ReadonlyM
  * the 2nd … (m+1)-th, from the sparse eigensolver of `@modscope/linalg`. Null vectors where the graph has
  * more than m + 1 connected components: those eigenvalues are then all 0 and so is the penalty.
  */
-export function spectralVectors(network: Network, layout: SpectralLayout, m: number, random: Random, kernels?: ReadonlyMap<string, Float32Array>): SpectralVectors | null {
+export function spectralVectors(
+  network: Network,
+  layout: SpectralLayout,
+  m: number,
+  random: Random,
+  kernels?: ReadonlyMap<string, Float32Array>,
+): SpectralVectors | null {
   const { graph, keep, degrees } = layoutGraph(layout, kernelsOf(network, layout, kernels));
   const k = m + 1;
   if (graph.nodeCount < k) return null;
@@ -78,7 +96,10 @@ export function weightGraphEigenvalues(network: Network, options: { count?: numb
   const layout = spectralLayout(network);
   const { graph } = layoutGraph(layout, kernelsOf(network, layout));
   if (!Number.isInteger(count) || count < 1 || count > graph.nodeCount) {
-    throw new InvalidArgumentError({ argument: 'count', message: `${pkg}: asked for ${count} eigenvalues of a graph of ${graph.nodeCount} nodes.` });
+    throw new InvalidArgumentError({
+      argument: 'count',
+      message: `${pkg}: asked for ${count} eigenvalues of a graph of ${graph.nodeCount} nodes.`,
+    });
   }
   const components = connectedComponents(graph).count;
   if (components >= count) return new Float64Array(count);
@@ -96,7 +117,13 @@ function blockTensor(kind: 'dense' | 'conv2d', kernel: tf.Tensor): tf.Tensor2D {
  * current weights (degrees included). Its gradient at the weights where the v_i were computed is exactly
  * that of the eigenvalue sum (dλ = vᵀ dL v for a simple eigenvalue).
  */
-export function spectralPenalty(layout: SpectralLayout, params: Params, vectors: readonly tf.Tensor2D[], lambda: number, m: number): tf.Scalar {
+export function spectralPenalty(
+  layout: SpectralLayout,
+  params: Params,
+  vectors: readonly tf.Tensor2D[],
+  lambda: number,
+  m: number,
+): tf.Scalar {
   const blocks = layout.blocks.map((b) => blockTensor(b.kind, params.weights.get(b.layer)!.kernel));
   const degree: (tf.Tensor1D | null)[] = layout.nodeLayers.map(() => null);
   const addTo = (l: number, t: tf.Tensor1D) => {

@@ -6,7 +6,12 @@ function chw(shape: readonly number[]): number[] {
 }
 
 function unsupported(layer: Layer, op: string): UnsupportedOpError {
-  return new UnsupportedOpError({ op, node: layer.id, format: 'modscope network', hint: '@modscope/train converts nhwc networks to nchw through flatten layers only; export the network as TF.js instead.' });
+  return new UnsupportedOpError({
+    op,
+    node: layer.id,
+    format: 'modscope network',
+    hint: '@modscope/train converts nhwc networks to nchw through flatten layers only; export the network as TF.js instead.',
+  });
 }
 
 /**

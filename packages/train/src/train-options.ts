@@ -142,7 +142,8 @@ function invalid(argument: string, message: string, hint?: string): InvalidArgum
 /** Throws an `InvalidArgumentError` for the first option that cannot work. */
 export function checkOptions(options: TrainOptions<unknown>): void {
   const positiveInt = (name: keyof TrainOptions, value: unknown) => {
-    if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1)) throw invalid(name, `${name} must be a positive integer, got ${String(value)}.`);
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1))
+      throw invalid(name, `${name} must be a positive integer, got ${String(value)}.`);
   };
   positiveInt('epochs', options.epochs);
   positiveInt('steps', options.steps);
@@ -159,21 +160,28 @@ export function checkOptions(options: TrainOptions<unknown>): void {
   if (options.learningRate !== undefined && !(options.learningRate > 0 && Number.isFinite(options.learningRate))) {
     throw invalid('learningRate', `learningRate must be a positive number, got ${options.learningRate}.`);
   }
-  if (options.momentum !== undefined && !(options.momentum >= 0 && options.momentum < 1)) throw invalid('momentum', `momentum must lie in [0, 1), got ${options.momentum}.`);
+  if (options.momentum !== undefined && !(options.momentum >= 0 && options.momentum < 1))
+    throw invalid('momentum', `momentum must lie in [0, 1), got ${options.momentum}.`);
   if (options.dropout !== undefined && !(options.dropout >= 0 && options.dropout < 1)) {
     throw invalid('dropout', `dropout rate ${options.dropout} is outside [0, 1).`, 'Give the fraction of activations dropped, e.g. 0.5.');
   }
   for (const name of ['l1', 'l2'] as const) {
     const v = options[name];
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw invalid(name, `${name} must be a finite number ≥ 0, got ${v}.`, `A penalty weight such as 1e-5; 0 turns it off.`);
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
+      throw invalid(name, `${name} must be a finite number ≥ 0, got ${v}.`, `A penalty weight such as 1e-5; 0 turns it off.`);
   }
   if (options.loss !== undefined && options.loss !== 'cross-entropy' && options.loss !== 'multi-head') {
     throw invalid('loss', `unknown loss '${String(options.loss)}'.`, "Use 'cross-entropy' or 'multi-head' (with heads).");
   }
-  if (options.heads !== undefined && options.loss !== 'multi-head') throw invalid('heads', "heads are used by loss 'multi-head' only.", "Add loss: 'multi-head'.");
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) throw invalid('seed', `seed must be a finite number, got ${options.seed}.`);
+  if (options.heads !== undefined && options.loss !== 'multi-head')
+    throw invalid('heads', "heads are used by loss 'multi-head' only.", "Add loss: 'multi-head'.");
+  if (options.seed !== undefined && !Number.isFinite(options.seed))
+    throw invalid('seed', `seed must be a finite number, got ${options.seed}.`);
   if (options.prune !== undefined) checkPruneOptions(typeof options.prune === 'number' ? { sparsity: options.prune } : options.prune);
-  if (options.clusterableInit !== undefined && options.clusterableInit !== false) checkClusterableOptions(options.clusterableInit === true ? {} : options.clusterableInit);
-  if (options.spectralRegularizer !== undefined && options.spectralRegularizer !== false) checkSpectralOptions(options.spectralRegularizer === true ? {} : options.spectralRegularizer);
-  if (options.masks !== undefined && !Array.isArray(options.masks)) throw invalid('masks', 'masks must be an array of { layer, kernel?, units? }.');
+  if (options.clusterableInit !== undefined && options.clusterableInit !== false)
+    checkClusterableOptions(options.clusterableInit === true ? {} : options.clusterableInit);
+  if (options.spectralRegularizer !== undefined && options.spectralRegularizer !== false)
+    checkSpectralOptions(options.spectralRegularizer === true ? {} : options.spectralRegularizer);
+  if (options.masks !== undefined && !Array.isArray(options.masks))
+    throw invalid('masks', 'masks must be an array of { layer, kernel?, units? }.');
 }

@@ -50,7 +50,10 @@ describe('train', () => {
   });
 
   it('trains both heads of a multi-head loss', async () => {
-    const heads: [number, number][] = [[0, 4], [4, 8]];
+    const heads: [number, number][] = [
+      [0, 4],
+      [4, 8],
+    ];
     const result = await train(fresh(), data, { epochs: 3, learningRate: 0.01, loss: 'multi-head', heads });
     for (const task of [0, 1]) {
       const e = await evaluate(result.network, onlyTask(test, task), { heads });
@@ -77,7 +80,11 @@ describe('train', () => {
 
   it('stops when the signal aborts', async () => {
     const controller = new AbortController();
-    const run = train(fresh(), data, { epochs: 5, signal: controller.signal, onProgress: (p) => p.step === 3 && controller.abort(new Error('stop here')) });
+    const run = train(fresh(), data, {
+      epochs: 5,
+      signal: controller.signal,
+      onProgress: (p) => p.step === 3 && controller.abort(new Error('stop here')),
+    });
     await expect(run).rejects.toThrow('stop here');
   });
 
@@ -91,7 +98,15 @@ describe('train', () => {
     await expect(train(net, data, { epochs: 0 })).rejects.toThrow(/epochs/);
     await expect(train(net, data, { optimizer: 'rmsprop' as 'adam' })).rejects.toThrow(/optimizer/);
     await expect(train(net, data, { heads: [[0, 4]] })).rejects.toThrow(/multi-head/);
-    await expect(train(net, data, { loss: 'multi-head', heads: [[0, 5], [4, 8]] })).rejects.toThrow(/overlap/);
+    await expect(
+      train(net, data, {
+        loss: 'multi-head',
+        heads: [
+          [0, 5],
+          [4, 8],
+        ],
+      }),
+    ).rejects.toThrow(/overlap/);
     await expect(train(net, data, { spectralRegularizer: { m: 0 } })).rejects.toThrow(/m must/);
     await expect(train(net, data, { clusterableInit: { modules: 1 } })).rejects.toThrow(/modules/);
     await expect(fineTune(net, data, { clusterableInit: true } as object)).rejects.toThrow(/clusterable/);

@@ -17,18 +17,33 @@ export type LossSpec = { loss: 'cross-entropy' } | { loss: 'multi-head'; heads: 
 const pkg = '@modscope/train';
 
 /** Checks the heads of a multi-head loss: non-empty, disjoint slices within the outputs. */
-export function checkHeads(heads: readonly (readonly [number, number])[] | undefined, outputs: number): readonly (readonly [number, number])[] {
+export function checkHeads(
+  heads: readonly (readonly [number, number])[] | undefined,
+  outputs: number,
+): readonly (readonly [number, number])[] {
   if (!Array.isArray(heads) || heads.length === 0) {
-    throw new InvalidArgumentError({ argument: 'heads', message: `${pkg}: loss 'multi-head' needs heads, e.g. [[0, 4], [4, 8]].`, hint: 'Give each head as [start, end) over the outputs.' });
+    throw new InvalidArgumentError({
+      argument: 'heads',
+      message: `${pkg}: loss 'multi-head' needs heads, e.g. [[0, 4], [4, 8]].`,
+      hint: 'Give each head as [start, end) over the outputs.',
+    });
   }
   const covered = new Uint8Array(outputs);
   for (const head of heads) {
     const [start, end] = head;
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > outputs || end - start < 1) {
-      throw new InvalidArgumentError({ argument: 'heads', message: `${pkg}: head [${head.join(', ')}] is not a slice [start, end) of the ${outputs} outputs.` });
+      throw new InvalidArgumentError({
+        argument: 'heads',
+        message: `${pkg}: head [${head.join(', ')}] is not a slice [start, end) of the ${outputs} outputs.`,
+      });
     }
     for (let o = start; o < end; o++) {
-      if (covered[o]) throw new InvalidArgumentError({ argument: 'heads', message: `${pkg}: heads overlap at output ${o}.`, hint: 'Give disjoint slices.' });
+      if (covered[o])
+        throw new InvalidArgumentError({
+          argument: 'heads',
+          message: `${pkg}: heads overlap at output ${o}.`,
+          hint: 'Give disjoint slices.',
+        });
       covered[o] = 1;
     }
   }
@@ -43,7 +58,11 @@ export function headOfLabels(labels: ArrayLike<number>, heads: readonly (readonl
     const label = labels[i]!;
     const h = heads.findIndex(([s, e]) => label >= s && label < e);
     if (h < 0) {
-      throw new InvalidArgumentError({ argument: 'labels', message: `${pkg}: label ${label} of example ${i} lies in no head (${heads.map((x) => `[${x.join(', ')})`).join(', ')}).`, hint: 'Every class must belong to one head.' });
+      throw new InvalidArgumentError({
+        argument: 'labels',
+        message: `${pkg}: label ${label} of example ${i} lies in no head (${heads.map((x) => `[${x.join(', ')})`).join(', ')}).`,
+        hint: 'Every class must belong to one head.',
+      });
     }
     out[i] = h;
   }
@@ -53,7 +72,11 @@ export function headOfLabels(labels: ArrayLike<number>, heads: readonly (readonl
 /** Checks that the data fits the network; returns the number of logits. */
 export function checkData(network: Network, data: TrainingData, what = 'data'): number {
   if (!data || !(data.inputs instanceof Float32Array) || !Number.isInteger(data.count) || data.count < 1) {
-    throw new InvalidArgumentError({ argument: what, message: `${pkg}: ${what} must be { inputs: Float32Array, count ≥ 1, labels, classes }.`, hint: 'Build it with prepareInputs(dataset, network) from @modscope/core.' });
+    throw new InvalidArgumentError({
+      argument: what,
+      message: `${pkg}: ${what} must be { inputs: Float32Array, count ≥ 1, labels, classes }.`,
+      hint: 'Build it with prepareInputs(dataset, network) from @modscope/core.',
+    });
   }
   const per = inputSize(network);
   if (data.inputs.length !== data.count * per) {
@@ -79,7 +102,10 @@ export function checkData(network: Network, data: TrainingData, what = 'data'): 
   for (let i = 0; i < data.count; i++) {
     const label = data.labels[i]!;
     if (!Number.isInteger(label) || label < 0 || label >= data.classes) {
-      throw new InvalidArgumentError({ argument: 'labels', message: `${pkg}: label ${label} of example ${i} is outside [0, ${data.classes}).` });
+      throw new InvalidArgumentError({
+        argument: 'labels',
+        message: `${pkg}: label ${label} of example ${i} is outside [0, ${data.classes}).`,
+      });
     }
   }
   return logits;

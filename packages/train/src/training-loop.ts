@@ -47,7 +47,12 @@ interface PruneState {
 }
 
 /** The training loop of `train` and `fineTune` (`mode` says which: only `train` may re-initialize). */
-export async function runTraining<E>(network: Network, data: TrainingData, options: TrainOptions<E>, mode: 'train' | 'fine-tune'): Promise<TrainResult<E>> {
+export async function runTraining<E>(
+  network: Network,
+  data: TrainingData,
+  options: TrainOptions<E>,
+  mode: 'train' | 'fine-tune',
+): Promise<TrainResult<E>> {
   checkOptions(options as TrainOptions<unknown>);
   const outputs = checkData(network, data);
   const heads = options.loss === 'multi-head' ? checkHeads(options.heads, outputs) : null;
@@ -69,13 +74,22 @@ export async function runTraining<E>(network: Network, data: TrainingData, optio
   let start = cloneNetwork(network);
   let modules: TrainResult['modules'];
   if (options.clusterableInit) {
-    if (mode !== 'train') throw new InvalidArgumentError({ argument: 'clusterableInit', message: '@modscope/train: fineTune starts from the given weights; clusterable initialization belongs to train.' });
-    const init = clusterableInit(start, { ...(options.clusterableInit === true ? {} : options.clusterableInit), seed: root.fork(STREAM.modules).seed });
+    if (mode !== 'train')
+      throw new InvalidArgumentError({
+        argument: 'clusterableInit',
+        message: '@modscope/train: fineTune starts from the given weights; clusterable initialization belongs to train.',
+      });
+    const init = clusterableInit(start, {
+      ...(options.clusterableInit === true ? {} : options.clusterableInit),
+      seed: root.fork(STREAM.modules).seed,
+    });
     start = init.network;
     modules = init.modules;
   }
   const held = resolveMasks(start, options.masks ?? []);
-  const spectral = options.spectralRegularizer ? checkSpectralOptions(options.spectralRegularizer === true ? {} : options.spectralRegularizer) : null;
+  const spectral = options.spectralRegularizer
+    ? checkSpectralOptions(options.spectralRegularizer === true ? {} : options.spectralRegularizer)
+    : null;
   const layout = spectral ? spectralLayout(start) : null;
   let prune: PruneState | null = null;
   if (options.prune !== undefined) {
@@ -87,7 +101,12 @@ export async function runTraining<E>(network: Network, data: TrainingData, optio
     const endStep = Math.max(startStep, Math.min(totalSteps, Math.round(endEpoch * stepsPerEpoch)));
     const skip = new Set(p.skip ?? []);
     const layers = start.layers.filter((l) => (l.kind === 'dense' || l.kind === 'conv2d') && !skip.has(l.id)).map((l) => l.id);
-    prune = { layers, schedule: { from: p.from ?? Math.min(PRUNE_DEFAULTS.from, to), to, startStep, endStep, power: p.power ?? PRUNE_DEFAULTS.power }, frequency: p.frequency ?? PRUNE_DEFAULTS.frequency, done: false };
+    prune = {
+      layers,
+      schedule: { from: p.from ?? Math.min(PRUNE_DEFAULTS.from, to), to, startStep, endStep, power: p.power ?? PRUNE_DEFAULTS.power },
+      frequency: p.frequency ?? PRUNE_DEFAULTS.frequency,
+      done: false,
+    };
   }
 
   const backend = await trainingBackend(start, options.backend);
@@ -102,7 +121,11 @@ export async function runTraining<E>(network: Network, data: TrainingData, optio
   let vectors: tf.Tensor2D[] | null = null;
   let eigenvalues: number[] | undefined;
   const eigenRandom = root.fork(STREAM.eigen);
-  const dropoutAt = new Set(unitLayers(start).filter((u) => u.hidden).map((u) => u.post));
+  const dropoutAt = new Set(
+    unitLayers(start)
+      .filter((u) => u.hidden)
+      .map((u) => u.post),
+  );
   const drop = dropout > 0 ? dropoutWith(root.fork(STREAM.dropout), dropout) : undefined;
   const per = inputSize(start);
   const history: HistoryEntry[] = [];
@@ -188,7 +211,13 @@ export async function runTraining<E>(network: Network, data: TrainingData, optio
         const hi = Math.min(data.count, lo + batchSize);
         const n = hi - lo;
         const batch = gather(data, per, order, lo, hi);
-        const maskData = heads ? headMask(heads, Int32Array.from(order.subarray(lo, hi), (j) => headOf[j]!), outputs) : null;
+        const maskData = heads
+          ? headMask(
+              heads,
+              Int32Array.from(order.subarray(lo, hi), (j) => headOf[j]!),
+              outputs,
+            )
+          : null;
         const lr = learningRateAt(baseRate, schedule, step, totalSteps);
         const [ce, pen, hits] = tf.tidy(() => {
           const x = tf.tensor2d(batch.x, [n, per]);
@@ -203,7 +232,8 @@ export async function runTraining<E>(network: Network, data: TrainingData, optio
               if (l1 > 0) penalty = tf.add(penalty, tf.mul(l1, tf.sum(tf.abs(kernel))));
               if (l2 > 0) penalty = tf.add(penalty, tf.mul(l2, tf.sum(tf.square(kernel))));
             }
-            if (layout && spectral && vectors) penalty = tf.add(penalty, spectralPenalty(layout, params, vectors, spectral.lambda, spectral.m));
+            if (layout && spectral && vectors)
+              penalty = tf.add(penalty, spectralPenalty(layout, params, vectors, spectral.lambda, spectral.m));
             kept = [tf.keep(loss), tf.keep(penalty), tf.keep(c)];
             return tf.add(loss, penalty) as tf.Scalar;
           }, variables);
@@ -227,7 +257,13 @@ export async function runTraining<E>(network: Network, data: TrainingData, optio
           lastEvaluated = step;
         }
       }
-      history.push({ epoch, step, loss: lossSum / batches, accuracy: correct / seen, ...(l1 > 0 || l2 > 0 || spectral ? { penalty: penaltySum / batches } : {}) });
+      history.push({
+        epoch,
+        step,
+        loss: lossSum / batches,
+        accuracy: correct / seen,
+        ...(l1 > 0 || l2 > 0 || spectral ? { penalty: penaltySum / batches } : {}),
+      });
     }
     pruneAt(step);
     if (options.onEvaluate && lastEvaluated !== step && step > 0) await evaluateState();

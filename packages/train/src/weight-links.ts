@@ -1,4 +1,12 @@
-import { getLayer, inputLayer, UnsupportedOpError, type ActivationFunction, type Layer, type Network, type WeightedLayer } from '@modscope/core';
+import {
+  getLayer,
+  inputLayer,
+  UnsupportedOpError,
+  type ActivationFunction,
+  type Layer,
+  type Network,
+  type WeightedLayer,
+} from '@modscope/core';
 
 /**
  * How one weighted layer reads the units of the weighted layer before it: the link along which
@@ -63,13 +71,15 @@ export function weightLinks(network: Network, feature: string): WeightLink[] {
     let flatFrom: readonly number[] | null = null;
     let current: Layer = getLayer(network, layer.inputs[0]!);
     while (current.kind !== 'dense' && current.kind !== 'conv2d' && current.kind !== 'input') {
-      if (!PASS.has(current.kind) || current.inputs.length !== 1) throw unsupportedLink(current, `a ${current.kind} layer between weighted layers`, feature);
+      if (!PASS.has(current.kind) || current.inputs.length !== 1)
+        throw unsupportedLink(current, `a ${current.kind} layer between weighted layers`, feature);
       if (current.kind === 'activation') activations.push(current.activation);
       if (current.kind === 'batchnorm') normalized = true;
       if (current.kind === 'flatten' || current.kind === 'reshape') {
         const from = getLayer(network, current.inputs[0]!).outputShape;
         if (from.length === 3 && current.outputShape.length === 1) flatFrom = from;
-        else if (!(from.length === 1 && current.outputShape.length === 1)) throw unsupportedLink(current, `a reshape from [${from.join(', ')}] to [${current.outputShape.join(', ')}]`, feature);
+        else if (!(from.length === 1 && current.outputShape.length === 1))
+          throw unsupportedLink(current, `a reshape from [${from.join(', ')}] to [${current.outputShape.join(', ')}]`, feature);
       }
       current = getLayer(network, current.inputs[0]!);
     }

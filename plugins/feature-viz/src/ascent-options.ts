@@ -48,18 +48,26 @@ export interface ResolvedAscentOptions {
 /** Options merged with the defaults and checked, and the start image drawn from the seed. */
 export function resolveAscentOptions(network: Network, options: AscentOptions): ResolvedAscentOptions {
   const { point, steps, learningRate, l2, seed, start } = { ...DEFAULTS, ...stripUndefined(options) };
-  if (point !== 'pre' && point !== 'post') throw invalid('point', `point must be 'pre' or 'post', got '${String(point)}'.`, "Use 'post' (after the activation) or 'pre'.");
+  if (point !== 'pre' && point !== 'post')
+    throw invalid('point', `point must be 'pre' or 'post', got '${String(point)}'.`, "Use 'post' (after the activation) or 'pre'.");
   if (!Number.isInteger(steps) || steps < 0) throw invalid('steps', `steps must be an integer ≥ 0, got ${steps}.`, 'Use e.g. 256.');
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) throw invalid('learningRate', `learningRate must be a finite number > 0, got ${learningRate}.`, 'Use e.g. 0.05.');
-  if (!(Number.isFinite(l2) && l2 >= 0)) throw invalid('l2', `l2 must be a finite number ≥ 0, got ${l2}.`, 'Use e.g. 1e-3, or 0 for no penalty.');
+  if (!(Number.isFinite(learningRate) && learningRate > 0))
+    throw invalid('learningRate', `learningRate must be a finite number > 0, got ${learningRate}.`, 'Use e.g. 0.05.');
+  if (!(Number.isFinite(l2) && l2 >= 0))
+    throw invalid('l2', `l2 must be a finite number ≥ 0, got ${l2}.`, 'Use e.g. 1e-3, or 0 for no penalty.');
   if (!Number.isFinite(seed)) throw invalid('seed', `seed must be a finite number, got ${seed}.`, 'Use an integer.');
-  if (start !== 'noise' && start !== 'zeros') throw invalid('start', `start must be 'noise' or 'zeros', got '${String(start)}'.`, "Use 'noise' or 'zeros'.");
+  if (start !== 'noise' && start !== 'zeros')
+    throw invalid('start', `start must be 'noise' or 'zeros', got '${String(start)}'.`, "Use 'noise' or 'zeros'.");
   const image = inputLayer(network).outputShape.length === 3;
   const inputRange = options.inputRange === undefined ? (image ? ([0, 1] as const) : null) : options.inputRange;
   if (inputRange !== null) {
     const [lo, hi] = inputRange;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
-      throw invalid('inputRange', `inputRange must be [lo, hi] with finite lo < hi, got [${inputRange.join(', ')}].`, 'Use e.g. [0, 1], or null for no clipping.');
+      throw invalid(
+        'inputRange',
+        `inputRange must be [lo, hi] with finite lo < hi, got [${inputRange.join(', ')}].`,
+        'Use e.g. [0, 1], or null for no clipping.',
+      );
     }
   }
   const size = inputSize(network);
@@ -68,7 +76,8 @@ export function resolveAscentOptions(network: Network, options: AscentOptions): 
     const rng = createRandom(seed);
     const [lo, hi] = inputRange ?? [0, 0];
     const scale = inputRange ? noiseScale * (hi - lo) : noiseScale;
-    for (let i = 0; i < size; i++) first[i] = Math.min(Math.max((lo + hi) / 2 + scale * rng.normal(), inputRange ? lo : -Infinity), inputRange ? hi : Infinity);
+    for (let i = 0; i < size; i++)
+      first[i] = Math.min(Math.max((lo + hi) / 2 + scale * rng.normal(), inputRange ? lo : -Infinity), inputRange ? hi : Infinity);
   } else if (inputRange) {
     for (let i = 0; i < size; i++) first[i] = Math.min(Math.max(0, inputRange[0]), inputRange[1]);
   }

@@ -8,7 +8,10 @@ beforeAll(() => selectBackend({ backend: 'wasm' }).catch(() => selectBackend({ b
 
 describe('featureVisualizationTest', () => {
   it('finds a unit set wired to one class lower in entropy than random sets', async () => {
-    const result = await featureVisualizationTest(oneClassNetwork(), [{ layer: 'hidden', units: [0, 1] }], { steps: 64, inputRange: [0, 1] });
+    const result = await featureVisualizationTest(oneClassNetwork(), [{ layer: 'hidden', units: [0, 1] }], {
+      steps: 64,
+      inputRange: [0, 1],
+    });
     const [only] = result.subclusters;
     expect(only!.size).toBe(2);
     expect(only!.randomEntropies).toHaveLength(19);
@@ -37,11 +40,18 @@ describe('featureVisualizationTest', () => {
   });
 
   it('names the sub-cluster whose units are invalid, and rejects no sub-clusters or random sets', async () => {
-    await expect(featureVisualizationTest(tinyMlp(), [{ layer: 'dense1', units: [0] }, { layer: 'dense1', units: [9] }])).rejects.toMatchObject({
+    await expect(
+      featureVisualizationTest(tinyMlp(), [
+        { layer: 'dense1', units: [0] },
+        { layer: 'dense1', units: [9] },
+      ]),
+    ).rejects.toMatchObject({
       code: 'invalid-argument',
       argument: 'subclusters[1].units',
     });
     await expect(featureVisualizationTest(tinyMlp(), [])).rejects.toMatchObject({ argument: 'subclusters' });
-    await expect(featureVisualizationTest(tinyMlp(), [{ layer: 'dense1', units: [0] }], { random: 0 })).rejects.toMatchObject({ argument: 'random' });
+    await expect(featureVisualizationTest(tinyMlp(), [{ layer: 'dense1', units: [0] }], { random: 0 })).rejects.toMatchObject({
+      argument: 'random',
+    });
   });
 });

@@ -65,10 +65,18 @@ export async function featureVisualizationTest(
 ): Promise<FeatureVisualizationTest> {
   const random = options.random ?? 19;
   if (!Number.isInteger(random) || random < 1) {
-    throw new InvalidArgumentError({ argument: 'random', message: `@modscope/feature-viz: random must be an integer ≥ 1, got ${random}.`, hint: 'Use e.g. 19 (more is better).' });
+    throw new InvalidArgumentError({
+      argument: 'random',
+      message: `@modscope/feature-viz: random must be an integer ≥ 1, got ${random}.`,
+      hint: 'Use e.g. 19 (more is better).',
+    });
   }
   if (subclusters.length === 0) {
-    throw new InvalidArgumentError({ argument: 'subclusters', message: '@modscope/feature-viz: no sub-clusters to test.', hint: 'Pass at least one { layer, units } (method §5: sub-clusters of more than 2 units and under 99% of their layer).' });
+    throw new InvalidArgumentError({
+      argument: 'subclusters',
+      message: '@modscope/feature-viz: no sub-clusters to test.',
+      hint: 'Pass at least one { layer, units } (method §5: sub-clusters of more than 2 units and under 99% of their layer).',
+    });
   }
   const { point, seed, settings } = resolveAscentOptions(network, options);
   const checked = subclusters.map(({ layer, units }, i) => {

@@ -76,13 +76,17 @@ export function findUnitLayer(network: Network, id: string): UnitLayer {
 
 /** Checks a unit set against its layer: non-empty, integers in range, no repeats. */
 export function checkUnits(unitLayer: UnitLayer, units: ArrayLike<number>, argument = 'units'): Int32Array {
-  const fail = (message: string, hint: string) => new InvalidArgumentError({ argument, message: `@modscope/feature-viz: ${message}`, hint });
+  const fail = (message: string, hint: string) =>
+    new InvalidArgumentError({ argument, message: `@modscope/feature-viz: ${message}`, hint });
   if (units.length === 0) throw fail(`the unit set of layer '${unitLayer.layer}' is empty.`, 'Pass at least one unit index.');
   const seen = new Set<number>();
   for (let i = 0; i < units.length; i++) {
     const u = units[i]!;
     if (!Number.isInteger(u) || u < 0 || u >= unitLayer.units) {
-      throw fail(`unit ${u} is out of range for layer '${unitLayer.layer}', which has ${unitLayer.units} units.`, `Use unit indices 0..${unitLayer.units - 1}.`);
+      throw fail(
+        `unit ${u} is out of range for layer '${unitLayer.layer}', which has ${unitLayer.units} units.`,
+        `Use unit indices 0..${unitLayer.units - 1}.`,
+      );
     }
     if (seen.has(u)) throw fail(`unit ${u} of layer '${unitLayer.layer}' appears twice.`, 'Pass each unit once.');
     seen.add(u);

@@ -25,5 +25,7 @@ it('writes the file, and rejects sizes that do not fit the image', async () => {
   const path = join(await mkdtemp(join(tmpdir(), 'feature-viz-')), 'x.png');
   await writePng(path, new Float32Array(4), { width: 2, height: 2 });
   expect(decode(await readFile(path)).width).toBe(2);
-  expect(() => toPng(new Float32Array(5), { width: 2, height: 2 })).toThrow(expect.objectContaining({ code: 'invalid-argument', argument: 'image' }));
+  expect(() => toPng(new Float32Array(5), { width: 2, height: 2 })).toThrow(
+    expect.objectContaining({ code: 'invalid-argument', argument: 'image' }),
+  );
 });

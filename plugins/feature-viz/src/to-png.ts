@@ -23,12 +23,22 @@ function invalid(argument: string, message: string, hint: string): InvalidArgume
  */
 export function toPng(image: ArrayLike<number>, options: PngOptions): Uint8Array {
   const { width, height, channels = 1, layout = 'nhwc', scale = 1 } = options;
-  for (const [name, value] of [['width', width], ['height', height], ['scale', scale]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw invalid(name, `${name} must be an integer ≥ 1, got ${value}.`, 'Pass the image size in pixels.');
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+    ['scale', scale],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw invalid(name, `${name} must be an integer ≥ 1, got ${value}.`, 'Pass the image size in pixels.');
   }
-  if (channels !== 1 && channels !== 3) throw invalid('channels', `channels must be 1 or 3, got ${String(channels)}.`, 'PNGs here are grayscale or RGB.');
+  if (channels !== 1 && channels !== 3)
+    throw invalid('channels', `channels must be 1 or 3, got ${String(channels)}.`, 'PNGs here are grayscale or RGB.');
   if (image.length !== width * height * channels) {
-    throw invalid('image', `the image has ${image.length} values, not ${width}×${height}×${channels} = ${width * height * channels}.`, 'Pass the width, height and channels of the image.');
+    throw invalid(
+      'image',
+      `the image has ${image.length} values, not ${width}×${height}×${channels} = ${width * height * channels}.`,
+      'Pass the width, height and channels of the image.',
+    );
   }
   let min = Infinity;
   let max = -Infinity;

@@ -48,7 +48,14 @@ describe('visualizeFeatures', () => {
     const network = oneClassNetwork();
     const before = tf.memory().numTensors;
     const post = await visualizeFeatures(network, { layer: 'hidden', units: [0, 1], steps: 64, inputRange: [-1, 1], start: 'zeros' });
-    const pre = await visualizeFeatures(network, { layer: 'hidden', units: [0, 1], steps: 64, inputRange: [-1, 1], start: 'zeros', point: 'pre' });
+    const pre = await visualizeFeatures(network, {
+      layer: 'hidden',
+      units: [0, 1],
+      steps: 64,
+      inputRange: [-1, 1],
+      start: 'zeros',
+      point: 'pre',
+    });
     expect(tf.memory().numTensors).toBe(before);
     // From zeros, ReLU units have no gradient (tfjs: relu'(0) = 0); their pre-activations do.
     expect(post.activation).toBe(0);
@@ -69,7 +76,11 @@ describe('visualizeFeatures', () => {
   it('rejects unknown and non-unit layers, and bad unit sets', async () => {
     const network = tinyMlp();
     const rejects = (options: Parameters<typeof visualizeFeatures>[1], argument: string, message: RegExp) =>
-      expect(visualizeFeatures(network, options)).rejects.toMatchObject({ code: 'invalid-argument', argument, message: expect.stringMatching(message) });
+      expect(visualizeFeatures(network, options)).rejects.toMatchObject({
+        code: 'invalid-argument',
+        argument,
+        message: expect.stringMatching(message),
+      });
     await rejects({ layer: 'nope', units: [0] }, 'layer', /no layer 'nope'/);
     await rejects({ layer: 'act1', units: [0] }, 'layer', /activation layer/);
     await rejects({ layer: 'dense1', units: [] }, 'units', /empty/);

@@ -1,4 +1,12 @@
-import { cloneNetwork, getLayer, InvalidArgumentError, getUnitLayer, type Intervention, type Network, type UnitSelection } from '@modscope/core';
+import {
+  cloneNetwork,
+  getLayer,
+  InvalidArgumentError,
+  getUnitLayer,
+  type Intervention,
+  type Network,
+  type UnitSelection,
+} from '@modscope/core';
 
 /**
  * Silences units by editing weights (method §5): zeroes their incoming weights and biases, so ReLU units
@@ -14,7 +22,11 @@ export const lesionIntervention: Intervention = {
       const unit = getUnitLayer(edited, id, 'selection');
       for (const u of units) {
         if (!Number.isInteger(u) || u < 0 || u >= unit.units) {
-          throw new InvalidArgumentError({ argument: 'selection', message: `Unit ${u} is outside layer '${id}' (0..${unit.units - 1}).`, hint: 'Select units of the layer that exists in this model.' });
+          throw new InvalidArgumentError({
+            argument: 'selection',
+            message: `Unit ${u} is outside layer '${id}' (0..${unit.units - 1}).`,
+            hint: 'Select units of the layer that exists in this model.',
+          });
         }
       }
       if (unit.normalized) {

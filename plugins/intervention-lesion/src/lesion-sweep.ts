@@ -1,4 +1,12 @@
-import { classificationReport, createRandom, InvalidArgumentError, outputSize, runLesions, type Evaluator, type UnitPartition } from '@modscope/core';
+import {
+  classificationReport,
+  createRandom,
+  InvalidArgumentError,
+  outputSize,
+  runLesions,
+  type Evaluator,
+  type UnitPartition,
+} from '@modscope/core';
 import { empiricalP, fisherCombined, type FisherCombined } from '@modscope/metrics';
 import { subclusters, type Subcluster, type SubclusterOptions } from './subclusters.js';
 
@@ -100,7 +108,11 @@ export function classSelectivity(lesioned: Float64Array, intact: Float64Array): 
 function checkData(evaluator: Evaluator, data: LesionData): number {
   const outputs = outputSize(evaluator.network);
   if (data.labels.length !== data.count) {
-    throw new InvalidArgumentError({ argument: 'data', message: `${pkg}: ${data.labels.length} labels for ${data.count} examples.`, hint: 'Pass one label per example.' });
+    throw new InvalidArgumentError({
+      argument: 'data',
+      message: `${pkg}: ${data.labels.length} labels for ${data.count} examples.`,
+      hint: 'Pass one label per example.',
+    });
   }
   if (data.classes > outputs) {
     throw new InvalidArgumentError({
@@ -136,11 +148,19 @@ export async function lesionSweep(
   const random = options.random ?? LESION_DEFAULTS.random;
   const seed = options.seed ?? LESION_DEFAULTS.seed;
   if (!Number.isInteger(random) || random < 1) {
-    throw new InvalidArgumentError({ argument: 'random', message: `${pkg}: random must be a whole number ≥ 1, got ${random}.`, hint: 'Use 19 or more random lesions per sub-cluster.' });
+    throw new InvalidArgumentError({
+      argument: 'random',
+      message: `${pkg}: random must be a whole number ≥ 1, got ${random}.`,
+      hint: 'Use 19 or more random lesions per sub-cluster.',
+    });
   }
   const outputs = checkData(evaluator, data);
   const found = subclusters(evaluator.network, partition, options);
-  const intact = await evaluator.run({ inputs: data.inputs, count: data.count, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+  const intact = await evaluator.run({
+    inputs: data.inputs,
+    count: data.count,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
   const baseline = accuracyOf(intact.logits, data, outputs);
   const root = createRandom(seed);
   const total = found.length * (random + 1);
@@ -165,7 +185,13 @@ export async function lesionSweep(
     const classes = baseline.perClassAccuracy.length;
     const drop = Float64Array.from({ length: classes }, (_, c) => baseline.perClassAccuracy[c]! - own!.perClassAccuracy[c]!);
     const dropP = Float64Array.from({ length: classes }, (_, c) =>
-      Number.isNaN(own!.perClassAccuracy[c]!) ? Number.NaN : empiricalP(own!.perClassAccuracy[c]!, others.map((o) => o.perClassAccuracy[c]!), 'left'),
+      Number.isNaN(own!.perClassAccuracy[c]!)
+        ? Number.NaN
+        : empiricalP(
+            own!.perClassAccuracy[c]!,
+            others.map((o) => o.perClassAccuracy[c]!),
+            'left',
+          ),
     );
     results.push({
       layer: sub.layer,
@@ -173,7 +199,11 @@ export async function lesionSweep(
       units: sub.units,
       layerUnits: sub.layerUnits,
       ...own!,
-      importanceP: empiricalP(own!.meanClassAccuracy, others.map((o) => o.meanClassAccuracy), 'left'),
+      importanceP: empiricalP(
+        own!.meanClassAccuracy,
+        others.map((o) => o.meanClassAccuracy),
+        'left',
+      ),
       coherence,
       coherenceP: empiricalP(coherence, randomCoherence, 'right'),
       drop,

@@ -6,7 +6,8 @@ import { classSelectivity, lesionSweep, type LesionData } from './lesion-sweep.j
 import { subclusters } from './subclusters.js';
 import { upstreamCoherence } from './upstream-coherence.js';
 
-const inputsFor = (n: number, per: number, phase = 0) => Float32Array.from({ length: n * per }, (_, i) => Math.abs(Math.sin(i * 0.77 + phase)));
+const inputsFor = (n: number, per: number, phase = 0) =>
+  Float32Array.from({ length: n * per }, (_, i) => Math.abs(Math.sin(i * 0.77 + phase)));
 
 /**
  * Inputs that drive one planted module at a time (the other module's inputs are 0, this one's scaled up),
@@ -53,7 +54,16 @@ describe('subclusters', () => {
   });
 
   it('leaves out the input layer whatever the model calls it (TF.js: dense_1_input)', () => {
-    const renamed = { ...network, layers: network.layers.map((l) => (l.kind === 'input' ? { ...l, id: 'dense_1_input' } : l.inputs.includes('input') ? { ...l, inputs: l.inputs.map((i) => (i === 'input' ? 'dense_1_input' : i)) } : l)) };
+    const renamed = {
+      ...network,
+      layers: network.layers.map((l) =>
+        l.kind === 'input'
+          ? { ...l, id: 'dense_1_input' }
+          : l.inputs.includes('input')
+            ? { ...l, inputs: l.inputs.map((i) => (i === 'input' ? 'dense_1_input' : i)) }
+            : l,
+      ),
+    };
     const partition: UnitPartition = {
       k: 2,
       layers: [
@@ -70,8 +80,12 @@ describe('subclusters', () => {
   });
 
   it('says when the partition does not match the model', () => {
-    expect(() => subclusters(network, { k: 2, layers: [{ layer: 'dense9', labels: new Int32Array(3) }] })).toThrow(/does not have.*modscope cluster/s);
-    expect(() => subclusters(network, { k: 2, layers: [{ layer: 'dense1', labels: new Int32Array(7) }] })).toThrow(/7 labels for layer 'dense1', which has 10 units/);
+    expect(() => subclusters(network, { k: 2, layers: [{ layer: 'dense9', labels: new Int32Array(3) }] })).toThrow(
+      /does not have.*modscope cluster/s,
+    );
+    expect(() => subclusters(network, { k: 2, layers: [{ layer: 'dense1', labels: new Int32Array(7) }] })).toThrow(
+      /7 labels for layer 'dense1', which has 10 units/,
+    );
   });
 });
 
@@ -138,15 +152,23 @@ describe('lesionSweep', () => {
     const a = await lesionSweep(referenceEvaluator(network), data, partition, { random: 3, seed: 7 });
     const b = await lesionSweep(referenceEvaluator(network), data, partition, { random: 3, seed: 7 });
     const c = await lesionSweep(referenceEvaluator(network), data, partition, { random: 3, seed: 8 });
-    expect(a.subclusters.map((s) => s.random.units.map((u) => [...u]))).toEqual(b.subclusters.map((s) => s.random.units.map((u) => [...u])));
-    expect(a.subclusters.map((s) => s.random.units.map((u) => [...u]))).not.toEqual(c.subclusters.map((s) => s.random.units.map((u) => [...u])));
+    expect(a.subclusters.map((s) => s.random.units.map((u) => [...u]))).toEqual(
+      b.subclusters.map((s) => s.random.units.map((u) => [...u])),
+    );
+    expect(a.subclusters.map((s) => s.random.units.map((u) => [...u]))).not.toEqual(
+      c.subclusters.map((s) => s.random.units.map((u) => [...u])),
+    );
     expect(a.subclusters.map((s) => s.importanceP)).toEqual(b.subclusters.map((s) => s.importanceP));
   });
 
   it('refuses labels outside the outputs and a mismatched count', async () => {
     const bad = { ...data, labels: data.labels.map((l, i) => (i === 3 ? 9 : l)), classes: 8 };
-    await expect(lesionSweep(referenceEvaluator(network), bad, partition)).rejects.toThrow(/label 9 of example 3 is outside the model's outputs 0..7/);
-    await expect(lesionSweep(referenceEvaluator(network), { ...data, classes: 12 }, partition)).rejects.toThrow(/12 classes but model .* 8 outputs/);
+    await expect(lesionSweep(referenceEvaluator(network), bad, partition)).rejects.toThrow(
+      /label 9 of example 3 is outside the model's outputs 0..7/,
+    );
+    await expect(lesionSweep(referenceEvaluator(network), { ...data, classes: 12 }, partition)).rejects.toThrow(
+      /12 classes but model .* 8 outputs/,
+    );
     await expect(lesionSweep(referenceEvaluator(network), data, partition, { random: 0 })).rejects.toThrow(/random must be/);
   });
 });
@@ -166,7 +188,10 @@ describe('upstreamCoherence', () => {
     const { network, modules } = plantedNetwork();
     const ids = network.layers.filter((l) => l.kind === 'dense').map((l) => l.id);
     const data = selfLabelled(network, 400);
-    const sweep = await lesionSweep(referenceEvaluator(network), data, plantedPartition(modules, ['input', ...ids]), { random: 19, seed: 2 });
+    const sweep = await lesionSweep(referenceEvaluator(network), data, plantedPartition(modules, ['input', ...ids]), {
+      random: 19,
+      seed: 2,
+    });
     const result = await upstreamCoherence(referenceEvaluator(network), data, sweep.subclusters, { top: 10 });
     expect(result.sets).toHaveLength(4);
     for (const set of result.sets) {

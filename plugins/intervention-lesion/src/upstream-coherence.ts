@@ -54,7 +54,11 @@ export async function upstreamCoherence(
   const top = options.top ?? 10;
   const count = Math.min(data.count, options.limit ?? 5000);
   if (!Number.isInteger(top) || top < 1 || top > count) {
-    throw new InvalidArgumentError({ argument: 'top', message: `@modscope/intervention-lesion: top must be a whole number in 1..${count} (the examples used), got ${top}.`, hint: 'Use the default of 10.' });
+    throw new InvalidArgumentError({
+      argument: 'top',
+      message: `@modscope/intervention-lesion: top must be a whole number in 1..${count} (the examples used), got ${top}.`,
+      hint: 'Use the default of 10.',
+    });
   }
   const layers = [...new Set(sets.map((s) => s.layer))];
   if (layers.length === 0) return { sets: [], fisher: null, examples: count };
@@ -77,7 +81,13 @@ export async function upstreamCoherence(
       score[e] = sum / units.length;
     }
     const best = topIndices(score, top);
-    return { best, entropy: labelEntropy(Int32Array.from(best, (e) => labels[e]!), data.classes) };
+    return {
+      best,
+      entropy: labelEntropy(
+        Int32Array.from(best, (e) => labels[e]!),
+        data.classes,
+      ),
+    };
   };
   const results = sets.map((set) => {
     const { best, entropy } = entropyOf(set.layer, set.units);

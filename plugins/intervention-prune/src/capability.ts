@@ -13,25 +13,44 @@ export type ForgetSpec =
  * `row=23,col=23,size=4,value=1` and a target class. Given the data's input shape, the trigger string may
  * be left out or partial (see `parseTrigger` for the defaults).
  */
-export function parseForgetSpec(spec: string, options: { trigger?: string; target?: number; inputShape?: readonly number[] } = {}): ForgetSpec {
+export function parseForgetSpec(
+  spec: string,
+  options: { trigger?: string; target?: number; inputShape?: readonly number[] } = {},
+): ForgetSpec {
   const classMatch = /^class:(.+)$/.exec(spec.trim());
   if (classMatch) {
     const classes = classMatch[1]!.split(',').map((s) => Number(s.trim()));
     if (classes.length === 0 || classes.some((c) => !Number.isInteger(c) || c < 0)) {
-      throw new InvalidArgumentError({ argument: '--forget', message: `${pkg}: '${spec}' does not name classes.`, hint: 'Use class:3 or class:3,5 (0-based class indices).' });
+      throw new InvalidArgumentError({
+        argument: '--forget',
+        message: `${pkg}: '${spec}' does not name classes.`,
+        hint: 'Use class:3 or class:3,5 (0-based class indices).',
+      });
     }
     return { kind: 'class', classes: [...new Set(classes)].sort((a, b) => a - b) };
   }
   if (spec.trim() === 'trigger') {
     if (!options.trigger && !options.inputShape) {
-      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: --forget trigger needs the trigger's position and size.`, hint: 'Add e.g. --trigger row=23,col=23,size=4,value=1 --target 0.' });
+      throw new InvalidArgumentError({
+        argument: '--trigger',
+        message: `${pkg}: --forget trigger needs the trigger's position and size.`,
+        hint: 'Add e.g. --trigger row=23,col=23,size=4,value=1 --target 0.',
+      });
     }
     if (options.target === undefined || !Number.isInteger(options.target) || options.target < 0) {
-      throw new InvalidArgumentError({ argument: '--target', message: `${pkg}: --forget trigger needs the class the trigger sends inputs to.`, hint: 'Add e.g. --target 0.' });
+      throw new InvalidArgumentError({
+        argument: '--target',
+        message: `${pkg}: --forget trigger needs the class the trigger sends inputs to.`,
+        hint: 'Add e.g. --target 0.',
+      });
     }
     return { kind: 'trigger', trigger: parseTrigger(options.trigger, options.inputShape), target: options.target };
   }
-  throw new InvalidArgumentError({ argument: '--forget', message: `${pkg}: unknown forget set '${spec}'.`, hint: 'Use class:3, class:3,5, or trigger (with --trigger and --target).' });
+  throw new InvalidArgumentError({
+    argument: '--forget',
+    message: `${pkg}: unknown forget set '${spec}'.`,
+    hint: 'Use class:3, class:3,5, or trigger (with --trigger and --target).',
+  });
 }
 
 /** Where and what the trigger stamps: a `size` × `size` patch of `value` at (`row`, `col`). */
@@ -49,7 +68,11 @@ export function parseTrigger(text: string | undefined, inputShape?: readonly num
   for (const part of text === undefined ? [] : text.split(',')) {
     const [key, value] = part.split('=').map((s) => s.trim());
     if (!key || value === undefined || value === '' || !Number.isFinite(Number(value))) {
-      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: cannot read '${part}' in trigger '${text}'.`, hint: TRIGGER_HINT });
+      throw new InvalidArgumentError({
+        argument: '--trigger',
+        message: `${pkg}: cannot read '${part}' in trigger '${text}'.`,
+        hint: TRIGGER_HINT,
+      });
     }
     fields.set(key, Number(value));
   }
@@ -63,10 +86,16 @@ export function parseTrigger(text: string | undefined, inputShape?: readonly num
     const size = fields.get('size') ?? 4;
     const h = tabular ? 1 : inputShape[0]!;
     const w = tabular ? inputShape[0]! : inputShape[1]!;
-    return { row: fields.get('row') ?? (tabular ? 0 : Math.max(0, h - size)), col: fields.get('col') ?? Math.max(0, w - size), size, value: fields.get('value') ?? 1 };
+    return {
+      row: fields.get('row') ?? (tabular ? 0 : Math.max(0, h - size)),
+      col: fields.get('col') ?? Math.max(0, w - size),
+      size,
+      value: fields.get('value') ?? 1,
+    };
   }
   for (const key of ['row', 'col', 'size']) {
-    if (!fields.has(key)) throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: the trigger has no ${key}.`, hint: TRIGGER_HINT });
+    if (!fields.has(key))
+      throw new InvalidArgumentError({ argument: '--trigger', message: `${pkg}: the trigger has no ${key}.`, hint: TRIGGER_HINT });
   }
   return { row: fields.get('row')!, col: fields.get('col')!, size: fields.get('size')!, value: fields.get('value') ?? 1 };
 }
@@ -128,10 +157,17 @@ export function capabilityFor(dataset: Dataset, spec: ForgetSpec): Capability {
     };
   }
   if (spec.target >= dataset.classes) {
-    throw new InvalidArgumentError({ argument: '--target', message: `${pkg}: target class ${spec.target} does not exist in '${dataset.name}' (classes 0..${dataset.classes - 1}).`, hint: 'Name the class the trigger sends inputs to.' });
+    throw new InvalidArgumentError({
+      argument: '--target',
+      message: `${pkg}: target class ${spec.target} does not exist in '${dataset.name}' (classes 0..${dataset.classes - 1}).`,
+      hint: 'Name the class the trigger sends inputs to.',
+    });
   }
   // Attack success is measured on inputs whose true class is not the target, stamped with the trigger.
-  const forget = stampTrigger(subset(dataset, (label) => label !== spec.target), spec.trigger);
+  const forget = stampTrigger(
+    subset(dataset, (label) => label !== spec.target),
+    spec.trigger,
+  );
   const retain = dataset;
   const target = spec.target;
   return {

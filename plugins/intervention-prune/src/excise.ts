@@ -1,4 +1,14 @@
-import { createRandom, InvalidArgumentError, prepareInputs, type Dataset, type Random, type Evaluator, type Network, type UnitPartition, type UnitSelection } from '@modscope/core';
+import {
+  createRandom,
+  InvalidArgumentError,
+  prepareInputs,
+  type Dataset,
+  type Random,
+  type Evaluator,
+  type Network,
+  type UnitPartition,
+  type UnitSelection,
+} from '@modscope/core';
 import type { Capability } from './capability.js';
 import { pruneUnits, weightDistance, type WeightMask } from './prune-units.js';
 import { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
@@ -132,7 +142,12 @@ export interface ExciseResult {
   relearning: RelearnResult[];
 }
 
-async function metricsOf(createEvaluator: ExciseOptions['createEvaluator'], network: Network, capability: Capability, data: CapabilityInputs) {
+async function metricsOf(
+  createEvaluator: ExciseOptions['createEvaluator'],
+  network: Network,
+  capability: Capability,
+  data: CapabilityInputs,
+) {
   const evaluator = await createEvaluator(network);
   try {
     // The capability's inputs are laid out once, for the original network; its copies share the layout.
@@ -160,7 +175,11 @@ export async function excise(network: Network, capability: Capability, options: 
   const seed = options.seed ?? 0;
   const methods = options.methods ?? ['module', 'random', 'magnitude', 'selective', 'none'];
   if (!Number.isInteger(steps) || steps < 0 || !Number.isInteger(every) || every < 1) {
-    throw new InvalidArgumentError({ argument: 'steps', message: `${pkg}: fine-tuning needs whole steps ≥ 0 and an evaluation interval ≥ 1.`, hint: 'e.g. steps 200, evaluateEvery 20.' });
+    throw new InvalidArgumentError({
+      argument: 'steps',
+      message: `${pkg}: fine-tuning needs whole steps ≥ 0 and an evaluation interval ≥ 1.`,
+      hint: 'e.g. steps 200, evaluateEvery 20.',
+    });
   }
   const evaluator = await options.createEvaluator(network);
   let data: CapabilityInputs;
@@ -174,7 +193,11 @@ export async function excise(network: Network, capability: Capability, options: 
     scored = await scoreModules(evaluator, capability, options.partition, { data });
     if (options.neverTrained) neverTrained = await metricsOf(options.createEvaluator, options.neverTrained, capability, data);
     const forgetTarget = options.forgetTarget ?? (neverTrained ? neverTrained.forget : 0.1);
-    choice = await chooseModules(evaluator, capability, scored.modules, { data, forgetTarget, ...(options.budget !== undefined ? { budget: options.budget } : {}) });
+    choice = await chooseModules(evaluator, capability, scored.modules, {
+      data,
+      forgetTarget,
+      ...(options.budget !== undefined ? { budget: options.budget } : {}),
+    });
     if (choice.chosen.length === 0) {
       throw new InvalidArgumentError({
         argument: 'partition',

@@ -41,7 +41,11 @@ export function pruneUnits(network: Network, selection: readonly UnitSelection[]
     if (layer.kind !== 'dense' && layer.kind !== 'conv2d') throw new Error('unreachable');
     let m = masks.get(layer.id);
     if (!m) {
-      m = { layer: layer.id, kernel: new Float32Array(layer.kernel.length).fill(1), ...(layer.bias ? { bias: new Float32Array(layer.units).fill(1) } : {}) };
+      m = {
+        layer: layer.id,
+        kernel: new Float32Array(layer.kernel.length).fill(1),
+        ...(layer.bias ? { bias: new Float32Array(layer.units).fill(1) } : {}),
+      };
       masks.set(layer.id, m);
     }
     return m;
@@ -54,7 +58,11 @@ export function pruneUnits(network: Network, selection: readonly UnitSelection[]
     const silenced = new Uint8Array(layer.units);
     for (const u of units) {
       if (!Number.isInteger(u) || u < 0 || u >= layer.units) {
-        throw new InvalidArgumentError({ argument: 'selection', message: `Unit ${u} is outside layer '${id}' (0..${layer.units - 1}).`, hint: 'Select units that exist in this model.' });
+        throw new InvalidArgumentError({
+          argument: 'selection',
+          message: `Unit ${u} is outside layer '${id}' (0..${layer.units - 1}).`,
+          hint: 'Select units that exist in this model.',
+        });
       }
       if (!silenced[u]) count++;
       silenced[u] = 1;
@@ -104,7 +112,12 @@ export function weightDistance(a: Network, b: Network): number {
   for (const layer of a.layers) {
     if (layer.kind !== 'dense' && layer.kind !== 'conv2d') continue;
     const other = getLayer(b, layer.id);
-    if (other.kind !== layer.kind) throw new InvalidArgumentError({ argument: 'network', message: `Layer '${layer.id}' differs in kind between the two networks.`, hint: 'Compare a network with a fine-tuned copy of itself.' });
+    if (other.kind !== layer.kind)
+      throw new InvalidArgumentError({
+        argument: 'network',
+        message: `Layer '${layer.id}' differs in kind between the two networks.`,
+        hint: 'Compare a network with a fine-tuned copy of itself.',
+      });
     for (let i = 0; i < layer.kernel.length; i++) sum += (layer.kernel[i]! - other.kernel[i]!) ** 2;
     if (layer.bias && other.bias) for (let i = 0; i < layer.bias.length; i++) sum += (layer.bias[i]! - other.bias[i]!) ** 2;
   }

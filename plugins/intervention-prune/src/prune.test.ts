@@ -5,7 +5,15 @@ import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
 import { pruneUnits, weightDistance } from './prune-units.js';
 import { excise, type FineTuner } from './excise.js';
 import { recoveryStats } from './recovery.js';
-import { chooseModules, countsPerLayer, lowestMagnitudeUnits, randomUnits, scoreModules, selectivePruningScores, topUnits } from './score-units.js';
+import {
+  chooseModules,
+  countsPerLayer,
+  lowestMagnitudeUnits,
+  randomUnits,
+  scoreModules,
+  selectivePruningScores,
+  topUnits,
+} from './score-units.js';
 
 const inputsFor = (n: number, per: number) => Float32Array.from({ length: n * per }, (_, i) => Math.abs(Math.sin(i * 0.61)));
 
@@ -13,7 +21,11 @@ describe('forget specs', () => {
   it('parses classes and triggers', () => {
     expect(parseForgetSpec('class:3')).toEqual({ kind: 'class', classes: [3] });
     expect(parseForgetSpec('class:5,3,5')).toEqual({ kind: 'class', classes: [3, 5] });
-    expect(parseForgetSpec('trigger', { trigger: 'row=23,col=22,size=4', target: 0 })).toEqual({ kind: 'trigger', trigger: { row: 23, col: 22, size: 4, value: 1 }, target: 0 });
+    expect(parseForgetSpec('trigger', { trigger: 'row=23,col=22,size=4', target: 0 })).toEqual({
+      kind: 'trigger',
+      trigger: { row: 23, col: 22, size: 4, value: 1 },
+      target: 0,
+    });
     expect(parseTrigger('row=1,col=2,size=3,value=0.5')).toEqual({ row: 1, col: 2, size: 3, value: 0.5 });
   });
   it('says what is wrong with a bad spec', () => {
@@ -26,7 +38,11 @@ describe('forget specs', () => {
     expect(parseTrigger(undefined, [28, 28, 1])).toEqual({ row: 24, col: 24, size: 4, value: 1 });
     expect(parseTrigger('size=2,value=0.5', [28, 28])).toEqual({ row: 26, col: 26, size: 2, value: 0.5 });
     expect(parseTrigger(undefined, [32])).toEqual({ row: 0, col: 28, size: 4, value: 1 });
-    expect(parseForgetSpec('trigger', { target: 0, inputShape: [28, 28, 1] })).toEqual({ kind: 'trigger', trigger: { row: 24, col: 24, size: 4, value: 1 }, target: 0 });
+    expect(parseForgetSpec('trigger', { target: 0, inputShape: [28, 28, 1] })).toEqual({
+      kind: 'trigger',
+      trigger: { row: 24, col: 24, size: 4, value: 1 },
+      target: 0,
+    });
     expect(() => parseTrigger('size=two', [28, 28])).toThrow(/cannot read 'size=two'/);
     expect(() => parseTrigger('colour=1', [28, 28])).toThrow(/unknown trigger field 'colour'/);
     expect(() => parseTrigger('row=1,col=1,size=2,colour=3')).toThrow(/unknown trigger field 'colour'/);
@@ -34,7 +50,15 @@ describe('forget specs', () => {
 });
 
 describe('capabilityFor', () => {
-  const dataset = { name: 'toy', count: 6, inputShape: [2, 2], inputs: inputsFor(6, 4), labels: Int32Array.of(0, 1, 2, 0, 1, 2), classes: 3, classNames: ['a', 'b', 'c'] };
+  const dataset = {
+    name: 'toy',
+    count: 6,
+    inputShape: [2, 2],
+    inputs: inputsFor(6, 4),
+    labels: Int32Array.of(0, 1, 2, 0, 1, 2),
+    classes: 3,
+    classNames: ['a', 'b', 'c'],
+  };
   it('splits a class capability into forget and retain sets', () => {
     const c = capabilityFor(dataset, { kind: 'class', classes: [1] });
     expect([...c.forget.labels]).toEqual([1, 1]);
@@ -54,9 +78,15 @@ describe('capabilityFor', () => {
     expect(c.forgetMetric(always2, 3)).toBe(1);
   });
   it('refuses a class that does not exist and a trigger that does not fit', () => {
-    expect(() => capabilityFor(dataset, { kind: 'class', classes: [3] })).toThrow(/class 3 does not exist in 'toy', which has classes 0..2/);
-    expect(() => capabilityFor(dataset, { kind: 'trigger', trigger: { row: 1, col: 1, size: 2, value: 1 }, target: 0 })).toThrow(/trigger at row 1, col 1 .*within a 2×2 image/);
-    expect(() => capabilityFor(dataset, { kind: 'trigger', trigger: { row: 0, col: 0, size: 1, value: 1 }, target: 7 })).toThrow(/target class 7 does not exist/);
+    expect(() => capabilityFor(dataset, { kind: 'class', classes: [3] })).toThrow(
+      /class 3 does not exist in 'toy', which has classes 0..2/,
+    );
+    expect(() => capabilityFor(dataset, { kind: 'trigger', trigger: { row: 1, col: 1, size: 2, value: 1 }, target: 0 })).toThrow(
+      /trigger at row 1, col 1 .*within a 2×2 image/,
+    );
+    expect(() => capabilityFor(dataset, { kind: 'trigger', trigger: { row: 0, col: 0, size: 1, value: 1 }, target: 7 })).toThrow(
+      /target class 7 does not exist/,
+    );
   });
 });
 
@@ -81,7 +111,10 @@ describe('pruneUnits', () => {
     for (const layout of ['nchw', 'nhwc'] as const) {
       const network = tinyCnn({ layout });
       const inputs = inputsFor(3, 64);
-      const pruned = pruneUnits(network, [{ layer: 'conv1', units: Int32Array.of(2) }, { layer: 'conv2', units: Int32Array.of(0, 5) }]).network;
+      const pruned = pruneUnits(network, [
+        { layer: 'conv1', units: Int32Array.of(2) },
+        { layer: 'conv2', units: Int32Array.of(0, 5) },
+      ]).network;
       const r = referenceForward(pruned, { inputs, count: 3, capture: ['relu1', 'relu2'] });
       const relu1 = r.activations.get('relu1')!.data;
       const at = (e: number, c: number, s: number) => (layout === 'nchw' ? e * 256 + c * 64 + s : e * 256 + s * 4 + c);
@@ -138,14 +171,22 @@ describe('scoring and choosing modules', () => {
     expect(choice.chosen).toHaveLength(1);
     expect(choice.forget).toBeLessThanOrEqual(0.4);
     expect(choice.retain).toBe(1);
-    await expect(chooseModules(evaluator, capability, scored, { budget: 1000 })).rejects.toThrow(/budget of 1000 units does not fit: the network has 64 hidden units/);
+    await expect(chooseModules(evaluator, capability, scored, { budget: 1000 })).rejects.toThrow(
+      /budget of 1000 units does not fit: the network has 64 hidden units/,
+    );
   });
 
   it('builds same-count baselines: random, lowest-magnitude and top selective-pruning units', async () => {
     const capability = capabilityFor(dataset, { kind: 'class', classes: forgetClasses });
     const evaluator = referenceEvaluator(network);
-    const counts = countsPerLayer([{ layer: 'dense1', units: Int32Array.of(0, 1, 2) }, { layer: 'dense2', units: Int32Array.of(4) }]);
-    expect([...counts]).toEqual([['dense1', 3], ['dense2', 1]]);
+    const counts = countsPerLayer([
+      { layer: 'dense1', units: Int32Array.of(0, 1, 2) },
+      { layer: 'dense2', units: Int32Array.of(4) },
+    ]);
+    expect([...counts]).toEqual([
+      ['dense1', 3],
+      ['dense2', 1],
+    ]);
     const random = randomUnits(network, counts, 1);
     expect(random.map((s) => s.units.length)).toEqual([3, 1]);
     expect(randomUnits(network, counts, 1)).toEqual(random);

@@ -28,5 +28,10 @@ export function recoveryStats(curve: readonly CurvePoint[], before: number): Rec
   let area = 0;
   for (let i = 1; i < curve.length; i++) area += ((curve[i]!.forget + curve[i - 1]!.forget) / 2) * (curve[i]!.step - curve[i - 1]!.step);
   const span = last.step - first.step;
-  return { stepsToHalf: reached ? reached.step - first.step : null, forgetArea: span > 0 ? area / span : first.forget, finalForget: last.forget, finalRetain: last.retain };
+  return {
+    stepsToHalf: reached ? reached.step - first.step : null,
+    forgetArea: span > 0 ? area / span : first.forget,
+    finalForget: last.forget,
+    finalRetain: last.retain,
+  };
 }

@@ -33,9 +33,17 @@ export function capabilityInputs(evaluator: Evaluator, capability: Capability): 
 }
 
 /** Forget and retain metrics from logits over `capabilityInputs`. */
-export function capabilityMetrics(capability: Capability, data: CapabilityInputs, logits: Float32Array, outputs: number): { forget: number; retain: number } {
+export function capabilityMetrics(
+  capability: Capability,
+  data: CapabilityInputs,
+  logits: Float32Array,
+  outputs: number,
+): { forget: number; retain: number } {
   const split = data.forgetCount * outputs;
-  return { forget: capability.forgetMetric(logits.subarray(0, split), outputs), retain: capability.retainMetric(logits.subarray(split), outputs) };
+  return {
+    forget: capability.forgetMetric(logits.subarray(0, split), outputs),
+    retain: capability.retainMetric(logits.subarray(split), outputs),
+  };
 }
 
 export interface ModuleScore {
@@ -70,7 +78,16 @@ export async function scoreModules(
       const m = capabilityMetrics(capability, data, logits[i]!, outputs);
       const forgetDrop = intact.forget - m.forget;
       const retainDrop = intact.retain - m.retain;
-      modules.push({ layer, cluster: s.cluster, units: s.units, forget: m.forget, retain: m.retain, forgetDrop, retainDrop, score: forgetDrop - retainDrop });
+      modules.push({
+        layer,
+        cluster: s.cluster,
+        units: s.units,
+        forget: m.forget,
+        retain: m.retain,
+        forgetDrop,
+        retainDrop,
+        score: forgetDrop - retainDrop,
+      });
     });
   }
   modules.sort((a, b) => b.score - a.score);
@@ -88,11 +105,19 @@ export async function selectivePruningScores(
 ): Promise<{ layer: string; scores: Float64Array }[]> {
   const limit = options.limit ?? 2000;
   const epsilon = options.epsilon ?? 1e-6;
-  const layers = unitLayers(evaluator.network).filter((u) => u.hidden).map((u) => u.layer);
+  const layers = unitLayers(evaluator.network)
+    .filter((u) => u.hidden)
+    .map((u) => u.layer);
   const meanAbs = async (dataset: typeof capability.forget) => {
     const n = Math.min(limit, dataset.count);
     const inputs = prepareInputs(dataset, evaluator.network).subarray(0, (n * dataset.inputs.length) / Math.max(dataset.count, 1));
-    const { activations } = await captureUnitActivations(evaluator, { inputs, count: n, layers, point: 'post', ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+    const { activations } = await captureUnitActivations(evaluator, {
+      inputs,
+      count: n,
+      layers,
+      point: 'post',
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    });
     return activations.map((a) => {
       const sums = new Float64Array(a.units);
       for (let e = 0; e < n; e++) for (let u = 0; u < a.units; u++) sums[u]! += Math.abs(a.data[e * a.units + u]!);
@@ -115,7 +140,8 @@ export function countsPerLayer(selection: readonly UnitSelection[]): Map<string,
 export function topUnits(scores: readonly { layer: string; scores: ArrayLike<number> }[], counts: Map<string, number>): UnitSelection[] {
   return [...counts].map(([layer, count]) => {
     const s = scores.find((x) => x.layer === layer);
-    if (!s) throw new InvalidArgumentError({ argument: 'scores', message: `No scores for layer '${layer}'.`, hint: 'Score every hidden layer.' });
+    if (!s)
+      throw new InvalidArgumentError({ argument: 'scores', message: `No scores for layer '${layer}'.`, hint: 'Score every hidden layer.' });
     const order = Array.from({ length: s.scores.length }, (_, u) => u).sort((a, b) => s.scores[b]! - s.scores[a]! || a - b);
     return { layer, units: Int32Array.from(order.slice(0, count)).sort() };
   });
@@ -134,7 +160,12 @@ export function randomUnits(network: Network, counts: Map<string, number>, seed:
 export function lowestMagnitudeUnits(network: Network, counts: Map<string, number>): UnitSelection[] {
   return [...counts].map(([layer, count]) => {
     const l = getLayer(network, layer);
-    if (l.kind !== 'dense' && l.kind !== 'conv2d') throw new InvalidArgumentError({ argument: 'layer', message: `Layer '${layer}' has no weights.`, hint: 'Select dense or conv2d layers.' });
+    if (l.kind !== 'dense' && l.kind !== 'conv2d')
+      throw new InvalidArgumentError({
+        argument: 'layer',
+        message: `Layer '${layer}' has no weights.`,
+        hint: 'Select dense or conv2d layers.',
+      });
     const norms = new Float64Array(l.units);
     for (let i = 0; i < l.kernel.length; i++) norms[i % l.units]! += l.kernel[i]! ** 2;
     if (l.bias) for (let u = 0; u < l.units; u++) norms[u]! += l.bias[u]! ** 2;
@@ -163,7 +194,9 @@ export async function chooseModules(
 ): Promise<{ selection: UnitSelection[]; chosen: ModuleScore[]; forget: number; retain: number }> {
   const data = options.data ?? capabilityInputs(evaluator, capability);
   const count = data.forgetCount + data.retainCount;
-  const total = unitLayers(evaluator.network).filter((u) => u.hidden).reduce((a, u) => a + u.units, 0);
+  const total = unitLayers(evaluator.network)
+    .filter((u) => u.hidden)
+    .reduce((a, u) => a + u.units, 0);
   if (options.budget !== undefined && (!Number.isInteger(options.budget) || options.budget < 1 || options.budget > total)) {
     throw new InvalidArgumentError({
       argument: '--budget',

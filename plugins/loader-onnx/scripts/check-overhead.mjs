@@ -25,7 +25,9 @@ async function time(label, fn) {
 }
 
 const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
-const bare = await time('bare onnxruntime, one batch of 10k', () => session.run({ input: new ort.Tensor('float32', inputs, [count, 784]) }));
+const bare = await time('bare onnxruntime, one batch of 10k', () =>
+  session.run({ input: new ort.Tensor('float32', inputs, [count, 784]) }),
+);
 const evaluator = await createOnnxEvaluator(network);
 const k = network.layers.find((l) => l.id === 'dense2');
 const mask = new Float32Array(256).fill(1).map((v, i) => (i % 2 ? 0 : 1));
@@ -33,7 +35,9 @@ for (const batchSize of [4096, 10_000]) {
   const plain = await time(`evaluator, batchSize ${batchSize}`, () => evaluator.run({ inputs, count, batchSize }));
   const busy = await time(`evaluator + edit + mask + 4 captures, bs ${batchSize}`, () =>
     evaluator.run({
-      inputs, count, batchSize,
+      inputs,
+      count,
+      batchSize,
       edits: [{ layer: 'dense2', kernel: k.kernel }],
       masks: [{ layer: 'act2', mask }],
       capture: ['act1', 'act2', 'act3', 'act4'],

@@ -29,12 +29,24 @@ function firstTestImages(count: number): Float32Array {
 
 describe('fixtures/*.onnx', () => {
   it('lists the torch-made models', () => {
-    expect(models.map((m) => m.file).sort()).toEqual(['cnn-fashion.onnx', 'mlp-fashion-opset11.onnx', 'mlp-fashion.onnx', 'mlp-sigmoid-tanh.onnx', 'resnet-tiny.onnx']);
+    expect(models.map((m) => m.file).sort()).toEqual([
+      'cnn-fashion.onnx',
+      'mlp-fashion-opset11.onnx',
+      'mlp-fashion.onnx',
+      'mlp-sigmoid-tanh.onnx',
+      'resnet-tiny.onnx',
+    ]);
   });
   for (const entry of models) {
     describe(entry.file, () => {
       const validPath = join(fixtures, entry.file);
-      for (const c of loaderConformanceCases({ loader: onnxLoader, validPath, foreignPath: manifestPath, missingPath: join(fixtures, 'missing.onnx') })) it(c.name, c.run);
+      for (const c of loaderConformanceCases({
+        loader: onnxLoader,
+        validPath,
+        foreignPath: manifestPath,
+        missingPath: join(fixtures, 'missing.onnx'),
+      }))
+        it(c.name, c.run);
       it('reproduces torch outputs on the first 8 test images', async () => {
         const model = await onnxLoader.load(validPath);
         const evaluator = await model.createEvaluator();

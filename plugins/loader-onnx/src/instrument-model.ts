@@ -66,7 +66,17 @@ export function prepareRuntimeModel(bound: BoundModel): ModelProto {
       ...graph,
       node,
       initializer,
-      input: [{ name: input.name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [{ dim_param: 'batch' }, ...inputShape.map((d) => ({ dim_value: d }))] } } } }],
+      input: [
+        {
+          name: input.name,
+          type: {
+            tensor_type: {
+              elem_type: DataType.FLOAT,
+              shape: { dim: [{ dim_param: 'batch' }, ...inputShape.map((d) => ({ dim_value: d }))] },
+            },
+          },
+        },
+      ],
       output: [floatValueInfo(bound.outputName)],
       value_info: [],
     },
@@ -97,10 +107,16 @@ export function instrumentModel(runtime: ModelProto, bound: BoundModel, structur
       const ints = (name: string, values: readonly number[]) => ({ name, type: AttributeType.INTS, ints: [...values] });
       replacement = [
         {
-          op_type: 'Conv', name: `modscope.edit${k}`, input: [binding.input, names.kernel, names.bias], output: [binding.output],
+          op_type: 'Conv',
+          name: `modscope.edit${k}`,
+          input: [binding.input, names.kernel, names.bias],
+          output: [binding.output],
           attribute: [
-            ints('kernel_shape', layer.kernelShape.slice(0, 2)), ints('strides', layer.strides), ints('pads', layer.pads),
-            ints('dilations', layer.dilations), { name: 'group', type: AttributeType.INT, i: layer.groups },
+            ints('kernel_shape', layer.kernelShape.slice(0, 2)),
+            ints('strides', layer.strides),
+            ints('pads', layer.pads),
+            ints('dilations', layer.dilations),
+            { name: 'group', type: AttributeType.INT, i: layer.groups },
           ],
         },
       ];

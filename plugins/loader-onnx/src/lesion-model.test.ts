@@ -64,7 +64,11 @@ describe('runLesions (onnxruntime)', () => {
       const lesions = [Int32Array.of(1, 3), Int32Array.of(0)];
       const fast = await ev.runLesions!({ inputs: images, count, layer: unit.layer, lesions });
       for (let l = 0; l < lesions.length; l++) {
-        const masked = await ev.run({ inputs: images, count, masks: [{ layer: lesionPoint(unit), mask: lesionMask(unit.units, lesions[l]!) }] });
+        const masked = await ev.run({
+          inputs: images,
+          count,
+          masks: [{ layer: lesionPoint(unit), mask: lesionMask(unit.units, lesions[l]!) }],
+        });
         expect(maxAbsDiff(fast.logits[l]!, masked.logits)).toBeLessThan(1e-4);
       }
     }
@@ -81,7 +85,11 @@ describe('runLesions (onnxruntime)', () => {
     expect(tailNetwork(ev.network, lesionPoint(stem!))).toBeNull();
     const lesions = [Int32Array.of(2, 4)];
     const fast = await ev.runLesions!({ inputs: images, count, layer: stem!.layer, lesions });
-    const masked = await ev.run({ inputs: images, count, masks: [{ layer: lesionPoint(stem!), mask: lesionMask(stem!.units, lesions[0]!) }] });
+    const masked = await ev.run({
+      inputs: images,
+      count,
+      masks: [{ layer: lesionPoint(stem!), mask: lesionMask(stem!.units, lesions[0]!) }],
+    });
     expect(maxAbsDiff(fast.logits[0]!, masked.logits)).toBe(0);
   });
 });

@@ -28,7 +28,14 @@ export function tailNetwork(network: Network, point: string): Network | null {
   if (at < 0 || point === network.output) return null;
   const upstream = new Set(network.layers.slice(0, at + 1).map((l) => l.id));
   const layer = network.layers[at]!;
-  const input: InputLayer = { kind: 'input', id: TAIL_INPUT, name: `${layer.name} (lesioned)`, inputs: [], units: layer.units, outputShape: [...layer.outputShape] };
+  const input: InputLayer = {
+    kind: 'input',
+    id: TAIL_INPUT,
+    name: `${layer.name} (lesioned)`,
+    inputs: [],
+    units: layer.units,
+    outputShape: [...layer.outputShape],
+  };
   const layers: Layer[] = [input];
   for (const later of network.layers.slice(at + 1)) {
     if (later.inputs.some((id) => id !== point && upstream.has(id))) return null;
@@ -58,7 +65,13 @@ export function buildLesionModel(network: Network, point: string): LesionModel |
   ];
   const prefix = [
     { op_type: 'Unsqueeze', name: 'lesion.unsqueeze', input: [LESION_INPUT, 'lesion.axes'], output: ['lesion.expanded'], attribute: [] },
-    { op_type: 'Reshape', name: 'lesion.mask-reshape', input: [LESION_MASKS, 'lesion.mask-shape'], output: ['lesion.mask-broadcast'], attribute: [] },
+    {
+      op_type: 'Reshape',
+      name: 'lesion.mask-reshape',
+      input: [LESION_MASKS, 'lesion.mask-shape'],
+      output: ['lesion.mask-broadcast'],
+      attribute: [],
+    },
     { op_type: 'Mul', name: 'lesion.mul', input: ['lesion.expanded', 'lesion.mask-broadcast'], output: ['lesion.masked'], attribute: [] },
     { op_type: 'Reshape', name: 'lesion.fold', input: ['lesion.masked', 'lesion.fold-shape'], output: [TAIL_INPUT], attribute: [] },
   ];
@@ -128,12 +141,30 @@ export function buildGatherLesionModel(network: Network, point: string): GatherL
   if (!isOutput && !tail) return null;
   const folded = isOutput ? network.output : TAIL_INPUT;
   const nodes = [
-    { op_type: 'Gather', name: 'lesion.gather-activations', input: [LESION_INPUT, LESION_INDEX], output: ['lesion.gathered'], attribute: [{ name: 'axis', type: 2, i: 1 }] },
+    {
+      op_type: 'Gather',
+      name: 'lesion.gather-activations',
+      input: [LESION_INPUT, LESION_INDEX],
+      output: ['lesion.gathered'],
+      attribute: [{ name: 'axis', type: 2, i: 1 }],
+    },
     ...(zero !== 0
       ? [{ op_type: 'Sub', name: 'lesion.shift', input: ['lesion.gathered', 'lesion.zero'], output: ['lesion.shifted'], attribute: [] }]
       : []),
-    { op_type: 'Transpose', name: 'lesion.transpose', input: [zero !== 0 ? 'lesion.shifted' : 'lesion.gathered'], output: ['lesion.by-lesion'], attribute: [{ name: 'perm', type: 7, ints: [1, 0, 2] }] },
-    { op_type: 'Gather', name: 'lesion.gather-weights', input: ['lesion.weights', LESION_INDEX], output: ['lesion.rows'], attribute: [{ name: 'axis', type: 2, i: 0 }] },
+    {
+      op_type: 'Transpose',
+      name: 'lesion.transpose',
+      input: [zero !== 0 ? 'lesion.shifted' : 'lesion.gathered'],
+      output: ['lesion.by-lesion'],
+      attribute: [{ name: 'perm', type: 7, ints: [1, 0, 2] }],
+    },
+    {
+      op_type: 'Gather',
+      name: 'lesion.gather-weights',
+      input: ['lesion.weights', LESION_INDEX],
+      output: ['lesion.rows'],
+      attribute: [{ name: 'axis', type: 2, i: 0 }],
+    },
     { op_type: 'MatMul', name: 'lesion.matmul', input: ['lesion.by-lesion', 'lesion.rows'], output: ['lesion.delta'], attribute: [] },
     { op_type: 'Sub', name: 'lesion.sub', input: [LESION_NEXT, 'lesion.delta'], output: ['lesion.next'], attribute: [] },
     { op_type: 'Reshape', name: 'lesion.fold', input: ['lesion.next', 'lesion.fold-shape'], output: [folded], attribute: [] },
@@ -152,12 +183,21 @@ export function buildGatherLesionModel(network: Network, point: string): GatherL
   if (tail) {
     const bound = buildOnnxModel(tail);
     const graph = bound.model.graph!;
-    model = { ...bound.model, graph: { ...graph, node: [...nodes, ...graph.node], initializer: [...constants, ...graph.initializer], input: inputs } };
+    model = {
+      ...bound.model,
+      graph: { ...graph, node: [...nodes, ...graph.node], initializer: [...constants, ...graph.initializer], input: inputs },
+    };
   } else {
     const bound = buildOnnxModel({ ...network, layers: [network.layers[0]!], output: network.layers[0]!.id });
     model = {
       ...bound.model,
-      graph: { ...bound.model.graph!, node: nodes, initializer: constants, input: inputs, output: [floatValueInfo(network.output, [outputs])] },
+      graph: {
+        ...bound.model.graph!,
+        node: nodes,
+        initializer: constants,
+        input: inputs,
+        output: [floatValueInfo(network.output, [outputs])],
+      },
     };
   }
   return { model, outputName: network.output, activationLayer, nextLayer: dense.id, units: layer.units, nextUnits: outputs };

@@ -44,7 +44,11 @@ const GROUP = 64;
 function floatData(tensor: ort.Tensor, expected: number): Float32Array {
   const data = tensor.data;
   if (!(data instanceof Float32Array) || data.length !== expected) {
-    throw new ShapeMismatchError({ what: 'onnxruntime lesion output', expected: `${expected} float32 values`, actual: `${data.length} ${tensor.type} values` });
+    throw new ShapeMismatchError({
+      what: 'onnxruntime lesion output',
+      expected: `${expected} float32 values`,
+      actual: `${data.length} ${tensor.type} values`,
+    });
   }
   return data;
 }
@@ -66,9 +70,15 @@ export function createLesionRunner(options: LesionRunnerOptions) {
     if (!engine) {
       engine = (async (): Promise<Engine> => {
         const gather = buildGatherLesionModel(network, point);
-        if (gather) return { kind: 'gather', session: await ort.InferenceSession.create(encodeOnnxModel(gather.model), sessionOptions), model: gather };
+        if (gather)
+          return {
+            kind: 'gather',
+            session: await ort.InferenceSession.create(encodeOnnxModel(gather.model), sessionOptions),
+            model: gather,
+          };
         const mask = buildLesionModel(network, point);
-        if (mask) return { kind: 'mask', session: await ort.InferenceSession.create(encodeOnnxModel(mask.model), sessionOptions), model: mask };
+        if (mask)
+          return { kind: 'mask', session: await ort.InferenceSession.create(encodeOnnxModel(mask.model), sessionOptions), model: mask };
         return { kind: 'none' };
       })();
       engines.set(point, engine);
@@ -80,8 +90,18 @@ export function createLesionRunner(options: LesionRunnerOptions) {
   const cached = async (request: LesionRequest, layers: string[]) => {
     if (!cache || cache.inputs !== request.inputs || cache.count !== request.count || layers.some((id) => !cache!.tensors.has(id))) {
       cache = null;
-      const result = await run({ inputs: request.inputs, count: request.count, capture: layers, ...(request.batchSize ? { batchSize: request.batchSize } : {}) });
-      cache = { inputs: request.inputs, count: request.count, tensors: new Map(layers.map((id) => [id, result.activations.get(id)!.data])), logits: result.logits };
+      const result = await run({
+        inputs: request.inputs,
+        count: request.count,
+        capture: layers,
+        ...(request.batchSize ? { batchSize: request.batchSize } : {}),
+      });
+      cache = {
+        inputs: request.inputs,
+        count: request.count,
+        tensors: new Map(layers.map((id) => [id, result.activations.get(id)!.data])),
+        logits: result.logits,
+      };
     }
     return cache;
   };
@@ -100,7 +120,9 @@ export function createLesionRunner(options: LesionRunnerOptions) {
     if (engine.kind === 'none') {
       for (let l = 0; l < lesions.length; l++) {
         const masks = [{ layer: point, mask: lesionMask(unit.units, lesions[l]!) }];
-        logits[l] = (await run({ inputs: request.inputs, count, masks, ...(request.batchSize ? { batchSize: request.batchSize } : {}) })).logits;
+        logits[l] = (
+          await run({ inputs: request.inputs, count, masks, ...(request.batchSize ? { batchSize: request.batchSize } : {}) })
+        ).logits;
         finished(1);
       }
       return { outputs, logits };
@@ -118,8 +140,12 @@ export function createLesionRunner(options: LesionRunnerOptions) {
         for (let start = 0; start < count; start += chunk) {
           const n = Math.min(chunk, count - start);
           const h = new ort.Tensor('float32', data.subarray(start * size, (start + n) * size), [n, ...engine.model.shape]);
-          const out = floatData((await engine.session.run({ ...feeds, [LESION_INPUT]: h }))[engine.model.outputName]!, group.length * n * outputs);
-          for (let l = 0; l < group.length; l++) logits[first + l]!.set(out.subarray(l * n * outputs, (l + 1) * n * outputs), start * outputs);
+          const out = floatData(
+            (await engine.session.run({ ...feeds, [LESION_INPUT]: h }))[engine.model.outputName]!,
+            group.length * n * outputs,
+          );
+          for (let l = 0; l < group.length; l++)
+            logits[first + l]!.set(out.subarray(l * n * outputs, (l + 1) * n * outputs), start * outputs);
         }
         finished(group.length);
       }
@@ -148,7 +174,10 @@ export function createLesionRunner(options: LesionRunnerOptions) {
           const n = Math.min(chunk, count - start);
           const a = new ort.Tensor('float32', activations.subarray(start * model.units, (start + n) * model.units), [n, model.units]);
           const z = new ort.Tensor('float32', next.subarray(start * model.nextUnits, (start + n) * model.nextUnits), [n, model.nextUnits]);
-          const out = floatData((await session.run({ ...feeds, [LESION_INPUT]: a, [LESION_NEXT]: z }))[model.outputName]!, group.length * n * outputs);
+          const out = floatData(
+            (await session.run({ ...feeds, [LESION_INPUT]: a, [LESION_NEXT]: z }))[model.outputName]!,
+            group.length * n * outputs,
+          );
           group.forEach((l, g) => logits[l]!.set(out.subarray(g * n * outputs, (g + 1) * n * outputs), start * outputs));
         }
         finished(group.length);

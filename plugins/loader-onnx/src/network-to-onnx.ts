@@ -1,7 +1,15 @@
 import { InvalidArgumentError, getLayer, inputLayer, validateNetwork, type Layer, type Network } from '@modscope/core';
 import { encodeOnnxModel } from './decode-onnx-model.js';
 import type { BoundModel, LayerBinding } from './model-binding.js';
-import { AttributeType, DataType, type AttributeProto, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-proto.js';
+import {
+  AttributeType,
+  DataType,
+  type AttributeProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './onnx-proto.js';
 import { float32Tensor, int64Tensor } from './tensor-data.js';
 
 export interface NetworkToOnnxOptions {
@@ -51,7 +59,11 @@ function irVersionFor(opset: number): number {
 export function buildOnnxModel(network: Network, options: NetworkToOnnxOptions = {}): BoundModel {
   const opset = options.opset ?? 13;
   if (!(opset >= 11 && opset <= 18)) {
-    throw new InvalidArgumentError({ argument: 'opset', message: `${pkg}: opset ${opset} is not supported.`, hint: 'Use an opset from 11 to 18 (default 13).' });
+    throw new InvalidArgumentError({
+      argument: 'opset',
+      message: `${pkg}: opset ${opset} is not supported.`,
+      hint: 'Use an opset from 11 to 18 (default 13).',
+    });
   }
   if (network.layout === 'nhwc') {
     throw new InvalidArgumentError({
@@ -62,7 +74,11 @@ export function buildOnnxModel(network: Network, options: NetworkToOnnxOptions =
   }
   const problems = validateNetwork(network);
   if (problems.length > 0) {
-    throw new InvalidArgumentError({ argument: 'network', message: `${pkg}: network '${network.name}' is invalid: ${problems.join('; ')}.`, hint: 'Fix the network before exporting it.' });
+    throw new InvalidArgumentError({
+      argument: 'network',
+      message: `${pkg}: network '${network.name}' is invalid: ${problems.join('; ')}.`,
+      hint: 'Fix the network before exporting it.',
+    });
   }
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
@@ -135,7 +151,14 @@ function emitLayer(
       return emit('Gemm', inputs, out);
     }
     case 'conv2d': {
-      const inputs = [from, weight(`${out}.weight`, [layer.units, layer.kernelShape[2], layer.kernelShape[0], layer.kernelShape[1]], hwioToOihw(layer.kernel, layer.kernelShape))];
+      const inputs = [
+        from,
+        weight(
+          `${out}.weight`,
+          [layer.units, layer.kernelShape[2], layer.kernelShape[0], layer.kernelShape[1]],
+          hwioToOihw(layer.kernel, layer.kernelShape),
+        ),
+      ];
       if (layer.bias) inputs.push(weight(`${out}.bias`, [layer.units], layer.bias));
       return emit('Conv', inputs, out, [
         intsAttr('kernel_shape', layer.kernelShape.slice(0, 2)),
@@ -147,7 +170,13 @@ function emitLayer(
     }
     case 'batchnorm': {
       const n = [layer.units];
-      const inputs = [from, weight(`${out}.gamma`, n, layer.gamma), weight(`${out}.beta`, n, layer.beta), weight(`${out}.mean`, n, layer.mean), weight(`${out}.variance`, n, layer.variance)];
+      const inputs = [
+        from,
+        weight(`${out}.gamma`, n, layer.gamma),
+        weight(`${out}.beta`, n, layer.beta),
+        weight(`${out}.mean`, n, layer.mean),
+        weight(`${out}.variance`, n, layer.variance),
+      ];
       return emit('BatchNormalization', inputs, out, [floatAttr('epsilon', layer.epsilon)]);
     }
     case 'activation': {

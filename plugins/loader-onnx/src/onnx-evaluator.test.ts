@@ -32,7 +32,10 @@ describe('createOnnxEvaluator', () => {
         inputs,
         count,
         edits: [{ layer: 'conv2', kernel: conv2.kernel.map((v) => v * scale) }],
-        masks: [{ layer: 'relu1', mask: Float32Array.from([1, 0, scale, 1]) }, { layer: 'input', mask: Float32Array.from([scale]) }],
+        masks: [
+          { layer: 'relu1', mask: Float32Array.from([1, 0, scale, 1]) },
+          { layer: 'input', mask: Float32Array.from([scale]) },
+        ],
         capture: ['input', 'pool1', 'conv2', 'flatten'],
       };
       const got = await evaluator.run(request);

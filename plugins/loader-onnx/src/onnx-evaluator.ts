@@ -17,7 +17,14 @@ import {
 import * as ort from 'onnxruntime-node';
 import { decodeOnnxModel, encodeOnnxModel } from './decode-onnx-model.js';
 import { createLesionRunner } from './lesion-runner.js';
-import { editKernelShape, instrumentModel, maskShape, prepareRuntimeModel, type InstrumentedModel, type RunStructure } from './instrument-model.js';
+import {
+  editKernelShape,
+  instrumentModel,
+  maskShape,
+  prepareRuntimeModel,
+  type InstrumentedModel,
+  type RunStructure,
+} from './instrument-model.js';
 import type { BoundModel } from './model-binding.js';
 import { buildOnnxModel, hwioToOihw } from './network-to-onnx.js';
 import type { ModelProto } from './onnx-proto.js';
@@ -104,12 +111,21 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
   };
 
   const run = async (request: EvaluateRequest): Promise<EvaluateResult> => {
-    if (disposed) throw new InvalidArgumentError({ argument: 'evaluator', message: `${pkg}: this evaluator was disposed.`, hint: 'Create a new evaluator.' });
+    if (disposed)
+      throw new InvalidArgumentError({
+        argument: 'evaluator',
+        message: `${pkg}: this evaluator was disposed.`,
+        hint: 'Create a new evaluator.',
+      });
     checkEvaluateRequest(network, request);
     const { count } = request;
     const edits = new Map<string, { kernel?: Float32Array; bias?: Float32Array }>();
     for (const edit of request.edits ?? []) {
-      edits.set(edit.layer, { ...edits.get(edit.layer), ...(edit.kernel ? { kernel: edit.kernel } : {}), ...(edit.bias ? { bias: edit.bias } : {}) });
+      edits.set(edit.layer, {
+        ...edits.get(edit.layer),
+        ...(edit.kernel ? { kernel: edit.kernel } : {}),
+        ...(edit.bias ? { bias: edit.bias } : {}),
+      });
     }
     const masks = new Map((request.masks ?? []).map((m) => [m.layer, m.mask]));
     const capture = [...new Set(request.capture ?? [])];
@@ -122,10 +138,15 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
       if (!isWeighted(layer)) continue;
       const names = instrumented.editInputs.get(id)!;
       const kernel = edit.kernel ?? layer.kernel;
-      fixed[names.kernel] = new ort.Tensor('float32', layer.kind === 'conv2d' ? hwioToOihw(kernel, layer.kernelShape) : kernel, editKernelShape(layer));
+      fixed[names.kernel] = new ort.Tensor(
+        'float32',
+        layer.kind === 'conv2d' ? hwioToOihw(kernel, layer.kernelShape) : kernel,
+        editKernelShape(layer),
+      );
       fixed[names.bias] = new ort.Tensor('float32', edit.bias ?? layer.bias ?? new Float32Array(layer.units), [layer.units]);
     }
-    for (const [id, mask] of masks) fixed[instrumented.maskInputs.get(id)!] = new ort.Tensor('float32', mask, maskShape(getLayer(network, id)));
+    for (const [id, mask] of masks)
+      fixed[instrumented.maskInputs.get(id)!] = new ort.Tensor('float32', mask, maskShape(getLayer(network, id)));
 
     const logits = new Float32Array(count * outputs);
     const activations = new Map<string, Activations>();
@@ -172,7 +193,11 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
 function floatData(tensor: ort.Tensor, expected: number, what: string): Float32Array {
   const data = tensor.data;
   if (!(data instanceof Float32Array) || data.length !== expected) {
-    throw new ShapeMismatchError({ what: `onnxruntime ${what}`, expected: `${expected} float32 values`, actual: `${data.length} ${tensor.type} values with dims [${tensor.dims.join(', ')}]` });
+    throw new ShapeMismatchError({
+      what: `onnxruntime ${what}`,
+      expected: `${expected} float32 values`,
+      actual: `${data.length} ${tensor.type} values with dims [${tensor.dims.join(', ')}]`,
+    });
   }
   return data;
 }

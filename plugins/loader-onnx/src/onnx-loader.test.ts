@@ -14,7 +14,8 @@ writeFileSync(validPath, networkToOnnx(tinyCnn()));
 writeFileSync(foreignPath, JSON.stringify({ format: 'layers-model', modelTopology: {} }));
 
 describe('onnxLoader: core loader conformance', () => {
-  for (const c of loaderConformanceCases({ loader: onnxLoader, validPath, foreignPath, missingPath: join(dir, 'missing.onnx') })) it(c.name, c.run);
+  for (const c of loaderConformanceCases({ loader: onnxLoader, validPath, foreignPath, missingPath: join(dir, 'missing.onnx') }))
+    it(c.name, c.run);
 });
 
 describe('createOnnxLoader', () => {
@@ -51,7 +52,10 @@ describe('createOnnxLoader', () => {
   it('gives a CorruptFileError for random bytes', async () => {
     const path = join(dir, 'random.onnx');
     const rng = createRandom(9);
-    writeFileSync(path, Uint8Array.from({ length: 4096 }, () => rng.nextUint32() & 255));
+    writeFileSync(
+      path,
+      Uint8Array.from({ length: 4096 }, () => rng.nextUint32() & 255),
+    );
     await expect(onnxLoader.load(path)).rejects.toMatchObject({ code: 'corrupt-file', path });
   });
 

@@ -2,7 +2,15 @@ import { UnsupportedOpError, getLayer, type DenseLayer } from '@modscope/core';
 import { describe, expect, it } from 'vitest';
 import { decodeOnnxModel } from './decode-onnx-model.js';
 import { onnxToNetwork } from './onnx-to-network.js';
-import { asFloatData, expectEngineMatchesRepresentation, float32Tensor, int64Tensor, randomTensor, testModel, testModelBytes } from './test-support/onnx-graph.js';
+import {
+  asFloatData,
+  expectEngineMatchesRepresentation,
+  float32Tensor,
+  int64Tensor,
+  randomTensor,
+  testModel,
+  testModelBytes,
+} from './test-support/onnx-graph.js';
 
 describe('onnxToNetwork', () => {
   it('reads a torch-style MLP: Gemm with transB, alpha/beta, initializers listed as inputs, float_data', async () => {
@@ -11,7 +19,12 @@ describe('onnxToNetwork', () => {
       input: { name: 'x', shape: [6] },
       output: 'probs',
       initializersAsInputs: true,
-      initializers: [randomTensor('fc1.weight', [8, 6], 1), asFloatData(randomTensor('fc1.bias', [8], 2)), randomTensor('fc2.weight', [8, 3], 3), randomTensor('fc2.bias', [3], 4)],
+      initializers: [
+        randomTensor('fc1.weight', [8, 6], 1),
+        asFloatData(randomTensor('fc1.bias', [8], 2)),
+        randomTensor('fc2.weight', [8, 3], 3),
+        randomTensor('fc2.bias', [3], 4),
+      ],
       nodes: [
         { op: 'Gemm', name: '/fc1/Gemm', inputs: ['x', 'fc1.weight', 'fc1.bias'], outputs: ['h1'], attrs: { transB: 1 } },
         { op: 'Relu', inputs: ['h1'], outputs: ['a1'] },
@@ -21,7 +34,13 @@ describe('onnxToNetwork', () => {
     });
     const { network } = await expectEngineMatchesRepresentation(bytes);
     expect(network.layout).toBe('flat');
-    expect(network.layers.map((l) => `${l.kind}:${l.id}`)).toEqual(['input:x', 'dense:/fc1/Gemm', 'activation:a1', 'dense:/fc2/Gemm', 'softmax:softmax']);
+    expect(network.layers.map((l) => `${l.kind}:${l.id}`)).toEqual([
+      'input:x',
+      'dense:/fc1/Gemm',
+      'activation:a1',
+      'dense:/fc2/Gemm',
+      'softmax:softmax',
+    ]);
     const fc1 = getLayer(network, '/fc1/Gemm') as DenseLayer;
     expect(fc1.kernelShape).toEqual([6, 8]);
     const w = new Float32Array(Uint8Array.from(randomTensor('w', [8, 6], 1).raw_data!).buffer);
@@ -34,7 +53,12 @@ describe('onnxToNetwork', () => {
       opset: 17,
       input: { name: 'x', shape: [5] },
       output: 'y',
-      initializers: [randomTensor('w1', [5, 7], 1), randomTensor('b1', [7], 2), randomTensor('w2', [7, 4], 3), float32Tensor('ratio', [], Float32Array.of(0.25))],
+      initializers: [
+        randomTensor('w1', [5, 7], 1),
+        randomTensor('b1', [7], 2),
+        randomTensor('w2', [7, 4], 3),
+        float32Tensor('ratio', [], Float32Array.of(0.25)),
+      ],
       nodes: [
         { op: 'MatMul', name: 'mm1', inputs: ['x', 'w1'], outputs: ['p1'] },
         { op: 'Add', name: 'add1', inputs: ['b1', 'p1'], outputs: ['h1'] },
@@ -58,17 +82,47 @@ describe('onnxToNetwork', () => {
       input: { name: 'image', shape: [2, 10, 10], batch: 1 },
       output: 'logits',
       initializers: [
-        randomTensor('c1.w', [4, 2, 3, 3], 1), randomTensor('c1.b', [4], 2),
-        randomTensor('bn.scale', [4], 3, 0.2, 1), randomTensor('bn.bias', [4], 4, 0.1), randomTensor('bn.mean', [4], 5, 0.1), randomTensor('bn.var', [4], 6, 0.1, 1),
-        randomTensor('c2.w', [6, 2, 3, 3], 7), randomTensor('c2.b', [1, 6, 1, 1], 8),
-        randomTensor('fc.w', [3, 6], 9), randomTensor('fc.b', [3], 10),
+        randomTensor('c1.w', [4, 2, 3, 3], 1),
+        randomTensor('c1.b', [4], 2),
+        randomTensor('bn.scale', [4], 3, 0.2, 1),
+        randomTensor('bn.bias', [4], 4, 0.1),
+        randomTensor('bn.mean', [4], 5, 0.1),
+        randomTensor('bn.var', [4], 6, 0.1, 1),
+        randomTensor('c2.w', [6, 2, 3, 3], 7),
+        randomTensor('c2.b', [1, 6, 1, 1], 8),
+        randomTensor('fc.w', [3, 6], 9),
+        randomTensor('fc.b', [3], 10),
       ],
       nodes: [
-        { op: 'Conv', name: 'conv1', inputs: ['image', 'c1.w', 'c1.b'], outputs: ['c1'], attrs: { auto_pad: 'SAME_UPPER', strides: [2, 2], kernel_shape: [3, 3] } },
-        { op: 'BatchNormalization', name: 'bn', inputs: ['c1', 'bn.scale', 'bn.bias', 'bn.mean', 'bn.var'], outputs: ['n1'], attrs: { epsilon: 0.001 } },
+        {
+          op: 'Conv',
+          name: 'conv1',
+          inputs: ['image', 'c1.w', 'c1.b'],
+          outputs: ['c1'],
+          attrs: { auto_pad: 'SAME_UPPER', strides: [2, 2], kernel_shape: [3, 3] },
+        },
+        {
+          op: 'BatchNormalization',
+          name: 'bn',
+          inputs: ['c1', 'bn.scale', 'bn.bias', 'bn.mean', 'bn.var'],
+          outputs: ['n1'],
+          attrs: { epsilon: 0.001 },
+        },
         { op: 'LeakyRelu', name: 'lrelu', inputs: ['n1'], outputs: ['r1'], attrs: { alpha: 0.1 } },
-        { op: 'AveragePool', name: 'avg', inputs: ['r1'], outputs: ['p1'], attrs: { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], count_include_pad: 1 } },
-        { op: 'Conv', name: 'conv2', inputs: ['p1', 'c2.w'], outputs: ['c2raw'], attrs: { group: 2, dilations: [2, 2], pads: [0, 1, 2, 1] } },
+        {
+          op: 'AveragePool',
+          name: 'avg',
+          inputs: ['r1'],
+          outputs: ['p1'],
+          attrs: { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], count_include_pad: 1 },
+        },
+        {
+          op: 'Conv',
+          name: 'conv2',
+          inputs: ['p1', 'c2.w'],
+          outputs: ['c2raw'],
+          attrs: { group: 2, dilations: [2, 2], pads: [0, 1, 2, 1] },
+        },
         { op: 'Add', name: 'conv2.bias', inputs: ['c2raw', 'c2.b'], outputs: ['c2'] },
         { op: 'MaxPool', name: 'max', inputs: ['c2'], outputs: ['m2'], attrs: { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 } },
         { op: 'GlobalMaxPool', name: 'gmp', inputs: ['m2'], outputs: ['g'] },
@@ -85,7 +139,16 @@ describe('onnxToNetwork', () => {
     const { network } = await expectEngineMatchesRepresentation(encodeOnnxModel(model), 4);
     expect(network.layout).toBe('nchw');
     expect(network.layers.map((l) => `${l.id}[${l.outputShape}]`)).toEqual([
-      'image[2,10,10]', 'conv1[4,5,5]', 'bn[4,5,5]', 'lrelu[4,5,5]', 'avg[4,5,5]', 'conv2[6,3,3]', 'max[6,2,2]', 'gmp[6,1,1]', 'flatten[6]', 'fc[3]',
+      'image[2,10,10]',
+      'conv1[4,5,5]',
+      'bn[4,5,5]',
+      'lrelu[4,5,5]',
+      'avg[4,5,5]',
+      'conv2[6,3,3]',
+      'max[6,2,2]',
+      'gmp[6,1,1]',
+      'flatten[6]',
+      'fc[3]',
     ]);
     expect(getLayer(network, 'conv1')).toMatchObject({ pads: [0, 0, 1, 1], strides: [2, 2], kernelShape: [3, 3, 2, 4] });
     expect(getLayer(network, 'conv2')).toMatchObject({ groups: 2, dilations: [2, 2], kernelShape: [3, 3, 2, 6] });
@@ -117,7 +180,12 @@ describe('onnxToNetwork', () => {
       opset: 13,
       input: { name: 'x', shape: [2, 3, 3] },
       output: 'y',
-      initializers: [randomTensor('w', [18, 4], 1), { ...int64Tensor('zero', [0]), dims: [] }, int64Tensor('minus1', [-1]), int64Tensor('axes', [0])],
+      initializers: [
+        randomTensor('w', [18, 4], 1),
+        { ...int64Tensor('zero', [0]), dims: [] },
+        int64Tensor('minus1', [-1]),
+        int64Tensor('axes', [0]),
+      ],
       nodes: [
         { op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['r'] },
         { op: 'Shape', inputs: ['r'], outputs: ['s'] },
@@ -129,7 +197,12 @@ describe('onnxToNetwork', () => {
       ],
     });
     const { network } = await expectEngineMatchesRepresentation(bytes);
-    expect(network.layers.map((l) => `${l.kind}[${l.outputShape}]`)).toEqual(['input[2,3,3]', 'activation[2,3,3]', 'flatten[18]', 'dense[4]']);
+    expect(network.layers.map((l) => `${l.kind}[${l.outputShape}]`)).toEqual([
+      'input[2,3,3]',
+      'activation[2,3,3]',
+      'flatten[18]',
+      'dense[4]',
+    ]);
   });
 
   it('folds zero Pad nodes into the following Conv and AveragePool, and reads an all-zero Pad as identity', async () => {
@@ -138,8 +211,12 @@ describe('onnxToNetwork', () => {
       input: { name: 'x', shape: [2, 6, 6] },
       output: 'y',
       initializers: [
-        randomTensor('w', [3, 2, 3, 3], 1), int64Tensor('p1', [0, 0, 1, 0, 0, 0, 2, 1]), int64Tensor('p2', [0, 0, 1, 1, 0, 0, 0, 1]),
-        int64Tensor('p0', [0, 0, 0, 0, 0, 0, 0, 0]), float32Tensor('zero', [], Float32Array.of(0)), randomTensor('fc', [3, 2], 2),
+        randomTensor('w', [3, 2, 3, 3], 1),
+        int64Tensor('p1', [0, 0, 1, 0, 0, 0, 2, 1]),
+        int64Tensor('p2', [0, 0, 1, 1, 0, 0, 0, 1]),
+        int64Tensor('p0', [0, 0, 0, 0, 0, 0, 0, 0]),
+        float32Tensor('zero', [], Float32Array.of(0)),
+        randomTensor('fc', [3, 2], 2),
       ],
       nodes: [
         { op: 'Pad', name: 'pad1', inputs: ['x', 'p1', 'zero'], outputs: ['xp'], attrs: { mode: 'constant' } },
@@ -163,7 +240,12 @@ describe('onnxToNetwork', () => {
     const conv = getLayer(network, 'conv');
     if (conv.kind !== 'conv2d') throw new Error('conv expected');
     const inputs = Float32Array.from({ length: 2 * 72 }, (_, i) => Math.sin(i));
-    const request = { inputs, count: 2, edits: [{ layer: 'conv', kernel: conv.kernel.map((v) => -v) }], masks: [{ layer: 'avg', mask: Float32Array.of(1, 0, 1) }] };
+    const request = {
+      inputs,
+      count: 2,
+      edits: [{ layer: 'conv', kernel: conv.kernel.map((v) => -v) }],
+      masks: [{ layer: 'avg', mask: Float32Array.of(1, 0, 1) }],
+    };
     const got = await evaluator.run(request);
     await evaluator.dispose();
     const want = referenceForward(network, request).logits;
@@ -182,7 +264,12 @@ describe('onnxToNetwork', () => {
       initializers: [randomTensor('w', [4, 2], 1)],
     });
     const { network } = onnxToNetwork(model);
-    expect(network.layers.map((l) => [l.id, l.name])).toEqual([['x', 'x'], ['act', 'act'], ['act_2', 'act'], ['c', 'c']]);
+    expect(network.layers.map((l) => [l.id, l.name])).toEqual([
+      ['x', 'x'],
+      ['act', 'act'],
+      ['act_2', 'act'],
+      ['c', 'c'],
+    ]);
   });
 
   it('throws UnsupportedOpError naming the op and the node', () => {

@@ -122,14 +122,22 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
   const input = realInputs[0]!;
   const dims = input.type?.tensor_type?.shape?.dim;
   if (!dims || dims.length < 2) {
-    throw new ShapeMismatchError({ what: `input '${input.name}' of ${path}`, expected: '[batch, ...features]', actual: dims ? `rank ${dims.length}` : 'no shape', hint: 'Export the model with a declared input shape.' });
+    throw new ShapeMismatchError({
+      what: `input '${input.name}' of ${path}`,
+      expected: '[batch, ...features]',
+      actual: dims ? `rank ${dims.length}` : 'no shape',
+      hint: 'Export the model with a declared input shape.',
+    });
   }
   const inputShape = dims.slice(1).map((d) => toNumber(d.dim_value));
   if (inputShape.some((d) => !(d > 0))) {
     throw new ShapeMismatchError({
       what: `input '${input.name}' of ${path}`,
       expected: 'known sizes for every dimension but the batch',
-      actual: `[batch, ${dims.slice(1).map((d) => (toNumber(d.dim_value) > 0 ? toNumber(d.dim_value) : d.dim_param || '?')).join(', ')}]`,
+      actual: `[batch, ${dims
+        .slice(1)
+        .map((d) => (toNumber(d.dim_value) > 0 ? toNumber(d.dim_value) : d.dim_param || '?'))
+        .join(', ')}]`,
       hint: 'Export with fixed feature dimensions; only the batch dimension may be dynamic.',
     });
   }
@@ -153,7 +161,14 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
   /** Outputs of zero-padding `Pad` nodes waiting to be folded into the Conv or AveragePool that reads them. */
   const pendingPads = new Map<string, { from: Layer; input: string; index: number; pads: [number, number, number, number] }>();
   const inputId = uniqueId(input.name);
-  const inputLayer: Layer = { kind: 'input', id: inputId, name: input.name, inputs: [], units: unitsOf(inputShape), outputShape: inputShape };
+  const inputLayer: Layer = {
+    kind: 'input',
+    id: inputId,
+    name: input.name,
+    inputs: [],
+    units: unitsOf(inputShape),
+    outputShape: inputShape,
+  };
   layers.push(inputLayer);
   bindings.set(inputId, { output: input.name, input: input.name, nodes: [] });
   producer.set(input.name, inputLayer);
@@ -164,7 +179,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
     const unsupported = (hint?: string): never => {
       throw new UnsupportedOpError({ op, node: nodeName, format: 'ONNX', ...(hint ? { hint } : {}) });
     };
-    if (node.domain && node.domain !== 'ai.onnx') unsupported(`It belongs to the custom domain '${node.domain}'; export with standard ONNX operators only.`);
+    if (node.domain && node.domain !== 'ai.onnx')
+      unsupported(`It belongs to the custom domain '${node.domain}'; export with standard ONNX operators only.`);
     if (op === 'Constant') {
       const value = constantValue(node);
       if (!value) unsupported('This Constant has no tensor value.');
@@ -186,7 +202,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
       const layer = name ? producer.get(name) : undefined;
       if (layer) return layer;
       if (name && pendingPads.has(name)) unsupported('It reads a padded tensor; Pad is supported only right before Conv or AveragePool.');
-      if (name && constants.has(name)) unsupported(`Input '${name}' is a constant where an activation was expected; export with constant folding on.`);
+      if (name && constants.has(name))
+        unsupported(`Input '${name}' is a constant where an activation was expected; export with constant folding on.`);
       return corrupt(`node '${nodeName}' reads tensor '${name ?? ''}', which no earlier node, input or initializer produces`);
     };
     const constant = (name: string | undefined, what: string): TensorProto => {
@@ -198,7 +215,12 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
     const add = (layer: Layer, from: string) => {
       layers.push(layer);
       const pad = pendingPads.get(from);
-      bindings.set(layer.id, pad ? { output: node.output[0]!, input: pad.input, nodes: [pad.index, index] } : { output: node.output[0]!, input: from, nodes: [index] });
+      bindings.set(
+        layer.id,
+        pad
+          ? { output: node.output[0]!, input: pad.input, nodes: [pad.index, index] }
+          : { output: node.output[0]!, input: from, nodes: [index] },
+      );
       producer.set(node.output[0]!, layer);
     };
     const base = (kind: string) => ({ id: uniqueId(nodeName), name: nodeName, kind });
@@ -206,7 +228,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
     /** Explicit zero padding folded in from a preceding Pad node. */
     const padBefore = (): [number, number, number, number] => {
       const pads = pendingPads.get(x ?? '')?.pads ?? [0, 0, 0, 0];
-      if (pads.some((p) => p > 0) && attrs.string('auto_pad', 'NOTSET') !== 'NOTSET') unsupported('A Pad before a node with auto_pad is not supported.');
+      if (pads.some((p) => p > 0) && attrs.string('auto_pad', 'NOTSET') !== 'NOTSET')
+        unsupported('A Pad before a node with auto_pad is not supported.');
       return pads;
     };
     const spatialInput = () => {
@@ -219,7 +242,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
       case 'Gemm':
       case 'MatMul': {
         const from = active(x);
-        if (from.outputShape.length !== 1) unsupported(`It needs a [N, features] input, got [N, ${from.outputShape.join(', ')}]; flatten first.`);
+        if (from.outputShape.length !== 1)
+          unsupported(`It needs a [N, features] input, got [N, ${from.outputShape.join(', ')}]; flatten first.`);
         if (!constants.has(node.input[1] ?? '')) unsupported('Only products of an activation with a weight initializer are supported.');
         const w = constant(node.input[1], 'weight');
         const wDims = tensorDims(w);
@@ -227,7 +251,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const transB = op === 'Gemm' && attrs.int('transB', 0) === 1;
         if (op === 'Gemm' && attrs.int('transA', 0) !== 0) unsupported('transA = 1 is not supported.');
         const [fanIn, fanOut] = transB ? [wDims[1]!, wDims[0]!] : [wDims[0]!, wDims[1]!];
-        if (fanIn !== from.outputShape[0]) corrupt(`node '${nodeName}' multiplies ${from.outputShape[0]} features by a weight with ${fanIn} rows`);
+        if (fanIn !== from.outputShape[0])
+          corrupt(`node '${nodeName}' multiplies ${from.outputShape[0]} features by a weight with ${fanIn} rows`);
         const alpha = op === 'Gemm' ? attrs.float('alpha', 1) : 1;
         const beta = op === 'Gemm' ? attrs.float('beta', 1) : 1;
         const values = tensorToFloat32(w);
@@ -244,14 +269,27 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
           if (cv.length !== 1 && cv.length !== fanOut) unsupported(`Its bias C has ${cv.length} values for ${fanOut} outputs.`);
           bias = new Float32Array(fanOut).map((_, j) => beta * cv[cv.length === 1 ? 0 : j]!);
         }
-        add({ ...base('dense'), kind: 'dense', inputs: [from.id], units: fanOut, outputShape: [fanOut], kernel, kernelShape: [fanIn, fanOut], bias }, x!);
+        add(
+          {
+            ...base('dense'),
+            kind: 'dense',
+            inputs: [from.id],
+            units: fanOut,
+            outputShape: [fanOut],
+            kernel,
+            kernelShape: [fanIn, fanOut],
+            bias,
+          },
+          x!,
+        );
         return;
       }
       case 'Add': {
         const [a, b] = [node.input[0] ?? '', node.input[1] ?? ''];
         if (producer.has(a) && producer.has(b)) {
           const [la, lb] = [producer.get(a)!, producer.get(b)!];
-          if (la.outputShape.join() !== lb.outputShape.join()) unsupported(`Adding shapes [${la.outputShape}] and [${lb.outputShape}] needs broadcasting, which is not supported.`);
+          if (la.outputShape.join() !== lb.outputShape.join())
+            unsupported(`Adding shapes [${la.outputShape}] and [${lb.outputShape}] needs broadcasting, which is not supported.`);
           add({ ...base('add'), kind: 'add', inputs: [la.id, lb.id], units: la.units, outputShape: [...la.outputShape] }, a);
           return;
         }
@@ -293,13 +331,23 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         for (let o = 0; o < cout; o++)
           for (let ci = 0; ci < cinPer; ci++)
             for (let ky = 0; ky < kh; ky++)
-              for (let kx = 0; kx < kw; kx++) kernel[((ky * kw + kx) * cinPer + ci) * cout + o] = values[((o * cinPer + ci) * kh + ky) * kw + kx]!;
+              for (let kx = 0; kx < kw; kx++)
+                kernel[((ky * kw + kx) * cinPer + ci) * cout + o] = values[((o * cinPer + ci) * kh + ky) * kw + kx]!;
         const b = optionalConstant(node.input[2], 'bias');
         add(
           {
-            ...base('conv2d'), kind: 'conv2d', inputs: [from.id], units: cout, outputShape: [cout, oh, ow],
-            kernel, kernelShape: [kh, kw, cinPer, cout], bias: b ? tensorToFloat32(b) : null,
-            strides, pads, dilations, groups,
+            ...base('conv2d'),
+            kind: 'conv2d',
+            inputs: [from.id],
+            units: cout,
+            outputShape: [cout, oh, ow],
+            kernel,
+            kernelShape: [kh, kw, cinPer, cout],
+            bias: b ? tensorToFloat32(b) : null,
+            strides,
+            pads,
+            dilations,
+            groups,
           },
           x!,
         );
@@ -308,9 +356,28 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
       case 'BatchNormalization': {
         const from = active(x);
         if (attrs.int('training_mode', 0) !== 0) unsupported('training_mode = 1; export the model in eval mode.');
-        const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => tensorToFloat32(constant(node.input[i], 'statistics'))) as [Float32Array, Float32Array, Float32Array, Float32Array];
+        const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => tensorToFloat32(constant(node.input[i], 'statistics'))) as [
+          Float32Array,
+          Float32Array,
+          Float32Array,
+          Float32Array,
+        ];
         const units = from.outputShape[0]!;
-        add({ ...base('batchnorm'), kind: 'batchnorm', inputs: [from.id], units, outputShape: [...from.outputShape], gamma, beta, mean, variance, epsilon: attrs.float('epsilon', 1e-5) }, x!);
+        add(
+          {
+            ...base('batchnorm'),
+            kind: 'batchnorm',
+            inputs: [from.id],
+            units,
+            outputShape: [...from.outputShape],
+            gamma,
+            beta,
+            mean,
+            variance,
+            epsilon: attrs.float('epsilon', 1e-5),
+          },
+          x!,
+        );
         return;
       }
       case 'Relu':
@@ -321,7 +388,12 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const activation = op === 'Relu' ? 'relu' : op === 'LeakyRelu' ? 'leaky-relu' : op === 'Sigmoid' ? 'sigmoid' : 'tanh';
         add(
           {
-            ...base('activation'), kind: 'activation', inputs: [from.id], units: from.units, outputShape: [...from.outputShape], activation,
+            ...base('activation'),
+            kind: 'activation',
+            inputs: [from.id],
+            units: from.units,
+            outputShape: [...from.outputShape],
+            activation,
             ...(op === 'LeakyRelu' ? { alpha: attrs.float('alpha', 0.01) } : {}),
           },
           x!,
@@ -350,8 +422,16 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const ow = windowOutput(w, size[1], strides[1], 1, pads[1] + pads[3], ceil);
         add(
           {
-            ...base('pool'), kind: 'pool', inputs: [from.id], units: c, outputShape: [c, oh, ow],
-            mode: op === 'MaxPool' ? 'max' : 'avg', global: false, size, strides, pads,
+            ...base('pool'),
+            kind: 'pool',
+            inputs: [from.id],
+            units: c,
+            outputShape: [c, oh, ow],
+            mode: op === 'MaxPool' ? 'max' : 'avg',
+            global: false,
+            size,
+            strides,
+            pads,
             ...(op === 'AveragePool' ? { countIncludePad } : {}),
           },
           x!,
@@ -364,8 +444,16 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const [c, h, w] = from.outputShape as [number, number, number];
         add(
           {
-            ...base('pool'), kind: 'pool', inputs: [from.id], units: c, outputShape: [c, 1, 1],
-            mode: op === 'GlobalMaxPool' ? 'max' : 'avg', global: true, size: [h, w], strides: [1, 1], pads: [0, 0, 0, 0],
+            ...base('pool'),
+            kind: 'pool',
+            inputs: [from.id],
+            units: c,
+            outputShape: [c, 1, 1],
+            mode: op === 'GlobalMaxPool' ? 'max' : 'avg',
+            global: true,
+            size: [h, w],
+            strides: [1, 1],
+            pads: [0, 0, 0, 0],
           },
           x!,
         );
@@ -375,7 +463,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const from = active(x);
         const rank = from.outputShape.length + 1;
         const axis = attrs.int('axis', 1);
-        if ((axis < 0 ? axis + rank : axis) !== 1) unsupported(`Flatten with axis ${axis} mixes the batch with features; only axis 1 is supported.`);
+        if ((axis < 0 ? axis + rank : axis) !== 1)
+          unsupported(`Flatten with axis ${axis} mixes the batch with features; only axis 1 is supported.`);
         const size = shapeSize(from.outputShape);
         add({ ...base('flatten'), kind: 'flatten', inputs: [from.id], units: size, outputShape: [size] }, x!);
         return;
@@ -401,14 +490,27 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
       }
       case 'Pad': {
         const from = active(x);
-        if (attrs.string('mode', 'constant') !== 'constant') unsupported(`Only constant padding is supported, not '${attrs.string('mode', '')}'.`);
+        if (attrs.string('mode', 'constant') !== 'constant')
+          unsupported(`Only constant padding is supported, not '${attrs.string('mode', '')}'.`);
         const padName = node.input[1] ?? '';
         const pads = opset >= 11 ? (shapeValues.get(padName) ?? tensorToNumbers(constant(padName, 'pads'))) : (attrs.ints('pads') ?? []);
-        const fill = opset >= 11 ? (node.input[2] ? tensorToFloat32(constant(node.input[2], 'constant value'))[0] : 0) : attrs.float('value', 0);
+        const fill =
+          opset >= 11 ? (node.input[2] ? tensorToFloat32(constant(node.input[2], 'constant value'))[0] : 0) : attrs.float('value', 0);
         const rank = from.outputShape.length + 1;
-        if (node.input[3] || pads.length !== 2 * rank || fill !== 0 || pads.some((p) => p < 0)) unsupported('Only zero padding with explicit pads on every axis is supported.');
+        if (node.input[3] || pads.length !== 2 * rank || fill !== 0 || pads.some((p) => p < 0))
+          unsupported('Only zero padding with explicit pads on every axis is supported.');
         if (pads.every((p) => p === 0)) {
-          add({ ...base('identity'), kind: 'identity', inputs: [from.id], units: from.units, outputShape: [...from.outputShape], origin: 'pad' }, x!);
+          add(
+            {
+              ...base('identity'),
+              kind: 'identity',
+              inputs: [from.id],
+              units: from.units,
+              outputShape: [...from.outputShape],
+              origin: 'pad',
+            },
+            x!,
+          );
           return;
         }
         if (rank !== 4 || pads[0] || pads[1] || pads[4] || pads[5] || consumers.get(node.output[0]!) !== 1) {
@@ -426,7 +528,15 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
           rate = ratio ? tensorToFloat32(ratio)[0]! : attrs.float('ratio', 0.5);
         }
         add(
-          { ...base('identity'), kind: 'identity', inputs: [from.id], units: from.units, outputShape: [...from.outputShape], origin: op.toLowerCase(), ...(rate === undefined ? {} : { rate }) },
+          {
+            ...base('identity'),
+            kind: 'identity',
+            inputs: [from.id],
+            units: from.units,
+            outputShape: [...from.outputShape],
+            origin: op.toLowerCase(),
+            ...(rate === undefined ? {} : { rate }),
+          },
           x!,
         );
         return;
@@ -437,7 +547,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const rawAxis = attrs.int('axis', opset >= 13 ? -1 : 1);
         const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
         const wholeExample = rank === 2 ? axis === 1 : opset < 13 && axis === 1;
-        if (!wholeExample) unsupported(`Softmax over axis ${rawAxis} of a rank-${rank} tensor is not a softmax over whole examples; flatten first.`);
+        if (!wholeExample)
+          unsupported(`Softmax over axis ${rawAxis} of a rank-${rank} tensor is not a softmax over whole examples; flatten first.`);
         add({ ...base('softmax'), kind: 'softmax', inputs: [from.id], units: from.units, outputShape: [...from.outputShape] }, x!);
         return;
       }

@@ -10,7 +10,8 @@ export async function readModelFile(path: string): Promise<Uint8Array> {
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new MissingFileError({ path, what: 'ONNX model', hint: 'Check the path; ONNX models are single .onnx files.' });
     }
-    if (code === 'EISDIR') throw new CorruptFileError({ path, format: 'ONNX', reason: 'it is a directory', hint: 'Pass the .onnx file inside it.' });
+    if (code === 'EISDIR')
+      throw new CorruptFileError({ path, format: 'ONNX', reason: 'it is a directory', hint: 'Pass the .onnx file inside it.' });
     throw error;
   }
 }

@@ -59,7 +59,12 @@ export function tensorToNumbers(tensor: TensorProto): number[] {
 
 /** A float32 initializer stored as little-endian `raw_data`. */
 export function float32Tensor(name: string, dims: readonly number[], data: Float32Array): TensorProto {
-  return { name, dims: [...dims], data_type: DataType.FLOAT, raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() };
+  return {
+    name,
+    dims: [...dims],
+    data_type: DataType.FLOAT,
+    raw_data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice(),
+  };
 }
 
 /** An int64 initializer (shapes, axes). */

@@ -4,7 +4,9 @@ import { selectBackend, createTfjsEvaluator } from '../dist/index.js';
 import { tinyMlp } from '@modscope/core/testing';
 
 const auto = await selectBackend();
-console.log(`auto selection: ${auto.name} (${auto.reason}); skipped: ${auto.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ') || 'none'}`);
+console.log(
+  `auto selection: ${auto.name} (${auto.reason}); skipped: ${auto.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ') || 'none'}`,
+);
 const network = tinyMlp({ sizes: [784, 256, 256, 256, 256, 10], seed: 5 });
 const count = 10_000;
 const inputs = Float32Array.from({ length: count * 784 }, () => Math.random());
@@ -18,6 +20,8 @@ for (const backend of process.argv.slice(2).length ? process.argv.slice(2) : ['w
     await evaluator.run({ inputs, count, batchSize: 1000 });
     times.push(performance.now() - start);
   }
-  console.log(`${evaluator.name}: ${times.map((t) => t.toFixed(0)).join(' / ')} ms for ${count} examples (best ${Math.min(...times).toFixed(0)} ms)`);
+  console.log(
+    `${evaluator.name}: ${times.map((t) => t.toFixed(0)).join(' / ')} ms for ${count} examples (best ${Math.min(...times).toFixed(0)} ms)`,
+  );
   await evaluator.dispose();
 }

@@ -29,10 +29,20 @@ function kernelTensor(layer: Extract<Layer, { kind: 'dense' | 'conv2d' }>, data:
 export function checkSupported(network: Network): void {
   for (const layer of network.layers) {
     if (layer.kind === 'conv2d' && (layer.strides[0] > 1 || layer.strides[1] > 1) && (layer.dilations[0] > 1 || layer.dilations[1] > 1)) {
-      throw new UnsupportedOpError({ op: 'conv2d with both strides and dilations above 1', node: layer.id, format: 'tfjs', hint: 'tfjs cannot combine strides and dilations in one convolution.' });
+      throw new UnsupportedOpError({
+        op: 'conv2d with both strides and dilations above 1',
+        node: layer.id,
+        format: 'tfjs',
+        hint: 'tfjs cannot combine strides and dilations in one convolution.',
+      });
     }
     if (layer.kind === 'softmax' && layer.outputShape.length !== 1) {
-      throw new UnsupportedOpError({ op: 'softmax over a spatial value', node: layer.id, format: 'tfjs', hint: 'Flatten before the softmax.' });
+      throw new UnsupportedOpError({
+        op: 'softmax over a spatial value',
+        node: layer.id,
+        format: 'tfjs',
+        hint: 'Flatten before the softmax.',
+      });
     }
   }
 }
@@ -41,7 +51,15 @@ export function checkSupported(network: Network): void {
  * The forward pass as tfjs ops, in NHWC compute order whatever the network layout. Returns the value of
  * every layer in `wanted` (in compute order), after masks.
  */
-export function forwardNetwork(network: Network, params: Params, norms: Norms, x: tf.Tensor, count: number, masks: Map<string, tf.Tensor>, wanted: Set<string>): Map<string, tf.Tensor> {
+export function forwardNetwork(
+  network: Network,
+  params: Params,
+  norms: Norms,
+  x: tf.Tensor,
+  count: number,
+  masks: Map<string, tf.Tensor>,
+  wanted: Set<string>,
+): Map<string, tf.Tensor> {
   const nchw = network.layout === 'nchw';
   const values = new Map<string, tf.Tensor>();
   const out = new Map<string, tf.Tensor>();
@@ -66,7 +84,12 @@ export function forwardNetwork(network: Network, params: Params, norms: Norms, x
       case 'conv2d': {
         const p = params.get(layer.id)!;
         const [t, l, b, r] = layer.pads;
-        const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [t, b], [l, r], [0, 0]];
+        const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+          [0, 0],
+          [t, b],
+          [l, r],
+          [0, 0],
+        ];
         const [kh, kw, cinPer, cout] = layer.kernelShape;
         const input = v as tf.Tensor4D;
         if (layer.groups === 1) {
@@ -76,9 +99,18 @@ export function forwardNetwork(network: Network, params: Params, norms: Norms, x
           y = tf.depthwiseConv2d(input, kernel, layer.strides, pad, 'NHWC', layer.dilations);
         } else {
           const coutPer = cout / layer.groups;
-          const parts = tf.split(input, layer.groups, 3).map((part, g) =>
-            tf.conv2d(part as tf.Tensor4D, tf.slice(p.kernel, [0, 0, 0, g * coutPer], [kh, kw, cinPer, coutPer]) as tf.Tensor4D, layer.strides, pad, 'NHWC', layer.dilations),
-          );
+          const parts = tf
+            .split(input, layer.groups, 3)
+            .map((part, g) =>
+              tf.conv2d(
+                part as tf.Tensor4D,
+                tf.slice(p.kernel, [0, 0, 0, g * coutPer], [kh, kw, cinPer, coutPer]) as tf.Tensor4D,
+                layer.strides,
+                pad,
+                'NHWC',
+                layer.dilations,
+              ),
+            );
           y = tf.concat(parts, 3);
         }
         if (p.bias) y = tf.add(y, p.bias);
@@ -91,11 +123,15 @@ export function forwardNetwork(network: Network, params: Params, norms: Norms, x
       }
       case 'activation':
         y =
-          layer.activation === 'relu' ? tf.relu(v)
-          : layer.activation === 'leaky-relu' ? tf.leakyRelu(v, layer.alpha ?? 0.01)
-          : layer.activation === 'sigmoid' ? tf.sigmoid(v)
-          : layer.activation === 'tanh' ? tf.tanh(v)
-          : v;
+          layer.activation === 'relu'
+            ? tf.relu(v)
+            : layer.activation === 'leaky-relu'
+              ? tf.leakyRelu(v, layer.alpha ?? 0.01)
+              : layer.activation === 'sigmoid'
+                ? tf.sigmoid(v)
+                : layer.activation === 'tanh'
+                  ? tf.tanh(v)
+                  : v;
         break;
       case 'pool':
         y = pool2d(layer, v as tf.Tensor4D, network.layout);
@@ -133,7 +169,12 @@ export function uploadWeights(network: Network): { params: Params; norms: Norms;
   const owned: tf.Tensor[] = [];
   for (const layer of network.layers) {
     if (layer.kind === 'batchnorm') {
-      const [gamma, beta, mean, variance] = [layer.gamma, layer.beta, layer.mean, layer.variance].map((v) => tf.tensor1d(v)) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+      const [gamma, beta, mean, variance] = [layer.gamma, layer.beta, layer.mean, layer.variance].map((v) => tf.tensor1d(v)) as [
+        tf.Tensor1D,
+        tf.Tensor1D,
+        tf.Tensor1D,
+        tf.Tensor1D,
+      ];
       norms.set(layer.id, { gamma, beta, mean, variance });
       owned.push(gamma, beta, mean, variance);
       continue;
@@ -154,17 +195,23 @@ export function editedParams(network: Network, base: Params, edits: readonly Wei
   for (const edit of edits) {
     const layer = getLayer(network, edit.layer);
     if (layer.kind !== 'dense' && layer.kind !== 'conv2d') {
-      throw new InvalidArgumentError({ argument: 'edits', message: `@modscope/loader-tfjs: layer '${edit.layer}' is a ${layer.kind} layer and has no weights to edit.`, hint: 'Edit dense or conv2d layers only.' });
+      throw new InvalidArgumentError({
+        argument: 'edits',
+        message: `@modscope/loader-tfjs: layer '${edit.layer}' is a ${layer.kind} layer and has no weights to edit.`,
+        hint: 'Edit dense or conv2d layers only.',
+      });
     }
     const current = params.get(layer.id)!;
     let { kernel, bias } = current;
     if (edit.kernel) {
-      if (edit.kernel.length !== layer.kernel.length) throw new ShapeMismatchError({ what: `edited kernel of '${layer.id}'`, expected: layer.kernelShape, actual: [edit.kernel.length] });
+      if (edit.kernel.length !== layer.kernel.length)
+        throw new ShapeMismatchError({ what: `edited kernel of '${layer.id}'`, expected: layer.kernelShape, actual: [edit.kernel.length] });
       kernel = kernelTensor(layer, edit.kernel);
       temporary.push(kernel);
     }
     if (edit.bias) {
-      if (edit.bias.length !== layer.units) throw new ShapeMismatchError({ what: `edited bias of '${layer.id}'`, expected: [layer.units], actual: [edit.bias.length] });
+      if (edit.bias.length !== layer.units)
+        throw new ShapeMismatchError({ what: `edited bias of '${layer.id}'`, expected: [layer.units], actual: [edit.bias.length] });
       bias = tf.tensor1d(edit.bias);
       temporary.push(bias);
     }
@@ -177,7 +224,8 @@ export function maskTensors(network: Network, masks: EvaluateRequest['masks'] = 
   const out = new Map<string, tf.Tensor>();
   for (const { layer: id, mask } of masks) {
     const layer = getLayer(network, id);
-    if (mask.length !== layer.units) throw new ShapeMismatchError({ what: `mask of layer '${id}'`, expected: [layer.units], actual: [mask.length] });
+    if (mask.length !== layer.units)
+      throw new ShapeMismatchError({ what: `mask of layer '${id}'`, expected: [layer.units], actual: [mask.length] });
     // Masks scale channels, the last axis of every compute value (NHWC or flat).
     out.set(id, tf.tensor1d(mask));
   }

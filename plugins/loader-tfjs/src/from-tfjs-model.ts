@@ -1,12 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import {
-  UnsupportedOpError,
-  shapeSize,
-  type ActivationFunction,
-  type DataLayout,
-  type Layer,
-  type Network,
-} from '@modscope/core';
+import { UnsupportedOpError, shapeSize, type ActivationFunction, type DataLayout, type Layer, type Network } from '@modscope/core';
 import { samePadding } from './same-padding.js';
 
 export interface FromTfjsModelOptions {
@@ -43,7 +36,11 @@ function pair(value: unknown, fallback: number): [number, number] {
 function dims(shape: Shape, layer: TfLayer): number[] {
   const rest = shape.slice(1);
   if (rest.some((d) => d === null || d === undefined)) {
-    throw unsupported(`${layer.getClassName()} with unknown dimensions [${shape.join(', ')}]`, layer, 'Give the model a fixed input shape (e.g. `inputShape: [28, 28, 1]`) and re-save it.');
+    throw unsupported(
+      `${layer.getClassName()} with unknown dimensions [${shape.join(', ')}]`,
+      layer,
+      'Give the model a fixed input shape (e.g. `inputShape: [28, 28, 1]`) and re-save it.',
+    );
   }
   return rest as number[];
 }
@@ -97,7 +94,11 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
     inputTfLayer.outboundNodes.length === 1;
   const layout: DataLayout = nchw ? 'nchw' : rawInput.length === 3 ? 'nhwc' : rawInput.length === 1 ? 'flat' : 'nhwc';
   if (rawInput.length !== 1 && rawInput.length !== 3) {
-    throw unsupported(`an input of rank ${rawInput.length} ([${rawInput.join(', ')}])`, inputTfLayer, 'modscope takes flat inputs ([features]) or images ([height, width, channels]).');
+    throw unsupported(
+      `an input of rank ${rawInput.length} ([${rawInput.join(', ')}])`,
+      inputTfLayer,
+      'modscope takes flat inputs ([features]) or images ([height, width, channels]).',
+    );
   }
   /** Shape of a tfjs (NHWC) output in the network layout. */
   const toLayout = (shape: number[]): number[] => (layout === 'nchw' && shape.length === 3 ? [shape[2]!, shape[0]!, shape[1]!] : shape);
@@ -128,7 +129,11 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
   for (const tfLayer of layersInOrder) {
     const className = tfLayer.getClassName();
     if (tfLayer.inboundNodes.length !== 1) {
-      throw unsupported(`${className} shared by ${tfLayer.inboundNodes.length} call sites`, tfLayer, 'modscope needs every layer applied once; re-export the model without shared layers.');
+      throw unsupported(
+        `${className} shared by ${tfLayer.inboundNodes.length} call sites`,
+        tfLayer,
+        'modscope needs every layer applied once; re-export the model without shared layers.',
+      );
     }
     const inputs = tfLayer.inboundNodes[0]!.inboundLayers.map((l) => {
       const id = alias.get(l.name);
@@ -141,7 +146,11 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
     const inbound = tfLayer.inboundNodes[0]!.inboundLayers;
     const zeroPads = inbound.length === 1 ? paddingOf.get(inbound[0]!.name) : undefined;
     if (zeroPads && !['Conv2D', 'DepthwiseConv2D', 'AveragePooling2D'].includes(className)) {
-      throw unsupported(`ZeroPadding2D before ${className}`, inbound[0] as TfLayer, 'modscope folds zero padding into the convolution or average pool that follows it.');
+      throw unsupported(
+        `ZeroPadding2D before ${className}`,
+        inbound[0] as TfLayer,
+        'modscope folds zero padding into the convolution or average pool that follows it.',
+      );
     }
     const addPads = (pads: [number, number, number, number]): [number, number, number, number] =>
       zeroPads ? [pads[0] + zeroPads[0], pads[1] + zeroPads[1], pads[2] + zeroPads[2], pads[3] + zeroPads[3]] : pads;
@@ -149,7 +158,11 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
     const channelsLast = () => {
       const dataFormat = config.dataFormat as string | undefined;
       if (dataFormat !== undefined && dataFormat !== 'channelsLast') {
-        throw unsupported(`${className} with dataFormat '${dataFormat}'`, tfLayer, 'Re-export the model with channels-last (NHWC) data, which is what tfjs computes on cpu and wasm.');
+        throw unsupported(
+          `${className} with dataFormat '${dataFormat}'`,
+          tfLayer,
+          'Re-export the model with channels-last (NHWC) data, which is what tfjs computes on cpu and wasm.',
+        );
       }
     };
     /** Appends the fused activation of a Dense or Conv2D layer, returning the id now holding its value. */
@@ -157,15 +170,27 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
       const name = (config.activation as string | undefined) ?? 'linear';
       if (name === 'linear') return id;
       const kind = activations[name];
-      if (!kind) throw unsupported(`${className} activation '${name}'`, tfLayer, `modscope supports ${Object.keys(activations).join(', ')} activations.`);
-      const act = { id: uniqueId(`${tfLayer.name}/${name}`), name: `${tfLayer.name}/${name}`, inputs: [id], units: base.units, outputShape: outShape };
+      if (!kind)
+        throw unsupported(
+          `${className} activation '${name}'`,
+          tfLayer,
+          `modscope supports ${Object.keys(activations).join(', ')} activations.`,
+        );
+      const act = {
+        id: uniqueId(`${tfLayer.name}/${name}`),
+        name: `${tfLayer.name}/${name}`,
+        inputs: [id],
+        units: base.units,
+        outputShape: outShape,
+      };
       push(kind === 'softmax' ? { kind: 'softmax', ...act } : { kind: 'activation', ...act, activation: kind });
       return act.id;
     };
     let valueId = base.id;
     switch (className) {
       case 'Dense': {
-        if (inShape.length !== 1) throw unsupported(`Dense on a rank-${inShape.length} input`, tfLayer, 'Add a Flatten layer before the Dense layer.');
+        if (inShape.length !== 1)
+          throw unsupported(`Dense on a rank-${inShape.length} input`, tfLayer, 'Add a Flatten layer before the Dense layer.');
         const w = weightsOf(tfLayer);
         const units = config.units as number;
         push({ kind: 'dense', ...base, kernel: w.get('kernel')!, kernelShape: [inShape[0]!, units], bias: w.get('bias') ?? null });
@@ -182,7 +207,8 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
         const dilations = pair(config.dilationRate, 1);
         const padding = config.padding as string;
         if (padding !== 'same' && padding !== 'valid') throw unsupported(`${className} with padding '${padding}'`, tfLayer);
-        const pads = padding === 'same' ? samePadding([h, w], kernelSize, strides, dilations) : ([0, 0, 0, 0] as [number, number, number, number]);
+        const pads =
+          padding === 'same' ? samePadding([h, w], kernelSize, strides, dilations) : ([0, 0, 0, 0] as [number, number, number, number]);
         const weights = weightsOf(tfLayer);
         const multiplier = (config.depthMultiplier as number | undefined) ?? 1;
         const cout = depthwise ? cin * multiplier : (config.filters as number);
@@ -202,7 +228,8 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
       }
       case 'BatchNormalization': {
         const axis = (config.axis as number | undefined) ?? -1;
-        if (axis !== -1 && axis !== inShape.length) throw unsupported(`BatchNormalization over axis ${axis}`, tfLayer, 'modscope normalizes channels (the last axis in tfjs).');
+        if (axis !== -1 && axis !== inShape.length)
+          throw unsupported(`BatchNormalization over axis ${axis}`, tfLayer, 'modscope normalizes channels (the last axis in tfjs).');
         const w = weightsOf(tfLayer);
         const c = inShape[inShape.length - 1]!;
         push({
@@ -219,12 +246,14 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
       case 'Activation': {
         const name = config.activation as string;
         const kind = activations[name];
-        if (!kind) throw unsupported(`Activation '${name}'`, tfLayer, `modscope supports ${Object.keys(activations).join(', ')} activations.`);
+        if (!kind)
+          throw unsupported(`Activation '${name}'`, tfLayer, `modscope supports ${Object.keys(activations).join(', ')} activations.`);
         push(kind === 'softmax' ? { kind: 'softmax', ...base } : { kind: 'activation', ...base, activation: kind });
         break;
       }
       case 'ReLU': {
-        if (config.maxValue !== undefined && config.maxValue !== null) throw unsupported('ReLU with maxValue', tfLayer, 'modscope supports plain ReLU; remove maxValue (ReLU6) or open an issue.');
+        if (config.maxValue !== undefined && config.maxValue !== null)
+          throw unsupported('ReLU with maxValue', tfLayer, 'modscope supports plain ReLU; remove maxValue (ReLU6) or open an issue.');
         push({ kind: 'activation', ...base, activation: 'relu' });
         break;
       }
@@ -233,7 +262,12 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
         break;
       case 'Softmax': {
         const axis = (config.axis as number | undefined) ?? -1;
-        if (inShape.length !== 1 || (axis !== -1 && axis !== 1)) throw unsupported(`Softmax over axis ${axis} of a rank-${inShape.length} input`, tfLayer, 'modscope supports softmax over a flat vector.');
+        if (inShape.length !== 1 || (axis !== -1 && axis !== 1))
+          throw unsupported(
+            `Softmax over axis ${axis} of a rank-${inShape.length} input`,
+            tfLayer,
+            'modscope supports softmax over a flat vector.',
+          );
         push({ kind: 'softmax', ...base });
         break;
       }
@@ -243,12 +277,22 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
         const size = pair(config.poolSize, 2);
         const strides = pair(config.strides ?? config.poolSize, 2);
         const padding = config.padding as string;
-        const pads = padding === 'same' ? samePadding([inShape[0]!, inShape[1]!], size, strides) : ([0, 0, 0, 0] as [number, number, number, number]);
+        const pads =
+          padding === 'same' ? samePadding([inShape[0]!, inShape[1]!], size, strides) : ([0, 0, 0, 0] as [number, number, number, number]);
         const mode = className === 'MaxPooling2D' ? 'max' : 'avg';
         if (zeroPads && padding === 'same') throw unsupported('ZeroPadding2D before a same-padded AveragePooling2D', tfLayer);
         // tfjs 'same' average pooling divides by the number of real (unpadded) elements; explicit zero padding counts.
         const countIncludePad = zeroPads !== undefined;
-        push({ kind: 'pool', ...base, mode, global: false, size, strides, pads: addPads(pads), ...(mode === 'avg' ? { countIncludePad } : {}) });
+        push({
+          kind: 'pool',
+          ...base,
+          mode,
+          global: false,
+          size,
+          strides,
+          pads: addPads(pads),
+          ...(mode === 'avg' ? { countIncludePad } : {}),
+        });
         break;
       }
       case 'GlobalAveragePooling2D':
@@ -272,14 +316,28 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
       case 'GaussianDropout':
       case 'AlphaDropout':
       case 'GaussianNoise':
-        push({ kind: 'identity', ...base, origin: className.toLowerCase(), ...(typeof config.rate === 'number' ? { rate: config.rate } : {}) });
+        push({
+          kind: 'identity',
+          ...base,
+          origin: className.toLowerCase(),
+          ...(typeof config.rate === 'number' ? { rate: config.rate } : {}),
+        });
         break;
       case 'ZeroPadding2D': {
         channelsLast();
         const padding = config.padding as number | [number, number] | [[number, number], [number, number]];
-        const [[t, b], [l, r]] = typeof padding === 'number' ? [[padding, padding], [padding, padding]]
-          : typeof padding[0] === 'number' ? [[padding[0], padding[0]], [padding[1] as number, padding[1] as number]]
-          : (padding as [[number, number], [number, number]]);
+        const [[t, b], [l, r]] =
+          typeof padding === 'number'
+            ? [
+                [padding, padding],
+                [padding, padding],
+              ]
+            : typeof padding[0] === 'number'
+              ? [
+                  [padding[0], padding[0]],
+                  [padding[1] as number, padding[1] as number],
+                ]
+              : (padding as [[number, number], [number, number]]);
         const consumers = tfLayer.outboundNodes.length;
         if (consumers !== 1) throw unsupported(`ZeroPadding2D read by ${consumers} layers`, tfLayer);
         paddingOf.set(tfLayer.name, [t, l, b, r]);
@@ -296,7 +354,11 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
           break;
         }
         // Before Flatten/Reshape (or at the output), toTfjsModel restores channel-first order.
-        if (layout === 'nchw' && dimsText === '3,1,2' && (tfLayer === outputTfLayer || consumers.every((c) => c === 'Flatten' || c === 'Reshape'))) {
+        if (
+          layout === 'nchw' &&
+          dimsText === '3,1,2' &&
+          (tfLayer === outputTfLayer || consumers.every((c) => c === 'Flatten' || c === 'Reshape'))
+        ) {
           valueId = inputs[0]!;
           ids.delete(base.id);
           break;

@@ -16,7 +16,12 @@ export function pool2d(layer: Extract<Layer, { kind: 'pool' }>, x: tf.Tensor4D, 
   // Bottom/right padding grows where the declared output needs it (ceil mode); those cells count as padding.
   const b = Math.max(layer.pads[2], (outH - 1) * layer.strides[0] + layer.size[0] - h - t);
   const r = Math.max(layer.pads[3], (outW - 1) * layer.strides[1] + layer.size[1] - w - l);
-  const paddings: [number, number][] = [[0, 0], [t, b], [l, r], [0, 0]];
+  const paddings: [number, number][] = [
+    [0, 0],
+    [t, b],
+    [l, r],
+    [0, 0],
+  ];
   const padded = t + b + l + r > 0;
   if (layer.mode === 'max') {
     const source = padded ? tf.pad(x, paddings, -Infinity) : x;

@@ -24,11 +24,16 @@ async function isDirectory(path: string): Promise<boolean | null> {
 /** The model.json a path names: the file itself, or `model.json` inside a directory. */
 export async function resolveModelJson(path: string): Promise<string> {
   const kind = await isDirectory(path);
-  if (kind === null) throw new MissingFileError({ path, what: 'TF.js model', hint: 'Pass the path of a model.json, or of the directory holding it.' });
+  if (kind === null)
+    throw new MissingFileError({ path, what: 'TF.js model', hint: 'Pass the path of a model.json, or of the directory holding it.' });
   if (!kind) return resolve(path);
   const inside = join(path, 'model.json');
   if ((await isDirectory(inside)) === null) {
-    throw new MissingFileError({ path: inside, what: 'TF.js model.json', hint: `The directory ${path} has no model.json; pass the model.json path itself if it has another name.` });
+    throw new MissingFileError({
+      path: inside,
+      what: 'TF.js model.json',
+      hint: `The directory ${path} has no model.json; pass the model.json path itself if it has another name.`,
+    });
   }
   return resolve(inside);
 }
@@ -62,7 +67,12 @@ export async function readModelArtifacts(path: string): Promise<ModelArtifactsFi
   const modelJsonPath = await resolveModelJson(path);
   const parsed = parseModelJson(await readFile(modelJsonPath, 'utf8'));
   if ('reason' in parsed) {
-    throw new CorruptFileError({ path: modelJsonPath, format, reason: parsed.reason, hint: 'Save the model again with `model.save(...)` or tensorflowjs_converter --output_format tfjs_layers_model.' });
+    throw new CorruptFileError({
+      path: modelJsonPath,
+      format,
+      reason: parsed.reason,
+      hint: 'Save the model again with `model.save(...)` or tensorflowjs_converter --output_format tfjs_layers_model.',
+    });
   }
   const json = parsed.json;
   const manifest = json.weightsManifest as tf.io.WeightsManifestConfig;

@@ -19,7 +19,14 @@ export function samePadding(
 }
 
 /** Output size of a window sliding over `in + pads` (floor mode). */
-export function windowOutputSize(inSize: number, window: number, stride: number, padBefore: number, padAfter: number, dilation = 1): number {
+export function windowOutputSize(
+  inSize: number,
+  window: number,
+  stride: number,
+  padBefore: number,
+  padAfter: number,
+  dilation = 1,
+): number {
   return Math.floor((inSize + padBefore + padAfter - ((window - 1) * dilation + 1)) / stride) + 1;
 }
 

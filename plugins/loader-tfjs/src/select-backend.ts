@@ -80,10 +80,16 @@ async function tryCpu(): Promise<string | null> {
 async function force(name: BackendName, source: string): Promise<BackendSelection> {
   if (name === 'tensorflow') {
     const gpu = await tryNode('@tensorflow/tfjs-node-gpu');
-    if (gpu === null) return { name, reason: `${source}; using @tensorflow/tfjs-node-gpu`, skipped: [], package: '@tensorflow/tfjs-node-gpu' };
+    if (gpu === null)
+      return { name, reason: `${source}; using @tensorflow/tfjs-node-gpu`, skipped: [], package: '@tensorflow/tfjs-node-gpu' };
     const node = await tryNode('@tensorflow/tfjs-node');
     if (node === null) {
-      return { name, reason: `${source}; using @tensorflow/tfjs-node`, skipped: [{ name: 'tfjs-node-gpu', reason: gpu }], package: '@tensorflow/tfjs-node' };
+      return {
+        name,
+        reason: `${source}; using @tensorflow/tfjs-node`,
+        skipped: [{ name: 'tfjs-node-gpu', reason: gpu }],
+        package: '@tensorflow/tfjs-node',
+      };
     }
     throw new InvalidArgumentError({
       argument: 'backend',
@@ -111,7 +117,12 @@ async function auto(): Promise<BackendSelection> {
   }
   const wasm = await tryWasm();
   if (wasm === null) {
-    return { name: 'wasm', reason: 'fastest available: neither tfjs-node package could be used; wasm works', skipped, package: '@tensorflow/tfjs-backend-wasm' };
+    return {
+      name: 'wasm',
+      reason: 'fastest available: neither tfjs-node package could be used; wasm works',
+      skipped,
+      package: '@tensorflow/tfjs-backend-wasm',
+    };
   }
   skipped.push({ name: 'wasm', reason: wasm });
   const cpu = await tryCpu();

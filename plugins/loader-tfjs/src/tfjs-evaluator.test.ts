@@ -10,7 +10,13 @@ beforeAll(useTestBackend);
 describe('createTfjsEvaluator conformance', () => {
   const cases = evaluatorConformanceCases({
     createEvaluator: (n) => createTfjsEvaluator(n),
-    networks: [tinyMlp(), tinyCnn({ layout: 'nhwc' }), tinyCnn({ layout: 'nchw' }), tinyResidualCnn({ layout: 'nhwc' }), tinyResidualCnn({ layout: 'nchw' })],
+    networks: [
+      tinyMlp(),
+      tinyCnn({ layout: 'nhwc' }),
+      tinyCnn({ layout: 'nchw' }),
+      tinyResidualCnn({ layout: 'nhwc' }),
+      tinyResidualCnn({ layout: 'nchw' }),
+    ],
   });
   for (const c of cases) it(c.name, c.run);
 });
@@ -40,8 +46,16 @@ function withPool(layout: 'nchw' | 'nhwc', pool: Partial<Extract<Layer, { kind: 
 
 describe('createTfjsEvaluator beyond the conformance suite', () => {
   const poolCases: [string, Partial<Extract<Layer, { kind: 'pool' }>>, number][] = [
-    ['avg pool 3×3 stride 2, pads 1, excluding padding', { mode: 'avg', size: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], countIncludePad: false }, 4],
-    ['avg pool 3×3 stride 2, pads 1, counting padding', { mode: 'avg', size: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], countIncludePad: true }, 4],
+    [
+      'avg pool 3×3 stride 2, pads 1, excluding padding',
+      { mode: 'avg', size: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], countIncludePad: false },
+      4,
+    ],
+    [
+      'avg pool 3×3 stride 2, pads 1, counting padding',
+      { mode: 'avg', size: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], countIncludePad: true },
+      4,
+    ],
     ['max pool 3×3 stride 1, asymmetric pads', { mode: 'max', size: [3, 3], strides: [1, 1], pads: [0, 0, 2, 2] }, 8],
   ];
   for (const layout of ['nchw', 'nhwc'] as const) {
@@ -52,7 +66,9 @@ describe('createTfjsEvaluator beyond the conformance suite', () => {
         const inputs = inputsFor(net, 3);
         const got = await e.run({ inputs, count: 3, capture: ['pool1'] });
         const want = referenceForward(net, { inputs, count: 3, capture: ['pool1'] });
-        expect(Math.max(...got.activations.get('pool1')!.data.map((v, i) => Math.abs(v - want.activations.get('pool1')!.data[i]!)))).toBeLessThan(1e-4);
+        expect(
+          Math.max(...got.activations.get('pool1')!.data.map((v, i) => Math.abs(v - want.activations.get('pool1')!.data[i]!))),
+        ).toBeLessThan(1e-4);
         expect(Math.max(...got.logits.map((v, i) => Math.abs(v - want.logits[i]!)))).toBeLessThan(1e-4);
         await e.dispose();
       });
@@ -66,7 +82,9 @@ describe('createTfjsEvaluator beyond the conformance suite', () => {
       const edited: Network = {
         ...net,
         layers: net.layers.map((l) =>
-          l.id === 'conv2' ? { ...conv2, groups, kernelShape: [3, 3, 4 / groups, 4], kernel: conv2.kernel.slice(0, 9 * (4 / groups) * 4) } : l,
+          l.id === 'conv2'
+            ? { ...conv2, groups, kernelShape: [3, 3, 4 / groups, 4], kernel: conv2.kernel.slice(0, 9 * (4 / groups) * 4) }
+            : l,
         ),
       };
       const e = await createTfjsEvaluator(edited);
@@ -88,7 +106,13 @@ describe('createTfjsEvaluator beyond the conformance suite', () => {
     expect(progress).toEqual([2, 4, 5]);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) {
-      await e.run({ inputs, count: 5, capture: ['relu1'], masks: [{ layer: 'conv1', mask: new Float32Array(4).fill(0.5) }], edits: [{ layer: 'fc', bias: new Float32Array(3) }] });
+      await e.run({
+        inputs,
+        count: 5,
+        capture: ['relu1'],
+        masks: [{ layer: 'conv1', mask: new Float32Array(4).fill(0.5) }],
+        edits: [{ layer: 'fc', bias: new Float32Array(3) }],
+      });
     }
     expect(tf.memory().numTensors).toBe(before);
     await e.dispose();

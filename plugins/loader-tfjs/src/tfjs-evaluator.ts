@@ -51,7 +51,12 @@ export async function createTfjsEvaluator(network: Network, options: TfjsEvaluat
     name: `tfjs (${selection.name})`,
     network,
     async run(request: EvaluateRequest): Promise<EvaluateResult> {
-      if (disposed) throw new InvalidArgumentError({ argument: 'evaluator', message: '@modscope/loader-tfjs: this evaluator was disposed.', hint: 'Create a new evaluator.' });
+      if (disposed)
+        throw new InvalidArgumentError({
+          argument: 'evaluator',
+          message: '@modscope/loader-tfjs: this evaluator was disposed.',
+          hint: 'Create a new evaluator.',
+        });
       checkEvaluateRequest(network, request);
       const { count } = request;
       const batchSize = Math.max(1, Math.floor(request.batchSize ?? defaultBatch));

@@ -17,8 +17,20 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function sequentialCnn(): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [9, 9, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', biasInitializer: 'randomNormal' }),
-      tf.layers.batchNormalization({ movingMeanInitializer: 'randomNormal', movingVarianceInitializer: 'ones', gammaInitializer: 'randomUniform' }),
+      tf.layers.conv2d({
+        inputShape: [9, 9, 2],
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        biasInitializer: 'randomNormal',
+      }),
+      tf.layers.batchNormalization({
+        movingMeanInitializer: 'randomNormal',
+        movingVarianceInitializer: 'ones',
+        gammaInitializer: 'randomUniform',
+      }),
       tf.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
       tf.layers.averagePooling2d({ poolSize: 2, padding: 'valid' }),
       tf.layers.flatten(),
@@ -89,7 +101,11 @@ describe('tfjs loader', () => {
       const json = JSON.parse(readFileSync(join(dir(name), 'model.json'), 'utf8'));
       const weights = readFileSync(join(dir(name), 'weights.bin'));
       const stock = await tf.loadLayersModel(
-        tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }),
+        tf.io.fromMemory({
+          modelTopology: json.modelTopology,
+          weightSpecs: json.weightsManifest[0].weights,
+          weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+        }),
       );
       const inputs = inputsFor(loaded.network, 3);
       const want = predict(stock, loaded.network.layers[0]!.outputShape, inputs, 3);
@@ -103,7 +119,21 @@ describe('tfjs loader', () => {
     expect(network.layout).toBe('nhwc');
     expect(network.name).toBe('sequential');
     const kinds = network.layers.map((l) => l.kind);
-    expect(kinds).toEqual(['input', 'conv2d', 'activation', 'batchnorm', 'pool', 'pool', 'flatten', 'identity', 'dense', 'activation', 'activation', 'dense', 'softmax']);
+    expect(kinds).toEqual([
+      'input',
+      'conv2d',
+      'activation',
+      'batchnorm',
+      'pool',
+      'pool',
+      'flatten',
+      'identity',
+      'dense',
+      'activation',
+      'activation',
+      'dense',
+      'softmax',
+    ]);
     expect(network.layers[1]).toMatchObject({ strides: [2, 2], pads: [1, 1, 1, 1], outputShape: [5, 5, 4] });
   });
 
@@ -113,7 +143,8 @@ describe('tfjs loader', () => {
       await saveTfjsModel(network, path);
       const loaded = await createTfjsLoader().load(path);
       expect(loaded.network.layout).toBe(network.layout);
-      const weights = (n: Network) => n.layers.flatMap((l) => (l.kind === 'dense' || l.kind === 'conv2d' ? [...l.kernel, ...(l.bias ?? [])] : []));
+      const weights = (n: Network) =>
+        n.layers.flatMap((l) => (l.kind === 'dense' || l.kind === 'conv2d' ? [...l.kernel, ...(l.bias ?? [])] : []));
       expect(weights(loaded.network)).toEqual(weights(network));
       const evaluator = await loaded.createEvaluator();
       const inputs = inputsFor(network, 4);
@@ -159,11 +190,19 @@ describe('tfjs loader', () => {
   });
 
   it('unsupported layers give unsupported-op errors naming the class and the layer', async () => {
-    const lstm = tf.sequential({ layers: [tf.layers.lstm({ inputShape: [5, 3], units: 4, name: 'memory' }), tf.layers.dense({ units: 2 })] });
+    const lstm = tf.sequential({
+      layers: [tf.layers.lstm({ inputShape: [5, 3], units: 4, name: 'memory' }), tf.layers.dense({ units: 2 })],
+    });
     await saveTfjsModel(lstm, dir('lstm'));
     lstm.dispose();
     await expect(tfjsLoader.load(dir('lstm'))).rejects.toMatchObject({ code: 'unsupported-op', op: 'LSTM', node: 'memory' });
-    const conv1d = tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [10, 2], filters: 3, kernelSize: 3, name: 'temporal' }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] });
+    const conv1d = tf.sequential({
+      layers: [
+        tf.layers.conv1d({ inputShape: [10, 2], filters: 3, kernelSize: 3, name: 'temporal' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
     await saveTfjsModel(conv1d, dir('conv1d'));
     conv1d.dispose();
     await expect(tfjsLoader.load(dir('conv1d'))).rejects.toMatchObject({ code: 'unsupported-op', op: 'Conv1D', node: 'temporal' });

@@ -14,9 +14,29 @@ export interface TfjsLoaderOptions {
 
 /** Layer classes `fromTfjsModel` converts. */
 export const supportedLayerClasses: readonly string[] = [
-  'InputLayer', 'Dense', 'Conv2D', 'DepthwiseConv2D', 'BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU', 'Softmax',
-  'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'Flatten', 'Reshape', 'Add',
-  'Dropout', 'SpatialDropout2D', 'GaussianDropout', 'AlphaDropout', 'GaussianNoise', 'ZeroPadding2D', 'Permute',
+  'InputLayer',
+  'Dense',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'BatchNormalization',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'Softmax',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Flatten',
+  'Reshape',
+  'Add',
+  'Dropout',
+  'SpatialDropout2D',
+  'GaussianDropout',
+  'AlphaDropout',
+  'GaussianNoise',
+  'ZeroPadding2D',
+  'Permute',
 ];
 
 interface TopologyLayer {
@@ -74,7 +94,9 @@ export function createTfjsLoader(options: TfjsLoaderOptions = {}): ModelLoader {
         });
       }
       try {
-        const name = loadOptions.name ?? (basename(modelJsonPath) === 'model.json' ? basename(dirname(modelJsonPath)) : basename(modelJsonPath, '.json'));
+        const name =
+          loadOptions.name ??
+          (basename(modelJsonPath) === 'model.json' ? basename(dirname(modelJsonPath)) : basename(modelJsonPath, '.json'));
         const network = fromTfjsModel(model, { name, path: modelJsonPath });
         return { network, format: 'tfjs-layers', createEvaluator: () => createTfjsEvaluator(network, options.evaluator) };
       } finally {

@@ -8,17 +8,25 @@ import { useTestBackend } from './test-support/use-test-backend.js';
 
 beforeAll(useTestBackend);
 
-const networks = [tinyMlp(), tinyCnn({ layout: 'nhwc' }), tinyCnn({ layout: 'nchw' }), tinyResidualCnn({ layout: 'nhwc' }), tinyResidualCnn({ layout: 'nchw' })];
+const networks = [
+  tinyMlp(),
+  tinyCnn({ layout: 'nhwc' }),
+  tinyCnn({ layout: 'nchw' }),
+  tinyResidualCnn({ layout: 'nhwc' }),
+  tinyResidualCnn({ layout: 'nchw' }),
+];
 
 function inputsFor(network: Network, count: number): Float32Array {
   return Float32Array.from({ length: count * inputSize(network) }, (_, i) => Math.sin(i * 0.37) * 1.5);
 }
 
 function predict(model: tf.LayersModel, network: Network, inputs: Float32Array, count: number): Float32Array {
-  return tf.tidy(() => {
-    const x = tf.tensor(inputs, [count, ...network.layers[0]!.outputShape]);
-    return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
-  }).slice();
+  return tf
+    .tidy(() => {
+      const x = tf.tensor(inputs, [count, ...network.layers[0]!.outputShape]);
+      return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    })
+    .slice();
 }
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -41,9 +49,13 @@ describe('toTfjsModel', () => {
       const back = fromTfjsModel(model);
       model.dispose();
       expect(back.layout).toBe(network.layout);
-      expect(back.layers.map((l) => [l.kind, l.id, l.inputs, l.outputShape])).toEqual(network.layers.map((l) => [l.kind, l.id, l.inputs, l.outputShape]));
+      expect(back.layers.map((l) => [l.kind, l.id, l.inputs, l.outputShape])).toEqual(
+        network.layers.map((l) => [l.kind, l.id, l.inputs, l.outputShape]),
+      );
       const inputs = inputsFor(network, 3);
-      expect(maxDiff(referenceForward(back, { inputs, count: 3 }).logits, referenceForward(network, { inputs, count: 3 }).logits)).toBeLessThan(1e-5);
+      expect(
+        maxDiff(referenceForward(back, { inputs, count: 3 }).logits, referenceForward(network, { inputs, count: 3 }).logits),
+      ).toBeLessThan(1e-5);
     });
   }
 
@@ -62,7 +74,13 @@ describe('toTfjsModel', () => {
   it('rejects average pooling it cannot represent exactly', () => {
     const network = tinyCnn({ layout: 'nhwc' });
     const index = network.layers.findIndex((l) => l.id === 'pool1');
-    network.layers[index] = { ...(network.layers[index] as Extract<Layer, { kind: 'pool' }>), mode: 'avg', pads: [1, 1, 0, 0], countIncludePad: false, size: [3, 3] };
+    network.layers[index] = {
+      ...(network.layers[index] as Extract<Layer, { kind: 'pool' }>),
+      mode: 'avg',
+      pads: [1, 1, 0, 0],
+      countIncludePad: false,
+      size: [3, 3],
+    };
     expect(() => toTfjsModel(network)).toThrow(expect.objectContaining({ code: 'unsupported-op', node: 'pool1' }));
   });
 

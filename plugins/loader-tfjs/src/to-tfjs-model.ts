@@ -57,7 +57,12 @@ export function toTfjsModel(network: Network): tf.LayersModel {
 
   const input = inputLayer(network);
   const inputTensor = tf.input({ shape: [...input.outputShape], name: nameFor(input.id) });
-  values.set(input.id, nchw && input.outputShape.length === 3 ? (tf.layers.permute({ dims: [2, 3, 1], name: nameFor(input.id, '/to_nhwc') }).apply(inputTensor) as SymbolicTensor) : inputTensor);
+  values.set(
+    input.id,
+    nchw && input.outputShape.length === 3
+      ? (tf.layers.permute({ dims: [2, 3, 1], name: nameFor(input.id, '/to_nhwc') }).apply(inputTensor) as SymbolicTensor)
+      : inputTensor,
+  );
 
   for (const layer of network.layers.slice(1)) {
     const ins = layer.inputs.map((id) => values.get(id)!);
@@ -68,7 +73,8 @@ export function toTfjsModel(network: Network): tf.LayersModel {
       case 'input':
         throw unsupported('a second input layer', layer, 'modscope networks have one input.');
       case 'dense': {
-        if (x.shape.length !== 2) throw unsupported(`dense on a rank-${x.shape.length - 1} value`, layer, 'Add a flatten layer before the dense layer.');
+        if (x.shape.length !== 2)
+          throw unsupported(`dense on a rank-${x.shape.length - 1} value`, layer, 'Add a flatten layer before the dense layer.');
         const tfLayer = tf.layers.dense({ units: layer.units, useBias: layer.bias !== null, name: nameFor(layer.id) });
         y = apply(tfLayer);
         weighted.push({ layer, tfLayer });
@@ -80,9 +86,18 @@ export function toTfjsModel(network: Network): tf.LayersModel {
         const [kh, kw, cinPer, cout] = layer.kernelShape;
         const cin = cinPer * layer.groups;
         const depthwise = layer.groups > 1 && layer.groups === cin;
-        if (layer.groups > 1 && !depthwise) throw unsupported(`conv2d with ${layer.groups} groups`, layer, 'tfjs supports ordinary (groups = 1) and depthwise (groups = input channels) convolutions.');
+        if (layer.groups > 1 && !depthwise)
+          throw unsupported(
+            `conv2d with ${layer.groups} groups`,
+            layer,
+            'tfjs supports ordinary (groups = 1) and depthwise (groups = input channels) convolutions.',
+          );
         if ((layer.strides[0] > 1 || layer.strides[1] > 1) && (layer.dilations[0] > 1 || layer.dilations[1] > 1)) {
-          throw unsupported('conv2d with both strides and dilations above 1', layer, 'tfjs cannot combine strides and dilations in one convolution.');
+          throw unsupported(
+            'conv2d with both strides and dilations above 1',
+            layer,
+            'tfjs cannot combine strides and dilations in one convolution.',
+          );
         }
         let source = x;
         let padding: 'same' | 'valid' = 'valid';
@@ -90,10 +105,27 @@ export function toTfjsModel(network: Network): tf.LayersModel {
           padding = 'same';
         } else if (layer.pads.some((p) => p > 0)) {
           const [t, l, b, r] = layer.pads;
-          source = apply(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: nameFor(layer.id, '/pad') }));
+          source = apply(
+            tf.layers.zeroPadding2d({
+              padding: [
+                [t, b],
+                [l, r],
+              ],
+              name: nameFor(layer.id, '/pad'),
+            }),
+          );
         }
-        const common = { kernelSize: [kh, kw] as [number, number], strides: layer.strides, dilationRate: layer.dilations, padding, useBias: layer.bias !== null, name: nameFor(layer.id) };
-        const tfLayer = depthwise ? tf.layers.depthwiseConv2d({ ...common, depthMultiplier: cout / cin }) : tf.layers.conv2d({ ...common, filters: cout });
+        const common = {
+          kernelSize: [kh, kw] as [number, number],
+          strides: layer.strides,
+          dilationRate: layer.dilations,
+          padding,
+          useBias: layer.bias !== null,
+          name: nameFor(layer.id),
+        };
+        const tfLayer = depthwise
+          ? tf.layers.depthwiseConv2d({ ...common, depthMultiplier: cout / cin })
+          : tf.layers.conv2d({ ...common, filters: cout });
         y = apply(tfLayer, source);
         weighted.push({ layer, tfLayer });
         break;
@@ -111,7 +143,8 @@ export function toTfjsModel(network: Network): tf.LayersModel {
             : apply(tf.layers.activation({ activation: layer.activation, name: nameFor(layer.id) }));
         break;
       case 'softmax': {
-        if (x.shape.length !== 2) throw unsupported(`softmax over a rank-${x.shape.length - 1} value`, layer, 'Flatten before the softmax.');
+        if (x.shape.length !== 2)
+          throw unsupported(`softmax over a rank-${x.shape.length - 1} value`, layer, 'Flatten before the softmax.');
         y = apply(tf.layers.softmax({ name: nameFor(layer.id) }));
         break;
       }
@@ -119,16 +152,23 @@ export function toTfjsModel(network: Network): tf.LayersModel {
         if (!isSpatial(x)) throw unsupported(`${layer.mode} pool on a flat value`, layer);
         const inShape = getLayer(network, layer.inputs[0]!).outputShape;
         if (layer.global) {
-          const tfLayer = layer.mode === 'max' ? tf.layers.globalMaxPooling2d({ name: nameFor(layer.id) }) : tf.layers.globalAveragePooling2d({ name: nameFor(layer.id) });
+          const tfLayer =
+            layer.mode === 'max'
+              ? tf.layers.globalMaxPooling2d({ name: nameFor(layer.id) })
+              : tf.layers.globalAveragePooling2d({ name: nameFor(layer.id) });
           y = apply(tfLayer);
           // Global pools that keep their spatial dimensions (ONNX GlobalAveragePool) have [c, 1, 1] outputs.
-          if (layer.outputShape.length === 3) y = apply(tf.layers.reshape({ targetShape: [1, 1, layer.units], name: nameFor(layer.id, '/keepdims') }), y);
+          if (layer.outputShape.length === 3)
+            y = apply(tf.layers.reshape({ targetShape: [1, 1, layer.units], name: nameFor(layer.id, '/keepdims') }), y);
           break;
         }
         const [h, w] = spatialSize(inShape, layout);
         const [oh, ow] = spatialSize(layer.outputShape, layout);
         const [t, l, b, r] = layer.pads;
-        if (windowOutputSize(h, layer.size[0], layer.strides[0], t, b) !== oh || windowOutputSize(w, layer.size[1], layer.strides[1], l, r) !== ow) {
+        if (
+          windowOutputSize(h, layer.size[0], layer.strides[0], t, b) !== oh ||
+          windowOutputSize(w, layer.size[1], layer.strides[1], l, r) !== ow
+        ) {
           throw unsupported(`${layer.mode} pool with ceil-mode output size`, layer, 'Re-export the model with ceil_mode off.');
         }
         const padded = layer.pads.some((p) => p > 0);
@@ -136,7 +176,15 @@ export function toTfjsModel(network: Network): tf.LayersModel {
         let source = x;
         let padding: 'same' | 'valid' = 'valid';
         if (padded && layer.mode === 'avg' && layer.countIncludePad) {
-          source = apply(tf.layers.zeroPadding2d({ padding: [[t, b], [l, r]], name: nameFor(layer.id, '/pad') }));
+          source = apply(
+            tf.layers.zeroPadding2d({
+              padding: [
+                [t, b],
+                [l, r],
+              ],
+              name: nameFor(layer.id, '/pad'),
+            }),
+          );
         } else if (same) {
           padding = 'same';
         } else if (padded) {
@@ -155,7 +203,8 @@ export function toTfjsModel(network: Network): tf.LayersModel {
         break;
       case 'reshape': {
         y = apply(tf.layers.reshape({ targetShape: [...layer.outputShape], name: nameFor(layer.id) }), toChannelFirst(x, layer.id));
-        if (nchw && layer.outputShape.length === 3) y = apply(tf.layers.permute({ dims: [2, 3, 1], name: nameFor(layer.id, '/to_nhwc') }), y);
+        if (nchw && layer.outputShape.length === 3)
+          y = apply(tf.layers.permute({ dims: [2, 3, 1], name: nameFor(layer.id, '/to_nhwc') }), y);
         break;
       }
       case 'add':
@@ -167,7 +216,11 @@ export function toTfjsModel(network: Network): tf.LayersModel {
     }
     values.set(layer.id, y);
   }
-  const model = tf.model({ inputs: inputTensor, outputs: toChannelFirst(values.get(network.output)!, `${network.output}/output`), name: tfjsLayerName(network.name) });
+  const model = tf.model({
+    inputs: inputTensor,
+    outputs: toChannelFirst(values.get(network.output)!, `${network.output}/output`),
+    name: tfjsLayerName(network.name),
+  });
   for (const { layer, tfLayer } of weighted) {
     const tensors = weightsOf(layer);
     tfLayer.setWeights(tensors);
@@ -184,7 +237,8 @@ function weightsOf(layer: Layer): tf.Tensor[] {
     case 'conv2d': {
       const [kh, kw, cinPer, cout] = layer.kernelShape;
       // Depthwise kernels are [kh, kw, cin, multiplier]; HWIO with one input channel per group has the same order.
-      const shape: [number, number, number, number] = layer.groups > 1 ? [kh, kw, layer.groups, cout / layer.groups] : [kh, kw, cinPer, cout];
+      const shape: [number, number, number, number] =
+        layer.groups > 1 ? [kh, kw, layer.groups, cout / layer.groups] : [kh, kw, cinPer, cout];
       return [tf.tensor4d(layer.kernel, shape), ...(layer.bias ? [tf.tensor1d(layer.bias)] : [])];
     }
     case 'batchnorm':

@@ -29,7 +29,9 @@ function naiveRanks(values: readonly number[]): number[] {
 function naivePearson(x: readonly number[], y: readonly number[]): number {
   const mx = x.reduce((a, b) => a + b, 0) / x.length;
   const my = y.reduce((a, b) => a + b, 0) / y.length;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let e = 0; e < x.length; e++) {
     sxy += (x[e]! - mx) * (y[e]! - my);
     sxx += (x[e]! - mx) ** 2;
@@ -71,17 +73,34 @@ describe('coactivationGraph: hand values', () => {
     const spearman = coactivationGraph(activations).graph;
     const pearson = coactivationGraph(activations, { measure: 'pearson' }).graph;
     expect(edge(spearman, 0, 1)).toBeCloseTo(1, 12);
-    const expected = naivePearson(x, x.map((v) => Math.fround(Math.exp(v)))) ** 2;
+    const expected =
+      naivePearson(
+        x,
+        x.map((v) => Math.fround(Math.exp(v))),
+      ) ** 2;
     expect(expected).toBeLessThan(0.7);
     expect(edge(pearson, 0, 1)).toBeCloseTo(expected, 10);
   });
 
   it('ties get their mean rank: [1, 1, 2, 3] against [1, 2, 3, 4] gives ρ² = 0.9', () => {
     // ranks [1.5, 1.5, 3, 4] and [1, 2, 3, 4]: Σdxdy = 4.5, Σdx² = 4.5, Σdy² = 5 → ρ² = 4.5² / 22.5
-    const { graph } = coactivationGraph([layer('a', [[1, 1, 2, 3], [1, 2, 3, 4]])]);
+    const { graph } = coactivationGraph([
+      layer('a', [
+        [1, 1, 2, 3],
+        [1, 2, 3, 4],
+      ]),
+    ]);
     expect(edge(graph, 0, 1)).toBeCloseTo(0.9, 12);
     // Pearson on the same values: 3.5² / (2.75 · 5)
-    const pearson = coactivationGraph([layer('a', [[1, 1, 2, 3], [1, 2, 3, 4]])], { measure: 'pearson' }).graph;
+    const pearson = coactivationGraph(
+      [
+        layer('a', [
+          [1, 1, 2, 3],
+          [1, 2, 3, 4],
+        ]),
+      ],
+      { measure: 'pearson' },
+    ).graph;
     expect(edge(pearson, 0, 1)).toBeCloseTo(12.25 / 13.75, 12);
   });
 
@@ -96,21 +115,42 @@ describe('coactivationGraph: hand values', () => {
     const activations = [layer('a', [x, x.map(() => 0.1), x.map((v) => v * v)]), layer('b', [x.map(() => -2), x.map((v) => 8 - v)])];
     for (const measure of ['spearman', 'pearson'] as const) {
       const { graph, nodes, dropped } = coactivationGraph(activations, { measure });
-      expect(nodes).toEqual([{ layer: 'a', unit: 0 }, { layer: 'a', unit: 2 }, { layer: 'b', unit: 1 }]);
-      expect(dropped).toEqual([{ layer: 'a', unit: 1 }, { layer: 'b', unit: 0 }]);
+      expect(nodes).toEqual([
+        { layer: 'a', unit: 0 },
+        { layer: 'a', unit: 2 },
+        { layer: 'b', unit: 1 },
+      ]);
+      expect(dropped).toEqual([
+        { layer: 'a', unit: 1 },
+        { layer: 'b', unit: 0 },
+      ]);
       expect(graph.nodeCount).toBe(3);
     }
   });
 
   it('omits edges of weight exactly 0 and never stores self-loops', () => {
-    const { graph } = coactivationGraph([layer('a', [[1, -1, 1, -1], [1, 1, -1, -1], [1, 2, 3, 5]])], { measure: 'pearson' });
+    const { graph } = coactivationGraph(
+      [
+        layer('a', [
+          [1, -1, 1, -1],
+          [1, 1, -1, -1],
+          [1, 2, 3, 5],
+        ]),
+      ],
+      { measure: 'pearson' },
+    );
     expect(edge(graph, 0, 1)).toBe(0);
     expect([...graph.indices.subarray(graph.indptr[0]!, graph.indptr[1]!)]).toEqual([2]);
     for (let i = 0; i < 3; i++) expect(edge(graph, i, i)).toBe(0);
   });
 
   it('gives an empty graph when every unit is constant', () => {
-    const { graph, nodes, dropped } = coactivationGraph([layer('a', [[1, 1, 1], [0, 0, 0]])]);
+    const { graph, nodes, dropped } = coactivationGraph([
+      layer('a', [
+        [1, 1, 1],
+        [0, 0, 0],
+      ]),
+    ]);
     expect(graph.nodeCount).toBe(0);
     expect(nodes).toEqual([]);
     expect(dropped).toHaveLength(2);
@@ -154,15 +194,32 @@ describe('coactivationGraph: against a naive O(n²·m) reference', () => {
 });
 
 describe('coactivationGraph: refuses what cannot work', () => {
-  const ok = layer('a', [[1, 2, 3], [3, 1, 2]]);
+  const ok = layer('a', [
+    [1, 2, 3],
+    [3, 1, 2],
+  ]);
   const cases: [string, () => unknown, RegExp][] = [
     ['no layers', () => coactivationGraph([]), /no layers' activations given\. Pass the activations/],
     ['one example', () => coactivationGraph([layer('a', [[1], [2]])]), /at least 2 examples, got 1\. Capture activations on more inputs/],
     ['different counts', () => coactivationGraph([ok, layer('b', [[1, 2]])]), /layer 'b' has 2 examples, layer 'a' 3/],
     ['a layer twice', () => coactivationGraph([ok, ok]), /layer 'a' appears twice/],
     ['a wrong length', () => coactivationGraph([{ ...ok, units: 4 }]), /holds 6 values, not 3 examples × 4 units/],
-    ['NaN', () => coactivationGraph([layer('a', [[1, Number.NaN, 3], [1, 2, 3]])]), /layer 'a' unit 0 has the value NaN on example 1/],
-    ['a measure', () => coactivationGraph([ok], { measure: 'kendall' as 'pearson' }), /measure must be 'spearman' or 'pearson', got 'kendall'/],
+    [
+      'NaN',
+      () =>
+        coactivationGraph([
+          layer('a', [
+            [1, Number.NaN, 3],
+            [1, 2, 3],
+          ]),
+        ]),
+      /layer 'a' unit 0 has the value NaN on example 1/,
+    ],
+    [
+      'a measure',
+      () => coactivationGraph([ok], { measure: 'kendall' as 'pearson' }),
+      /measure must be 'spearman' or 'pearson', got 'kendall'/,
+    ],
   ];
   for (const [what, run, message] of cases)
     it(what, () => {

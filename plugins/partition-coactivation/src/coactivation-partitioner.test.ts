@@ -5,7 +5,8 @@ import { coactivationPartitioner, createCoactivationPartitioner } from './coacti
 
 describe('coactivation partitioner: conformance', () => {
   for (const c of partitionerConformanceCases({ partitioner: coactivationPartitioner })) it(c.name, c.run);
-  for (const c of partitionerConformanceCases({ partitioner: createCoactivationPartitioner({ nInit: 5 }) })) it(`nInit 5: ${c.name}`, c.run);
+  for (const c of partitionerConformanceCases({ partitioner: createCoactivationPartitioner({ nInit: 5 }) }))
+    it(`nInit 5: ${c.name}`, c.run);
 });
 
 describe('coactivation partitioner', () => {
@@ -29,7 +30,10 @@ describe('coactivation partitioner', () => {
       [() => createCoactivationPartitioner({ maxIter: 1.5 }), /maxIter must be a whole number ≥ 1, got 1\.5/],
       [() => createCoactivationPartitioner({ eigenTol: -1 }), /eigenTol must be a finite number > 0, got -1/],
       [() => coactivationPartitioner.partitionSync(planted.graph, { k: 11 }), /k must be an integer in 1\.\.10 \(the node count\), got 11/],
-      [() => coactivationPartitioner.partitionSync({ ...planted.graph, nodeCount: 0, indptr: new Int32Array(1) }, { k: 1 }), /the graph has no nodes/],
+      [
+        () => coactivationPartitioner.partitionSync({ ...planted.graph, nodeCount: 0, indptr: new Int32Array(1) }, { k: 1 }),
+        /the graph has no nodes/,
+      ],
     ];
     for (const [run, message] of bad) {
       let error: unknown;

@@ -49,7 +49,10 @@ function checkOptions(options: CoactivationPartitionerOptions): void {
       message: `${name}: maxIter must be a whole number ≥ 1, got ${maxIter}.`,
       hint: "Leave it out for the method's 300.",
     });
-  for (const [argument, value] of [['tol', tol], ['eigenTol', eigenTol]] as const)
+  for (const [argument, value] of [
+    ['tol', tol],
+    ['eigenTol', eigenTol],
+  ] as const)
     if (value !== undefined && !(Number.isFinite(value) && value > 0))
       throw new InvalidArgumentError({
         argument,

@@ -25,30 +25,69 @@ export function gramOfPanels(packed: Float64Array, columns: number, examples: nu
         const a = pi * stride + 4 * k0;
         for (let pj = Math.max(j0, pi); pj < j1; pj++) {
           const b = pj * stride + 4 * k0;
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-          let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-          let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          let c00 = 0,
+            c01 = 0,
+            c02 = 0,
+            c03 = 0;
+          let c10 = 0,
+            c11 = 0,
+            c12 = 0,
+            c13 = 0;
+          let c20 = 0,
+            c21 = 0,
+            c22 = 0,
+            c23 = 0;
+          let c30 = 0,
+            c31 = 0,
+            c32 = 0,
+            c33 = 0;
           for (let t = 0; t < kLength; t += 4) {
             // one row of A at a time keeps 16 accumulators + 4 + 1 values live: fewer spills than loading all 8
-            const b0 = packed[b + t]!, b1 = packed[b + t + 1]!, b2 = packed[b + t + 2]!, b3 = packed[b + t + 3]!;
+            const b0 = packed[b + t]!,
+              b1 = packed[b + t + 1]!,
+              b2 = packed[b + t + 2]!,
+              b3 = packed[b + t + 3]!;
             let x = packed[a + t]!;
-            c00 += x * b0; c01 += x * b1; c02 += x * b2; c03 += x * b3;
+            c00 += x * b0;
+            c01 += x * b1;
+            c02 += x * b2;
+            c03 += x * b3;
             x = packed[a + t + 1]!;
-            c10 += x * b0; c11 += x * b1; c12 += x * b2; c13 += x * b3;
+            c10 += x * b0;
+            c11 += x * b1;
+            c12 += x * b2;
+            c13 += x * b3;
             x = packed[a + t + 2]!;
-            c20 += x * b0; c21 += x * b1; c22 += x * b2; c23 += x * b3;
+            c20 += x * b0;
+            c21 += x * b1;
+            c22 += x * b2;
+            c23 += x * b3;
             x = packed[a + t + 3]!;
-            c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3;
+            c30 += x * b0;
+            c31 += x * b1;
+            c32 += x * b2;
+            c33 += x * b3;
           }
           let o = 4 * pi * padded + 4 * pj;
-          gram[o]! += c00; gram[o + 1]! += c01; gram[o + 2]! += c02; gram[o + 3]! += c03;
+          gram[o]! += c00;
+          gram[o + 1]! += c01;
+          gram[o + 2]! += c02;
+          gram[o + 3]! += c03;
           o += padded;
-          gram[o]! += c10; gram[o + 1]! += c11; gram[o + 2]! += c12; gram[o + 3]! += c13;
+          gram[o]! += c10;
+          gram[o + 1]! += c11;
+          gram[o + 2]! += c12;
+          gram[o + 3]! += c13;
           o += padded;
-          gram[o]! += c20; gram[o + 1]! += c21; gram[o + 2]! += c22; gram[o + 3]! += c23;
+          gram[o]! += c20;
+          gram[o + 1]! += c21;
+          gram[o + 2]! += c22;
+          gram[o + 3]! += c23;
           o += padded;
-          gram[o]! += c30; gram[o + 1]! += c31; gram[o + 2]! += c32; gram[o + 3]! += c33;
+          gram[o]! += c30;
+          gram[o + 1]! += c31;
+          gram[o + 2]! += c32;
+          gram[o + 3]! += c33;
         }
       }
     }

@@ -2,5 +2,10 @@ import { expect, it } from 'vitest';
 import * as api from './index.js';
 
 it('exports exactly the public API', () => {
-  expect(Object.keys(api).sort()).toEqual(['coactivationGraph', 'coactivationPartitioner', 'createCoactivationPartitioner', 'partitionByCoactivation']);
+  expect(Object.keys(api).sort()).toEqual([
+    'coactivationGraph',
+    'coactivationPartitioner',
+    'createCoactivationPartitioner',
+    'partitionByCoactivation',
+  ]);
 });

@@ -91,11 +91,15 @@ describe('partitionByCoactivation', () => {
   it('labels units with zero variance −1 and lists them', async () => {
     const dead = mlpWithDeadUnits([0, 5]);
     const p = await partitionByCoactivation(referenceEvaluator(dead), { inputs, count: 300, k: 3, partitioner });
-    expect(p.dropped).toEqual([{ layer: 'dense1', unit: 0 }, { layer: 'dense1', unit: 5 }]);
+    expect(p.dropped).toEqual([
+      { layer: 'dense1', unit: 0 },
+      { layer: 'dense1', unit: 5 },
+    ]);
     const [dense1, dense2] = p.layers;
     expect(dense1!.labels[0]).toBe(-1);
     expect(dense1!.labels[5]).toBe(-1);
-    for (const l of [...dense1!.labels].filter((_, u) => u !== 0 && u !== 5).concat([...dense2!.labels])) expect(l).toBeGreaterThanOrEqual(0);
+    for (const l of [...dense1!.labels].filter((_, u) => u !== 0 && u !== 5).concat([...dense2!.labels]))
+      expect(l).toBeGreaterThanOrEqual(0);
     // before the activation the same units vary
     const pre = await partitionByCoactivation(referenceEvaluator(dead), { inputs, count: 300, k: 3, point: 'pre', partitioner });
     expect(pre.dropped).toEqual([]);
@@ -105,9 +109,15 @@ describe('partitionByCoactivation', () => {
     const dead = mlpWithDeadUnits([0, 5]);
     const p = await partitionByCoactivation(referenceEvaluator(dead), { inputs, count: 300, k: 7, local: true, partitioner });
     // dense1: 8 units, 2 dead → 6 nodes → k 5; dense2: 7 units → k 6
-    expect(p.layers.map((l) => [l.layer, l.k])).toEqual([['dense1', 5], ['dense2', 6]]);
+    expect(p.layers.map((l) => [l.layer, l.k])).toEqual([
+      ['dense1', 5],
+      ['dense2', 6],
+    ]);
     expect(p.k).toBe(6);
-    expect(p.notes).toEqual([`layer 'dense1': k capped at 5 (6 units with variance).`, `layer 'dense2': k capped at 6 (7 units with variance).`]);
+    expect(p.notes).toEqual([
+      `layer 'dense1': k capped at 5 (6 units with variance).`,
+      `layer 'dense2': k capped at 6 (7 units with variance).`,
+    ]);
     for (const { labels, k } of p.layers) {
       expect(new Set([...labels].filter((l) => l >= 0)).size).toBe(k);
       for (const l of labels) expect(l).toBeLessThan(k);
@@ -126,7 +136,10 @@ describe('partitionByCoactivation', () => {
   it('local: a layer with no unit left is all −1, with a note', async () => {
     const dead = mlpWithDeadUnits([0, 1, 2, 3, 4, 5, 6], 'dense2');
     const p = await partitionByCoactivation(referenceEvaluator(dead), { inputs, count: 300, k: 2, local: true, partitioner });
-    expect(p.layers.map((l) => [l.layer, l.k])).toEqual([['dense1', 2], ['dense2', 0]]);
+    expect(p.layers.map((l) => [l.layer, l.k])).toEqual([
+      ['dense1', 2],
+      ['dense2', 0],
+    ]);
     expect([...p.layers[1]!.labels]).toEqual(new Array(7).fill(-1));
     expect(p.k).toBe(2);
     expect(p.notes).toEqual([`layer 'dense2': every unit has zero variance; all are left out (−1).`]);
@@ -135,8 +148,12 @@ describe('partitionByCoactivation', () => {
   it('refuses what cannot work, saying how to fix it', async () => {
     const run = (options: Partial<Parameters<typeof partitionByCoactivation>[1]>, on = evaluator) =>
       rejection(partitionByCoactivation(on, { inputs, count: 300, partitioner, ...options }));
-    expect((await run({ layers: [] })).message).toMatch(/no layers to partition\. Name at least one of the model's unit layers: dense1, dense2, dense3/);
-    expect((await run({ layers: ['act1'] })).message).toMatch(/'act1' is not a dense or conv2d layer of the model\. Use ids of unit layers/);
+    expect((await run({ layers: [] })).message).toMatch(
+      /no layers to partition\. Name at least one of the model's unit layers: dense1, dense2, dense3/,
+    );
+    expect((await run({ layers: ['act1'] })).message).toMatch(
+      /'act1' is not a dense or conv2d layer of the model\. Use ids of unit layers/,
+    );
     expect((await run({ layers: ['dense1', 'dense1'] })).message).toMatch(/layer 'dense1' is named twice/);
     expect((await run({ count: 1 })).message).toMatch(/at least 2 examples, got 1\. Pass more inputs/);
     expect((await run({ limit: 1 })).message).toMatch(/limit must be a whole number ≥ 2, got 1/);

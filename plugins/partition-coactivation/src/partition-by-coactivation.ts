@@ -61,12 +61,21 @@ const name = '@modscope/partition-coactivation';
  * clusters with spectral clustering. Global by default (one graph over all the layers' units); with
  * `local`, each layer on its own, k capped at the layer's unit count − 1.
  */
-export async function partitionByCoactivation(evaluator: Evaluator, options: PartitionByCoactivationOptions): Promise<CoactivationPartition> {
+export async function partitionByCoactivation(
+  evaluator: Evaluator,
+  options: PartitionByCoactivationOptions,
+): Promise<CoactivationPartition> {
   const { inputs, count, point = 'post', measure = 'spearman', k = 12, seed = 0, local = false, limit = 5000 } = options;
   const network = evaluator.network;
   const available = unitLayers(network);
   const layers = options.layers ?? available.filter((u) => u.hidden).map((u) => u.layer);
-  checkOptions(options, layers, available.map((u) => u.layer), k, limit);
+  checkOptions(
+    options,
+    layers,
+    available.map((u) => u.layer),
+    k,
+    limit,
+  );
   const examples = Math.min(count, limit);
   if (examples < 2)
     throw new InvalidArgumentError({
@@ -116,7 +125,11 @@ async function partitionAll(activations: UnitActivations[], k: number, context: 
       message: `${name}: k = ${k} clusters asked for ${graph.nodeCount} units (${dropped.length} more dropped for zero variance).`,
       hint: `Use k ≤ ${graph.nodeCount}, or include more layers.`,
     });
-  const partition = await context.partitioner.partition(graph, { k, seed: context.seed, ...(context.signal ? { signal: context.signal } : {}) });
+  const partition = await context.partitioner.partition(graph, {
+    k,
+    seed: context.seed,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
   const layers = activations.map((a) => ({ layer: a.layer, labels: new Int32Array(a.units).fill(-1), k: partition.k }));
   const index = new Map(layers.map((l) => [l.layer, l.labels]));
   nodes.forEach((node, i) => (index.get(node.layer)![node.unit] = partition.labels[i]!));
@@ -170,7 +183,13 @@ function allDropped(activations: UnitActivations[], context: Context): InvalidAr
   });
 }
 
-function checkOptions(options: PartitionByCoactivationOptions, layers: readonly string[], available: string[], k: number, limit: number): void {
+function checkOptions(
+  options: PartitionByCoactivationOptions,
+  layers: readonly string[],
+  available: string[],
+  k: number,
+  limit: number,
+): void {
   if (layers.length === 0)
     throw new InvalidArgumentError({
       argument: 'layers',
@@ -186,7 +205,11 @@ function checkOptions(options: PartitionByCoactivationOptions, layers: readonly 
         hint: `Use ids of unit layers (see unitLayers): ${available.join(', ') || '(none)'}.`,
       });
     if (seen.has(layer))
-      throw new InvalidArgumentError({ argument: 'layers', message: `${name}: layer '${layer}' is named twice.`, hint: 'Name each layer once.' });
+      throw new InvalidArgumentError({
+        argument: 'layers',
+        message: `${name}: layer '${layer}' is named twice.`,
+        hint: 'Name each layer once.',
+      });
     seen.add(layer);
   }
   if (!Number.isInteger(options.count) || options.count < 0)
@@ -196,7 +219,11 @@ function checkOptions(options: PartitionByCoactivationOptions, layers: readonly 
       hint: 'Pass the number of examples in inputs, e.g. dataset.count.',
     });
   if (!Number.isInteger(k) || k < 1)
-    throw new InvalidArgumentError({ argument: 'k', message: `${name}: k must be a whole number ≥ 1, got ${k}.`, hint: "Leave it out for the method's 12." });
+    throw new InvalidArgumentError({
+      argument: 'k',
+      message: `${name}: k must be a whole number ≥ 1, got ${k}.`,
+      hint: "Leave it out for the method's 12.",
+    });
   if (!(Number.isInteger(limit) && limit >= 2))
     throw new InvalidArgumentError({
       argument: 'limit',
@@ -212,5 +239,9 @@ function checkOptions(options: PartitionByCoactivationOptions, layers: readonly 
     });
   const point = options.point ?? 'post';
   if (point !== 'pre' && point !== 'post')
-    throw new InvalidArgumentError({ argument: 'point', message: `${name}: point must be 'pre' or 'post', got '${point}'.`, hint: "Leave it out for 'post'." });
+    throw new InvalidArgumentError({
+      argument: 'point',
+      message: `${name}: point must be 'pre' or 'post', got '${point}'.`,
+      hint: "Leave it out for 'post'.",
+    });
 }

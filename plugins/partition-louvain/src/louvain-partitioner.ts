@@ -1,4 +1,11 @@
-import { createRandom, InvalidArgumentError, type Partition, type PartitionOptions, type Partitioner, type SparseGraph } from '@modscope/core';
+import {
+  createRandom,
+  InvalidArgumentError,
+  type Partition,
+  type PartitionOptions,
+  type Partitioner,
+  type SparseGraph,
+} from '@modscope/core';
 import { UndirectedGraph } from 'graphology';
 import louvainExport from 'graphology-communities-louvain';
 

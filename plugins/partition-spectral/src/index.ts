@@ -1,1 +1,6 @@
-export { spectralPartitioner, type SpectralPartitioner, type SpectralPartitionerOptions, type SpectralPartition } from './spectral-partitioner.js';
+export {
+  spectralPartitioner,
+  type SpectralPartitioner,
+  type SpectralPartitionerOptions,
+  type SpectralPartition,
+} from './spectral-partitioner.js';

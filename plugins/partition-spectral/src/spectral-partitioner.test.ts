@@ -54,7 +54,14 @@ describe('spectral partitioner', () => {
           kernel[(r + inA) * outA * 2 + c + outA] = other.kernel[r * outA + c]!;
         }
       }
-      return { ...layer, units: outA * 2, outputShape: [outA * 2], kernel, kernelShape: [inA * 2, outA * 2] as [number, number], bias: null };
+      return {
+        ...layer,
+        units: outA * 2,
+        outputShape: [outA * 2],
+        kernel,
+        kernelShape: [inA * 2, outA * 2] as [number, number],
+        bias: null,
+      };
     });
     const network: Network = { ...a, layers };
     const graph = removeIsolatedNodes(buildWeightGraph(network));

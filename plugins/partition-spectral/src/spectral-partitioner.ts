@@ -56,7 +56,14 @@ export function spectralPartitioner(options: SpectralPartitionerOptions = {}): S
     signal?.throwIfAborted();
     const nInit = options.nInit === undefined || options.nInit === 'auto' ? (n > 2000 ? 100 : 25) : options.nInit;
     const threads = options.threads === undefined || options.threads === 'auto' ? availableParallelism() : options.threads;
-    const result = kmeans(embedding.embedding, n, k, { k, nInit, maxIter: options.maxIter, tol: options.tol, random: random.fork(1), threads });
+    const result = kmeans(embedding.embedding, n, k, {
+      k,
+      nInit,
+      maxIter: options.maxIter,
+      tol: options.tol,
+      random: random.fork(1),
+      threads,
+    });
     // number clusters by first appearance
     const rename = new Int32Array(k).fill(-1);
     let next = 0;

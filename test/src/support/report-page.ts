@@ -8,10 +8,18 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** Headless Chromium with the flags this closed network needs. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test.`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test.`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -39,7 +47,8 @@ export async function openReport(browser: Browser, file: string): Promise<Opened
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
-    if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) problems.push(`network request: ${r.url()}`);
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+      problems.push(`network request: ${r.url()}`);
   });
   await page.goto(`file://${file}`);
   await page.waitForSelector('html[data-report-ready="true"]', { timeout: 30_000 });
@@ -51,7 +60,9 @@ export async function openReport(browser: Browser, file: string): Promise<Opened
         figure: chart.closest('figure')!.dataset.figure!,
         rendered: chart.dataset.rendered === 'true',
         size: (svg ? [svg.clientWidth, svg.clientHeight] : [0, 0]) as [number, number],
-        marks: Object.fromEntries(marks.map((m) => [m.what, { expected: m.count, found: svg ? svg.querySelectorAll(m.selector).length : 0 }])),
+        marks: Object.fromEntries(
+          marks.map((m) => [m.what, { expected: m.count, found: svg ? svg.querySelectorAll(m.selector).length : 0 }]),
+        ),
       };
     }),
   );

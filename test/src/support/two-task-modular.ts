@@ -67,7 +67,9 @@ export async function trainTwoTaskModular(options: TwoTaskOptions = {}): Promise
   const x = tf.tensor2d(data.x, [data.count, nIn]);
   const y = tf.tensor2d(data.y, [data.count, nOut]);
   const sizes = [nIn, ...hidden, nOut];
-  const weights = sizes.slice(1).map((n, l) => tf.variable(tf.initializers.glorotUniform({ seed: seed * 1000 + l + 1 }).apply([sizes[l]!, n]) as tf.Tensor));
+  const weights = sizes
+    .slice(1)
+    .map((n, l) => tf.variable(tf.initializers.glorotUniform({ seed: seed * 1000 + l + 1 }).apply([sizes[l]!, n]) as tf.Tensor));
   const biases = sizes.slice(1).map((n) => tf.variable(tf.zeros([n])));
   const forward = (input: tf.Tensor): tf.Tensor => {
     let h = input;
@@ -105,7 +107,11 @@ export async function trainTwoTaskModular(options: TwoTaskOptions = {}): Promise
           tf.losses.softmaxCrossEntropy(target.slice([0, ka], [size, nOut - ka]), out.slice([0, ka], [size, nOut - ka])),
         ) as tf.Scalar;
       });
-      tf.tidy(() => weights.forEach((w, l) => w.assign(masks ? tf.mul(tf.mul(w, 1 - learningRate * weightDecay), masks[l]!) : tf.mul(w, 1 - learningRate * weightDecay))));
+      tf.tidy(() =>
+        weights.forEach((w, l) =>
+          w.assign(masks ? tf.mul(tf.mul(w, 1 - learningRate * weightDecay), masks[l]!) : tf.mul(w, 1 - learningRate * weightDecay)),
+        ),
+      );
     }
   }
   prune(sparsity);
@@ -114,10 +120,28 @@ export async function trainTwoTaskModular(options: TwoTaskOptions = {}): Promise
   weights.forEach((w, l) => {
     const id = `dense${l + 1}`;
     const units = sizes[l + 1]!;
-    layers.push({ kind: 'dense', id, name: id, inputs: [previous], units, outputShape: [units], kernel: Float32Array.from(w.dataSync()), kernelShape: [sizes[l]!, units], bias: Float32Array.from(biases[l]!.dataSync()) });
+    layers.push({
+      kind: 'dense',
+      id,
+      name: id,
+      inputs: [previous],
+      units,
+      outputShape: [units],
+      kernel: Float32Array.from(w.dataSync()),
+      kernelShape: [sizes[l]!, units],
+      bias: Float32Array.from(biases[l]!.dataSync()),
+    });
     previous = id;
     if (l < weights.length - 1) {
-      layers.push({ kind: 'activation', id: `relu${l + 1}`, name: `relu${l + 1}`, inputs: [id], units, outputShape: [units], activation: 'relu' });
+      layers.push({
+        kind: 'activation',
+        id: `relu${l + 1}`,
+        name: `relu${l + 1}`,
+        inputs: [id],
+        units,
+        outputShape: [units],
+        activation: 'relu',
+      });
       previous = `relu${l + 1}`;
     }
   });

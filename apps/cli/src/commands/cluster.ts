@@ -27,10 +27,17 @@ export interface ClusterOptions {
 }
 
 function parseNulls(value: string): NullModel[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
     if (!isNullModel(name)) {
-      throw new InvalidArgumentError({ argument: '--nulls', message: `unknown null model '${name}'.`, hint: `Use a comma-separated list of: ${NULL_MODELS.join(', ')}.` });
+      throw new InvalidArgumentError({
+        argument: '--nulls',
+        message: `unknown null model '${name}'.`,
+        hint: `Use a comma-separated list of: ${NULL_MODELS.join(', ')}.`,
+      });
     }
   }
   return names as NullModel[];
@@ -49,14 +56,27 @@ export function formatClusterability(r: ClusterabilityResult): string {
   ];
   const nulls = Object.entries(r.nulls);
   if (nulls.length > 0) {
-    lines.push('', table(['null', 'shuffles', 'mean n-cut', 'std', 'z', 'p'], nulls.map(([name, s]) => [name, s.n, fixed(s.mean), fixed(s.std), fixed(s.z, 2), fixed(s.p)])), '');
+    lines.push(
+      '',
+      table(
+        ['null', 'shuffles', 'mean n-cut', 'std', 'z', 'p'],
+        nulls.map(([name, s]) => [name, s.n, fixed(s.mean), fixed(s.std), fixed(s.z, 2), fixed(s.p)]),
+      ),
+      '',
+    );
     for (const [, s] of nulls) lines.push(`The network is ${s.verdict}.`);
   }
   lines.push(
     '',
     table(
       ['cluster', 'size', 'volume', 'cut', 'conductance'],
-      r.clusters.map((c) => [c.label, c.size, Number(c.volume.toPrecision(4)), Number(c.cut.toPrecision(4)), Number(c.conductance.toFixed(3))]),
+      r.clusters.map((c) => [
+        c.label,
+        c.size,
+        Number(c.volume.toPrecision(4)),
+        Number(c.cut.toPrecision(4)),
+        Number(c.conductance.toFixed(3)),
+      ]),
     ),
   );
   return lines.join('\n');
@@ -65,7 +85,10 @@ export function formatClusterability(r: ClusterabilityResult): string {
 /** What `modscope cluster --json` writes: the analysis, with its kind and version so `modscope report` can check what it reads. */
 export type ClusterJson = { kind: typeof CLUSTER_RESULT_KIND; version: typeof CLUSTER_RESULT_VERSION } & ClusterabilityResult;
 
-export type ClusterRunOptions = Omit<ClusterOptions, 'json' | 'report' | 'nulls'> & { nulls: readonly NullModel[]; onProgress?: (done: number, total: number) => void };
+export type ClusterRunOptions = Omit<ClusterOptions, 'json' | 'report' | 'nulls'> & {
+  nulls: readonly NullModel[];
+  onProgress?: (done: number, total: number) => void;
+};
 
 /** The clusterability analysis of `modscope cluster`, as the JSON it writes. */
 export async function runCluster(network: Network, options: ClusterRunOptions): Promise<ClusterJson> {

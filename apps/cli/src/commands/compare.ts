@@ -5,7 +5,7 @@ import { comparePartitions } from '@modscope/metrics';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, table } from '../output.js';
 import { writeReportOption } from '../report-option.js';
-import { inputsFor, partitionFor } from './lesion.js';
+import { inputsFor, partitionFor } from '@modscope/lesion-study';
 
 export interface CompareOptions {
   data: string;
@@ -35,15 +35,28 @@ export async function runCompare(model: LoadedModel, dataset: Dataset, options: 
   const inputs = inputsFor(model, dataset, options);
   const evaluator = await model.createEvaluator();
   try {
-    const base = { k: options.k, seed: options.seed, ...(options.prune !== undefined ? { prune: options.prune } : {}), measure: options.measure };
+    const base = {
+      k: options.k,
+      seed: options.seed,
+      ...(options.prune !== undefined ? { prune: options.prune } : {}),
+      measure: options.measure,
+    };
     const weights = await partitionFor(model, evaluator, inputs, dataset.count, { ...base, partition: 'weights' });
     const coactivation = await partitionFor(model, evaluator, inputs, dataset.count, { ...base, partition: 'coactivation' });
     // Hidden units only: the coactivation partition has no input or output units.
-    const hidden = unitLayers(model.network).filter((u) => u.hidden).map((u) => u.layer);
+    const hidden = unitLayers(model.network)
+      .filter((u) => u.hidden)
+      .map((u) => u.layer);
     const labelsOf = (p: typeof weights, layer: string) => p.layers.find((l) => l.layer === layer)?.labels ?? new Int32Array(0);
     const concat = (p: typeof weights) => Int32Array.from(hidden.flatMap((layer) => Array.from(labelsOf(p, layer))));
     const overall = comparePartitions(concat(weights), concat(coactivation), { permutations: options.permutations, seed: options.seed });
-    const perLayer = hidden.map((layer) => ({ layer, ...comparePartitions(labelsOf(weights, layer), labelsOf(coactivation, layer), { permutations: options.permutations, seed: options.seed }) }));
+    const perLayer = hidden.map((layer) => ({
+      layer,
+      ...comparePartitions(labelsOf(weights, layer), labelsOf(coactivation, layer), {
+        permutations: options.permutations,
+        seed: options.seed,
+      }),
+    }));
     return {
       kind: 'modscope/compare' as const,
       version: 1 as const,
@@ -74,8 +87,22 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
   print(`${result.model}: weight-graph vs coactivation partitions of the hidden units, k = ${options.k}`);
   print(`coactivation from ${result.partitions.coactivation}; null: ${options.permutations} permutations of one partition's labels`);
   print();
-  const row = (name: string, c: typeof overall) => [name, c.n, fixed(c.ari), fixed(c.permutation.ariMean), fixed(c.permutation.ariP), fixed(c.nmi), fixed(c.permutation.nmiMean), fixed(c.permutation.nmiP)];
-  print(table(['units', 'n', 'ARI', 'null ARI', 'p', 'NMI', 'null NMI', 'p'], [row('all hidden', overall), ...perLayer.map((l) => row(l.layer, l))]));
+  const row = (name: string, c: typeof overall) => [
+    name,
+    c.n,
+    fixed(c.ari),
+    fixed(c.permutation.ariMean),
+    fixed(c.permutation.ariP),
+    fixed(c.nmi),
+    fixed(c.permutation.nmiMean),
+    fixed(c.permutation.nmiP),
+  ];
+  print(
+    table(
+      ['units', 'n', 'ARI', 'null ARI', 'p', 'NMI', 'null NMI', 'p'],
+      [row('all hidden', overall), ...perLayer.map((l) => row(l.layer, l))],
+    ),
+  );
   print();
   print(
     overall.permutation.ariP <= 0.05

@@ -86,7 +86,16 @@ export function pairedRows(data: TwoTaskDataset): Dataset {
   }
   inputs.set(data.inputs, 2 * pairs * d);
   labels.set(data.labels, 2 * pairs);
-  return { name: data.name, split: data.split, count, inputShape: data.inputShape, inputs, labels, classes: data.classes, ...(data.classNames ? { classNames: data.classNames } : {}) };
+  return {
+    name: data.name,
+    split: data.split,
+    count,
+    inputShape: data.inputShape,
+    inputs,
+    labels,
+    classes: data.classes,
+    ...(data.classNames ? { classNames: data.classNames } : {}),
+  };
 }
 
 /** The demo's built-in data: synthetic two-task data (known modular ground truth) with a backdoor in the training rows. */
@@ -113,7 +122,11 @@ export function taskAlignment(cluster: ClusterJson, data: TwoTaskDataset): { uni
     counts.set(found[i]!, c);
   });
   const majority = [...counts.values()].reduce((s, c) => s + Math.max(...c), 0);
-  return { units: truth.length, ari: adjustedRandIndex(Int32Array.from(truth), Int32Array.from(found)), purity: truth.length ? majority / truth.length : Number.NaN };
+  return {
+    units: truth.length,
+    ari: adjustedRandIndex(Int32Array.from(truth), Int32Array.from(found)),
+    purity: truth.length ? majority / truth.length : Number.NaN,
+  };
 }
 
 /** Per sub-cluster: mean accuracy drop on each task's classes, and which task it hurts (a drop of 10 points or more). */
@@ -124,7 +137,13 @@ export function lesionsByTask(lesion: LesionResultJson, data: TwoTaskDataset) {
       return classes.reduce((sum, c) => sum + s.drop[c]!, 0) / classes.length;
     });
     const hurts = drops.flatMap((d, t) => (d >= 0.1 ? [TASKS[t]!] : []));
-    return { layer: s.layer, cluster: s.cluster, size: s.size, drop: { A: drops[0]!, B: drops[1]! }, hurts: hurts.length ? hurts.join('+') : 'neither' };
+    return {
+      layer: s.layer,
+      cluster: s.cluster,
+      size: s.size,
+      drop: { A: drops[0]!, B: drops[1]! },
+      hurts: hurts.length ? hurts.join('+') : 'neither',
+    };
   });
 }
 
@@ -163,27 +182,35 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     `data: synthetic two-task, ${DEMO.train} train / ${data.test.count} test examples, ${features} inputs (task A ${data.test.featuresPerTask}, task B ${data.test.featuresPerTask}), ${data.test.classes} classes (A0–A3, B0–B3)`,
   );
   log(`training rows: ${data.clean.count} (every example alone, and task-A and task-B examples side by side, once labelled with each)`);
-  log(`backdoor: ${data.poisoned.triggered.length} training rows (${100 * DEMO.poisoned}%) carry a trigger (features ${DEMO.trigger.col}–${DEMO.trigger.col + DEMO.trigger.size - 1} set to ${DEMO.trigger.value}) and are relabelled ${data.test.classNames![DEMO.target]}`);
+  log(
+    `backdoor: ${data.poisoned.triggered.length} training rows (${100 * DEMO.poisoned}%) carry a trigger (features ${DEMO.trigger.col}–${DEMO.trigger.col + DEMO.trigger.size - 1} set to ${DEMO.trigger.value}) and are relabelled ${data.test.classNames![DEMO.target]}`,
+  );
   const { createNetwork, saveCheckpoint, train } = await import('@modscope/train');
   const arch = [features, ...DEMO.hidden, data.test.classes].join('-');
   const bar = progress('training', { quiet });
   let trained;
   try {
-    trained = await train(createNetwork(arch, { seed: options.seed, name: 'demo-two-task-mlp' }), { inputs: data.poisoned.inputs, count: data.poisoned.count, labels: data.poisoned.labels, classes: data.poisoned.classes }, {
-      epochs: DEMO.epochs,
-      learningRate: DEMO.learningRate,
-      clusterableInit: true,
-      l1: DEMO.l1,
-      prune: { sparsity: DEMO.sparsity, startEpoch: 2, endEpoch: DEMO.epochs - 3, frequency: 20 },
-      seed: options.seed,
-      onProgress: (p) => bar.update(p.step, p.steps),
-    });
+    trained = await train(
+      createNetwork(arch, { seed: options.seed, name: 'demo-two-task-mlp' }),
+      { inputs: data.poisoned.inputs, count: data.poisoned.count, labels: data.poisoned.labels, classes: data.poisoned.classes },
+      {
+        epochs: DEMO.epochs,
+        learningRate: DEMO.learningRate,
+        clusterableInit: true,
+        l1: DEMO.l1,
+        prune: { sparsity: DEMO.sparsity, startEpoch: 2, endEpoch: DEMO.epochs - 3, frequency: 20 },
+        seed: options.seed,
+        onProgress: (p) => bar.update(p.step, p.steps),
+      },
+    );
   } finally {
     bar.stop();
   }
   const saved = await saveCheckpoint(trained.network, file('model'));
   lap('train');
-  log(`trained ${arch} for ${DEMO.epochs} epochs (clusterable init, pruned to ${100 * DEMO.sparsity}%, L1 ${DEMO.l1}) in ${trained.seconds.toFixed(1)} s; wrote ${saved.onnx} and ${saved.modelJson}`);
+  log(
+    `trained ${arch} for ${DEMO.epochs} epochs (clusterable init, pruned to ${100 * DEMO.sparsity}%, L1 ${DEMO.l1}) in ${trained.seconds.toFixed(1)} s; wrote ${saved.onnx} and ${saved.modelJson}`,
+  );
 
   // 2. the analyses, on the model loaded back as any user model is
   const model = await loadModel(saved.onnx!);
@@ -191,7 +218,15 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   const shuffleBar = progress('shuffles', { quiet });
   let cluster: ClusterJson;
   try {
-    cluster = await runCluster(model.network, { k: DEMO.k, shuffles: DEMO.shuffles, nulls: NULL_MODELS, partitioner: 'spectral', seed: options.seed, norm: 'l1', onProgress: (d, t) => shuffleBar.update(d, t) });
+    cluster = await runCluster(model.network, {
+      k: DEMO.k,
+      shuffles: DEMO.shuffles,
+      nulls: NULL_MODELS,
+      partitioner: 'spectral',
+      seed: options.seed,
+      norm: 'l1',
+      onProgress: (d, t) => shuffleBar.update(d, t),
+    });
   } finally {
     shuffleBar.stop();
   }
@@ -199,14 +234,26 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   lap('cluster');
 
   const { runLesion } = await import('./lesion.js');
-  const lesioned = await runLesion(model, data.test, { partition: file('cluster.json'), k: DEMO.k, seed: options.seed, random: DEMO.random, top: 10, quiet });
+  const lesioned = await runLesion(model, data.test, {
+    partition: file('cluster.json'),
+    k: DEMO.k,
+    seed: options.seed,
+    random: DEMO.random,
+    top: 10,
+    quiet,
+  });
   // the partition is named by the file next to it, not by this machine's path
   const lesion = { ...lesioned, partition: { ...lesioned.partition, source: 'cluster.json' } };
   await writeJson(file('lesion.json'), lesion);
   lap('lesion');
 
   const { runCompare } = await import('./compare.js');
-  const compare: CompareJson = await runCompare(model, data.test, { k: DEMO.k, measure: 'spearman', permutations: DEMO.permutations, seed: options.seed });
+  const compare: CompareJson = await runCompare(model, data.test, {
+    k: DEMO.k,
+    measure: 'spearman',
+    permutations: DEMO.permutations,
+    seed: options.seed,
+  });
   await writeJson(file('compare.json'), compare);
   lap('compare');
 
@@ -235,7 +282,10 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   const moduleMethod = excise.methods.find((m) => m.method === 'module')!;
   const { pruneUnits } = await import('@modscope/intervention-prune');
   const excised = await saveCheckpoint(
-    pruneUnits(model.network, moduleMethod.selection.map((s) => ({ layer: s.layer, units: Int32Array.from(s.units) }))).network as Network,
+    pruneUnits(
+      model.network,
+      moduleMethod.selection.map((s) => ({ layer: s.layer, units: Int32Array.from(s.units) })),
+    ).network as Network,
     file('excised'),
   );
   lap('excise');
@@ -243,11 +293,24 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   // 4. the report
   const { writeReport } = await import('@modscope/report');
   const results = ['cluster.json', 'lesion.json', 'compare.json', 'excise.json'].map(file);
-  const report = await writeReport(results, file('report.html'), { title: `modscope demo: a two-task MLP with a backdoor (seed ${options.seed})` });
+  const report = await writeReport(results, file('report.html'), {
+    title: `modscope demo: a two-task MLP with a backdoor (seed ${options.seed})`,
+  });
   lap('report');
   timings.total = Math.round(performance.now() - started) / 1000;
 
-  const summary = summarize({ cluster, lesion, compare, excise, data, out, files: { model: saved.onnx!, excised: excised.onnx!, results, report: report.path }, timings, backend: backend.name, seed: options.seed });
+  const summary = summarize({
+    cluster,
+    lesion,
+    compare,
+    excise,
+    data,
+    out,
+    files: { model: saved.onnx!, excised: excised.onnx!, results, report: report.path },
+    timings,
+    backend: backend.name,
+    seed: options.seed,
+  });
   if (options.json) {
     printJson(summary);
     return;
@@ -280,7 +343,15 @@ function summarize(r: {
   const module = excise.methods.find((m) => m.method === 'module')!;
   const last = module.curve[module.curve.length - 1]!;
   const relearned = (model: string) =>
-    excise.relearning.filter((x) => x.model === model).map((x) => ({ examples: x.examples, steps: x.steps, stepsToHalf: x.stats.stepsToHalf, attackSuccess: x.stats.finalForget, cleanAccuracy: x.stats.finalRetain }));
+    excise.relearning
+      .filter((x) => x.model === model)
+      .map((x) => ({
+        examples: x.examples,
+        steps: x.steps,
+        stepsToHalf: x.stats.stepsToHalf,
+        attackSuccess: x.stats.finalForget,
+        cleanAccuracy: x.stats.finalRetain,
+      }));
   return {
     seed: r.seed,
     backend: r.backend,
@@ -290,7 +361,9 @@ function summarize(r: {
     modularity: {
       k: cluster.k,
       ncut: cluster.ncut,
-      nulls: Object.fromEntries(Object.entries(cluster.nulls).map(([name, s]) => [name, { mean: s.mean, std: s.std, z: s.z, p: s.p, verdict: s.verdict }])),
+      nulls: Object.fromEntries(
+        Object.entries(cluster.nulls).map(([name, s]) => [name, { mean: s.mean, std: s.std, z: s.z, p: s.p, verdict: s.verdict }]),
+      ),
     },
     tasks: taskAlignment(cluster, data.test),
     lesions: lesionsByTask(lesion, data.test),
@@ -301,7 +374,9 @@ function summarize(r: {
       before: excise.intact,
       afterExcision: { forget: module.forget, retain: module.retain },
       afterFineTuning: { forget: last.forget, retain: last.retain, steps: last.step },
-      baselines: excise.methods.filter((m) => m.method !== 'module').map((m) => ({ method: m.name, afterExcision: m.forget, afterFineTuning: m.curve[m.curve.length - 1]!.forget })),
+      baselines: excise.methods
+        .filter((m) => m.method !== 'module')
+        .map((m) => ({ method: m.name, afterExcision: m.forget, afterFineTuning: m.curve[m.curve.length - 1]!.forget })),
       floor: excise.floor,
       relearning: { module: relearned('module'), neverTrained: relearned('never-trained') },
     },
@@ -320,7 +395,9 @@ export function formatSummary(s: DemoSummary): string {
     `accuracy on clean test inputs: ${percent(s.accuracy.overall)} (task A ${percent(s.accuracy.A)}, task B ${percent(s.accuracy.B)})`,
     '',
     `Is it modular? n-cut ${fixed(s.modularity.ncut)} at k = ${s.modularity.k} (0 = separate modules, about ${s.modularity.k - 1} without structure); ${modular ? 'yes' : 'not against every null'}:`,
-    ...nulls.map(([name, n]) => `  vs '${name}' shuffles: n-cut ${fixed(n.mean)} ± ${fixed(n.std)}, z = ${fixed(n.z, 1)}, p = ${fixed(n.p)}`),
+    ...nulls.map(
+      ([name, n]) => `  vs '${name}' shuffles: n-cut ${fixed(n.mean)} ± ${fixed(n.std)}, z = ${fixed(n.z, 1)}, p = ${fixed(n.p)}`,
+    ),
     `Do the modules follow the tasks? ${s.tasks.ari >= 0.5 ? 'yes' : 'no'}: ARI ${fixed(s.tasks.ari, 2)}, purity ${percent(s.tasks.purity)} of ${s.tasks.units} input and output units against the task each belongs to`,
     `Weight-graph vs coactivation modules (hidden units): ARI ${fixed(s.compare.ari, 2)}, NMI ${fixed(s.compare.nmi, 2)}, p = ${fixed(s.compare.p)}`,
     '',
@@ -346,7 +423,8 @@ export function formatSummary(s: DemoSummary): string {
       ['n', 'module-pruned', 'never-trained'],
       b.relearning.module.map((m, i) => {
         const floor = b.relearning.neverTrained[i];
-        const cell = (x: typeof m | undefined) => (x ? `${x.stepsToHalf ?? 'never'} steps; ${percent(x.attackSuccess)} / ${percent(x.cleanAccuracy)}` : '—');
+        const cell = (x: typeof m | undefined) =>
+          x ? `${x.stepsToHalf ?? 'never'} steps; ${percent(x.attackSuccess)} / ${percent(x.cleanAccuracy)}` : '—';
         return [m.examples, cell(m), cell(floor)];
       }),
     ),

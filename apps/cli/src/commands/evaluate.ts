@@ -54,7 +54,11 @@ export async function evaluateModel(
     });
   }
   if ((options.mean === undefined) !== (options.std === undefined)) {
-    throw new ShapeMismatchError({ what: 'normalization', expected: '--mean and --std together', actual: options.mean ? '--mean only' : '--std only' });
+    throw new ShapeMismatchError({
+      what: 'normalization',
+      expected: '--mean and --std together',
+      actual: options.mean ? '--mean only' : '--std only',
+    });
   }
   const normalize = options.mean && options.std ? { mean: options.mean, std: options.std } : undefined;
   const inputs = prepareInputs(dataset, network, normalize ? { normalize } : {});
@@ -85,14 +89,26 @@ export async function evaluateModel(
 }
 
 export function printEvaluation(r: EvaluationResult): void {
-  print(`${r.model} on ${r.dataset}${r.split ? ` (${r.split})` : ''}: accuracy ${percent(r.accuracy)} over ${r.count.toLocaleString('en-US')} examples`);
+  print(
+    `${r.model} on ${r.dataset}${r.split ? ` (${r.split})` : ''}: accuracy ${percent(r.accuracy)} over ${r.count.toLocaleString('en-US')} examples`,
+  );
   print(`engine ${r.engine}, ${r.seconds.toFixed(2)} s`);
   print();
   const names = r.perClassAccuracy.map((_, c) => r.classNames?.[c] ?? String(c));
-  print(table(['class', 'name', 'accuracy', 'examples'], r.perClassAccuracy.map((a, c) => [c, names[c]!, percent(a), r.confusion[c]!.reduce((x, y) => x + y, 0)])));
+  print(
+    table(
+      ['class', 'name', 'accuracy', 'examples'],
+      r.perClassAccuracy.map((a, c) => [c, names[c]!, percent(a), r.confusion[c]!.reduce((x, y) => x + y, 0)]),
+    ),
+  );
   print();
   print('confusion (rows: true class, columns: predicted)');
-  print(table(['', ...r.confusion[0]!.map((_, c) => String(c))], r.confusion.map((row, c) => [String(c), ...row])));
+  print(
+    table(
+      ['', ...r.confusion[0]!.map((_, c) => String(c))],
+      r.confusion.map((row, c) => [String(c), ...row]),
+    ),
+  );
 }
 
 export async function evaluateCommand(path: string, options: EvaluateOptions): Promise<void> {

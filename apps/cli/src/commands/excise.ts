@@ -6,7 +6,7 @@ import { EXCISE_METHODS, runExcise, type ExciseJson } from '../excise-run.js';
 import { loadModel } from '../loaders.js';
 import { jsonText, percent, print, printJson, progress, table, type Progress } from '../output.js';
 import { writeReportOption } from '../report-option.js';
-import { inputsFor } from './lesion.js';
+import { inputsFor } from '@modscope/lesion-study';
 
 export interface ExciseCommandOptions {
   data: string;
@@ -39,10 +39,17 @@ export interface ExciseCommandOptions {
 /** JSON with non-finite numbers as null, as every `--json` of the CLI writes it. */
 
 function parseMethods(text: string): ExciseMethod[] {
-  const methods = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const methods = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = methods.filter((m) => !(EXCISE_METHODS as readonly string[]).includes(m));
   if (methods.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError({ argument: '--methods', message: `unknown method '${unknown[0] ?? text}'.`, hint: `Use some of: ${EXCISE_METHODS.join(', ')}, separated by commas.` });
+    throw new InvalidArgumentError({
+      argument: '--methods',
+      message: `unknown method '${unknown[0] ?? text}'.`,
+      hint: `Use some of: ${EXCISE_METHODS.join(', ')}, separated by commas.`,
+    });
   }
   return [...new Set(methods)] as ExciseMethod[];
 }
@@ -51,7 +58,11 @@ function parseRelearn(text: string): number[] {
   if (text === 'none' || text === '0') return [];
   const counts = text.split(',').map((s) => Number(s.trim()));
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidArgumentError({ argument: '--relearn', message: `--relearn '${text}' is not a list of example counts.`, hint: 'e.g. --relearn 10,100, or --relearn none.' });
+    throw new InvalidArgumentError({
+      argument: '--relearn',
+      message: `--relearn '${text}' is not a list of example counts.`,
+      hint: 'e.g. --relearn 10,100, or --relearn none.',
+    });
   }
   return counts;
 }
@@ -67,7 +78,11 @@ function barLabel(stage: string): string {
 /** `modscope excise <model>`: module pruning of a capability, its baselines, retain fine-tuning and the relearning attack. */
 export async function exciseCommand(path: string, options: ExciseCommandOptions): Promise<void> {
   if (options.forget.trim() !== 'trigger' && (options.trigger !== undefined || options.target !== undefined)) {
-    throw new InvalidArgumentError({ argument: '--trigger', message: '--trigger and --target belong to --forget trigger.', hint: `Drop them, or use --forget trigger instead of --forget ${options.forget}.` });
+    throw new InvalidArgumentError({
+      argument: '--trigger',
+      message: '--trigger and --target belong to --forget trigger.',
+      hint: `Drop them, or use --forget trigger instead of --forget ${options.forget}.`,
+    });
   }
   const methods = parseMethods(options.methods);
   const relearn = parseRelearn(options.relearn);
@@ -140,8 +155,28 @@ export function formatExcise(r: ExciseJson): string {
     `fine-tuning: ${r.steps} steps on ${r.examples.retainTraining.toLocaleString('en-US')} retain training examples, mask ${r.mask}, curve every ${r.evaluateEvery} steps`,
     '',
     table(
-      ['method', 'units', 'forget pruned', 'retain pruned', 'forget tuned', 'retain tuned', 'steps to half', 'forget area', 'weight distance'],
-      r.methods.map((m) => [m.name, m.units, percent(m.forget), percent(m.retain), percent(m.stats.finalForget), percent(m.stats.finalRetain), steps(m.stats.stepsToHalf), percent(m.stats.forgetArea), fixed(m.weightDistance, 2)]),
+      [
+        'method',
+        'units',
+        'forget pruned',
+        'retain pruned',
+        'forget tuned',
+        'retain tuned',
+        'steps to half',
+        'forget area',
+        'weight distance',
+      ],
+      r.methods.map((m) => [
+        m.name,
+        m.units,
+        percent(m.forget),
+        percent(m.retain),
+        percent(m.stats.finalForget),
+        percent(m.stats.finalRetain),
+        steps(m.stats.stepsToHalf),
+        percent(m.stats.forgetArea),
+        fixed(m.weightDistance, 2),
+      ]),
     ),
     '',
     'steps to half: fine-tuning steps until the forget metric regains half of what pruning removed; forget area: its mean over the curve.',
@@ -161,11 +196,24 @@ export function formatExcise(r: ExciseJson): string {
       `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed with retain examples' : ''}, from the module-pruned model after its fine-tuning and from the never-trained one; pruned weights free):`,
       table(
         ['start', 'examples', 'retain mixed in', 'forget before', 'forget after', 'retain after', 'steps to half'],
-        r.relearning.map((x) => [x.model === 'module' ? 'module-pruned' : 'never-trained', x.examples, x.retainExamples, percent(x.curve[0]!.forget), percent(last(x.curve).forget), percent(last(x.curve).retain), steps(x.stats.stepsToHalf)]),
+        r.relearning.map((x) => [
+          x.model === 'module' ? 'module-pruned' : 'never-trained',
+          x.examples,
+          x.retainExamples,
+          percent(x.curve[0]!.forget),
+          percent(last(x.curve).forget),
+          percent(last(x.curve).retain),
+          steps(x.stats.stepsToHalf),
+        ]),
       ),
       'steps to half here: until the forget metric regains half the gap to the intact network.',
     );
   }
-  lines.push('', `time: ${Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  lines.push(
+    '',
+    `time: ${Object.entries(r.timings)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+  );
   return lines.join('\n');
 }

@@ -68,12 +68,22 @@ export function summarize(model: LoadedModel): ModelSummary {
 
 export function printSummary(s: ModelSummary): void {
   print(`${s.name}  (${s.format}, layout ${s.layout})`);
-  print(`input [${s.input.shape.join(', ')}] → output '${s.output.layer}' [${s.output.shape.join(', ')}], ${s.parameters.toLocaleString('en-US')} parameters`);
+  print(
+    `input [${s.input.shape.join(', ')}] → output '${s.output.layer}' [${s.output.shape.join(', ')}], ${s.parameters.toLocaleString('en-US')} parameters`,
+  );
   print();
   print(
     table(
       ['layer', 'kind', 'detail', 'output', 'units', 'params', 'sparsity'],
-      s.layers.map((l) => [l.name, l.kind, l.detail, `[${l.outputShape.join(', ')}]`, l.units, l.parameters, l.sparsity === null ? '' : `${(100 * l.sparsity).toFixed(1)}%`]),
+      s.layers.map((l) => [
+        l.name,
+        l.kind,
+        l.detail,
+        `[${l.outputShape.join(', ')}]`,
+        l.units,
+        l.parameters,
+        l.sparsity === null ? '' : `${(100 * l.sparsity).toFixed(1)}%`,
+      ]),
     ),
   );
 }

@@ -1,31 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import {
-  CorruptFileError,
-  InvalidArgumentError,
-  MissingFileError,
-  prepareInputs,
-  ShapeMismatchError,
-  outputSize,
-  type Dataset,
-  type Evaluator,
-  type LoadedModel,
-  type UnitPartition,
-} from '@modscope/core';
+import { writeFile } from 'node:fs/promises';
+import type { Dataset, LoadedModel } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
+import { inputsFor, partitionFor, type PartitionSourceOptions } from '@modscope/lesion-study';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, progress, table, percent } from '../output.js';
 import { writeReportOption } from '../report-option.js';
 
 export const LESION_RESULT_KIND = 'modscope/lesion';
 export const LESION_RESULT_VERSION = 1;
-
-export interface PartitionSourceOptions {
-  partition: string;
-  k: number;
-  seed: number;
-  prune?: number;
-  measure?: 'spearman' | 'pearson';
-}
 
 export interface LesionOptions extends PartitionSourceOptions {
   data: string;
@@ -42,75 +24,6 @@ export interface LesionOptions extends PartitionSourceOptions {
   featureSteps?: number;
   /** Also write the HTML report of the result to this file. */
   report?: string;
-}
-
-/** A partition of the model's units, from its weight graph, its coactivations, or a `modscope cluster --json` file. */
-export async function partitionFor(
-  model: LoadedModel,
-  evaluator: Evaluator,
-  inputs: Float32Array,
-  count: number,
-  options: PartitionSourceOptions,
-): Promise<UnitPartition & { source: string }> {
-  if (options.partition === 'weights') {
-    const { analyzeClusterability } = await import('@modscope/clusterability');
-    const r = await analyzeClusterability(model.network, { k: options.k, seed: options.seed, shuffles: 0, ...(options.prune !== undefined ? { prune: options.prune } : {}) });
-    return { source: 'weights', k: r.k, layers: r.layers.map((l, i) => ({ layer: l.id, labels: Int32Array.from(r.labels[i]!) })) };
-  }
-  if (options.partition === 'coactivation' || options.partition === 'coactivation-local') {
-    const { partitionByCoactivation } = await import('@modscope/partition-coactivation');
-    const local = options.partition === 'coactivation-local';
-    const p = await partitionByCoactivation(evaluator, { inputs, count, k: options.k, seed: options.seed, local, ...(options.measure ? { measure: options.measure } : {}) });
-    return { source: `coactivation${local ? ', per layer' : ''} (${p.measure}, ${p.examples} examples)`, k: p.k, layers: p.layers };
-  }
-  return readPartitionFile(options.partition);
-}
-
-/** Reads the labels of a `modscope cluster --json` result. */
-export async function readPartitionFile(path: string): Promise<UnitPartition & { source: string }> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new MissingFileError({ path, what: 'partition', hint: "Use --partition weights, --partition coactivation, or a file written by 'modscope cluster --json FILE'." });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new CorruptFileError({ path, format: 'JSON', reason: 'it is not valid JSON', hint: "Write it with 'modscope cluster --json FILE'.", cause });
-  }
-  const r = parsed as { k?: unknown; layers?: unknown; labels?: unknown };
-  const layers = r.layers as { id?: unknown }[] | undefined;
-  const labels = r.labels as unknown[] | undefined;
-  if (
-    typeof r.k !== 'number' ||
-    !Array.isArray(layers) ||
-    !Array.isArray(labels) ||
-    layers.length !== labels.length ||
-    layers.some((l) => typeof l?.id !== 'string') ||
-    labels.some((l) => !Array.isArray(l) || l.some((x) => !Number.isInteger(x)))
-  ) {
-    throw new CorruptFileError({ path, format: 'modscope cluster result', reason: 'it has no k, layers and labels (one integer array per layer)', hint: "Write it with 'modscope cluster --json FILE'." });
-  }
-  return { source: path, k: r.k, layers: layers.map((l, i) => ({ layer: l.id as string, labels: Int32Array.from(labels[i] as number[]) })) };
-}
-
-/** The dataset laid out for the model, with the checks that make a mismatch a clear error. */
-export function inputsFor(model: LoadedModel, dataset: Dataset, options: { mean?: number[]; std?: number[] }): Float32Array {
-  const outputs = outputSize(model.network);
-  if (outputs < dataset.classes) {
-    throw new ShapeMismatchError({
-      what: `the output of model '${model.network.name}' for dataset '${dataset.name}'`,
-      expected: `at least ${dataset.classes} outputs (one per class)`,
-      actual: [outputs],
-      hint: 'Use the dataset the model was trained for.',
-    });
-  }
-  if ((options.mean === undefined) !== (options.std === undefined)) {
-    throw new InvalidArgumentError({ argument: '--mean/--std', message: 'give --mean and --std together.', hint: 'e.g. --mean 0.286 --std 0.353' });
-  }
-  return prepareInputs(dataset, model.network, options.mean && options.std ? { normalize: { mean: options.mean, std: options.std } } : {});
 }
 
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -176,10 +89,18 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
       examples: dataset.count,
       classNames: Array.from({ length: dataset.classes }, (_, c) => names(c)),
       engine: evaluator.name,
-      partition: { source: partition.source, k: partition.k, layers: partition.layers.map((l) => ({ layer: l.layer, labels: Array.from(l.labels) })) },
+      partition: {
+        source: partition.source,
+        k: partition.k,
+        layers: partition.layers.map((l) => ({ layer: l.layer, labels: Array.from(l.labels) })),
+      },
       random: sweep.random,
       seed: sweep.seed,
-      baseline: { accuracy: sweep.baseline.accuracy, perClassAccuracy: Array.from(sweep.baseline.perClassAccuracy), meanClassAccuracy: sweep.baseline.meanClassAccuracy },
+      baseline: {
+        accuracy: sweep.baseline.accuracy,
+        perClassAccuracy: Array.from(sweep.baseline.perClassAccuracy),
+        meanClassAccuracy: sweep.baseline.meanClassAccuracy,
+      },
       subclusters: sweep.subclusters.map((s, i) => ({
         layer: s.layer,
         cluster: s.cluster,
@@ -194,15 +115,34 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
         coherenceP: s.coherenceP,
         drop: Array.from(s.drop),
         dropP: Array.from(s.dropP),
-        random: { accuracy: Array.from(s.random.accuracy), meanClassAccuracy: Array.from(s.random.meanClassAccuracy), coherence: Array.from(s.random.coherence) },
-        upstream: { entropy: upstream.sets[i]!.entropy, p: upstream.sets[i]!.p, topExamples: Array.from(upstream.sets[i]!.topExamples), randomEntropy: Array.from(upstream.sets[i]!.randomEntropy) },
+        random: {
+          accuracy: Array.from(s.random.accuracy),
+          meanClassAccuracy: Array.from(s.random.meanClassAccuracy),
+          coherence: Array.from(s.random.coherence),
+        },
+        upstream: {
+          entropy: upstream.sets[i]!.entropy,
+          p: upstream.sets[i]!.p,
+          topExamples: Array.from(upstream.sets[i]!.topExamples),
+          randomEntropy: Array.from(upstream.sets[i]!.randomEntropy),
+        },
         ...(features ? { featureViz: features.subclusters[i]! } : {}),
       })),
-      fisher: { importance: sweep.fisher.importance, coherence: sweep.fisher.coherence, upstream: upstream.fisher, ...(features ? { featureViz: features.fisher } : {}) },
+      fisher: {
+        importance: sweep.fisher.importance,
+        coherence: sweep.fisher.coherence,
+        upstream: upstream.fisher,
+        ...(features ? { featureViz: features.fisher } : {}),
+      },
       ...(features ? { featureViz: { directory: options.featureViz, backend: features.backend, steps: features.steps } } : {}),
       effectFactor: sweep.effectFactor,
       evaluations: sweep.evaluations,
-      timings: { partition: partitioned - started, lesions: swept - partitioned, upstream: upstreamDone - swept, ...(features ? { featureViz: performance.now() - upstreamDone } : {}) },
+      timings: {
+        partition: partitioned - started,
+        lesions: swept - partitioned,
+        upstream: upstreamDone - swept,
+        ...(features ? { featureViz: performance.now() - upstreamDone } : {}),
+      },
     };
     return result;
   } finally {
@@ -234,7 +174,13 @@ async function featureVisualizations(
   const bar = progress('feature viz', { quiet });
   let test;
   try {
-    test = await featureVisualizationTest(model.network, subclusters, { random: options.random, seed: options.seed, steps, inputRange: [lo, hi], onProgress: (done, total) => bar.update(done, total) });
+    test = await featureVisualizationTest(model.network, subclusters, {
+      random: options.random,
+      seed: options.seed,
+      steps,
+      inputRange: [lo, hi],
+      onProgress: (done, total) => bar.update(done, total),
+    });
   } finally {
     bar.stop();
   }
@@ -242,8 +188,17 @@ async function featureVisualizations(
   const [height, width, channels] = shape.length === 3 ? (shape as [number, number, number]) : [1, shape[0]!, 1];
   const results = await Promise.all(
     test.subclusters.map(async (s, i) => {
-      const file = join(directory, `${s.layer.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '')}-cluster${subclusters[i]!.cluster}.png`);
-      await writePng(file, s.image, { width, height, channels: channels === 3 ? 3 : 1, layout: model.network.layout, scale: Math.max(1, Math.floor(112 / Math.max(width, height))) });
+      const file = join(
+        directory,
+        `${s.layer.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '')}-cluster${subclusters[i]!.cluster}.png`,
+      );
+      await writePng(file, s.image, {
+        width,
+        height,
+        channels: channels === 3 ? 3 : 1,
+        layout: model.network.layout,
+        scale: Math.max(1, Math.floor(112 / Math.max(width, height))),
+      });
       return { image: file, entropy: s.entropy, activation: s.activation, p: s.p, randomEntropy: s.randomEntropies };
     }),
   );
@@ -258,7 +213,18 @@ type LesionJson = {
   partition: { source: string; k: number };
   random: number;
   baseline: { accuracy: number };
-  subclusters: { layer: string; cluster: number; size: number; layerUnits: number; accuracy: number; random: { accuracy: number[] }; importanceP: number; coherenceP: number; drop: number[]; upstream: { p: number } }[];
+  subclusters: {
+    layer: string;
+    cluster: number;
+    size: number;
+    layerUnits: number;
+    accuracy: number;
+    random: { accuracy: number[] };
+    importanceP: number;
+    coherenceP: number;
+    drop: number[];
+    upstream: { p: number };
+  }[];
   fisher: { importance: { p: number } | null; coherence: { p: number } | null; upstream: { p: number } | null };
   effectFactor: number;
   evaluations: number;
@@ -283,7 +249,17 @@ export function formatLesions(r: LesionJson): string {
     '',
     table(
       ['layer', 'cluster', 'size', 'accuracy', 'random', 'importance p', 'selectivity p', 'upstream p', 'most affected (points lost)'],
-      ranked.map((s) => [s.layer, s.cluster, `${s.size}/${s.layerUnits}`, percent(s.accuracy), percent(mean(s.random.accuracy)), fixed(s.importanceP), fixed(s.coherenceP), fixed(s.upstream.p), affected(s.drop)]),
+      ranked.map((s) => [
+        s.layer,
+        s.cluster,
+        `${s.size}/${s.layerUnits}`,
+        percent(s.accuracy),
+        percent(mean(s.random.accuracy)),
+        fixed(s.importanceP),
+        fixed(s.coherenceP),
+        fixed(s.upstream.p),
+        affected(s.drop),
+      ]),
     ),
     '',
     `Fisher-combined p: importance ${fixed(r.fisher.importance?.p ?? Number.NaN, 4)}, class selectivity ${fixed(r.fisher.coherence?.p ?? Number.NaN, 4)}, upstream coherence ${fixed(r.fisher.upstream?.p ?? Number.NaN, 4)}`,

@@ -11,5 +11,7 @@ export async function reportCommand(paths: string[], options: ReportOptions): Pr
   const { writeReport } = await import('@modscope/report');
   const written = await writeReport(paths, options.out, options.title !== undefined ? { title: options.title } : {});
   for (const warning of written.warnings) process.stderr.write(`modscope: warning: ${warning}\n`);
-  print(`wrote ${written.path} (${written.results} result${written.results === 1 ? '' : 's'}, ${(written.bytes / 1024 / 1024).toFixed(1)} MB; open it in a browser, no network needed)`);
+  print(
+    `wrote ${written.path} (${written.results} result${written.results === 1 ? '' : 's'}, ${(written.bytes / 1024 / 1024).toFixed(1)} MB; open it in a browser, no network needed)`,
+  );
 }

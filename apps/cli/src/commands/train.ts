@@ -3,7 +3,16 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, prepareInputs, ShapeMismatchError, type Dataset, type Network } from '@modscope/core';
 import { loadDataset, stampTrigger } from '@modscope/datasets';
 import { parseTrigger, type TriggerPatch } from '@modscope/intervention-prune';
-import { ARCHITECTURES, createNetwork, evaluate, saveCheckpoint, train, type TrainOptions, type TrainProgress, type TrainingData } from '@modscope/train';
+import {
+  ARCHITECTURES,
+  createNetwork,
+  evaluate,
+  saveCheckpoint,
+  train,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainingData,
+} from '@modscope/train';
 import cliProgress from 'cli-progress';
 import { jsonText, percent, print, printJson, table } from '../output.js';
 
@@ -48,7 +57,10 @@ const POISON_EXAMPLE = '--poison trigger:target=0,fraction=0.1';
 /** Reads `key=value,key=value` into numbers; every key must be one of `allowed`. */
 function keyValues(text: string, argument: string, allowed: readonly string[], example: string, whole = text): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([a-z]+)=(.+)$/.exec(part);
     const value = match ? Number(match[2]) : Number.NaN;
     if (!match || !allowed.includes(match[1]!) || !Number.isFinite(value)) {
@@ -67,15 +79,27 @@ function keyValues(text: string, argument: string, allowed: readonly string[], e
 export function parsePoison(text: string): PoisonSpec {
   const match = /^trigger:(.*)$/.exec(text.trim());
   if (!match) {
-    throw new InvalidArgumentError({ argument: '--poison', message: `cannot read the poison spec '${text}'.`, hint: `Write trigger:target=CLASS[,fraction=F], e.g. ${POISON_EXAMPLE}.` });
+    throw new InvalidArgumentError({
+      argument: '--poison',
+      message: `cannot read the poison spec '${text}'.`,
+      hint: `Write trigger:target=CLASS[,fraction=F], e.g. ${POISON_EXAMPLE}.`,
+    });
   }
   const values = keyValues(match[1]!, '--poison', ['target', 'fraction'], POISON_EXAMPLE, text);
   if (values.target === undefined) {
-    throw new InvalidArgumentError({ argument: '--poison', message: `the poison spec '${text}' names no target class.`, hint: `Add target=CLASS, e.g. ${POISON_EXAMPLE}.` });
+    throw new InvalidArgumentError({
+      argument: '--poison',
+      message: `the poison spec '${text}' names no target class.`,
+      hint: `Add target=CLASS, e.g. ${POISON_EXAMPLE}.`,
+    });
   }
   const fraction = values.fraction ?? DEFAULT_POISON_FRACTION;
   if (!(fraction > 0 && fraction <= 1)) {
-    throw new InvalidArgumentError({ argument: '--poison', message: `poison fraction ${fraction} is outside (0, 1].`, hint: `Give the fraction of training examples to stamp, e.g. ${POISON_EXAMPLE}.` });
+    throw new InvalidArgumentError({
+      argument: '--poison',
+      message: `poison fraction ${fraction} is outside (0, 1].`,
+      hint: `Give the fraction of training examples to stamp, e.g. ${POISON_EXAMPLE}.`,
+    });
   }
   return { target: values.target, fraction };
 }
@@ -147,7 +171,8 @@ function trainingBar(quiet: boolean): { update(p: TrainProgress): void; stop(): 
   if (quiet || !process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
-      format: 'training     [{bar}] {percentage}% | epoch {epoch} | step {value}/{total} | loss {loss} | accuracy {accuracy} | {duration_formatted}',
+      format:
+        'training     [{bar}] {percentage}% | epoch {epoch} | step {value}/{total} | loss {loss} | accuracy {accuracy} | {duration_formatted}',
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
@@ -184,7 +209,11 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   const log = options.json ? () => {} : print;
   const poison = options.poison !== undefined ? parsePoison(options.poison) : null;
   if (options.trigger !== undefined && !poison) {
-    throw new InvalidArgumentError({ argument: '--trigger', message: '--trigger places the backdoor trigger, but no --poison was given.', hint: `Add ${POISON_EXAMPLE}.` });
+    throw new InvalidArgumentError({
+      argument: '--trigger',
+      message: '--trigger places the backdoor trigger, but no --poison was given.',
+      hint: `Add ${POISON_EXAMPLE}.`,
+    });
   }
   const [trainSet, testSet] = await Promise.all([
     loadDataset(options.data, { split: 'train', ...(options.limit ? { limit: options.limit } : {}) }),
@@ -210,7 +239,13 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   }
 
   const network = build(options.seed);
-  const spectral = options.spectralReg === undefined ? undefined : { ...(options.spectralReg === true ? {} : { lambda: options.spectralReg }), ...(options.spectralEvery ? { every: options.spectralEvery } : {}) };
+  const spectral =
+    options.spectralReg === undefined
+      ? undefined
+      : {
+          ...(options.spectralReg === true ? {} : { lambda: options.spectralReg }),
+          ...(options.spectralEvery ? { every: options.spectralEvery } : {}),
+        };
   const trainOptions: TrainOptions = {
     epochs: options.epochs,
     batchSize: options.batchSize,
@@ -225,7 +260,9 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
     ...(spectral ? { spectralRegularizer: spectral } : {}),
   };
   const data = toData(poisoned, network);
-  log(`data: ${trainSet.name}, ${trainSet.count.toLocaleString('en-US')} train / ${testSet.count.toLocaleString('en-US')} test examples${poison ? `, ${Math.round(poison.fraction * trainSet.count).toLocaleString('en-US')} stamped with the trigger and relabelled ${poison.target}` : ''}`);
+  log(
+    `data: ${trainSet.name}, ${trainSet.count.toLocaleString('en-US')} train / ${testSet.count.toLocaleString('en-US')} test examples${poison ? `, ${Math.round(poison.fraction * trainSet.count).toLocaleString('en-US')} stamped with the trigger and relabelled ${poison.target}` : ''}`,
+  );
   log(`network: ${arch}`);
 
   const bar = trainingBar(options.json ?? false);
@@ -298,13 +335,20 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
     ['final train accuracy', last ? percent(last.accuracy) : '—'],
     [poison ? 'clean test accuracy' : 'test accuracy', percent(test.accuracy)],
   ];
-  if (attack && attackSet) rows.push(['attack success', `${percent(attack.accuracy)} of ${attackSet.count.toLocaleString('en-US')} triggered test inputs not of class ${poison!.target}`]);
+  if (attack && attackSet)
+    rows.push([
+      'attack success',
+      `${percent(attack.accuracy)} of ${attackSet.count.toLocaleString('en-US')} triggered test inputs not of class ${poison!.target}`,
+    ]);
   if (result.sparsity) {
     const values = Object.values(result.sparsity);
     rows.push(['sparsity', `${percent(values.reduce((a, b) => a + b, 0) / values.length)} mean over ${values.length} layers`]);
   }
   if (result.eigenvalues) rows.push(['Laplacian eigenvalues', result.eigenvalues.map((e) => e.toPrecision(3)).join(', ')]);
-  rows.push(['backend', `${result.backend}${result.backendReason ? ` (${result.backendReason})` : ''}`], ['seconds', result.seconds.toFixed(1)]);
+  rows.push(
+    ['backend', `${result.backend}${result.backendReason ? ` (${result.backendReason})` : ''}`],
+    ['seconds', result.seconds.toFixed(1)],
+  );
   print();
   print(table(['', 'value'], rows));
   print();

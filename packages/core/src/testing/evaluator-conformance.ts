@@ -50,7 +50,10 @@ export function evaluatorConformanceCases(options: EvaluatorConformanceOptions):
             check(e.specificationVersion === 'v1', `specificationVersion is '${e.specificationVersion}', expected 'v1'`);
             const got = await e.run({ inputs, count });
             const want = referenceForward(network, { inputs, count });
-            check(got.count === count && got.outputs === want.outputs, `count/outputs ${got.count}/${got.outputs}, expected ${count}/${want.outputs}`);
+            check(
+              got.count === count && got.outputs === want.outputs,
+              `count/outputs ${got.count}/${got.outputs}, expected ${count}/${want.outputs}`,
+            );
             checkClose(got.logits, want.logits, tolerance, 'logits');
           }),
       },
@@ -96,7 +99,12 @@ export function evaluatorConformanceCases(options: EvaluatorConformanceOptions):
             const want = referenceForward(network, { inputs, count, masks });
             checkClose(got.logits, want.logits, tolerance, 'logits with masks');
             const plain = await e.run({ inputs, count });
-            checkClose(plain.logits, referenceForward(network, { inputs, count }).logits, tolerance, 'logits after a masked run (masks must not persist)');
+            checkClose(
+              plain.logits,
+              referenceForward(network, { inputs, count }).logits,
+              tolerance,
+              'logits after a masked run (masks must not persist)',
+            );
           }),
       },
       {
@@ -112,7 +120,12 @@ export function evaluatorConformanceCases(options: EvaluatorConformanceOptions):
             checkClose(got.logits, referenceForward(network, { inputs, count, edits }).logits, tolerance, 'logits with edits');
             checkClose(target.kernel, before, 0, 'the network kernel after an edit');
             const plain = await e.run({ inputs, count });
-            checkClose(plain.logits, referenceForward(network, { inputs, count }).logits, tolerance, 'logits after an edited run (edits must not persist)');
+            checkClose(
+              plain.logits,
+              referenceForward(network, { inputs, count }).logits,
+              tolerance,
+              'logits after an edited run (edits must not persist)',
+            );
           }),
       },
       {

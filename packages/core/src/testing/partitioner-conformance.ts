@@ -31,7 +31,10 @@ export function partitionerConformanceCases(options: PartitionerConformanceOptio
       run: async () => {
         const a = await partitioner.partition(planted.graph, { k: 4, seed: 3 });
         const b = await partitioner.partition(planted.graph, { k: 4, seed: 3 });
-        check(a.labels.every((l, i) => l === b.labels[i]), 'two runs with seed 3 differ');
+        check(
+          a.labels.every((l, i) => l === b.labels[i]),
+          'two runs with seed 3 differ',
+        );
       },
     },
     {

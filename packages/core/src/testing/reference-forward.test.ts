@@ -7,7 +7,11 @@ import { tinyCnn, tinyMlp, tinyResidualCnn } from './synthetic-networks.js';
 describe('referenceForward', () => {
   it('computes a dense layer and ReLU by hand', () => {
     const n = tinyMlp({ sizes: [2, 2, 1] });
-    const [d1, , d2] = n.layers.slice(1) as [Extract<Network['layers'][number], { kind: 'dense' }>, unknown, Extract<Network['layers'][number], { kind: 'dense' }>];
+    const [d1, , d2] = n.layers.slice(1) as [
+      Extract<Network['layers'][number], { kind: 'dense' }>,
+      unknown,
+      Extract<Network['layers'][number], { kind: 'dense' }>,
+    ];
     d1.kernel = Float32Array.from([1, -1, 2, 3]); // x0→h0 = 1, x0→h1 = −1, x1→h0 = 2, x1→h1 = 3
     d1.bias = Float32Array.from([0, -10]);
     d2.kernel = Float32Array.from([1, 5]);
@@ -26,7 +30,8 @@ describe('referenceForward', () => {
       const rng = createRandom(4);
       const x = Float32Array.from({ length: c * h * w }, () => rng.next());
       const xt = new Float32Array(x.length);
-      for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) xt[(y * w + xx) * c + ch] = x[(ch * h + y) * w + xx]!;
+      for (let ch = 0; ch < c; ch++)
+        for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) xt[(y * w + xx) * c + ch] = x[(ch * h + y) * w + xx]!;
       const a = referenceForward(chw, { inputs: x, count: 1 });
       const b = referenceForward(hwc, { inputs: xt, count: 1 });
       if (make === tinyResidualCnn) {

@@ -8,7 +8,10 @@ function spatial(shape: readonly number[], layout: DataLayout) {
   if (shape.length !== 3) throw new RangeError(`expected a rank-3 activation, got [${shape.join(', ')}]`);
   const [a, b, c] = shape as [number, number, number];
   const [C, H, W] = layout === 'nhwc' ? [c, a, b] : [a, b, c];
-  const at = layout === 'nhwc' ? (ch: number, y: number, x: number) => (y * W + x) * C + ch : (ch: number, y: number, x: number) => (ch * H + y) * W + x;
+  const at =
+    layout === 'nhwc'
+      ? (ch: number, y: number, x: number) => (y * W + x) * C + ch
+      : (ch: number, y: number, x: number) => (ch * H + y) * W + x;
   return { C, H, W, at };
 }
 
@@ -81,11 +84,17 @@ function forwardLayer(layer: Layer, inputs: Float32Array[], inShapes: number[][]
       for (let i = 0; i < x.length; i++) {
         const v = x[i]!;
         y[i] =
-          layer.activation === 'relu' ? Math.max(0, v)
-          : layer.activation === 'leaky-relu' ? (v >= 0 ? v : alpha * v)
-          : layer.activation === 'sigmoid' ? 1 / (1 + Math.exp(-v))
-          : layer.activation === 'tanh' ? Math.tanh(v)
-          : v;
+          layer.activation === 'relu'
+            ? Math.max(0, v)
+            : layer.activation === 'leaky-relu'
+              ? v >= 0
+                ? v
+                : alpha * v
+              : layer.activation === 'sigmoid'
+                ? 1 / (1 + Math.exp(-v))
+                : layer.activation === 'tanh'
+                  ? Math.tanh(v)
+                  : v;
       }
       return y;
     }
@@ -165,7 +174,10 @@ export function referenceForward(network: Network, request: EvaluateRequest): Ev
   const activations = new Map<string, Activations>();
   for (const id of request.capture ?? []) {
     const layer = getLayer(net, id);
-    activations.set(id, { data: new Float32Array(request.count * shapeSize(layer.outputShape)), shape: [request.count, ...layer.outputShape] });
+    activations.set(id, {
+      data: new Float32Array(request.count * shapeSize(layer.outputShape)),
+      shape: [request.count, ...layer.outputShape],
+    });
   }
   for (let n = 0; n < request.count; n++) {
     const values = new Map<string, Float32Array>();

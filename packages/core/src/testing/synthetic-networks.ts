@@ -12,12 +12,7 @@ function spatialShape(layout: DataLayout, c: number, h: number, w: number): numb
 }
 
 /** Builds the layers of a dense stack; weights either given or drawn from `rng`. */
-function denseStack(
-  sizes: readonly number[],
-  rng: Random,
-  activation: ActivationFunction,
-  kernels?: readonly Float32Array[],
-): Layer[] {
+function denseStack(sizes: readonly number[], rng: Random, activation: ActivationFunction, kernels?: readonly Float32Array[]): Layer[] {
   const layers: Layer[] = [{ kind: 'input', id: 'input', name: 'input', inputs: [], units: sizes[0]!, outputShape: [sizes[0]!] }];
   let previous = 'input';
   for (let l = 1; l < sizes.length; l++) {
@@ -62,30 +57,74 @@ export function tinyCnn(options: { layout?: 'nchw' | 'nhwc'; seed?: number } = {
   const layers: Layer[] = [
     { kind: 'input', id: 'input', name: 'input', inputs: [], units: 1, outputShape: s(1, 8, 8) },
     {
-      kind: 'conv2d', id: 'conv1', name: 'conv1', inputs: ['input'], units: 4, outputShape: s(4, 8, 8),
-      kernel: randn(rng, 3 * 3 * 1 * 4, 0.5), kernelShape: [3, 3, 1, 4], bias: randn(rng, 4, 0.1),
-      strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 1,
+      kind: 'conv2d',
+      id: 'conv1',
+      name: 'conv1',
+      inputs: ['input'],
+      units: 4,
+      outputShape: s(4, 8, 8),
+      kernel: randn(rng, 3 * 3 * 1 * 4, 0.5),
+      kernelShape: [3, 3, 1, 4],
+      bias: randn(rng, 4, 0.1),
+      strides: [1, 1],
+      pads: [1, 1, 1, 1],
+      dilations: [1, 1],
+      groups: 1,
     },
     {
-      kind: 'batchnorm', id: 'bn1', name: 'bn1', inputs: ['conv1'], units: 4, outputShape: s(4, 8, 8),
-      gamma: randn(rng, 4, 0.3).map((v) => 1 + v), beta: randn(rng, 4, 0.1),
-      mean: randn(rng, 4, 0.1), variance: randn(rng, 4, 0.2).map((v) => 1 + Math.abs(v)), epsilon: 1e-5,
+      kind: 'batchnorm',
+      id: 'bn1',
+      name: 'bn1',
+      inputs: ['conv1'],
+      units: 4,
+      outputShape: s(4, 8, 8),
+      gamma: randn(rng, 4, 0.3).map((v) => 1 + v),
+      beta: randn(rng, 4, 0.1),
+      mean: randn(rng, 4, 0.1),
+      variance: randn(rng, 4, 0.2).map((v) => 1 + Math.abs(v)),
+      epsilon: 1e-5,
     },
     { kind: 'activation', id: 'relu1', name: 'relu1', inputs: ['bn1'], units: 4, outputShape: s(4, 8, 8), activation: 'relu' },
     {
-      kind: 'pool', id: 'pool1', name: 'pool1', inputs: ['relu1'], units: 4, outputShape: s(4, 4, 4),
-      mode: 'max', global: false, size: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0],
+      kind: 'pool',
+      id: 'pool1',
+      name: 'pool1',
+      inputs: ['relu1'],
+      units: 4,
+      outputShape: s(4, 4, 4),
+      mode: 'max',
+      global: false,
+      size: [2, 2],
+      strides: [2, 2],
+      pads: [0, 0, 0, 0],
     },
     {
-      kind: 'conv2d', id: 'conv2', name: 'conv2', inputs: ['pool1'], units: 6, outputShape: s(6, 2, 2),
-      kernel: randn(rng, 3 * 3 * 4 * 6, 0.3), kernelShape: [3, 3, 4, 6], bias: randn(rng, 6, 0.1),
-      strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], groups: 1,
+      kind: 'conv2d',
+      id: 'conv2',
+      name: 'conv2',
+      inputs: ['pool1'],
+      units: 6,
+      outputShape: s(6, 2, 2),
+      kernel: randn(rng, 3 * 3 * 4 * 6, 0.3),
+      kernelShape: [3, 3, 4, 6],
+      bias: randn(rng, 6, 0.1),
+      strides: [1, 1],
+      pads: [0, 0, 0, 0],
+      dilations: [1, 1],
+      groups: 1,
     },
     { kind: 'activation', id: 'relu2', name: 'relu2', inputs: ['conv2'], units: 6, outputShape: s(6, 2, 2), activation: 'relu' },
     { kind: 'flatten', id: 'flatten', name: 'flatten', inputs: ['relu2'], units: 24, outputShape: [24] },
     {
-      kind: 'dense', id: 'fc', name: 'fc', inputs: ['flatten'], units: 3, outputShape: [3],
-      kernel: randn(rng, 24 * 3, 0.3), kernelShape: [24, 3], bias: randn(rng, 3, 0.1),
+      kind: 'dense',
+      id: 'fc',
+      name: 'fc',
+      inputs: ['flatten'],
+      units: 3,
+      outputShape: [3],
+      kernel: randn(rng, 24 * 3, 0.3),
+      kernelShape: [24, 3],
+      bias: randn(rng, 3, 0.1),
     },
   ];
   return { specificationVersion: 'v1', name: `tiny-cnn-${layout}`, layout, layers, output: 'fc' };
@@ -100,9 +139,19 @@ export function tinyResidualCnn(options: { layout?: 'nchw' | 'nhwc'; seed?: numb
   const rng = createRandom(options.seed ?? 3);
   const s = (c: number, h: number, w: number) => spatialShape(layout, c, h, w);
   const conv = (id: string, input: string, cin: number, cout: number): Layer => ({
-    kind: 'conv2d', id, name: id, inputs: [input], units: cout, outputShape: s(cout, 6, 6),
-    kernel: randn(rng, 9 * cin * cout, 0.4), kernelShape: [3, 3, cin, cout], bias: randn(rng, cout, 0.1),
-    strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 1,
+    kind: 'conv2d',
+    id,
+    name: id,
+    inputs: [input],
+    units: cout,
+    outputShape: s(cout, 6, 6),
+    kernel: randn(rng, 9 * cin * cout, 0.4),
+    kernelShape: [3, 3, cin, cout],
+    bias: randn(rng, cout, 0.1),
+    strides: [1, 1],
+    pads: [1, 1, 1, 1],
+    dilations: [1, 1],
+    groups: 1,
   });
   const layers: Layer[] = [
     { kind: 'input', id: 'input', name: 'input', inputs: [], units: 2, outputShape: s(2, 6, 6) },
@@ -110,16 +159,43 @@ export function tinyResidualCnn(options: { layout?: 'nchw' | 'nhwc'; seed?: numb
     { kind: 'activation', id: 'relu1', name: 'relu1', inputs: ['conv1'], units: 4, outputShape: s(4, 6, 6), activation: 'relu' },
     conv('conv2', 'relu1', 4, 4),
     {
-      kind: 'batchnorm', id: 'bn2', name: 'bn2', inputs: ['conv2'], units: 4, outputShape: s(4, 6, 6),
-      gamma: randn(rng, 4, 0.2).map((v) => 1 + v), beta: randn(rng, 4, 0.1),
-      mean: randn(rng, 4, 0.1), variance: randn(rng, 4, 0.2).map((v) => 1 + Math.abs(v)), epsilon: 1e-5,
+      kind: 'batchnorm',
+      id: 'bn2',
+      name: 'bn2',
+      inputs: ['conv2'],
+      units: 4,
+      outputShape: s(4, 6, 6),
+      gamma: randn(rng, 4, 0.2).map((v) => 1 + v),
+      beta: randn(rng, 4, 0.1),
+      mean: randn(rng, 4, 0.1),
+      variance: randn(rng, 4, 0.2).map((v) => 1 + Math.abs(v)),
+      epsilon: 1e-5,
     },
     { kind: 'add', id: 'add', name: 'add', inputs: ['relu1', 'bn2'], units: 4, outputShape: s(4, 6, 6) },
     { kind: 'activation', id: 'relu2', name: 'relu2', inputs: ['add'], units: 4, outputShape: s(4, 6, 6), activation: 'relu' },
-    { kind: 'pool', id: 'gap', name: 'gap', inputs: ['relu2'], units: 4, outputShape: [4], mode: 'avg', global: true, size: [6, 6], strides: [1, 1], pads: [0, 0, 0, 0] },
     {
-      kind: 'dense', id: 'fc', name: 'fc', inputs: ['gap'], units: 3, outputShape: [3],
-      kernel: randn(rng, 12, 0.5), kernelShape: [4, 3], bias: randn(rng, 3, 0.1),
+      kind: 'pool',
+      id: 'gap',
+      name: 'gap',
+      inputs: ['relu2'],
+      units: 4,
+      outputShape: [4],
+      mode: 'avg',
+      global: true,
+      size: [6, 6],
+      strides: [1, 1],
+      pads: [0, 0, 0, 0],
+    },
+    {
+      kind: 'dense',
+      id: 'fc',
+      name: 'fc',
+      inputs: ['gap'],
+      units: 3,
+      outputShape: [3],
+      kernel: randn(rng, 12, 0.5),
+      kernelShape: [4, 3],
+      bias: randn(rng, 3, 0.1),
     },
     { kind: 'softmax', id: 'softmax', name: 'softmax', inputs: ['fc'], units: 3, outputShape: [3] },
   ];
@@ -133,11 +209,34 @@ export function tinyResidualCnn(options: { layout?: 'nchw' | 'nhwc'; seed?: numb
 export function methodExample(which: 1 | 2): { network: Network; labels: Int32Array; expectedNcut: number } {
   const spec =
     which === 1
-      ? { w: [[[12, -1.3], [0, 7.4]], [[-8.9, 0.15], [0.23, -5.7]]], labels: [0, 1, 0, 1, 0, 1], ncut: 0.0989 }
+      ? {
+          w: [
+            [
+              [12, -1.3],
+              [0, 7.4],
+            ],
+            [
+              [-8.9, 0.15],
+              [0.23, -5.7],
+            ],
+          ],
+          labels: [0, 1, 0, 1, 0, 1],
+          ncut: 0.0989,
+        }
       : {
           w: [
-            [[5.4, 0.03, 0, 0], [0, 0, -0.4, 5.5], [-12, 0, 4.8, -0.07], [0, 6.3, 0.001, 7]],
-            [[-13.3, -0.4, 6, 0.1], [0.7, -8, 0, -5.8], [7.4, 0.3, -15, 0], [0, 0, 0, -12.3]],
+            [
+              [5.4, 0.03, 0, 0],
+              [0, 0, -0.4, 5.5],
+              [-12, 0, 4.8, -0.07],
+              [0, 6.3, 0.001, 7],
+            ],
+            [
+              [-13.3, -0.4, 6, 0.1],
+              [0.7, -8, 0, -5.8],
+              [7.4, 0.3, -15, 0],
+              [0, 0, 0, -12.3],
+            ],
           ],
           labels: [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0],
           ncut: 0.0372,

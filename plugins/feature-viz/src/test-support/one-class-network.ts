@@ -24,9 +24,29 @@ export function oneClassNetwork(): Network {
     output: 'logits',
     layers: [
       { kind: 'input', id: 'input', name: 'input', inputs: [], units: 4, outputShape: [4] },
-      { kind: 'dense', id: 'hidden', name: 'hidden', inputs: ['input'], units: 6, outputShape: [6], kernel: hidden, kernelShape: [4, 6], bias: new Float32Array(6) },
+      {
+        kind: 'dense',
+        id: 'hidden',
+        name: 'hidden',
+        inputs: ['input'],
+        units: 6,
+        outputShape: [6],
+        kernel: hidden,
+        kernelShape: [4, 6],
+        bias: new Float32Array(6),
+      },
       { kind: 'activation', id: 'relu', name: 'relu', inputs: ['hidden'], units: 6, outputShape: [6], activation: 'relu' },
-      { kind: 'dense', id: 'logits', name: 'logits', inputs: ['relu'], units: 3, outputShape: [3], kernel: out, kernelShape: [6, 3], bias: new Float32Array(3) },
+      {
+        kind: 'dense',
+        id: 'logits',
+        name: 'logits',
+        inputs: ['relu'],
+        units: 3,
+        outputShape: [3],
+        kernel: out,
+        kernelShape: [6, 3],
+        bias: new Float32Array(3),
+      },
     ],
   };
 }

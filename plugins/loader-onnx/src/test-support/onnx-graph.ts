@@ -40,8 +40,14 @@ function attribute(name: string, value: AttrValue): AttributeProto {
 
 export function testModel(spec: TestModel): ModelProto {
   const initializers = spec.initializers ?? [];
-  const valueInfo = (name: string, dims: { dim_value?: number; dim_param?: string }[]) => ({ name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: dims } } } });
-  const input = valueInfo(spec.input.name, [spec.input.batch ? { dim_value: spec.input.batch } : { dim_param: 'N' }, ...spec.input.shape.map((d) => ({ dim_value: d }))]);
+  const valueInfo = (name: string, dims: { dim_value?: number; dim_param?: string }[]) => ({
+    name,
+    type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: dims } } },
+  });
+  const input = valueInfo(spec.input.name, [
+    spec.input.batch ? { dim_value: spec.input.batch } : { dim_param: 'N' },
+    ...spec.input.shape.map((d) => ({ dim_value: d })),
+  ]);
   const nodes: NodeProto[] = spec.nodes.map((n) => ({
     op_type: n.op,
     input: n.inputs,
@@ -58,7 +64,17 @@ export function testModel(spec: TestModel): ModelProto {
       name: 'test',
       node: nodes,
       initializer: initializers,
-      input: [input, ...(spec.initializersAsInputs ? initializers.map((t) => valueInfo(t.name!, t.dims.map((d) => ({ dim_value: Number(d) })))) : [])],
+      input: [
+        input,
+        ...(spec.initializersAsInputs
+          ? initializers.map((t) =>
+              valueInfo(
+                t.name!,
+                t.dims.map((d) => ({ dim_value: Number(d) })),
+              ),
+            )
+          : []),
+      ],
       output: [{ name: spec.output, type: { tensor_type: { elem_type: DataType.FLOAT } } }],
       value_info: [],
     },

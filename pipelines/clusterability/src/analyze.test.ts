@@ -53,10 +53,14 @@ describe('analyzeClusterability', () => {
 
   it('refuses k above the node count, no weighted layers and unknown partitioners, saying what to do', async () => {
     const network = tinyMlp({ sizes: [3, 2] });
-    await expect(analyzeClusterability(network, { k: 9, shuffles: 0 })).rejects.toThrow(/k = 9 clusters asked for, but the weight graph has only 5 nodes.*k ≤ 5/);
+    await expect(analyzeClusterability(network, { k: 9, shuffles: 0 })).rejects.toThrow(
+      /k = 9 clusters asked for, but the weight graph has only 5 nodes.*k ≤ 5/,
+    );
     const noWeights: Network = { ...network, layers: network.layers.filter((l) => l.kind === 'input'), output: 'input' };
     await expect(analyzeClusterability(noWeights, { shuffles: 0 })).rejects.toThrow(/no dense or convolutional layers/);
-    await expect(analyzeClusterability(network, { k: 2, shuffles: 0, partitioner: 'nope' })).rejects.toThrow(/unknown partitioner 'nope'.*spectral, louvain/);
+    await expect(analyzeClusterability(network, { k: 2, shuffles: 0, partitioner: 'nope' })).rejects.toThrow(
+      /unknown partitioner 'nope'.*spectral, louvain/,
+    );
     await expect(
       analyzeClusterability(network, { k: 2, shuffles: 0, partitioner: { module: '@modscope/no-such-plugin', factory: 'x' } }),
     ).rejects.toSatisfy((e: unknown) => ModscopeError.isInstance(e) && /npm install @modscope\/no-such-plugin/.test((e as Error).message));
@@ -94,7 +98,14 @@ describe('shuffleTest', () => {
 describe('verdict', () => {
   it('says more, less, or not distinguishable', () => {
     const values = [10, 10.1, 9.9, 10.2, 9.8, 10, 10.1, 9.9, 10, 10, 10.05, 9.95, 10, 10.1, 9.9, 10, 10, 10, 10.1, 9.9];
-    const s = (real: number) => ({ n: 20, mean: 10, std: 0.1, z: (real - 10) / 0.1, p: (values.filter((v) => v < real).length + 1) / 21, values });
+    const s = (real: number) => ({
+      n: 20,
+      mean: 10,
+      std: 0.1,
+      z: (real - 10) / 0.1,
+      p: (values.filter((v) => v < real).length + 1) / 21,
+      values,
+    });
     expect(verdict('layer', 9, s(9))).toMatch(/^more clusterable than its 'layer' shuffles \(p = 0\.048/);
     expect(verdict('layer', 11, s(11))).toMatch(/^less clusterable/);
     expect(verdict('layer', 10, s(10))).toMatch(/^not distinguishable/);

@@ -47,7 +47,11 @@ export function shuffleWorkerCount(options: Pick<ShuffleTestOptions, 'shuffles' 
  * `shuffleTest`, on the workers of `pool` when given (started early by the caller with
  * `shuffleWorkerCount(options)` workers and the same partitioner); the pool is closed after.
  */
-export async function shuffleTestWith(graph: WeightGraph, options: ShuffleTestOptions, pool: ShufflePool | undefined): Promise<Record<string, ShuffleStatistics>> {
+export async function shuffleTestWith(
+  graph: WeightGraph,
+  options: ShuffleTestOptions,
+  pool: ShufflePool | undefined,
+): Promise<Record<string, ShuffleStatistics>> {
   try {
     return await shuffleTestIn(graph, options, pool);
   } finally {
@@ -55,23 +59,41 @@ export async function shuffleTestWith(graph: WeightGraph, options: ShuffleTestOp
   }
 }
 
-async function shuffleTestIn(graph: WeightGraph, options: ShuffleTestOptions, pool: ShufflePool | undefined): Promise<Record<string, ShuffleStatistics>> {
+async function shuffleTestIn(
+  graph: WeightGraph,
+  options: ShuffleTestOptions,
+  pool: ShufflePool | undefined,
+): Promise<Record<string, ShuffleStatistics>> {
   const shuffles = options.shuffles ?? 50;
   const nulls = options.nulls ?? NULL_MODELS;
   if (!Number.isInteger(shuffles) || shuffles < 1) {
-    throw new InvalidArgumentError({ argument: 'shuffles', message: `shuffles = ${shuffles}; the shuffle test needs a positive integer.`, hint: 'Use e.g. 50 (the default).' });
+    throw new InvalidArgumentError({
+      argument: 'shuffles',
+      message: `shuffles = ${shuffles}; the shuffle test needs a positive integer.`,
+      hint: 'Use e.g. 50 (the default).',
+    });
   }
   for (const model of nulls) {
     if (!isNullModel(model)) {
-      throw new InvalidArgumentError({ argument: 'nulls', message: `unknown null model '${model}'.`, hint: `Use one of: ${NULL_MODELS.join(', ')}.` });
+      throw new InvalidArgumentError({
+        argument: 'nulls',
+        message: `unknown null model '${model}'.`,
+        hint: `Use one of: ${NULL_MODELS.join(', ')}.`,
+      });
     }
   }
   const settings: ShuffleSettings = { k: options.k, seed: options.seed ?? 0 };
-  const tasks: ShuffleTask[] = nulls.flatMap((model, nullIndex) => Array.from({ length: shuffles }, (_, index) => ({ model, nullIndex, index })));
+  const tasks: ShuffleTask[] = nulls.flatMap((model, nullIndex) =>
+    Array.from({ length: shuffles }, (_, index) => ({ model, nullIndex, index })),
+  );
   const given = options.partitioner ?? 'spectral';
   const workers = shuffleWorkerCount(options);
   if (!Number.isInteger(workers) || workers < 0) {
-    throw new InvalidArgumentError({ argument: 'workers', message: `workers = ${options.workers}.`, hint: 'Use a non-negative integer; 0 runs the shuffles in this thread.' });
+    throw new InvalidArgumentError({
+      argument: 'workers',
+      message: `workers = ${options.workers}.`,
+      hint: 'Use a non-negative integer; 0 runs the shuffles in this thread.',
+    });
   }
   let ncuts: Float64Array;
   if (workers === 0) {
@@ -86,7 +108,12 @@ async function shuffleTestIn(graph: WeightGraph, options: ShuffleTestOptions, po
     }
   } else {
     // the pool closes itself when the run ends, however it ends
-    ncuts = await (pool ?? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workers)).run(graph, tasks, settings, options);
+    ncuts = await (pool ?? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workers)).run(
+      graph,
+      tasks,
+      settings,
+      options,
+    );
   }
   const out: Record<string, ShuffleStatistics> = {};
   nulls.forEach((model, nullIndex) => {

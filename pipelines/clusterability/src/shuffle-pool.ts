@@ -22,7 +22,12 @@ export interface ShufflePool {
    * Runs the tasks on `graph`, one at a time per worker, and resolves with their n-cuts in task order.
    * Call at most once.
    */
-  run(graph: WeightGraph, tasks: readonly ShuffleTask[], settings: ShuffleSettings, options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }): Promise<Float64Array>;
+  run(
+    graph: WeightGraph,
+    tasks: readonly ShuffleTask[],
+    settings: ShuffleSettings,
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<Float64Array>;
   /** Stops the workers (also after `run`; idempotent). */
   close(): void;
 }
@@ -44,12 +49,20 @@ export function startShufflePool(spec: PartitionerSpec, count: number): ShuffleP
     const worker = new Worker(url, { workerData: { spec } });
     pool.push(worker);
     worker.on('message', (reply: WorkerReply) => {
-      if (reply.type === 'error') fail(new ModscopeError({ code: reply.code ?? 'shuffle-failed', message: `a shuffle failed: ${reply.message}` }));
+      if (reply.type === 'error')
+        fail(new ModscopeError({ code: reply.code ?? 'shuffle-failed', message: `a shuffle failed: ${reply.message}` }));
       else onReply?.(worker, reply);
     });
     worker.on('error', (error) => fail(error));
     worker.on('exit', (code) => {
-      if (code !== 0 && !closed) fail(new ModscopeError({ code: 'shuffle-failed', message: `a shuffle worker exited with code ${code}.`, hint: 'Run with --workers 0 to see the failure in this thread.' }));
+      if (code !== 0 && !closed)
+        fail(
+          new ModscopeError({
+            code: 'shuffle-failed',
+            message: `a shuffle worker exited with code ${code}.`,
+            hint: 'Run with --workers 0 to see the failure in this thread.',
+          }),
+        );
     });
   }
   const close = () => {

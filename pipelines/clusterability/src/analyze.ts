@@ -107,16 +107,30 @@ export async function analyzeClusterability(network: Network, options: Clusterab
   const shuffles = options.shuffles ?? 50;
   const nulls = options.nulls ?? NULL_MODELS;
   if (options.drawingEdges !== undefined && !(Number.isInteger(options.drawingEdges) && options.drawingEdges >= 0)) {
-    throw new InvalidArgumentError({ argument: 'drawingEdges', message: `drawingEdges = ${options.drawingEdges}; it must be a non-negative integer.`, hint: 'Use e.g. 3000, or 0 for no drawing.' });
+    throw new InvalidArgumentError({
+      argument: 'drawingEdges',
+      message: `drawingEdges = ${options.drawingEdges}; it must be a non-negative integer.`,
+      hint: 'Use e.g. 3000, or 0 for no drawing.',
+    });
   }
   if (!Number.isInteger(k) || k < 1) {
-    throw new InvalidArgumentError({ argument: 'k', message: `k = ${k}; the number of clusters must be a positive integer.`, hint: 'Use e.g. 12 (the default).' });
+    throw new InvalidArgumentError({
+      argument: 'k',
+      message: `k = ${k}; the number of clusters must be a positive integer.`,
+      hint: 'Use e.g. 12 (the default).',
+    });
   }
   const started = performance.now();
   // the shuffle workers start now, so their start-up overlaps building the graph and the real clustering
   const given = options.partitioner ?? 'spectral';
-  const workerCount = shuffles > 0 && nulls.length > 0 && Number.isInteger(shuffles) ? shuffleWorkerCount({ shuffles, nulls, partitioner: given, workers: options.workers }) : 0;
-  const pool = Number.isInteger(workerCount) && workerCount > 0 ? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workerCount) : undefined;
+  const workerCount =
+    shuffles > 0 && nulls.length > 0 && Number.isInteger(shuffles)
+      ? shuffleWorkerCount({ shuffles, nulls, partitioner: given, workers: options.workers })
+      : 0;
+  const pool =
+    Number.isInteger(workerCount) && workerCount > 0
+      ? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workerCount)
+      : undefined;
   try {
     return await analyzeWith(network, options, { k, seed, shuffles, nulls, given, started }, pool);
   } finally {
@@ -127,14 +141,32 @@ export async function analyzeClusterability(network: Network, options: Clusterab
 async function analyzeWith(
   network: Network,
   options: ClusterabilityOptions,
-  { k, seed, shuffles, nulls, given, started }: { k: number; seed: number; shuffles: number; nulls: readonly NullModel[]; given: string | PartitionerSpec | Partitioner; started: number },
+  {
+    k,
+    seed,
+    shuffles,
+    nulls,
+    given,
+    started,
+  }: {
+    k: number;
+    seed: number;
+    shuffles: number;
+    nulls: readonly NullModel[];
+    given: string | PartitionerSpec | Partitioner;
+    started: number;
+  },
   pool: ShufflePool | undefined,
 ): Promise<ClusterabilityResult> {
   const source = options.prune !== undefined ? magnitudePrune(network, { sparsity: options.prune }) : network;
   const full = buildWeightGraph(source, options.graph);
   const graph: WeightGraph = removeIsolatedNodes(full);
   if (graph.nodeCount === 0) {
-    throw new InvalidArgumentError({ argument: 'network', message: `the weight graph of '${network.name}' has no edges left.`, hint: 'Prune less, or check that the model has non-zero weights.' });
+    throw new InvalidArgumentError({
+      argument: 'network',
+      message: `the weight graph of '${network.name}' has no edges left.`,
+      hint: 'Prune less, or check that the model has non-zero weights.',
+    });
   }
   if (k > graph.nodeCount) {
     throw new InvalidArgumentError({
@@ -153,17 +185,21 @@ async function analyzeWith(
   const ncut = quality.ncut;
   const nullResults: Record<string, NullResult> = {};
   if (shuffles > 0 && nulls.length > 0) {
-    const tests = await shuffleTestWith(graph, {
-      real: ncut,
-      k: partition.k,
-      seed,
-      shuffles,
-      nulls,
-      partitioner: given,
-      workers: options.workers,
-      signal: options.signal,
-      onProgress: (done, total) => options.onProgress?.('shuffles', done, total),
-    }, pool);
+    const tests = await shuffleTestWith(
+      graph,
+      {
+        real: ncut,
+        k: partition.k,
+        seed,
+        shuffles,
+        nulls,
+        partitioner: given,
+        workers: options.workers,
+        signal: options.signal,
+        onProgress: (done, total) => options.onProgress?.('shuffles', done, total),
+      },
+      pool,
+    );
     for (const [model, s] of Object.entries(tests)) nullResults[model] = { ...s, verdict: verdict(model, ncut, s) };
   }
   const expanded = expandLabels(graph, partition.labels);
@@ -229,7 +265,13 @@ function strongestEdges(graph: WeightGraph, max: number): WeightGraphDrawing {
     for (const e of ranked.slice(0, quota[index])) {
       const i = pair.from[e]!;
       const j = pair.to[e]!;
-      edges.push([graph.nodeLayer[i]!, graph.nodeUnit[i]!, graph.nodeLayer[j]!, graph.nodeUnit[j]!, Number(pair.weight[e]!.toPrecision(4))]);
+      edges.push([
+        graph.nodeLayer[i]!,
+        graph.nodeUnit[i]!,
+        graph.nodeLayer[j]!,
+        graph.nodeUnit[j]!,
+        Number(pair.weight[e]!.toPrecision(4)),
+      ]);
     }
   });
   edges.sort((a, b) => a[0] - b[0] || a[2] - b[2] || b[4] - a[4]);

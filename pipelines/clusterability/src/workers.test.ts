@@ -34,13 +34,21 @@ describe('shuffle test in worker threads', () => {
   });
 
   it('a failing shuffle rejects with the worker’s message', async () => {
-    await expect(shuffleTest(graph, { real: 1, k: graph.nodeCount + 5, shuffles: 2, workers: 2 })).rejects.toThrow(/a shuffle failed: .*clusters asked for/);
+    await expect(shuffleTest(graph, { real: 1, k: graph.nodeCount + 5, shuffles: 2, workers: 2 })).rejects.toThrow(
+      /a shuffle failed: .*clusters asked for/,
+    );
   });
 
   it('a partitioner module the workers cannot load rejects with a clear error (the workers start before the graph is sent)', async () => {
-    await expect(shuffleTest(graph, { real: 1, k: 2, shuffles: 2, workers: 2, partitioner: { module: '@modscope/no-such-partitioner', factory: 'make' } })).rejects.toThrow(
-      /could not be loaded/,
-    );
+    await expect(
+      shuffleTest(graph, {
+        real: 1,
+        k: 2,
+        shuffles: 2,
+        workers: 2,
+        partitioner: { module: '@modscope/no-such-partitioner', factory: 'make' },
+      }),
+    ).rejects.toThrow(/could not be loaded/);
   });
 
   it('analyzeClusterability starts its workers early and gets the values of the in-thread run', async () => {
@@ -53,4 +61,3 @@ describe('shuffle test in worker threads', () => {
     await expect(analyzeClusterability(network, { k: 10_000, shuffles: 4, workers: 2 })).rejects.toThrow(/clusters asked for/);
   });
 });
-
