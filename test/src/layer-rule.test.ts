@@ -35,8 +35,14 @@ function miniMonorepo(extra: Partial<Record<'graph' | 'lesion' | 'prune' | 'stud
   write(base, 'tsconfig.base.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }));
   workspacePackage(base, 'packages/core', '@modscope/core', extra.core ?? []);
   workspacePackage(base, 'packages/graph', '@modscope/graph', ["import '@modscope/core';", ...(extra.graph ?? [])]);
-  workspacePackage(base, 'plugins/intervention-lesion', '@modscope/intervention-lesion', ["import '@modscope/graph';", ...(extra.lesion ?? [])]);
-  workspacePackage(base, 'plugins/intervention-prune', '@modscope/intervention-prune', ["import '@modscope/core';", ...(extra.prune ?? [])]);
+  workspacePackage(base, 'plugins/intervention-lesion', '@modscope/intervention-lesion', [
+    "import '@modscope/graph';",
+    ...(extra.lesion ?? []),
+  ]);
+  workspacePackage(base, 'plugins/intervention-prune', '@modscope/intervention-prune', [
+    "import '@modscope/core';",
+    ...(extra.prune ?? []),
+  ]);
   workspacePackage(base, 'pipelines/lesion-study', '@modscope/lesion-study', [
     "import '@modscope/intervention-lesion';",
     "import '@modscope/intervention-prune';",
