@@ -13,7 +13,7 @@ export interface WeightGraphOptions {
   includeDense?: boolean;
 }
 
-export const DEFAULTS: Required<WeightGraphOptions> = { norm: 'l1', includeDense: false };
+export const WEIGHT_GRAPH_DEFAULTS: Required<WeightGraphOptions> = { norm: 'l1', includeDense: false };
 
 /** Where a layer's values come from in node terms: node layers whose units map onto its channels. */
 interface Source {
@@ -67,7 +67,7 @@ function batchNormScales(network: Network): Map<string, Float64Array> {
  * Degree-0 nodes are kept; remove them with `removeIsolatedNodes`.
  */
 export function buildWeightGraph(network: Network, options: WeightGraphOptions = {}): WeightGraph {
-  const { norm, includeDense } = { ...DEFAULTS, ...options };
+  const { norm, includeDense } = { ...WEIGHT_GRAPH_DEFAULTS, ...options };
   const weighted = network.layers.filter((l): l is WeightedLayer => l.kind === 'dense' || l.kind === 'conv2d');
   if (weighted.length === 0) {
     throw new InvalidArgumentError({

@@ -1,4 +1,4 @@
-export { buildWeightGraph, DEFAULTS, type WeightGraphOptions } from './build-weight-graph.js';
+export { buildWeightGraph, WEIGHT_GRAPH_DEFAULTS, type WeightGraphOptions } from './build-weight-graph.js';
 export { removeIsolatedNodes, expandLabels } from './remove-isolated-nodes.js';
 export { CsrBuilder } from './csr-builder.js';
 export { degrees, edgeCount, type NodeLayer, type WeightGraph } from './weight-graph.js';

@@ -164,7 +164,9 @@ describe('shuffleWeightGraph', () => {
       return entries.sort((x, y) => x[0] - y[0]);
     });
     const indptr = new Int32Array(n + 1);
-    rows.forEach((r, i) => (indptr[i + 1] = indptr[i]! + r.length));
+    rows.forEach((r, i) => {
+      indptr[i + 1] = indptr[i]! + r.length;
+    });
     const swapped: WeightGraph = {
       ...graph,
       indptr,

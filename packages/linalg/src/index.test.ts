@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('@modscope/linalg', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'bipartiteColouring',
+        'checkGraph',
+        'connectedComponents',
+        'denseSymmetricEigen',
+        'graphDegrees',
+        'kmeans',
+        'kmeansPlusPlus',
+        'kmeansThreads',
+        'lanczosLargest',
+        'lloyd',
+        'normalizedAdjacency',
+        'sparseProducts',
+        'spectralEmbedding',
+        'spmv',
+      ].sort(),
+    );
+  });
+});
