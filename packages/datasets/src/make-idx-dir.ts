@@ -13,7 +13,9 @@ export function makeIdxDir(options: { count?: number; h?: number; w?: number; la
   const dir = mkdtempSync(join(tmpdir(), 'modscope-idx-dir-'));
   const labels = Uint8Array.from(options.labels ?? Array.from({ length: count }, (_, i) => i % 10));
   const images = new Uint8Array(labels.length * h * w);
-  labels.forEach((l, n) => images.fill((l * 20 + n) % 256, n * h * w, (n + 1) * h * w));
+  labels.forEach((l, n) => {
+    images.fill((l * 20 + n) % 256, n * h * w, (n + 1) * h * w);
+  });
   writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(writeIdx(images, [labels.length, h, w])));
   writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(writeIdx(labels, [labels.length])));
   writeFileSync(join(dir, 't10k-images-idx3-ubyte'), writeIdx(images, [labels.length, h, w]));

@@ -25,9 +25,9 @@ export function writeIdx(array: WritableIdxData, shape: readonly number[]): Uint
   const view = new DataView(out.buffer);
   out[2] = code;
   out[3] = shape.length;
-  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  for (const [i, d] of shape.entries()) view.setUint32(4 + 4 * i, d, false);
   if (array instanceof Uint8Array) out.set(array, header);
-  else if (array instanceof Int32Array) array.forEach((v, i) => view.setInt32(header + 4 * i, v, false));
-  else array.forEach((v, i) => view.setFloat32(header + 4 * i, v, false));
+  else if (array instanceof Int32Array) for (let i = 0; i < array.length; i++) view.setInt32(header + 4 * i, array[i]!, false);
+  else for (let i = 0; i < array.length; i++) view.setFloat32(header + 4 * i, array[i]!, false);
   return out;
 }

@@ -159,7 +159,7 @@ export function parallelRuns(
   const slots = workers.length + 1;
   const buffer = new SharedArrayBuffer(slotAt + slots * bytesPerSlot);
   new Float32Array(buffer, dataAt, n * dp).set(rows.subarray(0, n * dp));
-  uniforms.forEach((u, run) => new Float64Array(buffer, uniformsAt + run * uLength * 8, uLength).set(u));
+  for (const [run, u] of uniforms.entries()) new Float64Array(buffer, uniformsAt + run * uLength * 8, uLength).set(u);
   for (let s = 0; s < slots; s++) new Float64Array(buffer, slotAt + s * bytesPerSlot, 1)[0] = Infinity;
   const job = (slot: number): PoolJob => ({
     type: 'kmeans',
@@ -178,7 +178,7 @@ export function parallelRuns(
     slotBytes: bytesPerSlot,
     slot,
   });
-  workers.forEach((worker, w) => worker.postMessage(job(w + 1)));
+  for (const [w, worker] of workers.entries()) worker.postMessage(job(w + 1));
   work(job(0), open);
   // wait for the helpers still holding a run; one that never got the message holds none
   const header = new Int32Array(buffer, 0, 4);

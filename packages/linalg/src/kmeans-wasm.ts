@@ -45,7 +45,10 @@ const align = align16;
 export function kmeansKernel(): KMeansKernel | null {
   if (kernel !== undefined) return kernel;
   const compiled = compileKernel<Exports>(kmeansWasmBase64);
-  if (!compiled) return (kernel = null);
+  if (!compiled) {
+    kernel = null;
+    return kernel;
+  }
   const wasm = compiled.instantiate();
   kernel = {
     open(rows, n, d, k) {

@@ -115,7 +115,7 @@ function lanczosIn(
   const n = op.n;
   const V = vec.arena;
   const nl = locked.length;
-  locked.forEach((u, i) => V.set(u.subarray(0, n), lockAt + i * n));
+  for (const [i, u] of locked.entries()) V.set(u.subarray(0, n), lockAt + i * n);
   const w = V.subarray(wAt, wAt + n);
   const H = new Float64Array(ncv * ncv);
   const h = new Float64Array(ncv + 1);

@@ -49,17 +49,17 @@ describe('sparseProducts', () => {
         const y = new Float64Array(rows);
         const t = new Float64Array(cols);
         products.apply(x, y);
-        y.forEach((v, i) => expect(v).toBeCloseTo(ax[i]!, 12));
+        for (const [i, v] of y.entries()) expect(v).toBeCloseTo(ax[i]!, 12);
         products.applyTranspose(u, t);
-        t.forEach((v, j) => expect(v).toBeCloseTo(atu[j]!, 12));
+        for (const [j, v] of t.entries()) expect(v).toBeCloseTo(atu[j]!, 12);
         products.applyGram(u, y);
-        y.forEach((v, i) => expect(v).toBeCloseTo(aatu[i]!, 12));
+        for (const [i, v] of y.entries()) expect(v).toBeCloseTo(aatu[i]!, 12);
         // a second product reuses the buffers: nothing left over from the first
         products.applyTranspose(
           u.map((v) => 2 * v),
           t,
         );
-        t.forEach((v, j) => expect(v).toBeCloseTo(2 * atu[j]!, 12));
+        for (const [j, v] of t.entries()) expect(v).toBeCloseTo(2 * atu[j]!, 12);
       }
     });
   }
@@ -78,12 +78,12 @@ describe('sparseProducts', () => {
       const products = sparseProducts(a);
       const y = new Float64Array(rows);
       products.apply(x, y);
-      m.forEach((row, i) =>
+      for (const [i, row] of m.entries()) {
         expect(y[i]).toBeCloseTo(
           row.reduce((s, v, j) => s + v * x[j]!, 0),
           12,
-        ),
-      );
+        );
+      }
       products.dispose();
       products.dispose(); // twice is harmless
     }

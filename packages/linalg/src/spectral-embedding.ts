@@ -100,7 +100,11 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
   let viaSvd: ReturnType<typeof bipartiteEigen> = null;
   const rest = k - count;
   if (rest > 0) {
-    if (n <= (options.denseBelow ?? 200)) {
+    const small = n <= (options.denseBelow ?? 200);
+    if (!small && options.bipartite !== false && colour !== null) {
+      viaSvd = bipartiteEigen(graph, colour, invSqrtDegree, component, count, deg, rest, options);
+    }
+    if (small) {
       const { matrix } = normalizedAdjacency(graph, deg);
       const dense = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
@@ -119,11 +123,7 @@ export function spectralEmbedding(graph: SparseGraph, k: number, options: Spectr
         columns.push(vectors.slice(c * n, (c + 1) * n));
         values.push(theta[c]!);
       }
-    } else if (
-      options.bipartite !== false &&
-      colour !== null &&
-      (viaSvd = bipartiteEigen(graph, colour, invSqrtDegree, component, count, deg, rest, options)) !== null
-    ) {
+    } else if (viaSvd !== null) {
       for (let c = 0; c < rest; c++) {
         columns.push(viaSvd.vectors.subarray(c * n, (c + 1) * n));
         values.push(viaSvd.values[c]!);

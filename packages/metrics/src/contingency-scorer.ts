@@ -16,7 +16,10 @@ function compact(labels: Int32Array, keep: Uint8Array, n: number): { codes: Int3
     if (keep[i] === 0) continue;
     const l = labels[i]!;
     let code = codeOf.get(l);
-    if (code === undefined) codeOf.set(l, (code = codeOf.size));
+    if (code === undefined) {
+      code = codeOf.size;
+      codeOf.set(l, code);
+    }
     codes[m++] = code;
   }
   return { codes, k: codeOf.size };
