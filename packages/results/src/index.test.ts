@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('@modscope/results', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'CLUSTER_RESULT_KIND',
+        'CLUSTER_RESULT_VERSION',
+        'COMPARE_RESULT_KIND',
+        'COMPARE_RESULT_VERSION',
+        'EXCISE_RESULT_KIND',
+        'EXCISE_RESULT_VERSION',
+        'LESION_RESULT_KIND',
+        'LESION_RESULT_VERSION',
+        'RESULT_KINDS',
+        'TRAIN_RESULT_KIND',
+        'TRAIN_RESULT_VERSION',
+        'clusterResultSchema',
+        'compareResultSchema',
+        'exciseResultSchema',
+        'lesionResultSchema',
+        'parseResult',
+        'readResultFile',
+        'resultJsonSchema',
+        'trainResultSchema',
+      ].sort(),
+    );
+  });
+
+  it('keeps the kind strings the files have always had, all at version 1', () => {
+    expect(api.RESULT_KINDS.map((k) => `${k.kind}@${k.version}`)).toEqual([
+      'modscope/cluster@1',
+      'modscope/lesion@1',
+      'modscope/compare@1',
+      'modscope/excise@1',
+      'modscope/train@1',
+    ]);
+  });
+});

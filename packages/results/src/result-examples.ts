@@ -1,0 +1,257 @@
+/**
+ * Results of every kind as the modscope commands write them (`--json FILE`: non-finite numbers as null),
+ * small but with every field the producers write; for tests, not exported from the package.
+ */
+export function clusterExample() {
+  return {
+    kind: 'modscope/cluster',
+    version: 1,
+    network: 'control.onnx',
+    partitioner: 'spectral',
+    k: 2,
+    seed: 0,
+    prune: 0.9,
+    nodes: 7,
+    removedNodes: 1,
+    edges: 9,
+    ncut: 0.4213,
+    modularity: 0.3071,
+    withinClusterFraction: 0.7893,
+    layers: [
+      { id: 'input', name: 'input', units: 3 },
+      { id: '/0/Gemm', name: '/0/Gemm', units: 3 },
+      { id: '/2/Gemm', name: '/2/Gemm', units: 2 },
+    ],
+    labels: [
+      [0, 1, -1],
+      [0, 0, 1],
+      [0, 1],
+    ],
+    clusters: [
+      { label: 0, size: 4, volume: 10.2, internal: 8.1, cut: 2.1, conductance: 0.2059 },
+      { label: 1, size: 3, volume: 6.4, internal: 4.3, cut: 2.1, conductance: 0.3281 },
+    ],
+    drawing: {
+      maxEdges: 3000,
+      totalEdges: 9,
+      edges: [
+        [0, 0, 1, 0, 1.512],
+        [0, 1, 1, 2, 0.9031],
+        [1, 0, 2, 0, 2.104],
+        [1, 2, 2, 1, 1.2],
+      ],
+    },
+    eigenvalues: [0, 0.0412],
+    nulls: {
+      layer: {
+        n: 4,
+        mean: 1.1,
+        std: 0.05,
+        z: -13.57,
+        p: 0.2,
+        values: [1.05, 1.08, 1.12, 1.15],
+        verdict: "not distinguishable from its 'layer' shuffles (p = 0.200, z = -13.57)",
+      },
+      'layer-nonzero': {
+        n: 4,
+        mean: 0.5,
+        std: 0,
+        z: null,
+        p: 0.2,
+        values: [0.5, 0.5, 0.5, 0.5],
+        verdict: "not distinguishable from its 'layer-nonzero' shuffles (p = 0.200, z = -Infinity)",
+      },
+    },
+    timings: { graph: 3.2, partition: 41.7, shuffles: 160.4 },
+  };
+}
+
+export function lesionExample() {
+  const sub = (cluster: number, accuracy: number, drop: (number | null)[], image: string) => ({
+    layer: '/0/Gemm',
+    cluster,
+    size: 2,
+    layerUnits: 8,
+    units: [2 * cluster, 2 * cluster + 1],
+    accuracy,
+    perClassAccuracy: drop.map((d) => (d === null ? null : 0.9 - d)),
+    meanClassAccuracy: accuracy,
+    importanceP: 0.05,
+    coherence: 1.8,
+    coherenceP: 0.35,
+    drop,
+    dropP: drop.map((d) => (d === null ? null : 0.3)),
+    random: { accuracy: [0.85, 0.86, 0.87], meanClassAccuracy: [0.85, 0.86, 0.87], coherence: [1.1, 2.2, 0.4] },
+    upstream: { entropy: 0.5, p: 0.25, topExamples: [17, 4, 99], randomEntropy: [1.1, 0.9, 1.3] },
+    featureViz: { image, entropy: 0.013, activation: 3.42, p: 0.25, randomEntropy: [0.9, 1.2, 0.7] },
+  });
+  return {
+    kind: 'modscope/lesion',
+    version: 1,
+    model: 'mlp-fashion.onnx',
+    dataset: 'fashion-mnist',
+    split: 'test',
+    examples: 500,
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover'],
+    engine: 'onnxruntime',
+    partition: {
+      source: 'cluster.json',
+      k: 2,
+      layers: [
+        { layer: '/0/Gemm', labels: [0, 0, 1, 1, 0, 1, -1, 0] },
+        { layer: '/2/Gemm', labels: [1, 0] },
+      ],
+    },
+    random: 3,
+    seed: 0,
+    baseline: { accuracy: 0.9, perClassAccuracy: [0.9, 0.92, null], meanClassAccuracy: 0.91 },
+    subclusters: [
+      sub(0, 0.8, [0.3, 0.01, null], 'features/_0_Gemm-cluster0.png'),
+      sub(1, 0.6, [0.1, 0.5, null], 'features/_0_Gemm-cluster1.png'),
+    ],
+    fisher: {
+      importance: { statistic: 11.98, df: 4, p: 0.0175 },
+      coherence: { statistic: 4.2, df: 4, p: 0.38 },
+      upstream: null,
+      featureViz: { statistic: 5.5, df: 4, p: 0.24 },
+    },
+    featureViz: { directory: 'features', backend: 'tensorflow', steps: 256 },
+    effectFactor: 1.23,
+    evaluations: 8,
+    timings: { partition: 12.5, lesions: 812.1, upstream: 40.3, featureViz: 5012.9 },
+  };
+}
+
+export function compareExample() {
+  const agreement = (ari: number, nmi: number, n: number) => ({
+    ari,
+    nmi,
+    n,
+    permutation: { permutations: 19, ariMean: 0.001, ariStd: 0.012, ariP: 0.05, nmiMean: 0.048, nmiStd: 0.01, nmiP: 0.05 },
+  });
+  return {
+    kind: 'modscope/compare',
+    version: 1,
+    model: 'control.onnx',
+    dataset: 'fashion-mnist',
+    examples: 300,
+    k: 4,
+    partitions: { weights: 'weights', coactivation: 'coactivation (spearman, 300 examples)' },
+    overall: agreement(0.41, 0.52, 16),
+    layers: [
+      { layer: '/0/Gemm', ...agreement(0.5, 0.61, 8) },
+      { layer: '/2/Gemm', ...agreement(0.33, 0.42, 8) },
+    ],
+  };
+}
+
+export function exciseExample() {
+  const curve = (forget: number[], retain: number[]) => forget.map((f, i) => ({ step: 10 * i, forget: f, retain: retain[i]! }));
+  const stats = { stepsToHalf: null, forgetArea: 0.2819, finalForget: 0.3617, finalRetain: 0.8675 };
+  return {
+    kind: 'modscope/excise',
+    version: 1,
+    model: 'control.onnx',
+    dataset: 'fashion-mnist',
+    forget: 'class 7 (Sneaker)',
+    forgetMetric: 'accuracy on the forgotten classes',
+    retain: 'the other 9 classes',
+    retainMetric: 'accuracy on the retain set',
+    examples: { forget: 47, retain: 453, retainTraining: 1785, forgetTraining: 215 },
+    partition: { source: 'weights', k: 12 },
+    mask: 'held',
+    steps: 20,
+    evaluateEvery: 10,
+    seed: 0,
+    intact: { forget: 0.9574, retain: 0.8852 },
+    modules: [
+      { layer: '/0/Gemm', cluster: 4, size: 25, forget: 0.1, retain: 0.8, score: 0.0996 },
+      { layer: '/6/Gemm', cluster: 11, size: 12, forget: 0.6, retain: 0.87, score: 0.0403 },
+    ],
+    chosen: [{ layer: '/0/Gemm', cluster: 4, size: 25, score: 0.0996 }],
+    methods: [
+      {
+        name: 'module pruning',
+        method: 'module',
+        baseline: false,
+        units: 25,
+        selection: [{ layer: '/0/Gemm', units: [0, 3, 5] }],
+        forget: 0,
+        retain: 0.6954,
+        curve: curve([0, 0.383, 0.3617], [0.6954, 0.8477, 0.8675]),
+        stats,
+        weightDistance: 24.685,
+      },
+      {
+        name: 'no pruning',
+        method: 'none',
+        baseline: true,
+        units: 0,
+        selection: [],
+        forget: 0.9574,
+        retain: 0.8852,
+        curve: curve([0.9574, 0.7872, 0.8298], [0.8852, 0.8852, 0.894]),
+        stats: { ...stats, stepsToHalf: 10 },
+        weightDistance: 2.101,
+      },
+    ],
+    floor: { forget: 0, retain: 0.7285, epochs: 1 },
+    relearning: [
+      {
+        model: 'module',
+        examples: 10,
+        retainExamples: 0,
+        steps: 50,
+        curve: curve([0.3617, 0.6596, 0.9362], [0.8675, 0.8653, 0.8234]),
+        stats: { stepsToHalf: 10, forgetArea: 0.72, finalForget: 0.9362, finalRetain: 0.8234 },
+      },
+    ],
+    timings: { partition: 1.2, neverTrained: 3.4, excise: 20.1 },
+  };
+}
+
+export function trainExample() {
+  return {
+    kind: 'modscope/train',
+    version: 1,
+    dataset: 'two-task',
+    arch: '16-32-32-8',
+    options: {
+      data: 'two-task',
+      arch: '16-32-32-8',
+      epochs: 2,
+      batchSize: 64,
+      optimizer: 'adam',
+      learningRate: null,
+      dropout: 0,
+      l1: 0.0001,
+      l2: 0,
+      prune: 0.5,
+      clusterableInit: true,
+      spectralRegularizer: { lambda: 0.1 },
+      poison: { target: 0, fraction: 0.1, trigger: { row: 0, col: 12, size: 4, value: 1 } },
+      limit: 1000,
+      testLimit: null,
+      seed: 0,
+    },
+    trainExamples: 1000,
+    testExamples: 2000,
+    steps: 32,
+    history: [
+      { epoch: 1, step: 16, loss: 1.92, accuracy: 0.31, penalty: 0.004 },
+      { epoch: 2, step: 32, loss: null, accuracy: 0.12, penalty: null },
+    ],
+    trainAccuracy: 0.12,
+    testAccuracy: 0.125,
+    testLoss: null,
+    attackSuccess: 0.97,
+    attackExamples: 1750,
+    cleanAccuracy: 0.125,
+    sparsity: { '/0/Gemm': 0.5, '/2/Gemm': 0.5 },
+    eigenvalues: [0, 0.012, 0.031, 0.05],
+    backend: 'tensorflow',
+    backendReason: '',
+    seconds: 1.7,
+    files: { onnx: '/tmp/run/model.onnx', tfjs: '/tmp/run/model.json' },
+  };
+}

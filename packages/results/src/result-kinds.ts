@@ -1,0 +1,58 @@
+export const CLUSTER_RESULT_KIND = 'modscope/cluster';
+export const CLUSTER_RESULT_VERSION = 1;
+export const LESION_RESULT_KIND = 'modscope/lesion';
+export const LESION_RESULT_VERSION = 1;
+export const COMPARE_RESULT_KIND = 'modscope/compare';
+export const COMPARE_RESULT_VERSION = 1;
+export const EXCISE_RESULT_KIND = 'modscope/excise';
+export const EXCISE_RESULT_VERSION = 1;
+export const TRAIN_RESULT_KIND = 'modscope/train';
+export const TRAIN_RESULT_VERSION = 1;
+
+/** The `kind` of a modscope result file: the command that wrote it. */
+export type ResultKind =
+  | typeof CLUSTER_RESULT_KIND
+  | typeof LESION_RESULT_KIND
+  | typeof COMPARE_RESULT_KIND
+  | typeof EXCISE_RESULT_KIND
+  | typeof TRAIN_RESULT_KIND;
+
+/** What every reader needs to know about one kind of result. */
+export interface ResultKindInfo {
+  kind: ResultKind;
+  /** Short name for messages and file names: `cluster`, `lesion`, … (`lesion result version 7 …`). */
+  name: string;
+  /** The version written now; the only one read. */
+  version: number;
+  /** The command that writes it, for hints. */
+  writer: string;
+}
+
+/** Every kind of modscope result, in the order a report shows them. */
+export const RESULT_KINDS: readonly ResultKindInfo[] = Object.freeze([
+  { kind: CLUSTER_RESULT_KIND, name: 'cluster', version: CLUSTER_RESULT_VERSION, writer: 'modscope cluster MODEL --json FILE' },
+  {
+    kind: LESION_RESULT_KIND,
+    name: 'lesion',
+    version: LESION_RESULT_VERSION,
+    writer: 'modscope lesion MODEL --data DATA --json FILE',
+  },
+  {
+    kind: COMPARE_RESULT_KIND,
+    name: 'compare',
+    version: COMPARE_RESULT_VERSION,
+    writer: 'modscope compare MODEL --data DATA --json FILE',
+  },
+  {
+    kind: EXCISE_RESULT_KIND,
+    name: 'excise',
+    version: EXCISE_RESULT_VERSION,
+    writer: 'modscope excise MODEL --data DATA --forget SPEC --json FILE',
+  },
+  { kind: TRAIN_RESULT_KIND, name: 'train', version: TRAIN_RESULT_VERSION, writer: 'modscope train --data DATA --out DIR' },
+]);
+
+/** The entry of `RESULT_KINDS` for a kind, or undefined for a string that is none. */
+export function resultKindInfo(kind: unknown): ResultKindInfo | undefined {
+  return RESULT_KINDS.find((k) => k.kind === kind);
+}
