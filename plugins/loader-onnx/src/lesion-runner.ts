@@ -11,7 +11,7 @@ import {
   type LesionResult,
   type Network,
 } from '@modscope/core';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { encodeOnnxModel } from './decode-onnx-model.js';
 import {
   buildGatherLesionModel,
@@ -23,25 +23,26 @@ import {
   type GatherLesionModel,
   type LesionModel,
 } from './lesion-model.js';
+import { loadOnnxRuntime } from './onnx-runtime.js';
 
 interface LesionRunnerOptions {
   network: Network;
   run: (request: EvaluateRequest) => Promise<EvaluateResult>;
-  sessionOptions: ort.InferenceSession.SessionOptions;
+  sessionOptions: Ort.InferenceSession.SessionOptions;
   outputs: number;
   /** Rows (lesions × examples) per inference call. */
   rows: number | undefined;
 }
 
 type Engine =
-  | { kind: 'gather'; session: ort.InferenceSession; model: GatherLesionModel }
-  | { kind: 'mask'; session: ort.InferenceSession; model: LesionModel }
+  | { kind: 'gather'; session: Ort.InferenceSession; model: GatherLesionModel }
+  | { kind: 'mask'; session: Ort.InferenceSession; model: LesionModel }
   | { kind: 'none' };
 
 /** Most lesions folded into one inference call. */
 const GROUP = 64;
 
-function floatData(tensor: ort.Tensor, expected: number): Float32Array {
+function floatData(tensor: Ort.Tensor, expected: number): Float32Array {
   const data = tensor.data;
   if (!(data instanceof Float32Array) || data.length !== expected) {
     throw new ShapeMismatchError({
@@ -69,6 +70,7 @@ export function createLesionRunner(options: LesionRunnerOptions) {
     let engine = engines.get(point);
     if (!engine) {
       engine = (async (): Promise<Engine> => {
+        const ort = await loadOnnxRuntime();
         const gather = buildGatherLesionModel(network, point);
         if (gather)
           return {
@@ -112,6 +114,7 @@ export function createLesionRunner(options: LesionRunnerOptions) {
     const { count, lesions } = request;
     const logits: Float32Array[] = lesions.map(() => new Float32Array(count * outputs));
     const engine = await engineFor(point);
+    const ort = await loadOnnxRuntime();
     let done = 0;
     const finished = (n: number) => {
       done += n;

@@ -14,7 +14,7 @@ import {
   type Evaluator,
   type Network,
 } from '@modscope/core';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { decodeOnnxModel, encodeOnnxModel } from './decode-onnx-model.js';
 import { createLesionRunner } from './lesion-runner.js';
 import {
@@ -28,6 +28,7 @@ import {
 import type { BoundModel } from './model-binding.js';
 import { buildOnnxModel, hwioToOihw } from './network-to-onnx.js';
 import type { ModelProto } from './onnx-proto.js';
+import { loadOnnxRuntime } from './onnx-runtime.js';
 import { onnxToNetwork } from './onnx-to-network.js';
 import { readModelFile } from './read-model-file.js';
 
@@ -42,7 +43,7 @@ export interface OnnxEvaluatorOptions {
    */
   lesionRows?: number;
   /** Passed to `InferenceSession.create`; the CPU provider and full graph optimization by default. */
-  sessionOptions?: ort.InferenceSession.SessionOptions;
+  sessionOptions?: Ort.InferenceSession.SessionOptions;
 }
 
 /** What `createOnnxEvaluator` accepts: a network (converted with `networkToOnnx`), ONNX bytes, or a file path. */
@@ -51,7 +52,7 @@ export type OnnxEvaluatorSource = Network | Uint8Array | string;
 const pkg = '@modscope/loader-onnx';
 
 interface CachedSession {
-  session: ort.InferenceSession;
+  session: Ort.InferenceSession;
   instrumented: InstrumentedModel;
 }
 
@@ -75,7 +76,7 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
   const network = bound.network;
   const runtime: ModelProto = prepareRuntimeModel(bound);
   const cacheSize = Math.max(1, options.cacheSize ?? 8);
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
@@ -97,6 +98,7 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
     }
     const created = (async () => {
       const instrumented = instrumentModel(runtime, bound, structure);
+      const ort = await loadOnnxRuntime();
       const session = await ort.InferenceSession.create(encodeOnnxModel(instrumented.model), sessionOptions);
       return { session, instrumented };
     })();
@@ -131,8 +133,9 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
     const capture = [...new Set(request.capture ?? [])];
     const structure: RunStructure = { edits: [...edits.keys()].sort(), masks: [...masks.keys()].sort(), capture: [...capture].sort() };
     const { session, instrumented } = await sessionFor(structure);
+    const ort = await loadOnnxRuntime();
 
-    const fixed: Record<string, ort.Tensor> = {};
+    const fixed: Record<string, Ort.Tensor> = {};
     for (const [id, edit] of edits) {
       const layer = getLayer(network, id);
       if (!isWeighted(layer)) continue;
@@ -190,7 +193,7 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
   return evaluator;
 }
 
-function floatData(tensor: ort.Tensor, expected: number, what: string): Float32Array {
+function floatData(tensor: Ort.Tensor, expected: number, what: string): Float32Array {
   const data = tensor.data;
   if (!(data instanceof Float32Array) || data.length !== expected) {
     throw new ShapeMismatchError({
