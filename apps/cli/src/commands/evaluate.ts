@@ -10,7 +10,7 @@ import {
 } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import { loadModel } from '../loaders.js';
-import { percent, print, printJson, progress, table } from '../output.js';
+import { percent, print, printJson, progress, table, thousands } from '../output.js';
 
 export interface EvaluateOptions {
   data: string;
@@ -89,9 +89,7 @@ export async function evaluateModel(
 }
 
 export function printEvaluation(r: EvaluationResult): void {
-  print(
-    `${r.model} on ${r.dataset}${r.split ? ` (${r.split})` : ''}: accuracy ${percent(r.accuracy)} over ${r.count.toLocaleString('en-US')} examples`,
-  );
+  print(`${r.model} on ${r.dataset}${r.split ? ` (${r.split})` : ''}: accuracy ${percent(r.accuracy)} over ${thousands(r.count)} examples`);
   print(`engine ${r.engine}, ${r.seconds.toFixed(2)} s`);
   print();
   const names = r.perClassAccuracy.map((_, c) => r.classNames?.[c] ?? String(c));

@@ -1,6 +1,6 @@
 import { inputLayer, parameterCount, sparsity, isWeighted, type Layer, type LoadedModel } from '@modscope/core';
 import { loadModel } from '../loaders.js';
-import { print, printJson, table } from '../output.js';
+import { print, printJson, table, thousands } from '../output.js';
 
 export interface ModelSummary {
   name: string;
@@ -69,7 +69,7 @@ export function summarize(model: LoadedModel): ModelSummary {
 export function printSummary(s: ModelSummary): void {
   print(`${s.name}  (${s.format}, layout ${s.layout})`);
   print(
-    `input [${s.input.shape.join(', ')}] → output '${s.output.layer}' [${s.output.shape.join(', ')}], ${s.parameters.toLocaleString('en-US')} parameters`,
+    `input [${s.input.shape.join(', ')}] → output '${s.output.layer}' [${s.output.shape.join(', ')}], ${thousands(s.parameters)} parameters`,
   );
   print();
   print(
