@@ -1,4 +1,4 @@
-import type { CompareResult } from './compare-result.js';
+import type { CompareView } from './compare-view.js';
 import type { Figure } from './figure.js';
 import { fixed } from './html.js';
 
@@ -9,7 +9,7 @@ const NULL_NMI = '#f2c2c6';
 const BAR_BORDER = '#fffffd';
 
 /** ARI and NMI of the weight-graph and coactivation partitions, overall and per layer, next to the permutation null's mean. */
-export function agreementFigure(result: CompareResult): Figure {
+export function agreementFigure(result: CompareView): Figure {
   const rows = [{ layer: 'all hidden', ...result.overall }, ...result.layers];
   const bar = (value: number, p?: number) => ({
     value: Number.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null,

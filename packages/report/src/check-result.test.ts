@@ -1,7 +1,8 @@
 import { CorruptFileError, InvalidArgumentError, ModscopeError } from '@modscope/core';
+import { parseResult } from '@modscope/results';
 import { describe, expect, it } from 'vitest';
 import { checkResult } from './check-result.js';
-import { sampleCluster, sampleCompare, sampleExcise, sampleLesion } from './sample-results.js';
+import { sampleCluster, sampleCompare, sampleExcise, sampleExciseRun, sampleLesion } from './sample-results.js';
 
 const failure = (value: unknown, source = 'run/lesion.json') => {
   try {
@@ -21,6 +22,18 @@ describe('checkResult', () => {
     expect(checkResult(sampleExcise(), 'e.json').result.kind).toBe('modscope/excise');
     const cluster = checkResult(sampleCluster(), 'c.json').result as { nulls: Record<string, { z: number }> };
     expect(cluster.nulls['layer-nonzero']!.z).toBeNaN();
+  });
+
+  it('takes samples that are valid results of @modscope/results, every field of them known to its schemas', () => {
+    for (const sample of [sampleCluster(), sampleLesion(), sampleCompare(), sampleExcise(), sampleExciseRun()])
+      expect(parseResult(sample)).toEqual(sample);
+  });
+
+  it('refuses a kind it does not draw, a train result', () => {
+    const error = failure({ kind: 'modscope/train', version: 1 }, 'run/train.json');
+    expect(error.message).toMatch(
+      /^run\/train\.json is not a valid modscope result file: it is a train result \('modscope\/train'\), not a cluster, lesion, compare or excise result\. Leave it out: this report reads cluster, lesion, compare or excise results\./,
+    );
   });
 
   it('names the file and the version when the result is newer than the report', () => {

@@ -1,4 +1,4 @@
-import type { ClusterResult } from './cluster-result.js';
+import type { ClusterView } from './cluster-view.js';
 import type { Block, Section } from './figure.js';
 import { count, escapeHtml, fixed, percent, significant } from './html.js';
 import { networkFigure } from './network-figure.js';
@@ -6,7 +6,7 @@ import { moduleColor } from './palette.js';
 import { shuffleHistogramFigure } from './shuffle-histogram-figure.js';
 
 /** The clusterability section: headline numbers, the network by module, the shuffle tests and the cluster table. */
-export function clusterSection(result: ClusterResult): Section {
+export function clusterSection(result: ClusterView): Section {
   const nulls = Object.entries(result.nulls);
   const blocks: Block[] = [{ type: 'figure', figure: networkFigure(result), wide: true }];
   for (const [name, test] of nulls)
@@ -43,12 +43,12 @@ export function clusterSection(result: ClusterResult): Section {
   };
 }
 
-function verdicts(result: ClusterResult): string {
+function verdicts(result: ClusterView): string {
   const items = Object.values(result.nulls).map((t) => `<li>The network is ${escapeHtml(t.verdict)}.</li>`);
   return `<ul class="verdicts">${items.join('')}</ul>`;
 }
 
-function clusterTable(result: ClusterResult): string {
+function clusterTable(result: ClusterView): string {
   const layerCounts = (label: number) => result.labels.map((l) => l.filter((x) => x === label).length);
   const rows = result.clusters.map((c) => {
     const within = c.volume > 0 ? c.internal / c.volume : Number.NaN;

@@ -1,10 +1,10 @@
 import { agreementFigure } from './agreement-figure.js';
-import type { CompareResult } from './compare-result.js';
+import type { CompareView } from './compare-view.js';
 import type { Section } from './figure.js';
 import { count, fixed } from './html.js';
 
 /** The partition-comparison section: weight-graph vs coactivation modules. */
-export function compareSection(result: CompareResult): Section {
+export function compareSection(result: CompareView): Section {
   const o = result.overall;
   return {
     kind: 'modscope/compare',

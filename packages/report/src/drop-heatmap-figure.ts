@@ -1,6 +1,6 @@
 import type { Figure } from './figure.js';
 import { escapeHtml, fixed, percent } from './html.js';
-import type { LesionResult, LesionSubcluster } from './lesion-result.js';
+import type { LesionView, SubclusterView } from './lesion-view.js';
 
 const CELL_BORDER = '#ffffff';
 const DOT_COLOR = '#1b1f24';
@@ -10,7 +10,7 @@ const STRONG = 0.6;
 export const SIGNIFICANCE = 0.05;
 
 /** Sub-clusters by importance: the lowest accuracy after the lesion first. */
-export function rankSubclusters(result: LesionResult): LesionSubcluster[] {
+export function rankSubclusters(result: LesionView): SubclusterView[] {
   return [...result.subclusters].sort((a, b) => a.accuracy - b.accuracy || a.layer.localeCompare(b.layer) || a.cluster - b.cluster);
 }
 
@@ -19,7 +19,7 @@ export function subclusterName(s: { layer: string; cluster: number }): string {
 }
 
 /** The sub-cluster × class accuracy-drop matrix, rows ranked by importance, with significance dots. */
-export function dropHeatmapFigure(result: LesionResult): Figure {
+export function dropHeatmapFigure(result: LesionView): Figure {
   const rows = rankSubclusters(result);
   const classes = result.classNames;
   const extreme = Math.max(1, ...rows.flatMap((s) => s.drop.filter(Number.isFinite).map((d) => Math.abs(100 * d))));

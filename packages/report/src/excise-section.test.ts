@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { checkResult } from './check-result.js';
-import type { ExciseResult } from './excise-result.js';
+import type { ExciseView } from './excise-view.js';
 import { exciseSection } from './excise-section.js';
 import { relearningFigure } from './recovery-figure.js';
 import { sampleExcise, sampleExciseRun } from './sample-results.js';
 
-const read = (value: unknown) => checkResult(value, 'excise.json').result as ExciseResult;
+const read = (value: unknown) => checkResult(value, 'excise.json').result as ExciseView;
 
 describe('the excise result and section', () => {
   it('reads what modscope excise writes: stats with null steps, the floor, the relearning attack', () => {

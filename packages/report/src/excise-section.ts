@@ -1,11 +1,11 @@
-import type { ExciseResult } from './excise-result.js';
+import type { ExciseView } from './excise-view.js';
 import type { Block, Section } from './figure.js';
 import { escapeHtml, fixed, percent } from './html.js';
 import { methodCount, recoveryFigure, relearningFigure } from './recovery-figure.js';
 
 /** The excision section: recovery curves of every method and baseline against the never-trained floor, the table, the relearning attack. */
-export function exciseSection(result: ExciseResult): Section {
-  const last = (m: ExciseResult['methods'][number]) => m.curve[m.curve.length - 1]!;
+export function exciseSection(result: ExciseView): Section {
+  const last = (m: ExciseView['methods'][number]) => m.curve[m.curve.length - 1]!;
   const methods = result.methods.filter((m) => !m.baseline);
   const best = (methods.length > 0 ? methods : result.methods).reduce((a, b) => (last(a).forget <= last(b).forget ? a : b));
   const metric = result.forgetMetric ?? 'forget accuracy';
@@ -51,7 +51,7 @@ export function exciseSection(result: ExciseResult): Section {
   };
 }
 
-function exciseTable(result: ExciseResult): string {
+function exciseTable(result: ExciseView): string {
   const head = [
     'method',
     'units',

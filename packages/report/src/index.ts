@@ -6,10 +6,5 @@ export {
   type WriteResultsReportOptions,
   type WrittenReport,
 } from './write-report.js';
-export { checkResult } from './check-result.js';
-export { RESULT_KINDS, type ReportResult, type ResultKind } from './result-kinds.js';
-export type { ClusterResult, NullTest, ClusterRow } from './cluster-result.js';
-export type { LesionResult, LesionSubcluster } from './lesion-result.js';
-export type { CompareResult, Agreement } from './compare-result.js';
-export type { ExciseResult, ExciseMethod, RecoveryPoint } from './excise-result.js';
+export { REPORT_KINDS, type ReportKind } from './report-kinds.js';
 export type { Figure, Section, Block, Highlight } from './figure.js';

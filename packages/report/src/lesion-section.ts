@@ -1,13 +1,13 @@
 import { dropHeatmapFigure, rankSubclusters, subclusterName } from './drop-heatmap-figure.js';
 import type { Block, Section } from './figure.js';
 import { count, escapeHtml, fixed, percent, significant } from './html.js';
-import type { LesionResult } from './lesion-result.js';
+import type { LesionView } from './lesion-view.js';
 
 /** Embedded images, by the path the result names them with (data: URIs). */
 export type ImageMap = Readonly<Record<string, string>>;
 
 /** The lesion section: headline numbers, the drop heatmap, the ranked table and the feature visualizations. */
-export function lesionSection(result: LesionResult, images: ImageMap = {}): Section {
+export function lesionSection(result: LesionView, images: ImageMap = {}): Section {
   const blocks: Block[] = [
     { type: 'figure', figure: dropHeatmapFigure(result), wide: true },
     {
@@ -67,7 +67,7 @@ export function lesionSection(result: LesionResult, images: ImageMap = {}): Sect
   };
 }
 
-function lesionTable(result: LesionResult): string {
+function lesionTable(result: LesionView): string {
   const cell = (p: number) => `<td class="num${p <= 0.05 ? ' sig' : ''}">${fixed(p)}</td>`;
   const rows = rankSubclusters(result).map((s) => {
     const worst = s.drop
@@ -85,7 +85,7 @@ function lesionTable(result: LesionResult): string {
 </table>`;
 }
 
-function gallery(result: LesionResult, images: ImageMap): string {
+function gallery(result: LesionView, images: ImageMap): string {
   const items = rankSubclusters(result)
     .filter((s) => s.featureViz)
     .map((s) => {

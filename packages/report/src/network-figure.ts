@@ -1,4 +1,4 @@
-import type { ClusterResult } from './cluster-result.js';
+import type { ClusterView } from './cluster-view.js';
 import type { Figure } from './figure.js';
 import { count } from './html.js';
 import { moduleColor } from './palette.js';
@@ -13,13 +13,15 @@ const EDGE_MITER = 7;
  * The network drawn as the papers draw it: one column per layer, one dot per unit sorted and coloured by
  * module, and the strongest edges (`drawing`) with opacity and width growing with the weight.
  */
-export function networkFigure(result: ClusterResult): Figure {
+export function networkFigure(result: ClusterView): Figure {
   const { layers, labels } = result;
   // y position of every unit: sorted by module within its layer, removed units last
   const position = labels.map((layerLabels) => {
     const order = layerLabels.map((_, u) => u).sort((a, b) => rank(layerLabels[a]!) - rank(layerLabels[b]!) || a - b);
     const y = new Float64Array(layerLabels.length);
-    order.forEach((unit, r) => (y[unit] = (r + 0.5) / layerLabels.length));
+    order.forEach((unit, r) => {
+      y[unit] = (r + 0.5) / layerLabels.length;
+    });
     return y;
   });
   const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -1,4 +1,4 @@
-import type { ExciseResult } from './excise-result.js';
+import type { ExciseView } from './excise-view.js';
 import type { Figure } from './figure.js';
 import { percent } from './html.js';
 import { SERIES_COLORS } from './palette.js';
@@ -11,7 +11,7 @@ const FLOOR_COLOR = '#1b1f24';
  * Forget and retain accuracy under fine-tuning on retain data, one line per excision method and baseline,
  * with the never-trained floor: the forget accuracy a model that never learned the capability reaches.
  */
-export function recoveryFigure(result: ExciseResult): Figure {
+export function recoveryFigure(result: ExciseView): Figure {
   const panels = [
     {
       key: 'forget' as const,
@@ -110,7 +110,7 @@ const RELEARN_WIDTH = 2.5;
  * module-pruned model (solid) and from the never-trained one (dashed), one colour per number of examples.
  * A capability truly removed comes back no faster than in the model that never had it.
  */
-export function relearningFigure(result: ExciseResult): Figure {
+export function relearningFigure(result: ExciseView): Figure {
   const counts = [...new Set(result.relearning.map((r) => r.examples))].sort((a, b) => a - b);
   const metric = result.forgetMetric ?? 'forget accuracy';
   const series = result.relearning.map((r) => ({

@@ -1,3 +1,4 @@
+import { RESULT_KINDS } from '@modscope/results';
 import { checkResult } from './check-result.js';
 import { echartsSource } from './echarts-source.js';
 import type { Block, Figure, Section } from './figure.js';
@@ -5,7 +6,8 @@ import { escapeHtml, scriptJson } from './html.js';
 import type { ImageMap } from './lesion-section.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
-import { RESULT_KINDS } from './result-kinds.js';
+import { REPORT_KINDS } from './report-kinds.js';
+import { resultSection } from './result-section.js';
 
 /** Version of this package, written into the page. */
 export const REPORT_VERSION = '0.1.0';
@@ -28,8 +30,8 @@ export function renderReport(results: readonly unknown[], options: RenderReportO
   const sources = results.map((_, i) => options.sources?.[i] ?? `results[${i}]`);
   const checked = results.map((value, i) => ({ ...checkResult(value, sources[i]!), index: i }));
   // sections in a fixed order (cluster, lesion, compare, excise), files of one kind in the order given
-  checked.sort((a, b) => RESULT_KINDS.indexOf(a.kind) - RESULT_KINDS.indexOf(b.kind) || a.index - b.index);
-  const sections = checked.map((c) => ({ section: c.kind.render(c.result, { images: options.images ?? {} }), source: sources[c.index]! }));
+  checked.sort((a, b) => REPORT_KINDS.indexOf(a.kind) - REPORT_KINDS.indexOf(b.kind) || a.index - b.index);
+  const sections = checked.map((c) => ({ section: resultSection(c, options.images ?? {}), source: sources[c.index]! }));
   const models = [...new Set(checked.map((c) => ('network' in c.result ? c.result.network : c.result.model)))];
   const title = options.title ?? `modscope report: ${models.join(', ') || 'no results'}`;
   const figures: { id: string; option: Record<string, unknown> }[] = [];
@@ -53,7 +55,7 @@ export function renderReport(results: readonly unknown[], options: RenderReportO
 <body>
 <header class="top"><div class="wrap">
 <h1>${escapeHtml(title)}</h1>
-<p>${checked.length} result${checked.length === 1 ? '' : 's'}: ${escapeHtml(checked.map((c) => c.kind.name).join(', ') || 'none')}. Hover over a figure for values.</p>
+<p>${checked.length} result${checked.length === 1 ? '' : 's'}: ${escapeHtml(checked.map((c) => kindName(c.kind)).join(', ') || 'none')}. Hover over a figure for values.</p>
 <nav class="toc">${toc}</nav>
 </div></header>
 <main class="wrap">
@@ -104,6 +106,11 @@ function blockHtml(block: Block, id: string, figures: { id: string; option: Reco
 <div class="chart" id="${id}-chart" style="height:${f.height}px" role="img" aria-label="${escapeHtml(f.title)}" data-marks="${escapeHtml(JSON.stringify(f.marks))}"></div>
 <figcaption>${escapeHtml(f.caption)}</figcaption>
 </figure>`;
+}
+
+/** `cluster`, `lesion`, …: a kind's short name. */
+function kindName(kind: string): string {
+  return RESULT_KINDS.find((k) => k.kind === kind)?.name ?? kind;
 }
 
 function basename(path: string): string {

@@ -1,4 +1,4 @@
-import type { ClusterResult, NullTest } from './cluster-result.js';
+import type { ClusterView, NullTestView } from './cluster-view.js';
 import type { Figure } from './figure.js';
 import { fixed } from './html.js';
 
@@ -17,7 +17,7 @@ export function histogramBins(n: number): number {
 }
 
 /** The network's n-cut against the histogram of the n-cuts of its shuffles under one null model. */
-export function shuffleHistogramFigure(result: ClusterResult, name: string, test: NullTest): Figure {
+export function shuffleHistogramFigure(result: ClusterView, name: string, test: NullTestView): Figure {
   const bins = histogramBins(test.n);
   const lo = Math.min(...test.values);
   const hi = Math.max(...test.values);

@@ -1,8 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { CorruptFileError, InvalidArgumentError, MissingFileError } from '@modscope/core';
+import { InvalidArgumentError } from '@modscope/core';
+import { readResultFile } from '@modscope/results';
 import { checkResult } from './check-result.js';
 import { renderReport } from './render-report.js';
+import { REPORT_KINDS, REPORT_READER } from './report-kinds.js';
 
 export interface WriteReportOptions {
   /** The page title. Default: `modscope report` and the models' names. */
@@ -36,7 +38,7 @@ const MIME: Record<string, string> = {
 };
 
 /**
- * Reads modscope results files (`--json FILE`), checks them all, embeds the feature-visualization images
+ * Reads modscope results files (`--json FILE`) with `readResultFile` of `@modscope/results`, checks them all, embeds the feature-visualization images
  * they name (a relative path is tried from the working directory, then from the results file's directory),
  * and writes one self-contained HTML report to `out`.
  */
@@ -48,7 +50,7 @@ export async function writeReport(paths: readonly string[], out: string, options
       hint: "Pass files written by 'modscope cluster|lesion|compare --json FILE'.",
     });
   }
-  const results = await Promise.all(paths.map(readResultsFile));
+  const results = await Promise.all(paths.map((path) => readResultFile(path, { kinds: REPORT_KINDS, reader: REPORT_READER })));
   return writeChecked(
     results.map((value, i) => ({ value, source: paths[i]!, dir: dirname(paths[i]!) })),
     out,
@@ -104,26 +106,6 @@ async function writeChecked(
   await mkdir(dirname(resolve(out)), { recursive: true });
   await writeFile(out, html);
   return { path: out, bytes: Buffer.byteLength(html), results: results.length, warnings };
-}
-
-async function readResultsFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new MissingFileError({ path, what: 'results file', hint: "Write it with a modscope command's --json FILE option." });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new CorruptFileError({
-      path,
-      format: 'modscope result',
-      reason: 'it is not valid JSON',
-      hint: "Write it with a modscope command's --json FILE option; the file may be truncated.",
-      cause,
-    });
-  }
 }
 
 /** The image files a (checked) lesion result names. */

@@ -1,0 +1,45 @@
+import type { CompareResultFile } from '@modscope/results';
+
+/** Agreement of two partitions of the same units, with the permutation null's means and p-values. */
+export interface AgreementView {
+  n: number;
+  ari: number;
+  nmi: number;
+  permutations: number;
+  ariMean: number;
+  ariP: number;
+  nmiMean: number;
+  nmiP: number;
+}
+
+/** A `modscope/compare` result as the report draws it: each agreement with its null flattened. */
+export interface CompareView {
+  kind: CompareResultFile['kind'];
+  version: CompareResultFile['version'];
+  model: string;
+  dataset: string;
+  examples: number;
+  k: number;
+  partitions: { weights: string; coactivation: string };
+  overall: AgreementView;
+  layers: (AgreementView & { layer: string })[];
+}
+
+function agreementView(a: CompareResultFile['overall']): AgreementView {
+  const { permutations, ariMean, ariP, nmiMean, nmiP } = a.permutation;
+  return { n: a.n, ari: a.ari, nmi: a.nmi, permutations, ariMean, ariP, nmiMean, nmiP };
+}
+
+export function compareView(file: CompareResultFile): CompareView {
+  return {
+    kind: file.kind,
+    version: file.version,
+    model: file.model,
+    dataset: file.dataset,
+    examples: file.examples,
+    k: file.k,
+    partitions: file.partitions,
+    overall: agreementView(file.overall),
+    layers: file.layers.map((l) => ({ layer: l.layer, ...agreementView(l) })),
+  };
+}

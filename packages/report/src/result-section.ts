@@ -1,0 +1,20 @@
+import type { CheckedResult } from './check-result.js';
+import { clusterSection } from './cluster-section.js';
+import { compareSection } from './compare-section.js';
+import { exciseSection } from './excise-section.js';
+import type { Section } from './figure.js';
+import { lesionSection, type ImageMap } from './lesion-section.js';
+
+/** The section of the page that draws one checked result. Adding a kind is one case here and one in `checkResult`. */
+export function resultSection(checked: CheckedResult, images: ImageMap): Section {
+  switch (checked.kind) {
+    case 'modscope/cluster':
+      return clusterSection(checked.result);
+    case 'modscope/lesion':
+      return lesionSection(checked.result, images);
+    case 'modscope/compare':
+      return compareSection(checked.result);
+    case 'modscope/excise':
+      return exciseSection(checked.result);
+  }
+}
