@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { CorruptFileError, MissingFileError, type Evaluator, type LoadedModel, type UnitPartition } from '@modscope/core';
+import { CorruptFileError, MissingFileError, ModscopeError, type Evaluator, type LoadedModel, type UnitPartition } from '@modscope/core';
+import { CLUSTER_RESULT_KIND, readResultFile, type ClusterResultFile } from '@modscope/results';
 
 /** Where the modules come from: the weight graph, coactivations, or a `modscope cluster --json` file. */
 export interface PartitionSourceOptions {
@@ -49,51 +49,34 @@ export async function partitionFor(
   return readPartitionFile(options.partition);
 }
 
-/** Reads the labels of a `modscope cluster --json` result. */
+/** Reads the labels of a `modscope cluster --json` result, checked as one by `@modscope/results`. */
 export async function readPartitionFile(path: string): Promise<UnitPartition & { source: string }> {
-  let text: string;
+  let result: ClusterResultFile;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new MissingFileError({
-      path,
-      what: 'partition',
-      hint: "Use --partition weights, --partition coactivation, or a file written by 'modscope cluster --json FILE'.",
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new CorruptFileError({
-      path,
-      format: 'JSON',
-      reason: 'it is not valid JSON',
-      hint: "Write it with 'modscope cluster --json FILE'.",
-      cause,
-    });
-  }
-  const r = parsed as { k?: unknown; layers?: unknown; labels?: unknown };
-  const layers = r.layers as { id?: unknown }[] | undefined;
-  const labels = r.labels as unknown[] | undefined;
-  if (
-    typeof r.k !== 'number' ||
-    !Array.isArray(layers) ||
-    !Array.isArray(labels) ||
-    layers.length !== labels.length ||
-    layers.some((l) => typeof l?.id !== 'string') ||
-    labels.some((l) => !Array.isArray(l) || l.some((x) => !Number.isInteger(x)))
-  ) {
-    throw new CorruptFileError({
-      path,
-      format: 'modscope cluster result',
-      reason: 'it has no k, layers and labels (one integer array per layer)',
-      hint: "Write it with 'modscope cluster --json FILE'.",
-    });
+    result = await readResultFile(path, { kinds: [CLUSTER_RESULT_KIND] });
+  } catch (error) {
+    if (!ModscopeError.isInstance(error)) throw error;
+    if (error.code === 'missing-file') {
+      throw new MissingFileError({
+        path,
+        what: 'partition',
+        hint: "Use --partition weights, --partition coactivation, or a file written by 'modscope cluster --json FILE'.",
+      });
+    }
+    if (error.code === 'corrupt-file') {
+      throw new CorruptFileError({
+        path,
+        format: 'partition',
+        reason: `it has no k, layers and labels of a modscope cluster result: ${(error as CorruptFileError).reason}`,
+        hint: "Write it with 'modscope cluster --json FILE'.",
+        cause: error,
+      });
+    }
+    throw error;
   }
   return {
     source: path,
-    k: r.k,
-    layers: layers.map((l, i) => ({ layer: l.id as string, labels: Int32Array.from(labels[i] as number[]) })),
+    k: result.k,
+    layers: result.layers.map((l, i) => ({ layer: l.id, labels: Int32Array.from(result.labels[i]!) })),
   };
 }
