@@ -48,7 +48,7 @@ export interface FineTuneRequest {
   seed: number;
 }
 
-/** Fine-tunes a copy of a network and returns it; `@modscope/train` provides one (see the CLI). */
+/** Fine-tunes a copy of a network and returns it; `trainFineTuner` of `@modscope/excision` makes one from `@modscope/train`. */
 export type FineTuner = (request: FineTuneRequest) => Promise<Network>;
 
 export type ExciseMethod = 'module' | 'random' | 'magnitude' | 'selective' | 'none';
