@@ -121,7 +121,9 @@ function subset(dataset: Dataset, keep: (label: number, index: number) => boolea
   const indices: number[] = [];
   for (let i = 0; i < dataset.count; i++) if (keep(dataset.labels[i]!, i)) indices.push(i);
   const inputs = new Float32Array(indices.length * per);
-  indices.forEach((i, j) => inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per));
+  indices.forEach((i, j) => {
+    inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per);
+  });
   return { ...dataset, count: indices.length, inputs, labels: Int32Array.from(indices, (i) => dataset.labels[i]!) };
 }
 

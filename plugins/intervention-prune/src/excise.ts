@@ -114,7 +114,9 @@ function sample(dataset: Dataset, count: number, random: Random): Dataset {
   const per = dataset.inputs.length / dataset.count;
   const order = random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count);
   const inputs = new Float32Array(count * per);
-  order.forEach((i, j) => inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per));
+  order.forEach((i, j) => {
+    inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per);
+  });
   return { ...dataset, count, inputs, labels: Int32Array.from(order, (i) => dataset.labels[i]!) };
 }
 

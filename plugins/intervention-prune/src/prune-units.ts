@@ -69,7 +69,11 @@ export function pruneUnits(network: Network, selection: readonly UnitSelection[]
     }
     // Incoming weights and biases: the output unit is the fastest index of dense [in, out] and conv HWIO.
     const incoming = maskFor(layer);
-    for (let i = 0; i < layer.kernel.length; i++) if (silenced[i % layer.units]) (layer.kernel[i] = 0), (incoming.kernel[i] = 0);
+    for (let i = 0; i < layer.kernel.length; i++) {
+      if (!silenced[i % layer.units]) continue;
+      layer.kernel[i] = 0;
+      incoming.kernel[i] = 0;
+    }
     for (let u = 0; u < layer.units; u++) {
       if (!silenced[u]) continue;
       if (layer.bias) layer.bias[u] = 0;
@@ -77,7 +81,13 @@ export function pruneUnits(network: Network, selection: readonly UnitSelection[]
     }
     if (unit.normalized) {
       const norm = getLayer(pruned, unit.pre);
-      if (norm.kind === 'batchnorm') for (let u = 0; u < layer.units; u++) if (silenced[u]) (norm.gamma[u] = 0), (norm.beta[u] = 0);
+      if (norm.kind === 'batchnorm') {
+        for (let u = 0; u < layer.units; u++) {
+          if (!silenced[u]) continue;
+          norm.gamma[u] = 0;
+          norm.beta[u] = 0;
+        }
+      }
     }
     // Outgoing weights: the rows of the next weighted layer that read these units.
     const next = consumerOf(pruned, unit.post);
@@ -90,7 +100,9 @@ export function pruneUnits(network: Network, selection: readonly UnitSelection[]
       if (reader.groups !== 1) continue;
       for (let i = 0; i < reader.kernel.length; i++) {
         const ci = Math.floor(i / cout) % cinPer;
-        if (silenced[ci]) (reader.kernel[i] = 0), (outgoing.kernel[i] = 0);
+        if (!silenced[ci]) continue;
+        reader.kernel[i] = 0;
+        outgoing.kernel[i] = 0;
       }
       continue;
     }
@@ -100,7 +112,8 @@ export function pruneUnits(network: Network, selection: readonly UnitSelection[]
     for (let r = 0; r < fanIn; r++) {
       const channel = spatial === 1 ? r : channelsLast ? r % layer.units : Math.floor(r / spatial);
       if (!silenced[channel]) continue;
-      for (let c = 0; c < fanOut; c++) (reader.kernel[r * fanOut + c] = 0), (outgoing.kernel[r * fanOut + c] = 0);
+      reader.kernel.fill(0, r * fanOut, (r + 1) * fanOut);
+      outgoing.kernel.fill(0, r * fanOut, (r + 1) * fanOut);
     }
   }
   return { network: pruned, masks: [...masks.values()], units: count };

@@ -147,7 +147,9 @@ function plantedTask() {
   const predicted = Int32Array.from({ length: count }, (_, e) => argmax(logits, e * 8, 8));
   const keep = [...predicted.keys()].filter((e) => Math.floor(predicted[e]! / 4) === e % 2);
   const kept = new Float32Array(keep.length * 16);
-  keep.forEach((e, i) => kept.set(inputs.subarray(e * 16, (e + 1) * 16), i * 16));
+  keep.forEach((e, i) => {
+    kept.set(inputs.subarray(e * 16, (e + 1) * 16), i * 16);
+  });
   const labels = Int32Array.from(keep, (e) => predicted[e]!);
   const dataset = { name: 'planted', count: keep.length, inputShape: [16], inputs: kept, labels, classes: 8 };
   return { network, modules, partition, dataset, labels };
