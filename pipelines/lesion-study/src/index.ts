@@ -1,2 +1,10 @@
 export { inputsFor } from './inputs-for.js';
 export { partitionFor, readPartitionFile, type PartitionSourceOptions } from './partition-source.js';
+export { runLesion, LESION_STUDY_DEFAULTS, type LesionStudyOptions, type LesionStudyStage } from './run-lesion.js';
+export {
+  featureVisualizations,
+  type FeatureVisualizationsOptions,
+  type FeatureVisualizationsResult,
+  type SubclusterFeatureImage,
+} from './feature-visualizations.js';
+export { runCompare, COMPARE_STUDY_DEFAULTS, type CompareStudyOptions } from './run-compare.js';

@@ -1,77 +1,22 @@
 import { writeFile } from 'node:fs/promises';
-import { unitLayers, type Dataset, type LoadedModel } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
-import { comparePartitions } from '@modscope/metrics';
+import { runCompare, type CompareStudyOptions } from '@modscope/lesion-study';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, table } from '../output.js';
 import { writeReportOption } from '../report-option.js';
-import { inputsFor, partitionFor } from '@modscope/lesion-study';
 
-export interface CompareOptions {
+export interface CompareOptions extends CompareStudyOptions {
   data: string;
   split?: 'train' | 'test';
   limit?: number;
   k: number;
-  prune?: number;
-  measure: 'spearman' | 'pearson';
   permutations: number;
-  seed: number;
-  mean?: number[];
-  std?: number[];
   json?: string;
   /** Also write the HTML report of the result to this file. */
   report?: string;
 }
 
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
-
-/** What `modscope compare --json` writes. */
-export type CompareJson = Awaited<ReturnType<typeof runCompare>>;
-
-export type CompareRunOptions = Omit<CompareOptions, 'data' | 'split' | 'limit' | 'json' | 'report'>;
-
-/** The weight-graph vs coactivation comparison of `modscope compare`, as the JSON it writes. */
-export async function runCompare(model: LoadedModel, dataset: Dataset, options: CompareRunOptions) {
-  const inputs = inputsFor(model, dataset, options);
-  const evaluator = await model.createEvaluator();
-  try {
-    const base = {
-      k: options.k,
-      seed: options.seed,
-      ...(options.prune !== undefined ? { prune: options.prune } : {}),
-      measure: options.measure,
-    };
-    const weights = await partitionFor(model, evaluator, inputs, dataset.count, { ...base, partition: 'weights' });
-    const coactivation = await partitionFor(model, evaluator, inputs, dataset.count, { ...base, partition: 'coactivation' });
-    // Hidden units only: the coactivation partition has no input or output units.
-    const hidden = unitLayers(model.network)
-      .filter((u) => u.hidden)
-      .map((u) => u.layer);
-    const labelsOf = (p: typeof weights, layer: string) => p.layers.find((l) => l.layer === layer)?.labels ?? new Int32Array(0);
-    const concat = (p: typeof weights) => Int32Array.from(hidden.flatMap((layer) => Array.from(labelsOf(p, layer))));
-    const overall = comparePartitions(concat(weights), concat(coactivation), { permutations: options.permutations, seed: options.seed });
-    const perLayer = hidden.map((layer) => ({
-      layer,
-      ...comparePartitions(labelsOf(weights, layer), labelsOf(coactivation, layer), {
-        permutations: options.permutations,
-        seed: options.seed,
-      }),
-    }));
-    return {
-      kind: 'modscope/compare' as const,
-      version: 1 as const,
-      model: model.network.name,
-      dataset: dataset.name,
-      examples: dataset.count,
-      k: options.k,
-      partitions: { weights: weights.source, coactivation: coactivation.source },
-      overall,
-      layers: perLayer,
-    };
-  } finally {
-    await evaluator.dispose();
-  }
-}
 
 export async function compareCommand(path: string, options: CompareOptions): Promise<void> {
   const model = await loadModel(path);

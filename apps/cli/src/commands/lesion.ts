@@ -1,38 +1,47 @@
 import { writeFile } from 'node:fs/promises';
-import type { Dataset, LoadedModel } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
-import { inputsFor, partitionFor, type PartitionSourceOptions } from '@modscope/lesion-study';
+import { runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
 import { loadModel } from '../loaders.js';
-import { jsonText, print, printJson, progress, table, percent } from '../output.js';
+import { jsonText, print, printJson, progress, table, percent, type Progress } from '../output.js';
 import { writeReportOption } from '../report-option.js';
 
-export const LESION_RESULT_KIND = 'modscope/lesion';
-export const LESION_RESULT_VERSION = 1;
-
-export interface LesionOptions extends PartitionSourceOptions {
+export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress'> {
   data: string;
   split?: 'train' | 'test';
   limit?: number;
-  random: number;
-  top: number;
-  mean?: number[];
-  std?: number[];
-  batchSize?: number;
   json?: string;
-  /** Directory for feature-visualization PNGs; runs the feature-visualization test when given. */
-  featureViz?: string;
-  featureSteps?: number;
   /** Also write the HTML report of the result to this file. */
   report?: string;
 }
 
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
+const stageLabels: Record<LesionStudyStage, string> = { lesions: 'lesions', featureViz: 'feature viz' };
+
 export async function lesionCommand(path: string, options: LesionOptions): Promise<void> {
   const model = await loadModel(path);
   const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
   const quiet = options.json === '-';
-  const result = await runLesion(model, dataset, { ...options, quiet });
+  // One bar per stage, closed when its stage is done or the next one starts.
+  let stage: LesionStudyStage | undefined;
+  let bar: Progress = progress('', { quiet: true });
+  let result: LesionResultJson;
+  try {
+    result = await runLesion(model, dataset, {
+      ...options,
+      onProgress: (next, done, total) => {
+        if (next !== stage) {
+          bar.stop();
+          stage = next;
+          bar = progress(stageLabels[next], { quiet });
+        }
+        bar.update(done, total);
+        if (done >= total) bar.stop();
+      },
+    });
+  } finally {
+    bar.stop();
+  }
   if (quiet) {
     printJson(result);
     if (options.report) await writeReportOption(result, options.report, { quiet: true });
@@ -44,195 +53,11 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
   if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
 }
 
-export type LesionRunOptions = Omit<LesionOptions, 'data' | 'split' | 'limit' | 'json' | 'report'> & {
-  /** No progress bars. */
-  quiet?: boolean;
-};
-
 /** What `modscope lesion --json` writes. */
-export type LesionResultJson = Awaited<ReturnType<typeof runLesion>>;
-
-/** The lesion sweep, upstream coherence and (optionally) feature visualization of `modscope lesion`, as the JSON it writes. */
-export async function runLesion(model: LoadedModel, dataset: Dataset, options: LesionRunOptions) {
-  const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
-  const inputs = inputsFor(model, dataset, options);
-  const evaluator = await model.createEvaluator();
-  const quiet = options.quiet ?? false;
-  const started = performance.now();
-  try {
-    const partition = await partitionFor(model, evaluator, inputs, dataset.count, options);
-    const partitioned = performance.now();
-    const bar = progress('lesions', { quiet });
-    const data = { inputs, count: dataset.count, labels: dataset.labels, classes: dataset.classes };
-    let sweep;
-    try {
-      sweep = await lesionSweep(evaluator, data, partition, {
-        random: options.random,
-        seed: options.seed,
-        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        onProgress: (done, total) => bar.update(done, total),
-      });
-    } finally {
-      bar.stop();
-    }
-    const swept = performance.now();
-    const upstream = await upstreamCoherence(evaluator, data, sweep.subclusters, { top: options.top });
-    const upstreamDone = performance.now();
-    const features = options.featureViz ? await featureVisualizations(model, dataset, inputs, sweep.subclusters, options, quiet) : null;
-    const names = (c: number) => dataset.classNames?.[c] ?? String(c);
-    const result = {
-      kind: LESION_RESULT_KIND,
-      version: LESION_RESULT_VERSION,
-      model: model.network.name,
-      dataset: dataset.name,
-      split: dataset.split,
-      examples: dataset.count,
-      classNames: Array.from({ length: dataset.classes }, (_, c) => names(c)),
-      engine: evaluator.name,
-      partition: {
-        source: partition.source,
-        k: partition.k,
-        layers: partition.layers.map((l) => ({ layer: l.layer, labels: Array.from(l.labels) })),
-      },
-      random: sweep.random,
-      seed: sweep.seed,
-      baseline: {
-        accuracy: sweep.baseline.accuracy,
-        perClassAccuracy: Array.from(sweep.baseline.perClassAccuracy),
-        meanClassAccuracy: sweep.baseline.meanClassAccuracy,
-      },
-      subclusters: sweep.subclusters.map((s, i) => ({
-        layer: s.layer,
-        cluster: s.cluster,
-        size: s.units.length,
-        layerUnits: s.layerUnits,
-        units: Array.from(s.units),
-        accuracy: s.accuracy,
-        perClassAccuracy: Array.from(s.perClassAccuracy),
-        meanClassAccuracy: s.meanClassAccuracy,
-        importanceP: s.importanceP,
-        coherence: s.coherence,
-        coherenceP: s.coherenceP,
-        drop: Array.from(s.drop),
-        dropP: Array.from(s.dropP),
-        random: {
-          accuracy: Array.from(s.random.accuracy),
-          meanClassAccuracy: Array.from(s.random.meanClassAccuracy),
-          coherence: Array.from(s.random.coherence),
-        },
-        upstream: {
-          entropy: upstream.sets[i]!.entropy,
-          p: upstream.sets[i]!.p,
-          topExamples: Array.from(upstream.sets[i]!.topExamples),
-          randomEntropy: Array.from(upstream.sets[i]!.randomEntropy),
-        },
-        ...(features ? { featureViz: features.subclusters[i]! } : {}),
-      })),
-      fisher: {
-        importance: sweep.fisher.importance,
-        coherence: sweep.fisher.coherence,
-        upstream: upstream.fisher,
-        ...(features ? { featureViz: features.fisher } : {}),
-      },
-      ...(features ? { featureViz: { directory: options.featureViz, backend: features.backend, steps: features.steps } } : {}),
-      effectFactor: sweep.effectFactor,
-      evaluations: sweep.evaluations,
-      timings: {
-        partition: partitioned - started,
-        lesions: swept - partitioned,
-        upstream: upstreamDone - swept,
-        ...(features ? { featureViz: performance.now() - upstreamDone } : {}),
-      },
-    };
-    return result;
-  } finally {
-    await evaluator.dispose();
-  }
-}
-
-/**
- * The costlier upstream-coherence variant (method §5): an input optimized for each sub-cluster and for its
- * random same-size sets, the entropy of the network's softmax there, and the sub-cluster's image as a PNG.
- */
-async function featureVisualizations(
-  model: LoadedModel,
-  dataset: Dataset,
-  inputs: Float32Array,
-  subclusters: readonly { layer: string; cluster: number; units: Int32Array }[],
-  options: LesionRunOptions,
-  quiet: boolean,
-) {
-  const { mkdir } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { featureVisualizationTest, writePng, DEFAULTS } = await import('@modscope/feature-viz');
-  const directory = options.featureViz!;
-  await mkdir(directory, { recursive: true });
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of inputs) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
-  const steps = options.featureSteps ?? DEFAULTS.steps;
-  const bar = progress('feature viz', { quiet });
-  let test;
-  try {
-    test = await featureVisualizationTest(model.network, subclusters, {
-      random: options.random,
-      seed: options.seed,
-      steps,
-      inputRange: [lo, hi],
-      onProgress: (done, total) => bar.update(done, total),
-    });
-  } finally {
-    bar.stop();
-  }
-  const shape = dataset.inputShape;
-  const [height, width, channels] = shape.length === 3 ? (shape as [number, number, number]) : [1, shape[0]!, 1];
-  const results = await Promise.all(
-    test.subclusters.map(async (s, i) => {
-      const file = join(
-        directory,
-        `${s.layer.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '')}-cluster${subclusters[i]!.cluster}.png`,
-      );
-      await writePng(file, s.image, {
-        width,
-        height,
-        channels: channels === 3 ? 3 : 1,
-        layout: model.network.layout,
-        scale: Math.max(1, Math.floor(112 / Math.max(width, height))),
-      });
-      return { image: file, entropy: s.entropy, activation: s.activation, p: s.p, randomEntropy: s.randomEntropies };
-    }),
-  );
-  return { subclusters: results, fisher: test.fisher, backend: test.backend, steps };
-}
-
-type LesionJson = {
-  model: string;
-  dataset: string;
-  examples: number;
-  classNames: string[];
-  partition: { source: string; k: number };
-  random: number;
-  baseline: { accuracy: number };
-  subclusters: {
-    layer: string;
-    cluster: number;
-    size: number;
-    layerUnits: number;
-    accuracy: number;
-    random: { accuracy: number[] };
-    importanceP: number;
-    coherenceP: number;
-    drop: number[];
-    upstream: { p: number };
-  }[];
-  fisher: { importance: { p: number } | null; coherence: { p: number } | null; upstream: { p: number } | null };
-  effectFactor: number;
-  evaluations: number;
-  timings: { lesions: number };
-};
+type LesionResultJson = Awaited<ReturnType<typeof runLesion>>;
 
 /** The ranked table of sub-clusters and the per-network summary. */
-export function formatLesions(r: LesionJson): string {
+export function formatLesions(r: LesionResultJson): string {
   const ranked = [...r.subclusters].sort((a, b) => a.accuracy - b.accuracy);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const affected = (drop: number[]) =>

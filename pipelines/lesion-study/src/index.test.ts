@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('@modscope/lesion-study', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'COMPARE_STUDY_DEFAULTS',
+        'LESION_STUDY_DEFAULTS',
+        'featureVisualizations',
+        'inputsFor',
+        'partitionFor',
+        'readPartitionFile',
+        'runCompare',
+        'runLesion',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,144 @@
+import type { Dataset, LabelledExamples, LoadedModel } from '@modscope/core';
+import { featureVisualizations } from './feature-visualizations.js';
+import { inputsFor } from './inputs-for.js';
+import { partitionFor, type PartitionSourceOptions } from './partition-source.js';
+import { withDefaults } from './with-defaults.js';
+
+const LESION_KIND = 'modscope/lesion' as const;
+const LESION_VERSION = 1 as const;
+
+/** The stages `runLesion` reports progress for. */
+export type LesionStudyStage = 'lesions' | 'featureViz';
+
+/** Options of `runLesion`; those of `modscope lesion` with the same names. */
+export interface LesionStudyOptions extends Partial<PartitionSourceOptions> {
+  /** (number, default `19`) — random same-size lesions per sub-cluster. */
+  random?: number;
+  /** (number, default `10`) — upstream coherence: examples that activate a sub-cluster most. */
+  top?: number;
+  /** (number[], default none) — normalize inputs: subtract this mean (one value or one per channel); give with `std`. */
+  mean?: number[];
+  /** (number[], default none) — normalize inputs: divide by this std; give with `mean`. */
+  std?: number[];
+  /** (number, default the evaluator's) — examples per inference call. */
+  batchSize?: number;
+  /** (string, default none) — run the feature-visualization test too, and write each sub-cluster's image here as PNG. */
+  featureViz?: string;
+  /** (number, default 256) — gradient-ascent steps per feature-visualization image. */
+  featureSteps?: number;
+  /** (`(stage, done, total) => void`, default none) — lesions evaluated, then sub-clusters visualized. */
+  onProgress?: (stage: LesionStudyStage, done: number, total: number) => void;
+}
+
+/** The options `runLesion` uses where none are given. */
+export const LESION_STUDY_DEFAULTS: Readonly<Required<Pick<LesionStudyOptions, 'partition' | 'k' | 'seed' | 'random' | 'top'>>> =
+  Object.freeze({
+    partition: 'weights',
+    k: 12,
+    seed: 0,
+    random: 19,
+    top: 10,
+  });
+
+/**
+ * The lesion study of `modscope lesion` (method §5): a partition of the model's units, the lesion sweep of
+ * every sub-cluster against random same-size lesions, upstream coherence and, with `featureViz`, the
+ * feature-visualization test; returned as the JSON `modscope lesion --json` writes.
+ */
+export async function runLesion(model: LoadedModel, dataset: Dataset, options: LesionStudyOptions = {}) {
+  const settings = withDefaults(LESION_STUDY_DEFAULTS, options);
+  const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
+  const inputs = inputsFor(model, dataset, settings);
+  const evaluator = await model.createEvaluator();
+  const started = performance.now();
+  try {
+    const partition = await partitionFor(model, evaluator, inputs, dataset.count, settings);
+    const partitioned = performance.now();
+    const data: LabelledExamples = { inputs, count: dataset.count, labels: dataset.labels, classes: dataset.classes };
+    const sweep = await lesionSweep(evaluator, data, partition, {
+      random: settings.random,
+      seed: settings.seed,
+      ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
+      onProgress: (done, total) => options.onProgress?.('lesions', done, total),
+    });
+    const swept = performance.now();
+    const upstream = await upstreamCoherence(evaluator, data, sweep.subclusters, { top: settings.top });
+    const upstreamDone = performance.now();
+    const features = settings.featureViz
+      ? await featureVisualizations(model.network, { inputs, inputShape: dataset.inputShape }, sweep.subclusters, {
+          directory: settings.featureViz,
+          random: settings.random,
+          seed: settings.seed,
+          ...(settings.featureSteps !== undefined ? { steps: settings.featureSteps } : {}),
+          onProgress: (done, total) => options.onProgress?.('featureViz', done, total),
+        })
+      : null;
+    const names = (c: number) => dataset.classNames?.[c] ?? String(c);
+    return {
+      kind: LESION_KIND,
+      version: LESION_VERSION,
+      model: model.network.name,
+      dataset: dataset.name,
+      split: dataset.split,
+      examples: dataset.count,
+      classNames: Array.from({ length: dataset.classes }, (_, c) => names(c)),
+      engine: evaluator.name,
+      partition: {
+        source: partition.source,
+        k: partition.k,
+        layers: partition.layers.map((l) => ({ layer: l.layer, labels: Array.from(l.labels) })),
+      },
+      random: sweep.random,
+      seed: sweep.seed,
+      baseline: {
+        accuracy: sweep.baseline.accuracy,
+        perClassAccuracy: Array.from(sweep.baseline.perClassAccuracy),
+        meanClassAccuracy: sweep.baseline.meanClassAccuracy,
+      },
+      subclusters: sweep.subclusters.map((s, i) => ({
+        layer: s.layer,
+        cluster: s.cluster,
+        size: s.units.length,
+        layerUnits: s.layerUnits,
+        units: Array.from(s.units),
+        accuracy: s.accuracy,
+        perClassAccuracy: Array.from(s.perClassAccuracy),
+        meanClassAccuracy: s.meanClassAccuracy,
+        importanceP: s.importanceP,
+        coherence: s.coherence,
+        coherenceP: s.coherenceP,
+        drop: Array.from(s.drop),
+        dropP: Array.from(s.dropP),
+        random: {
+          accuracy: Array.from(s.random.accuracy),
+          meanClassAccuracy: Array.from(s.random.meanClassAccuracy),
+          coherence: Array.from(s.random.coherence),
+        },
+        upstream: {
+          entropy: upstream.sets[i]!.entropy,
+          p: upstream.sets[i]!.p,
+          topExamples: Array.from(upstream.sets[i]!.topExamples),
+          randomEntropy: Array.from(upstream.sets[i]!.randomEntropy),
+        },
+        ...(features ? { featureViz: features.subclusters[i]! } : {}),
+      })),
+      fisher: {
+        importance: sweep.fisher.importance,
+        coherence: sweep.fisher.coherence,
+        upstream: upstream.fisher,
+        ...(features ? { featureViz: features.fisher } : {}),
+      },
+      ...(features ? { featureViz: { directory: settings.featureViz, backend: features.backend, steps: features.steps } } : {}),
+      effectFactor: sweep.effectFactor,
+      evaluations: sweep.evaluations,
+      timings: {
+        partition: partitioned - started,
+        lesions: swept - partitioned,
+        upstream: upstreamDone - swept,
+        ...(features ? { featureViz: performance.now() - upstreamDone } : {}),
+      },
+    };
+  } finally {
+    await evaluator.dispose();
+  }
+}
