@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('@modscope/intervention-prune', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'capabilityFor',
+        'capabilityInputs',
+        'capabilityMetrics',
+        'chooseModules',
+        'countsPerLayer',
+        'excise',
+        'lowestMagnitudeUnits',
+        'mergeSelection',
+        'parseForgetSpec',
+        'parseTrigger',
+        'pruneUnits',
+        'randomUnits',
+        'recoveryStats',
+        'scoreModules',
+        'selectionMasks',
+        'selectivePruningScores',
+        'topUnits',
+        'weightDistance',
+      ].sort(),
+    );
+  });
+});
