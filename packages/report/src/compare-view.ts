@@ -1,7 +1,7 @@
 import type { CompareResultFile } from '@modscope/results';
 
 /** Agreement of two partitions of the same units, with the permutation null's means and p-values. */
-export interface AgreementView {
+interface AgreementView {
   n: number;
   ari: number;
   nmi: number;

@@ -7,7 +7,7 @@ const DOT_COLOR = '#1b1f24';
 /** Cells whose |drop| is at least this fraction of the scale's end get white labels. */
 const STRONG = 0.6;
 /** A class's drop counts as significant at this p (left-sided against the random lesions). */
-export const SIGNIFICANCE = 0.05;
+const SIGNIFICANCE = 0.05;
 
 /** Sub-clusters by importance: the lowest accuracy after the lesion first. */
 export function rankSubclusters(result: LesionView): SubclusterView[] {

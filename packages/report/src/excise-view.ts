@@ -4,13 +4,13 @@ type MethodFile = ExciseResultFile['methods'][number];
 type StatsFile = NonNullable<MethodFile['stats']>;
 
 /** Summary of a recovery curve; NaN where written as null (`stepsToHalf` null: never). */
-export type RecoveryStatsView = Omit<StatsFile, 'forgetArea' | 'finalForget' | 'finalRetain'> & {
+type RecoveryStatsView = Omit<StatsFile, 'forgetArea' | 'finalForget' | 'finalRetain'> & {
   forgetArea: number;
   finalForget: number;
   finalRetain: number;
 };
 
-export type ExciseMethodView = Omit<MethodFile, 'baseline' | 'forget' | 'retain' | 'stats' | 'weightDistance'> & {
+type ExciseMethodView = Omit<MethodFile, 'baseline' | 'forget' | 'retain' | 'stats' | 'weightDistance'> & {
   /** A baseline (random units, no pruning, …) rather than the method under test. */
   baseline: boolean;
   forget?: number;

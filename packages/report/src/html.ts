@@ -27,11 +27,6 @@ export function percent(x: number, digits = 1): string {
   return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '—';
 }
 
-/** `p = 0.004`, or `p = —` when it is not finite. */
-export function pText(p: number): string {
-  return `p = ${fixed(p, 3)}`;
-}
-
 /** Whole numbers with thousands separators. */
 export function count(n: number): string {
   return n.toLocaleString('en-US');

@@ -23,7 +23,7 @@ const BASE = [
 ];
 
 /** Colour of units outside every module (degree 0, removed before clustering). */
-export const REMOVED_COLOR = '#c9ced6';
+const REMOVED_COLOR = '#c9ced6';
 
 /** The colour of module `label` (−1: removed). */
 export function moduleColor(label: number): string {

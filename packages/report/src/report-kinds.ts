@@ -1,19 +1,9 @@
-import {
-  CLUSTER_RESULT_KIND,
-  COMPARE_RESULT_KIND,
-  EXCISE_RESULT_KIND,
-  LESION_RESULT_KIND,
-  type ResultFileOf,
-  type ResultReader,
-} from '@modscope/results';
+import { CLUSTER_RESULT_KIND, COMPARE_RESULT_KIND, EXCISE_RESULT_KIND, LESION_RESULT_KIND, type ResultReader } from '@modscope/results';
 
 /** The kinds of result the report draws, in the order their sections appear. */
 export const REPORT_KINDS = Object.freeze([CLUSTER_RESULT_KIND, LESION_RESULT_KIND, COMPARE_RESULT_KIND, EXCISE_RESULT_KIND] as const);
 
 export type ReportKind = (typeof REPORT_KINDS)[number];
-
-/** A result file the report draws. */
-export type ReportFile = ResultFileOf<ReportKind>;
 
 /** How the report is named in messages about kinds and versions it does not read. */
 export const REPORT_READER: ResultReader = { name: 'report', package: '@modscope/report' };

@@ -12,7 +12,7 @@ const NULL_WORDS: Record<string, string> = {
 };
 
 /** Number of histogram bins for n shuffled values. */
-export function histogramBins(n: number): number {
+function histogramBins(n: number): number {
   return Math.max(5, Math.min(30, 2 * Math.ceil(Math.sqrt(n))));
 }
 

@@ -13,7 +13,7 @@ const NOUNS: Readonly<Record<string, string>> = {
 };
 
 /** What a JSON value is, in words: `missing`, `null`, `an array`, `a string ("low")`. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
