@@ -25,6 +25,8 @@ export interface SubclusterFeatureImage {
 }
 
 export interface FeatureVisualizationsResult {
+  /** Where the PNGs are. */
+  directory: string;
   /** One per sub-cluster, in the order given. */
   subclusters: SubclusterFeatureImage[];
   fisher: FisherCombined;
@@ -40,9 +42,9 @@ function imageName(layer: string, cluster: number): string {
 
 /**
  * The costlier upstream-coherence variant (method §5): an input optimized for each sub-cluster and for its
- * random same-size sets, the entropy of the network's softmax there, and the sub-cluster's image as a PNG.
- * `inputs` (laid out for the network) sets the clip range of the ascent; `inputShape` (channels last) the
- * size of the images.
+ * random same-size sets (`featureVisualizationTest` of `@modscope/feature-viz`), the entropy of the network's
+ * softmax there, and the sub-cluster's image as a PNG. `inputs` (laid out for the network) sets the clip
+ * range of the ascent; `inputShape` (channels last) the size of the images.
  */
 export async function featureVisualizations(
   network: Network,
@@ -83,5 +85,5 @@ export async function featureVisualizations(
       return { image: file, entropy: s.entropy, activation: s.activation, p: s.p, randomEntropy: s.randomEntropies };
     }),
   );
-  return { subclusters: results, fisher: test.fisher, backend: test.backend, steps };
+  return { directory: options.directory, subclusters: results, fisher: test.fisher, backend: test.backend, steps };
 }

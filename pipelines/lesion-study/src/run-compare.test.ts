@@ -1,3 +1,4 @@
+import { parseResult } from '@modscope/results';
 import { describe, expect, it } from 'vitest';
 import { COMPARE_STUDY_DEFAULTS, runCompare } from './run-compare.js';
 import { modularStudy } from './test-support/modular-study.js';
@@ -24,6 +25,7 @@ describe('runCompare', () => {
     }
     expect(r.overall.n).toBe(r.layers[0]!.n + r.layers[1]!.n);
     expect(r.overall.permutation.ariP).toBeGreaterThan(0);
+    expect(parseResult(JSON.parse(JSON.stringify(r)), { kinds: ['modscope/compare'] })).toEqual(r);
   });
 
   it('finds the planted modules in both partitions: they agree more than chance', async () => {

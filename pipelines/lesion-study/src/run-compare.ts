@@ -1,11 +1,9 @@
 import { unitLayers, type Dataset, type LoadedModel } from '@modscope/core';
 import { comparePartitions } from '@modscope/metrics';
+import { COMPARE_RESULT_KIND, COMPARE_RESULT_VERSION, type CompareResultFile } from '@modscope/results';
 import { inputsFor } from './inputs-for.js';
 import { partitionFor } from './partition-source.js';
 import { withDefaults } from './with-defaults.js';
-
-const COMPARE_KIND = 'modscope/compare' as const;
-const COMPARE_VERSION = 1 as const;
 
 /** Options of `runCompare`; those of `modscope compare` with the same names. */
 export interface CompareStudyOptions {
@@ -37,9 +35,9 @@ export const COMPARE_STUDY_DEFAULTS: Readonly<Required<Pick<CompareStudyOptions,
 /**
  * The weight-graph vs coactivation comparison of `modscope compare` (method §5): both partitions of the
  * hidden units, their ARI and NMI over all hidden units and layer by layer against a permutation null;
- * returned as the JSON `modscope compare --json` writes.
+ * returned as the JSON `modscope compare --json` writes (a `CompareResultFile` of `@modscope/results`).
  */
-export async function runCompare(model: LoadedModel, dataset: Dataset, options: CompareStudyOptions = {}) {
+export async function runCompare(model: LoadedModel, dataset: Dataset, options: CompareStudyOptions = {}): Promise<CompareResultFile> {
   const settings = withDefaults(COMPARE_STUDY_DEFAULTS, options);
   const inputs = inputsFor(model, dataset, settings);
   const evaluator = await model.createEvaluator();
@@ -65,8 +63,8 @@ export async function runCompare(model: LoadedModel, dataset: Dataset, options: 
       ...comparePartitions(labelsOf(weights, layer), labelsOf(coactivation, layer), permutationNull),
     }));
     return {
-      kind: COMPARE_KIND,
-      version: COMPARE_VERSION,
+      kind: COMPARE_RESULT_KIND,
+      version: COMPARE_RESULT_VERSION,
       model: model.network.name,
       dataset: dataset.name,
       examples: dataset.count,

@@ -3,10 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@modscope/core';
 import { lesionSweep, upstreamCoherence } from '@modscope/intervention-lesion';
+import { parseResult } from '@modscope/results';
 import { describe, expect, it } from 'vitest';
 import { partitionFor } from './partition-source.js';
 import { LESION_STUDY_DEFAULTS, runLesion, type LesionStudyStage } from './run-lesion.js';
 import { modularStudy } from './test-support/modular-study.js';
+
+/** The result as `--json` writes it (non-finite numbers as null), read back through the published schema. */
+function asWritten(result: object): unknown {
+  return JSON.parse(JSON.stringify(result, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+}
 
 /** Plain objects, arrays, strings, numbers and null only (no typed arrays): the result is written as JSON as it is. */
 function expectPlainJson(value: unknown, path = 'result'): void {
@@ -73,6 +79,7 @@ describe('runLesion', () => {
     expect(Object.keys(r.fisher)).toEqual(['importance', 'coherence', 'upstream']);
     expect(Object.keys(r.timings)).toEqual(['partition', 'lesions', 'upstream']);
     expectPlainJson(r);
+    expect(parseResult(asWritten(r), { kinds: ['modscope/lesion'] })).toMatchObject({ kind: 'modscope/lesion', random: 4 });
   });
 
   it('is the composition of partitionFor, lesionSweep and upstreamCoherence', async () => {
@@ -132,6 +139,7 @@ describe('runLesion', () => {
       expect(readFileSync(s.featureViz!.image).subarray(1, 4).toString('latin1')).toBe('PNG');
       expect(s.featureViz!.randomEntropy).toHaveLength(2);
     }
+    expect(parseResult(asWritten(r), { kinds: ['modscope/lesion'] })).toMatchObject({ featureViz: { directory, steps: 4 } });
   });
 
   it('refuses a mean without a std, with a hint', async () => {

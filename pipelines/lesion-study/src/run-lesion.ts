@@ -1,11 +1,9 @@
 import type { Dataset, LabelledExamples, LoadedModel } from '@modscope/core';
+import { LESION_RESULT_KIND, LESION_RESULT_VERSION, type LesionResultFile } from '@modscope/results';
 import { featureVisualizations } from './feature-visualizations.js';
 import { inputsFor } from './inputs-for.js';
 import { partitionFor, type PartitionSourceOptions } from './partition-source.js';
 import { withDefaults } from './with-defaults.js';
-
-const LESION_KIND = 'modscope/lesion' as const;
-const LESION_VERSION = 1 as const;
 
 /** The stages `runLesion` reports progress for. */
 export type LesionStudyStage = 'lesions' | 'featureViz';
@@ -43,9 +41,10 @@ export const LESION_STUDY_DEFAULTS: Readonly<Required<Pick<LesionStudyOptions, '
 /**
  * The lesion study of `modscope lesion` (method §5): a partition of the model's units, the lesion sweep of
  * every sub-cluster against random same-size lesions, upstream coherence and, with `featureViz`, the
- * feature-visualization test; returned as the JSON `modscope lesion --json` writes.
+ * feature-visualization test; returned as the JSON `modscope lesion --json` writes (a `LesionResultFile`
+ * of `@modscope/results`; statistics that are not defined are NaN here, null in the file).
  */
-export async function runLesion(model: LoadedModel, dataset: Dataset, options: LesionStudyOptions = {}) {
+export async function runLesion(model: LoadedModel, dataset: Dataset, options: LesionStudyOptions = {}): Promise<LesionResultFile> {
   const settings = withDefaults(LESION_STUDY_DEFAULTS, options);
   const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
   const inputs = inputsFor(model, dataset, settings);
@@ -75,8 +74,8 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
       : null;
     const names = (c: number) => dataset.classNames?.[c] ?? String(c);
     return {
-      kind: LESION_KIND,
-      version: LESION_VERSION,
+      kind: LESION_RESULT_KIND,
+      version: LESION_RESULT_VERSION,
       model: model.network.name,
       dataset: dataset.name,
       split: dataset.split,
@@ -128,7 +127,7 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
         upstream: upstream.fisher,
         ...(features ? { featureViz: features.fisher } : {}),
       },
-      ...(features ? { featureViz: { directory: settings.featureViz, backend: features.backend, steps: features.steps } } : {}),
+      ...(features ? { featureViz: { directory: features.directory, backend: features.backend, steps: features.steps } } : {}),
       effectFactor: sweep.effectFactor,
       evaluations: sweep.evaluations,
       timings: {

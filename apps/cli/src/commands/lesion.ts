@@ -14,7 +14,7 @@ export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress'> {
   report?: string;
 }
 
-const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+const fixed = (x: number | null, digits = 3) => (x !== null && Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 const stageLabels: Record<LesionStudyStage, string> = { lesions: 'lesions', featureViz: 'feature viz' };
 
@@ -60,9 +60,9 @@ type LesionResultJson = Awaited<ReturnType<typeof runLesion>>;
 export function formatLesions(r: LesionResultJson): string {
   const ranked = [...r.subclusters].sort((a, b) => a.accuracy - b.accuracy);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const affected = (drop: number[]) =>
+  const affected = (drop: readonly (number | null)[]) =>
     drop
-      .map((d, c) => [d, c] as const)
+      .map((d, c) => [d ?? Number.NaN, c] as const)
       .filter(([d]) => d > 0.005)
       .sort((a, b) => b[0] - a[0])
       .slice(0, 3)
