@@ -11,17 +11,17 @@
 //      relearning attack with 10 and 100 forget examples, from the module-pruned model (after its retain
 //      fine-tuning) and from the floor: on forget examples only, then mixed with 9 retain examples each;
 //   4. all of it again for a class (class:7, Sneaker) instead of the trigger.
-// Run from the repository root after `npx turbo run build --filter=modscope...`:
+// Run from the repository root after `npx turbo run build --filter=@modscope/excision...`:
 //   nice node bench/excise.mjs [trigger|class|all=all] [--steps N] [--floor-epochs N] [--stages held,released,floor,mixed]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareInputs } from '@modscope/core';
 import { loadDataset, stampTrigger } from '@modscope/datasets';
+import { runExcise } from '@modscope/excision';
 import { capabilityFor } from '@modscope/intervention-prune';
-import { createOnnxEvaluator } from '@modscope/loader-onnx';
+import { createOnnxEvaluator, onnxLoader } from '@modscope/loader-onnx';
 import { createNetwork, saveCheckpoint, train } from '@modscope/train';
-import { formatExcise, loaders, runExcise } from '../apps/cli/dist/index.js';
 
 const args = process.argv.slice(2);
 const which = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'all';
@@ -36,6 +36,7 @@ const SEED = 0;
 const t0 = performance.now();
 const clock = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const log = (line) => console.log(`[${clock()}] ${line}`);
+const pct = (x) => (x === null || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 const json = (v) => JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x), 2);
 
 let t = performance.now();
@@ -82,7 +83,7 @@ if (!existsSync(modelPath)) {
 } else {
   log(`cached backdoored model: ${modelPath}`);
 }
-const model = await loaders.load(modelPath);
+const model = await onnxLoader.load(modelPath);
 const intact = await attackSuccess(model.network);
 log(`backdoored model: attack success ${(100 * intact.asr).toFixed(2)}%, clean accuracy ${(100 * intact.clean).toFixed(2)}%`);
 
@@ -122,8 +123,31 @@ async function run(label, forget, options) {
   result.timings.cpu = Math.round((used.user + used.system) / 1000) / 1000;
   const file = join(out, `${label.replace(/[^a-z0-9]+/gi, '-')}.json`);
   writeFileSync(file, json(result));
-  console.log(`\n=== ${label} (${result.timings.total.toFixed(1)} s) ===\n${formatExcise(JSON.parse(json(result)))}\nwrote ${file}\n`);
+  console.log(`\n=== ${label} (${result.timings.total.toFixed(1)} s) ===\n${describe(result)}\nwrote ${file}\n`);
   return result;
+}
+
+/** One run in a few lines: the chosen modules, each method before and after fine-tuning, the floor, the relearning attack, the times. */
+function describe(r) {
+  const lines = [
+    `${r.forget} (${r.forgetMetric}): intact ${pct(r.intact.forget)} / retain ${pct(r.intact.retain)}; partition ${r.partition.source}, k = ${r.partition.k}; chosen ${r.chosen.map((c) => `${c.layer}#${c.cluster}: ${c.size}`).join(', ')}`,
+    'method                  units  forget pruned  retain pruned  forget tuned  retain tuned  half',
+    ...r.methods.map(
+      (m) =>
+        `${m.name.padEnd(22)}  ${String(m.units).padStart(5)}  ${pct(m.forget).padStart(13)}  ${pct(m.retain).padStart(13)}  ${pct(m.stats.finalForget).padStart(12)}  ${pct(m.stats.finalRetain).padStart(12)}  ${String(m.stats.stepsToHalf ?? 'never').padStart(5)}`,
+    ),
+  ];
+  if (r.floor) lines.push(`never-trained floor (${r.floor.epochs} epochs): forget ${pct(r.floor.forget)}, retain ${pct(r.floor.retain)}`);
+  for (const x of r.relearning)
+    lines.push(
+      `relearning from ${x.model}, ${x.examples} examples + ${x.retainExamples} retain: forget ${pct(x.curve[0].forget)} → ${pct(x.curve.at(-1).forget)} (steps to half ${x.stats.stepsToHalf ?? 'never'})`,
+    );
+  lines.push(
+    `time: ${Object.entries(r.timings)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+  );
+  return lines.join('\n');
 }
 
 const summaries = [];
@@ -159,7 +183,6 @@ for (const [name, forget] of capabilities) {
   summaries.push({ name, held, released, floors });
 }
 
-const pct = (x) => (x === null || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
 console.log(
   `\n=== summary: ${steps} retain fine-tuning steps (batch 64; one epoch = ${epochSteps}), forget target ${FORGET_TARGET}, total ${clock()} ===`,
 );

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
-import { parseForgetSpec, type ExciseMethod } from '@modscope/intervention-prune';
-import { EXCISE_METHODS, runExcise, type ExciseJson } from '../excise-run.js';
-import { loadModel } from '../loaders.js';
-import { jsonText, percent, print, printJson, progress, table, type Progress } from '../output.js';
-import { writeReportOption } from '../report-option.js';
+import { EXCISE_METHODS, type ExciseRunResult, runExcise } from '@modscope/excision';
+import { type ExciseMethod, parseForgetSpec } from '@modscope/intervention-prune';
 import { inputsFor } from '@modscope/lesion-study';
+import { formatExcise } from '../format-excise.js';
+import { loadModel } from '../loaders.js';
+import { jsonText, type Progress, print, printJson, progress } from '../output.js';
+import { writeReportOption } from '../report-option.js';
 
 export interface ExciseCommandOptions {
   data: string;
@@ -35,8 +36,6 @@ export interface ExciseCommandOptions {
   json?: string;
   report?: string;
 }
-
-/** JSON with non-finite numbers as null, as every `--json` of the CLI writes it. */
 
 function parseMethods(text: string): ExciseMethod[] {
   const methods = text
@@ -99,7 +98,7 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   const quiet = options.json === '-';
   let bar: Progress | null = null;
   const started = performance.now();
-  let result: ExciseJson;
+  let result: ExciseRunResult;
   try {
     result = await runExcise(
       { network: model.network, model: path.split(/[\\/]/).pop() ?? path, test, train },
@@ -140,80 +139,4 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   print(formatExcise(result));
   if (options.json) print(`\nwrote ${options.json}`);
   if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
-}
-
-const fixed = (x: number | null, digits = 3) => (x !== null && Number.isFinite(x) ? x.toFixed(digits) : '—');
-const steps = (x: number | null) => (x === null ? 'never' : String(x));
-const last = <T>(xs: readonly T[]) => xs[xs.length - 1]!;
-
-/** The before/after table of every method, the never-trained floor and the relearning attack. */
-export function formatExcise(r: ExciseJson): string {
-  const lines = [
-    `${r.model} on ${r.dataset}: forget ${r.forget} (${r.forgetMetric}), retain ${r.retain}`,
-    `intact: forget ${percent(r.intact.forget)}, retain ${percent(r.intact.retain)} (${r.examples.forget.toLocaleString('en-US')} forget / ${r.examples.retain.toLocaleString('en-US')} retain test examples)`,
-    `partition: ${r.partition.source}, k = ${r.partition.k}; module pruning removed ${r.chosen.length} sub-cluster${r.chosen.length === 1 ? '' : 's'} (${r.chosen.map((c) => `${c.layer}#${c.cluster}: ${c.size}`).join(', ')})`,
-    `fine-tuning: ${r.steps} steps on ${r.examples.retainTraining.toLocaleString('en-US')} retain training examples, mask ${r.mask}, curve every ${r.evaluateEvery} steps`,
-    '',
-    table(
-      [
-        'method',
-        'units',
-        'forget pruned',
-        'retain pruned',
-        'forget tuned',
-        'retain tuned',
-        'steps to half',
-        'forget area',
-        'weight distance',
-      ],
-      r.methods.map((m) => [
-        m.name,
-        m.units,
-        percent(m.forget),
-        percent(m.retain),
-        percent(m.stats.finalForget),
-        percent(m.stats.finalRetain),
-        steps(m.stats.stepsToHalf),
-        percent(m.stats.forgetArea),
-        fixed(m.weightDistance, 2),
-      ]),
-    ),
-    '',
-    'steps to half: fine-tuning steps until the forget metric regains half of what pruning removed; forget area: its mean over the curve.',
-    r.floor
-      ? `never-trained floor (${r.floor.epochs} epoch${r.floor.epochs === 1 ? '' : 's'} from scratch on retain data): forget ${percent(r.floor.forget)}, retain ${percent(r.floor.retain)}`
-      : 'never-trained floor: skipped (--no-never-trained)',
-  ];
-  // an under-trained floor model sits too high and relearns too fast, which flatters module pruning
-  if (r.floor && r.floor.retain < r.intact.retain - 0.05) {
-    lines.push(
-      `note: the never-trained model's retain accuracy is ${((r.intact.retain - r.floor.retain) * 100).toFixed(1)} points below the intact model's; train it longer (--never-trained-epochs) for an honest floor.`,
-    );
-  }
-  if (r.relearning.length > 0) {
-    lines.push(
-      '',
-      `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed with retain examples' : ''}, from the module-pruned model after its fine-tuning and from the never-trained one; pruned weights free):`,
-      table(
-        ['start', 'examples', 'retain mixed in', 'forget before', 'forget after', 'retain after', 'steps to half'],
-        r.relearning.map((x) => [
-          x.model === 'module' ? 'module-pruned' : 'never-trained',
-          x.examples,
-          x.retainExamples,
-          percent(x.curve[0]!.forget),
-          percent(last(x.curve).forget),
-          percent(last(x.curve).retain),
-          steps(x.stats.stepsToHalf),
-        ]),
-      ),
-      'steps to half here: until the forget metric regains half the gap to the intact network.',
-    );
-  }
-  lines.push(
-    '',
-    `time: ${Object.entries(r.timings)
-      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
-      .join(', ')}`,
-  );
-  return lines.join('\n');
 }

@@ -1,0 +1,78 @@
+import type { ExciseRunResult } from '@modscope/excision';
+import { percent, table } from './output.js';
+
+const fixed = (x: number | null, digits = 3) => (x !== null && Number.isFinite(x) ? x.toFixed(digits) : '—');
+const steps = (x: number | null) => (x === null ? 'never' : String(x));
+const last = <T>(xs: readonly T[]) => xs[xs.length - 1]!;
+
+/** What `modscope excise` prints: the before/after table of every method, the never-trained floor and the relearning attack. */
+export function formatExcise(r: ExciseRunResult): string {
+  const lines = [
+    `${r.model} on ${r.dataset}: forget ${r.forget} (${r.forgetMetric}), retain ${r.retain}`,
+    `intact: forget ${percent(r.intact.forget)}, retain ${percent(r.intact.retain)} (${r.examples.forget.toLocaleString('en-US')} forget / ${r.examples.retain.toLocaleString('en-US')} retain test examples)`,
+    `partition: ${r.partition.source}, k = ${r.partition.k}; module pruning removed ${r.chosen.length} sub-cluster${r.chosen.length === 1 ? '' : 's'} (${r.chosen.map((c) => `${c.layer}#${c.cluster}: ${c.size}`).join(', ')})`,
+    `fine-tuning: ${r.steps} steps on ${r.examples.retainTraining.toLocaleString('en-US')} retain training examples, mask ${r.mask}, curve every ${r.evaluateEvery} steps`,
+    '',
+    table(
+      [
+        'method',
+        'units',
+        'forget pruned',
+        'retain pruned',
+        'forget tuned',
+        'retain tuned',
+        'steps to half',
+        'forget area',
+        'weight distance',
+      ],
+      r.methods.map((m) => [
+        m.name,
+        m.units,
+        percent(m.forget),
+        percent(m.retain),
+        percent(m.stats.finalForget),
+        percent(m.stats.finalRetain),
+        steps(m.stats.stepsToHalf),
+        percent(m.stats.forgetArea),
+        fixed(m.weightDistance, 2),
+      ]),
+    ),
+    '',
+    'steps to half: fine-tuning steps until the forget metric regains half of what pruning removed; forget area: its mean over the curve.',
+    r.floor
+      ? `never-trained floor (${r.floor.epochs} epoch${r.floor.epochs === 1 ? '' : 's'} from scratch on retain data): forget ${percent(r.floor.forget)}, retain ${percent(r.floor.retain)}`
+      : 'never-trained floor: skipped (--no-never-trained)',
+  ];
+  // an under-trained floor model sits too high and relearns too fast, which flatters module pruning
+  if (r.floor && r.floor.retain < r.intact.retain - 0.05) {
+    lines.push(
+      `note: the never-trained model's retain accuracy is ${((r.intact.retain - r.floor.retain) * 100).toFixed(1)} points below the intact model's; train it longer (--never-trained-epochs) for an honest floor.`,
+    );
+  }
+  if (r.relearning.length > 0) {
+    lines.push(
+      '',
+      `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed with retain examples' : ''}, from the module-pruned model after its fine-tuning and from the never-trained one; pruned weights free):`,
+      table(
+        ['start', 'examples', 'retain mixed in', 'forget before', 'forget after', 'retain after', 'steps to half'],
+        r.relearning.map((x) => [
+          x.model === 'module' ? 'module-pruned' : 'never-trained',
+          x.examples,
+          x.retainExamples,
+          percent(x.curve[0]!.forget),
+          percent(last(x.curve).forget),
+          percent(last(x.curve).retain),
+          steps(x.stats.stepsToHalf),
+        ]),
+      ),
+      'steps to half here: until the forget metric regains half the gap to the intact network.',
+    );
+  }
+  lines.push(
+    '',
+    `time: ${Object.entries(r.timings)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+  );
+  return lines.join('\n');
+}
