@@ -58,7 +58,7 @@ function formatStep(s: DemoStep): string[] {
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 /** The short summary the demo prints: is it modular, do the modules follow the tasks, what lesions and excision do. */
-export function formatSummary(s: DemoSummary): string {
+function formatSummary(s: DemoSummary): string {
   const nulls = Object.entries(s.modularity.nulls);
   const modular = nulls.every(([, n]) => n.p <= 0.05);
   const b = s.backdoor;
