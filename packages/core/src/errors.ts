@@ -6,6 +6,7 @@ const symbol = Symbol.for(marker);
  * subclasses carry the facts as structured fields so callers need not parse messages.
  */
 export class ModscopeError extends Error {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: the brand that isInstance reads through the symbol
   private readonly [symbol] = true;
   /** Stable machine-readable code, e.g. `missing-file`. */
   readonly code: string;
@@ -123,5 +124,19 @@ export class NoHandlerError extends ModscopeError {
     this.name = 'NoHandlerError';
     this.source = options.source;
     this.tried = options.tried;
+  }
+}
+
+/**
+ * A plugin that cannot be used: not installed where it was looked for (`missing-plugin`), or found but
+ * failing to load or not implementing its interface (`invalid-plugin`).
+ */
+export class PluginError extends ModscopeError {
+  /** The package name, path or module the plugin was given as. */
+  readonly plugin: string;
+  constructor(options: { code: 'missing-plugin' | 'invalid-plugin'; plugin: string; message: string; hint: string; cause?: unknown }) {
+    super(options);
+    this.name = 'PluginError';
+    this.plugin = options.plugin;
   }
 }

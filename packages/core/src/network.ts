@@ -142,7 +142,7 @@ export function isWeighted(layer: Layer): layer is WeightedLayer {
 
 export function inputLayer(network: Network): InputLayer {
   const first = network.layers[0];
-  if (!first || first.kind !== 'input') {
+  if (first?.kind !== 'input') {
     throw new TypeError(`@modscope/core: network '${network.name}' does not start with an input layer`);
   }
   return first;

@@ -24,6 +24,13 @@ export interface UnitLayer {
   hidden: boolean;
 }
 
+/** A set of units of one layer: what a lesion silences or a pruning removes. */
+export interface UnitSelection {
+  /** Id of the dense or conv2d layer that owns the units. */
+  layer: string;
+  units: Int32Array;
+}
+
 /** Where to read a unit's value: before or after its activation function. */
 export type ActivationPoint = 'pre' | 'post';
 

@@ -1,11 +1,9 @@
-export { subclusters, SUBCLUSTER_DEFAULTS, type Subcluster, type SubclusterOptions } from './subclusters.js';
-export { lesionIntervention } from './lesion-intervention.js';
+export { lesionWeights } from './lesion-weights.js';
 export {
   lesionSweep,
   classSelectivity,
   LESION_DEFAULTS,
   type LesionAccuracy,
-  type LesionData,
   type LesionSweepOptions,
   type LesionSweepResult,
   type SubclusterLesion,

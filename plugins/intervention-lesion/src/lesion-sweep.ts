@@ -4,21 +4,16 @@ import {
   InvalidArgumentError,
   outputSize,
   runLesions,
+  subclusters,
   type Evaluator,
+  type LabelledExamples,
+  type Subcluster,
+  type SubclusterOptions,
   type UnitPartition,
 } from '@modscope/core';
 import { empiricalP, fisherCombined, type FisherCombined } from '@modscope/metrics';
-import { subclusters, type Subcluster, type SubclusterOptions } from './subclusters.js';
 
 const pkg = '@modscope/intervention-lesion';
-
-/** Labelled examples in the network's input layout (see `prepareInputs`). */
-export interface LesionData {
-  inputs: Float32Array;
-  count: number;
-  labels: Int32Array;
-  classes: number;
-}
 
 export interface LesionSweepOptions extends SubclusterOptions {
   /** Random same-size lesions per sub-cluster (default 19). */
@@ -78,12 +73,16 @@ export interface LesionSweepResult {
   evaluations: number;
 }
 
-function accuracyOf(logits: Float32Array, data: LesionData, outputs: number): LesionAccuracy {
+function accuracyOf(logits: Float32Array, data: LabelledExamples, outputs: number): LesionAccuracy {
   const report = classificationReport(logits, data.labels, data.classes, outputs);
   const perClassAccuracy = Float64Array.from(report.perClassAccuracy);
   let sum = 0;
   let n = 0;
-  for (const a of perClassAccuracy) if (!Number.isNaN(a)) (sum += a), n++;
+  for (const a of perClassAccuracy) {
+    if (Number.isNaN(a)) continue;
+    sum += a;
+    n++;
+  }
   return { accuracy: report.accuracy, perClassAccuracy, meanClassAccuracy: n === 0 ? Number.NaN : sum / n };
 }
 
@@ -105,7 +104,7 @@ export function classSelectivity(lesioned: Float64Array, intact: Float64Array): 
   return Math.abs(mean) < 1e-12 ? 0 : (max - min) / Math.abs(mean);
 }
 
-function checkData(evaluator: Evaluator, data: LesionData): number {
+function checkData(evaluator: Evaluator, data: LabelledExamples): number {
   const outputs = outputSize(evaluator.network);
   if (data.labels.length !== data.count) {
     throw new InvalidArgumentError({
@@ -141,7 +140,7 @@ function checkData(evaluator: Evaluator, data: LesionData): number {
  */
 export async function lesionSweep(
   evaluator: Evaluator,
-  data: LesionData,
+  data: LabelledExamples,
   partition: UnitPartition,
   options: LesionSweepOptions = {},
 ): Promise<LesionSweepResult> {

@@ -1,9 +1,8 @@
-import { argmax, runLesions, type UnitPartition } from '@modscope/core';
+import { argmax, runLesions, type LabelledExamples, type UnitPartition } from '@modscope/core';
 import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
-import { lesionIntervention } from './lesion-intervention.js';
-import { classSelectivity, lesionSweep, type LesionData } from './lesion-sweep.js';
-import { subclusters } from './subclusters.js';
+import { classSelectivity, lesionSweep } from './lesion-sweep.js';
+import { lesionWeights } from './lesion-weights.js';
 import { upstreamCoherence } from './upstream-coherence.js';
 
 const inputsFor = (n: number, per: number, phase = 0) =>
@@ -13,7 +12,7 @@ const inputsFor = (n: number, per: number, phase = 0) =>
  * Inputs that drive one planted module at a time (the other module's inputs are 0, this one's scaled up),
  * alternating, labelled with the intact network's own predictions so the intact accuracy is 1.
  */
-function selfLabelled(network: ReturnType<typeof modularMlp>['network'], count: number): LesionData {
+function selfLabelled(network: ReturnType<typeof modularMlp>['network'], count: number): LabelledExamples {
   const per = network.layers[0]!.units;
   const inputs = inputsFor(count, per);
   for (let e = 0; e < count; e++) {
@@ -25,7 +24,9 @@ function selfLabelled(network: ReturnType<typeof modularMlp>['network'], count: 
   // Keep the examples that the driven module wins.
   const keep = [...predicted.keys()].filter((e) => Math.floor((predicted[e]! * 2) / outputs) === e % 2);
   const kept = new Float32Array(keep.length * per);
-  keep.forEach((e, i) => kept.set(inputs.subarray(e * per, (e + 1) * per), i * per));
+  keep.forEach((e, i) => {
+    kept.set(inputs.subarray(e * per, (e + 1) * per), i * per);
+  });
   return { inputs: kept, count: keep.length, labels: Int32Array.from(keep, (e) => predicted[e]!), classes: outputs };
 }
 
@@ -33,63 +34,7 @@ function plantedPartition(modules: Int32Array[], ids: string[]): UnitPartition {
   return { k: 2, layers: ids.map((layer, i) => ({ layer, labels: Int32Array.from(modules[i]!) })) };
 }
 
-describe('subclusters', () => {
-  const network = tinyMlp({ sizes: [4, 10, 6, 3] });
-  it('keeps cluster ∩ hidden layer with more than 2 units and less than 99% of the layer, leaving out −1', () => {
-    const partition: UnitPartition = {
-      k: 3,
-      layers: [
-        { layer: 'input', labels: Int32Array.of(0, 0, 1, 1) },
-        { layer: 'dense1', labels: Int32Array.of(0, 0, 0, 1, 1, 1, 1, 2, 2, -1) },
-        { layer: 'dense2', labels: Int32Array.of(0, 0, 0, 0, 0, 0) },
-        { layer: 'dense3', labels: Int32Array.of(0, 1, 2) },
-      ],
-    };
-    const found = subclusters(network, partition);
-    expect(found.map((s) => [s.layer, s.cluster, [...s.units]])).toEqual([
-      ['dense1', 0, [0, 1, 2]],
-      ['dense1', 1, [3, 4, 5, 6]],
-    ]);
-    expect([...found[0]!.pool]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  });
-
-  it('leaves out the input layer whatever the model calls it (TF.js: dense_1_input)', () => {
-    const renamed = {
-      ...network,
-      layers: network.layers.map((l) =>
-        l.kind === 'input'
-          ? { ...l, id: 'dense_1_input' }
-          : l.inputs.includes('input')
-            ? { ...l, inputs: l.inputs.map((i) => (i === 'input' ? 'dense_1_input' : i)) }
-            : l,
-      ),
-    };
-    const partition: UnitPartition = {
-      k: 2,
-      layers: [
-        { layer: 'dense_1_input', labels: Int32Array.of(0, 0, 1, 1) },
-        { layer: 'dense1', labels: Int32Array.of(0, 0, 0, 1, 1, 1, 1, 1, 1, 1) },
-      ],
-    };
-    expect(subclusters(renamed, partition).map((s) => [s.layer, s.cluster, s.units.length])).toEqual([
-      ['dense1', 0, 3],
-      ['dense1', 1, 7],
-    ]);
-    // an input layer of the partition that the model does not have is still a mismatch
-    expect(() => subclusters(network, partition)).toThrow(/names layer 'dense_1_input'/);
-  });
-
-  it('says when the partition does not match the model', () => {
-    expect(() => subclusters(network, { k: 2, layers: [{ layer: 'dense9', labels: new Int32Array(3) }] })).toThrow(
-      /does not have.*modscope cluster/s,
-    );
-    expect(() => subclusters(network, { k: 2, layers: [{ layer: 'dense1', labels: new Int32Array(7) }] })).toThrow(
-      /7 labels for layer 'dense1', which has 10 units/,
-    );
-  });
-});
-
-describe('lesionIntervention', () => {
+describe('lesionWeights', () => {
   it('gives the same outputs as a lesion mask, on an MLP and on a CNN with batch norm', async () => {
     for (const network of [tinyMlp({ sizes: [4, 6, 5, 3] }), tinyCnn()]) {
       const per = network.layers[0]!.outputShape.reduce((a, b) => a * b, 1);
@@ -97,7 +42,7 @@ describe('lesionIntervention', () => {
       const layer = network.layers.find((l) => l.kind === 'dense' || l.kind === 'conv2d')!.id;
       const units = Int32Array.of(1, 3);
       const { logits } = await runLesions(referenceEvaluator(network), { inputs, count: 5, layer, lesions: [units] });
-      const edited = lesionIntervention.apply(network, [{ layer, units }]);
+      const edited = lesionWeights(network, [{ layer, units }]);
       const direct = referenceForward(edited, { inputs, count: 5 }).logits;
       for (let i = 0; i < direct.length; i++) expect(direct[i]).toBeCloseTo(logits[0]![i]!, 5);
       // The original is untouched.

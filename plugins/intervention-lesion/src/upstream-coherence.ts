@@ -1,6 +1,5 @@
-import { captureUnitActivations, InvalidArgumentError, type Evaluator } from '@modscope/core';
+import { captureUnitActivations, InvalidArgumentError, type Evaluator, type LabelledExamples } from '@modscope/core';
 import { empiricalP, fisherCombined, labelEntropy, type FisherCombined } from '@modscope/metrics';
-import type { LesionData } from './lesion-sweep.js';
 
 /** A set of units of one layer to test, with the random same-size sets it is compared with. */
 export interface UnitSetWithBaseline {
@@ -47,7 +46,7 @@ function topIndices(values: Float64Array, top: number): Int32Array {
  */
 export async function upstreamCoherence(
   evaluator: Evaluator,
-  data: LesionData,
+  data: LabelledExamples,
   sets: readonly UnitSetWithBaseline[],
   options: UpstreamCoherenceOptions = {},
 ): Promise<UpstreamCoherenceResult> {

@@ -7,13 +7,14 @@ import {
   lesionPoint,
   prepareInputs,
   runLesions,
+  subclusters,
   unitLayers,
   type Evaluator,
   type Network,
+  type SubclusterOptions,
   type UnitPartition,
   type UnitSelection,
 } from '@modscope/core';
-import { subclusters, type SubclusterOptions } from '@modscope/intervention-lesion';
 import type { Capability } from './capability.js';
 
 /** Forget and retain inputs in one array (forget first), laid out for the evaluator's network. */

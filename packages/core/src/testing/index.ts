@@ -5,3 +5,4 @@ export * from './planted-partition.js';
 export * from './evaluator-conformance.js';
 export * from './loader-conformance.js';
 export * from './partitioner-conformance.js';
+export * from './metric-conformance.js';

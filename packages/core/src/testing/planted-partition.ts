@@ -10,7 +10,9 @@ export function graphFromEdges(nodeCount: number, edges: ReadonlyArray<readonly 
     rows[b]!.set(a, (rows[b]!.get(a) ?? 0) + w);
   }
   const indptr = new Int32Array(nodeCount + 1);
-  rows.forEach((r, i) => (indptr[i + 1] = indptr[i]! + r.size));
+  rows.forEach((r, i) => {
+    indptr[i + 1] = indptr[i]! + r.size;
+  });
   const indices = new Int32Array(indptr[nodeCount]!);
   const weights = new Float64Array(indptr[nodeCount]!);
   rows.forEach((r, i) => {
@@ -23,20 +25,32 @@ export function graphFromEdges(nodeCount: number, edges: ReadonlyArray<readonly 
   return { nodeCount, indptr, indices, weights };
 }
 
-/** A planted-partition random graph: `blocks` groups of `size` nodes, edges inside with `pIn`, across with `pOut`. */
-export function plantedPartitionGraph(options: { blocks: number; size: number; pIn: number; pOut: number; seed?: number }): {
+/**
+ * A planted-partition random graph: `blocks` groups of `size` nodes, edges inside with `pIn`, across with
+ * `pOut`, weights uniform in [0.5, 1.5), those across blocks scaled by `cross` (default 1). With `pIn` and
+ * `pOut` 1 and `cross` below 1 it is dense like a weight graph, the blocks marked only by heavier weights.
+ */
+export function plantedPartitionGraph(options: {
+  blocks: number;
+  size: number;
+  pIn: number;
+  pOut: number;
+  cross?: number;
+  seed?: number;
+}): {
   graph: SparseGraph;
   labels: Int32Array;
 } {
   const rng = createRandom(options.seed ?? 0);
+  const cross = options.cross ?? 1;
   const n = options.blocks * options.size;
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = Math.floor(i / options.size);
   const edges: [number, number, number][] = [];
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      const p = labels[i] === labels[j] ? options.pIn : options.pOut;
-      if (rng.next() < p) edges.push([i, j, 0.5 + rng.next()]);
+      const inside = labels[i] === labels[j];
+      if (rng.next() < (inside ? options.pIn : options.pOut)) edges.push([i, j, (0.5 + rng.next()) * (inside ? 1 : cross)]);
     }
   return { graph: graphFromEdges(n, edges), labels };
 }

@@ -1,8 +1,11 @@
-import { InvalidArgumentError, unitLayers, type Network, type UnitPartition } from '@modscope/core';
+import { InvalidArgumentError } from './errors.js';
+import type { UnitPartition } from './interfaces/partitioner.js';
+import type { Network } from './network.js';
+import { unitLayers } from './unit-layers.js';
 
-const pkg = '@modscope/intervention-lesion';
+const pkg = '@modscope/core';
 
-/** The units of one cluster within one hidden layer (method §5). */
+/** The units of one cluster within one hidden layer (method §5): what lesion sweeps and module pruning act on. */
 export interface Subcluster {
   /** Id of the dense or conv2d layer that owns the units. */
   layer: string;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+import * as testing from './testing/index.js';
+
+describe('@modscope/core', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'CorruptFileError',
+        'InvalidArgumentError',
+        'MissingFileError',
+        'ModscopeError',
+        'NoHandlerError',
+        'PluginError',
+        'SUBCLUSTER_DEFAULTS',
+        'ShapeMismatchError',
+        'UnsupportedOpError',
+        'argmax',
+        'captureUnitActivations',
+        'checkEvaluateRequest',
+        'checkLesionRequest',
+        'classificationReport',
+        'cloneNetwork',
+        'createLazyLoader',
+        'createLoaderRegistry',
+        'createRandom',
+        'getLayer',
+        'getUnitLayer',
+        'inputLayer',
+        'inputSize',
+        'isWeighted',
+        'labelledExamples',
+        'lesionMask',
+        'lesionPoint',
+        'outputSize',
+        'parameterCount',
+        'prepareInputs',
+        'runLesions',
+        'shapeSize',
+        'sliceDataset',
+        'sparsity',
+        'subclusters',
+        'takeExamples',
+        'unitLayers',
+        'validateNetwork',
+        'weightedLayers',
+      ].sort(),
+    );
+  });
+
+  it('exports exactly its testing API from @modscope/core/testing', () => {
+    expect(Object.keys(testing).sort()).toEqual(
+      [
+        'ConformanceFailure',
+        'adjustedRandIndex',
+        'check',
+        'checkClose',
+        'checkRejects',
+        'evaluatorConformanceCases',
+        'graphFromEdges',
+        'loaderConformanceCases',
+        'maxAbsDifference',
+        'methodExample',
+        'metricConformanceCases',
+        'modularMlp',
+        'partitionerConformanceCases',
+        'plantedPartitionGraph',
+        'referenceEvaluator',
+        'referenceForward',
+        'tinyCnn',
+        'tinyMlp',
+        'tinyResidualCnn',
+      ].sort(),
+    );
+  });
+});
