@@ -17,6 +17,7 @@ describe('@modscope/linalg', () => {
         'lloyd',
         'normalizedAdjacency',
         'sparseProducts',
+        'spectralClustering',
         'spectralEmbedding',
         'spmv',
       ].sort(),

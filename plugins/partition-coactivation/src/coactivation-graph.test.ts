@@ -7,7 +7,11 @@ function layer(id: string, columns: readonly (readonly number[])[]): UnitActivat
   const units = columns.length;
   const count = columns[0]?.length ?? 0;
   const data = new Float32Array(count * units);
-  columns.forEach((column, u) => column.forEach((v, e) => (data[e * units + u] = v)));
+  columns.forEach((column, u) => {
+    column.forEach((v, e) => {
+      data[e * units + u] = v;
+    });
+  });
   return { layer: id, units, count, point: 'post', data };
 }
 

@@ -1,28 +1,30 @@
-import { InvalidArgumentError, type PartitionOptions, type Partitioner, type SparseGraph } from '@modscope/core';
-import { spectralPartitioner, type SpectralPartition, type SpectralPartitionerOptions } from '@modscope/partition-spectral';
+import { InvalidArgumentError, type Partition, type PartitionOptions, type Partitioner, type SparseGraph } from '@modscope/core';
+import { spectralClustering, type SpectralClustering, type SpectralClusteringOptions } from '@modscope/linalg';
 
-/** The spectral clustering settings (`nInit`, `maxIter`, `tol`, `eigenTol`) of `@modscope/partition-spectral`. */
-export type CoactivationPartitionerOptions = SpectralPartitionerOptions;
+/** The spectral clustering settings (`nInit`, `maxIter`, `tol`, `eigenTol`, `threads`) of `spectralClustering` in `@modscope/linalg`. */
+export type CoactivationPartitionerOptions = Omit<SpectralClusteringOptions, 'seed' | 'signal'>;
+
+/** A spectral partition of a coactivation graph, with what the clustering saw. */
+export interface CoactivationGraphPartition extends Partition, SpectralClustering {}
 
 export interface CoactivationPartitioner extends Partitioner {
-  partition(graph: SparseGraph, options: PartitionOptions): Promise<SpectralPartition>;
+  partition(graph: SparseGraph, options: PartitionOptions): Promise<CoactivationGraphPartition>;
   /** The same, synchronously. */
-  partitionSync(graph: SparseGraph, options: PartitionOptions): SpectralPartition;
+  partitionSync(graph: SparseGraph, options: PartitionOptions): CoactivationGraphPartition;
 }
 
 const name = '@modscope/partition-coactivation';
 
 /**
- * A `Partitioner` named `coactivation`: spectral clustering (method §2, delegated to
- * `@modscope/partition-spectral` with the same options) of a coactivation graph (`coactivationGraph`).
+ * A `Partitioner` named `coactivation`: spectral clustering (method §2, `spectralClustering` of
+ * `@modscope/linalg`, as the spectral partitioner runs it) of a coactivation graph (`coactivationGraph`).
  * Any graph works; the name says what it is meant for. Same seed, same labels.
  */
 export function createCoactivationPartitioner(options: CoactivationPartitionerOptions = {}): CoactivationPartitioner {
   checkOptions(options);
-  const spectral = spectralPartitioner(options);
-  const partitionSync = (graph: SparseGraph, partitionOptions: PartitionOptions): SpectralPartition => {
-    checkArguments(graph, partitionOptions.k);
-    return spectral.partitionSync(graph, partitionOptions);
+  const partitionSync = (graph: SparseGraph, { k, seed = 0, signal }: PartitionOptions): CoactivationGraphPartition => {
+    checkArguments(graph, k);
+    return spectralClustering(graph, k, { ...options, seed, ...(signal ? { signal } : {}) });
   };
   return {
     specificationVersion: 'v1',

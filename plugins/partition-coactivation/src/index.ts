@@ -2,6 +2,7 @@ export { coactivationGraph, type CoactivationGraph, type CoactivationGraphOption
 export {
   coactivationPartitioner,
   createCoactivationPartitioner,
+  type CoactivationGraphPartition,
   type CoactivationPartitioner,
   type CoactivationPartitionerOptions,
 } from './coactivation-partitioner.js';

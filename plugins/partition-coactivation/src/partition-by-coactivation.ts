@@ -132,7 +132,9 @@ async function partitionAll(activations: UnitActivations[], k: number, context: 
   });
   const layers = activations.map((a) => ({ layer: a.layer, labels: new Int32Array(a.units).fill(-1), k: partition.k }));
   const index = new Map(layers.map((l) => [l.layer, l.labels]));
-  nodes.forEach((node, i) => (index.get(node.layer)![node.unit] = partition.labels[i]!));
+  nodes.forEach((node, i) => {
+    index.get(node.layer)![node.unit] = partition.labels[i]!;
+  });
   return { k: partition.k, layers, dropped, notes: [] };
 }
 
@@ -164,7 +166,9 @@ async function partitionEachLayer(activations: UnitActivations[], k: number, con
       seed: context.seed,
       ...(context.signal ? { signal: context.signal } : {}),
     });
-    nodes.forEach((node, i) => (labels[node.unit] = partition.labels[i]!));
+    nodes.forEach((node, i) => {
+      labels[node.unit] = partition.labels[i]!;
+    });
     layers.push({ layer: a.layer, labels, k: partition.k });
   }
   if (layers.every((l) => l.k === 0)) throw allDropped(activations, context);

@@ -1,1 +1,1 @@
-export { louvainPartitioner, DEFAULTS, type LouvainPartitionerOptions } from './louvain-partitioner.js';
+export { createLouvainPartitioner, louvainPartitioner, LOUVAIN_DEFAULTS, type LouvainPartitionerOptions } from './louvain-partitioner.js';

@@ -1,9 +1,9 @@
 import { ModscopeError } from '@modscope/core';
 import { adjustedRandIndex, graphFromEdges, partitionerConformanceCases, plantedPartitionGraph } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
-import { louvainPartitioner } from './louvain-partitioner.js';
+import { createLouvainPartitioner, louvainPartitioner } from './louvain-partitioner.js';
 
-const partitioner = louvainPartitioner();
+const partitioner = louvainPartitioner;
 
 describe('louvain partitioner: conformance', () => {
   for (const c of partitionerConformanceCases({ partitioner, honoursK: false })) it(c.name, c.run);
@@ -66,12 +66,12 @@ describe('louvain partitioner', () => {
   });
 
   it('refuses a resolution that is not a positive number', () => {
-    expect(() => louvainPartitioner({ resolution: 0 })).toThrow(/resolution must be a finite number > 0, got 0/);
+    expect(() => createLouvainPartitioner({ resolution: 0 })).toThrow(/resolution must be a finite number > 0, got 0/);
   });
 
   it('finds more communities at a higher resolution', async () => {
-    const low = await louvainPartitioner({ resolution: 0.2 }).partition(planted.graph, { k: 1, seed: 0 });
-    const high = await louvainPartitioner({ resolution: 5 }).partition(planted.graph, { k: 1, seed: 0 });
+    const low = await createLouvainPartitioner({ resolution: 0.2 }).partition(planted.graph, { k: 1, seed: 0 });
+    const high = await createLouvainPartitioner({ resolution: 5 }).partition(planted.graph, { k: 1, seed: 0 });
     expect(high.k).toBeGreaterThan(low.k);
   });
 });

@@ -20,15 +20,15 @@ export interface LouvainPartitionerOptions {
 }
 
 /** The options this partitioner uses when the caller gives none. */
-export const DEFAULTS: Required<LouvainPartitionerOptions> = { resolution: 1 };
+export const LOUVAIN_DEFAULTS: Readonly<Required<LouvainPartitionerOptions>> = Object.freeze({ resolution: 1 });
 
 /**
  * A `Partitioner` running Louvain modularity optimisation (graphology-communities-louvain) on the edge
  * weights. Louvain chooses its own number of clusters: `k` is only validated (an integer in 1..nodeCount),
  * and the returned `k` is the number of communities found. Same seed, same labels.
  */
-export function louvainPartitioner(options: LouvainPartitionerOptions = {}): Partitioner {
-  const resolution = options.resolution ?? DEFAULTS.resolution;
+export function createLouvainPartitioner(options: LouvainPartitionerOptions = {}): Partitioner {
+  const resolution = options.resolution ?? LOUVAIN_DEFAULTS.resolution;
   if (!(Number.isFinite(resolution) && resolution > 0))
     throw new InvalidArgumentError({
       argument: 'resolution',
@@ -47,6 +47,9 @@ export function louvainPartitioner(options: LouvainPartitionerOptions = {}): Par
     },
   };
 }
+
+/** The Louvain partitioner with the standard modularity (resolution 1). */
+export const louvainPartitioner: Partitioner = createLouvainPartitioner();
 
 function checkArguments(graph: SparseGraph, k: number): void {
   if (graph.nodeCount === 0)
@@ -82,7 +85,10 @@ function renumber(nodeCount: number, communities: Record<string, number>): Parti
   for (let i = 0; i < nodeCount; i++) {
     const c = communities[String(i)]!;
     let label = ids.get(c);
-    if (label === undefined) ids.set(c, (label = ids.size));
+    if (label === undefined) {
+      label = ids.size;
+      ids.set(c, label);
+    }
     labels[i] = label;
   }
   return { labels, k: ids.size };

@@ -1,4 +1,5 @@
 export {
+  createSpectralPartitioner,
   spectralPartitioner,
   type SpectralPartitioner,
   type SpectralPartitionerOptions,

@@ -3,12 +3,14 @@ import { adjustedRandIndex, methodExample, partitionerConformanceCases, plantedP
 import { buildWeightGraph, removeIsolatedNodes } from '@modscope/graph';
 import { normalizedCut } from '@modscope/metrics';
 import { describe, expect, it } from 'vitest';
-import { spectralPartitioner } from './spectral-partitioner.js';
+import { createSpectralPartitioner, spectralPartitioner } from './spectral-partitioner.js';
 
-const partitioner = spectralPartitioner();
+const partitioner = spectralPartitioner;
 
 describe('spectral partitioner: conformance', () => {
   for (const c of partitionerConformanceCases({ partitioner })) it(c.name, c.run);
+  for (const c of partitionerConformanceCases({ partitioner: createSpectralPartitioner({ nInit: 5, threads: 1 }) }))
+    it(`nInit 5, one thread: ${c.name}`, c.run);
 });
 
 describe('spectral partitioner', () => {

@@ -1,36 +1,11 @@
-import { availableParallelism } from 'node:os';
-import { createRandom, type Partition, type PartitionOptions, type Partitioner, type SparseGraph } from '@modscope/core';
-import { kmeans, spectralEmbedding } from '@modscope/linalg';
+import type { Partition, PartitionOptions, Partitioner, SparseGraph } from '@modscope/core';
+import { spectralClustering, type SpectralClustering, type SpectralClusteringOptions } from '@modscope/linalg';
 
-export interface SpectralPartitionerOptions {
-  /**
-   * k-means restarts. Default `'auto'`: 25, or 100 above 2,000 nodes (the method, §2).
-   */
-  nInit?: number | 'auto';
-  /** k-means iterations per restart. Default 300. */
-  maxIter?: number;
-  /** k-means tolerance (scikit-learn's convention). Default 1e-4. */
-  tol?: number;
-  /** Residual tolerance of the eigensolver. Default 1e-6. */
-  eigenTol?: number;
-  /**
-   * Threads for the k-means restarts (the result does not depend on it). Default `'auto'`: every core when
-   * called on the main thread, one inside a worker thread (the shuffle test's workers already fill the cores).
-   */
-  threads?: number | 'auto';
-}
+/** The clustering settings of `spectralClustering` in `@modscope/linalg` (everything but the seed and signal). */
+export type SpectralPartitionerOptions = Omit<SpectralClusteringOptions, 'seed' | 'signal'>;
 
-/** A spectral partition, with what the clustering saw. */
-export interface SpectralPartition extends Partition {
-  /** The k smallest eigenvalues of the normalized Laplacian, ascending. */
-  eigenvalues: Float64Array;
-  /** k-means inertia of the winning restart. */
-  inertia: number;
-  /** Connected components of the graph. */
-  components: number;
-  /** Eigensolver operator applications. */
-  matvecs: number;
-}
+/** A spectral partition, with what the clustering saw (eigenvalues, inertia, components, matvecs). */
+export interface SpectralPartition extends Partition, SpectralClustering {}
 
 export interface SpectralPartitioner extends Partitioner {
   partition(graph: SparseGraph, options: PartitionOptions): Promise<SpectralPartition>;
@@ -39,49 +14,18 @@ export interface SpectralPartitioner extends Partitioner {
 }
 
 /**
- * The default partitioner of the method (§2): the k eigenvectors of the normalized Laplacian with the
- * smallest eigenvalues (trivial one included), each row divided by sqrt(degree), then k-means with
- * k-means++ seeding and restarts, keeping the lowest inertia. Every random choice comes from the seed.
+ * The default partitioner of the method (§2): `spectralClustering` of `@modscope/linalg` — the k
+ * eigenvectors of the normalized Laplacian with the smallest eigenvalues (trivial one included), each row
+ * divided by sqrt(degree), then k-means with k-means++ seeding and restarts, keeping the lowest inertia.
+ * Every random choice comes from the seed.
  *
  * Labels are numbered in order of each cluster's first node, so equal partitions have equal labels.
  * The graph must have no degree-0 nodes (`removeIsolatedNodes` from `@modscope/graph` removes them) and no
  * more connected components than k; either is refused with an error saying so.
  */
-export function spectralPartitioner(options: SpectralPartitionerOptions = {}): SpectralPartitioner {
-  const partitionSync = (graph: SparseGraph, { k, seed = 0, signal }: PartitionOptions): SpectralPartition => {
-    signal?.throwIfAborted();
-    const n = graph.nodeCount;
-    const random = createRandom(seed);
-    const embedding = spectralEmbedding(graph, k, { random: random.fork(0), tol: options.eigenTol });
-    signal?.throwIfAborted();
-    const nInit = options.nInit === undefined || options.nInit === 'auto' ? (n > 2000 ? 100 : 25) : options.nInit;
-    const threads = options.threads === undefined || options.threads === 'auto' ? availableParallelism() : options.threads;
-    const result = kmeans(embedding.embedding, n, k, {
-      k,
-      nInit,
-      maxIter: options.maxIter,
-      tol: options.tol,
-      random: random.fork(1),
-      threads,
-    });
-    // number clusters by first appearance
-    const rename = new Int32Array(k).fill(-1);
-    let next = 0;
-    const labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const l = result.labels[i]!;
-      if (rename[l] === -1) rename[l] = next++;
-      labels[i] = rename[l]!;
-    }
-    return {
-      labels,
-      k,
-      eigenvalues: embedding.eigenvalues,
-      inertia: result.inertia,
-      components: embedding.components,
-      matvecs: embedding.matvecs,
-    };
-  };
+export function createSpectralPartitioner(options: SpectralPartitionerOptions = {}): SpectralPartitioner {
+  const partitionSync = (graph: SparseGraph, { k, seed = 0, signal }: PartitionOptions): SpectralPartition =>
+    spectralClustering(graph, k, { ...options, seed, ...(signal ? { signal } : {}) });
   return {
     specificationVersion: 'v1',
     name: 'spectral',
@@ -89,3 +33,6 @@ export function spectralPartitioner(options: SpectralPartitionerOptions = {}): S
     partition: async (graph, partitionOptions) => partitionSync(graph, partitionOptions),
   };
 }
+
+/** The spectral partitioner with the method's settings. */
+export const spectralPartitioner: SpectralPartitioner = createSpectralPartitioner();
