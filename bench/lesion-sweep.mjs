@@ -9,13 +9,14 @@ import { prepareInputs } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import { lesionSweep } from '@modscope/intervention-lesion';
 import { onnxLoader } from '@modscope/loader-onnx';
+import { spectralPartitioner } from '@modscope/partition-spectral';
 
 const path = process.argv[2] ?? new URL('../fixtures/clusterability/control.onnx', import.meta.url).pathname;
 const k = Number(process.argv[3] ?? 12);
 const { network, createEvaluator } = await onnxLoader.load(path);
 const test = await loadDataset('fashion-mnist', { split: 'test' });
 const data = { inputs: prepareInputs(test, network), count: test.count, labels: test.labels, classes: test.classes };
-const clusters = await analyzeClusterability(network, { k, shuffles: 0 });
+const clusters = await analyzeClusterability(network, { k, shuffles: 0, partitioner: spectralPartitioner });
 const partition = { k: clusters.k, layers: clusters.layers.map((l, i) => ({ layer: l.id, labels: Int32Array.from(clusters.labels[i]) })) };
 
 async function timed(evaluator) {

@@ -20,7 +20,7 @@ import { analyzeClusterability } from '@modscope/clusterability';
 import { buildWeightGraph, edgeCount, magnitudePrune, removeIsolatedNodes } from '@modscope/graph';
 import { onnxLoader } from '@modscope/loader-onnx';
 import { normalizedCut } from '@modscope/metrics';
-import { spectralPartitioner } from '@modscope/partition-spectral';
+import { createSpectralPartitioner } from '@modscope/partition-spectral';
 
 const modelPath = process.argv[2] ?? 'fixtures/mlp-fashion.onnx';
 const repeats = Number(process.env.REPEATS ?? 5);
@@ -66,7 +66,7 @@ for (const [name, sparsity] of [
   ['unpruned', 0],
 ]) {
   const graph = removeIsolatedNodes(buildWeightGraph(sparsity ? magnitudePrune(network, { sparsity }) : network));
-  const partitioner = spectralPartitioner();
+  const partitioner = createSpectralPartitioner();
   const sk = await sklearnServer(graph);
   const t0 = performance.now();
   partitioner.partitionSync(graph, { k, seed: 100 });
@@ -124,7 +124,8 @@ for (const r of rows) {
 }
 
 const t = performance.now();
-const full = await analyzeClusterability(network, { prune: 0.9, k, shuffles: 50 });
+const spectral = { module: import.meta.resolve('@modscope/partition-spectral'), factory: 'createSpectralPartitioner' };
+const full = await analyzeClusterability(network, { prune: 0.9, k, shuffles: 50, partitioner: spectral });
 const wall = (performance.now() - t) / 1000;
 console.log(`\nfull shuffle test, 90%-pruned MLP, 50 shuffles × 2 nulls, one worker per core: ${wall.toFixed(2)} s wall`);
 for (const [model, s] of Object.entries(full.nulls))

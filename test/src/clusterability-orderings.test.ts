@@ -15,7 +15,14 @@ async function analyze(file: string, prune?: number): Promise<ClusterabilityResu
     const { network } = await onnxLoader.load(fixture(`clusterability/${file}`));
     results.set(
       key,
-      await analyzeClusterability(network, { k: 12, shuffles: SHUFFLES, seed: 0, nulls: ['layer'], ...(prune ? { prune } : {}) }),
+      await analyzeClusterability(network, {
+        k: 12,
+        shuffles: SHUFFLES,
+        seed: 0,
+        nulls: ['layer'],
+        partitioner: { module: '@modscope/partition-spectral', factory: 'createSpectralPartitioner' },
+        ...(prune ? { prune } : {}),
+      }),
     );
   }
   return results.get(key)!;

@@ -3,6 +3,7 @@
 import { analyzeClusterability } from '@modscope/clusterability';
 import { runLesions, unitLayers } from '@modscope/core';
 import { adjustedRandIndex, referenceEvaluator } from '@modscope/core/testing';
+import { spectralPartitioner } from '@modscope/partition-spectral';
 import { selectBackend } from '@modscope/loader-tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainTwoTaskModular, withinTaskAccuracy, type TwoTaskModular } from './support/two-task-modular.js';
@@ -22,7 +23,7 @@ describe('a two-task network', () => {
   });
 
   it('splits along its tasks at k = 2 (inputs and outputs)', async () => {
-    const result = await analyzeClusterability(trained.network, { k: 2, shuffles: 0 });
+    const result = await analyzeClusterability(trained.network, { k: 2, shuffles: 0, partitioner: spectralPartitioner });
     const truth: number[] = [];
     const found: number[] = [];
     result.labels[0]!.forEach((label, unit) => {
@@ -36,7 +37,7 @@ describe('a two-task network', () => {
   });
 
   it('has modules whose lesion hurts one task and spares the other', async () => {
-    const result = await analyzeClusterability(trained.network, { k: 2, shuffles: 0 });
+    const result = await analyzeClusterability(trained.network, { k: 2, shuffles: 0, partitioner: spectralPartitioner });
     const outputs = result.labels[result.labels.length - 1]!;
     // The task of each cluster: the task of the output classes it holds.
     const taskOfCluster = [0, 1].map((c) => {

@@ -1,16 +1,20 @@
 import { ModscopeError, type Network } from '@modscope/core';
 import { adjustedRandIndex, modularMlp, tinyMlp } from '@modscope/core/testing';
 import { buildWeightGraph, removeIsolatedNodes } from '@modscope/graph';
-import { normalizedCut } from '@modscope/metrics';
+import { modularityMetric, normalizedCut, partitionQualityMetric, type PartitionQuality } from '@modscope/metrics';
+import { louvainPartitioner } from '@modscope/partition-louvain';
 import { spectralPartitioner } from '@modscope/partition-spectral';
 import { describe, expect, it } from 'vitest';
 import { analyzeClusterability, verdict } from './analyze.js';
 import { shuffleTest } from './shuffle-test.js';
 
+/** The method's partitioner as a spec, loaded where the shuffles run (here: this thread, workers: 0). */
+const spectral = { module: '@modscope/partition-spectral', factory: 'createSpectralPartitioner' };
+
 describe('analyzeClusterability', () => {
   it('finds planted modules and calls the network more clusterable than both nulls', async () => {
     const { network, modules } = modularMlp({ modules: 3, cross: 0.05, seed: 1 });
-    const result = await analyzeClusterability(network, { k: 3, shuffles: 19, workers: 0, seed: 2 });
+    const result = await analyzeClusterability(network, { k: 3, shuffles: 19, workers: 0, seed: 2, partitioner: spectral });
     const truth = Int32Array.from(modules.flatMap((m) => [...m]));
     const found = Int32Array.from(result.labels.flat());
     expect(adjustedRandIndex(found, truth)).toBeGreaterThan(0.95);
@@ -29,7 +33,7 @@ describe('analyzeClusterability', () => {
     // zero one input's weights: that input has degree 0, is removed and gets −1
     const dense1 = network.layers.find((l) => l.kind === 'dense')!;
     if (dense1.kind === 'dense') dense1.kernel.fill(0, 0, 12);
-    const result = await analyzeClusterability(network, { k: 3, shuffles: 0 });
+    const result = await analyzeClusterability(network, { k: 3, shuffles: 0, partitioner: spectralPartitioner });
     expect(result.removedNodes).toBe(1);
     expect(result.nodes).toBe(10 + 12 + 8 + 3 - 1);
     expect(result.labels.map((l) => l.length)).toEqual([10, 12, 8, 3]);
@@ -45,30 +49,56 @@ describe('analyzeClusterability', () => {
 
   it('prunes per layer before building the graph when asked', async () => {
     const network = tinyMlp({ sizes: [20, 30, 30, 5], seed: 5 });
-    const full = await analyzeClusterability(network, { k: 4, shuffles: 0 });
-    const pruned = await analyzeClusterability(network, { k: 4, shuffles: 0, prune: 0.9 });
+    const full = await analyzeClusterability(network, { k: 4, shuffles: 0, partitioner: spectralPartitioner });
+    const pruned = await analyzeClusterability(network, { k: 4, shuffles: 0, prune: 0.9, partitioner: spectralPartitioner });
     expect(pruned.prune).toBe(0.9);
     expect(pruned.edges).toBeLessThan(full.edges * 0.15);
   });
 
-  it('refuses k above the node count, no weighted layers and unknown partitioners, saying what to do', async () => {
+  it('refuses k above the node count, no weighted layers and partitioners that are neither objects nor specs, saying what to do', async () => {
     const network = tinyMlp({ sizes: [3, 2] });
-    await expect(analyzeClusterability(network, { k: 9, shuffles: 0 })).rejects.toThrow(
+    await expect(analyzeClusterability(network, { k: 9, shuffles: 0, partitioner: spectral })).rejects.toThrow(
       /k = 9 clusters asked for, but the weight graph has only 5 nodes.*k ≤ 5/,
     );
     const noWeights: Network = { ...network, layers: network.layers.filter((l) => l.kind === 'input'), output: 'input' };
-    await expect(analyzeClusterability(noWeights, { shuffles: 0 })).rejects.toThrow(/no dense or convolutional layers/);
-    await expect(analyzeClusterability(network, { k: 2, shuffles: 0, partitioner: 'nope' })).rejects.toThrow(
-      /unknown partitioner 'nope'.*spectral, louvain/,
+    await expect(analyzeClusterability(noWeights, { shuffles: 0, partitioner: spectral })).rejects.toThrow(
+      /no dense or convolutional layers/,
     );
+    // names are the app's business (the CLI's table): here a name is refused, saying what to pass
+    await expect(analyzeClusterability(network, { k: 2, shuffles: 0, partitioner: 'nope' as never })).rejects.toThrow(
+      /partitioner must be a Partitioner or a \{ module, factory, options \} spec, got 'nope'.*createSpectralPartitioner/,
+    );
+    await expect(analyzeClusterability(network, { k: 2, shuffles: 0 } as never)).rejects.toThrow(/got nothing/);
     await expect(
       analyzeClusterability(network, { k: 2, shuffles: 0, partitioner: { module: '@modscope/no-such-plugin', factory: 'x' } }),
     ).rejects.toSatisfy((e: unknown) => ModscopeError.isInstance(e) && /npm install @modscope\/no-such-plugin/.test((e as Error).message));
   });
 
+  it('reports the metrics it is given, by name, on the real partition', async () => {
+    const { network } = modularMlp({ modules: 3, cross: 0.05, seed: 1 });
+    const result = await analyzeClusterability(network, {
+      k: 3,
+      shuffles: 0,
+      partitioner: spectralPartitioner,
+      metrics: [modularityMetric, partitionQualityMetric],
+    });
+    expect(Object.keys(result.metrics!)).toEqual(['modularity', 'partition-quality']);
+    expect(result.metrics!.modularity).toBe(result.modularity);
+    expect((result.metrics!['partition-quality'] as PartitionQuality).ncut).toBe(result.ncut);
+    expect((await analyzeClusterability(network, { k: 3, shuffles: 0, partitioner: spectralPartitioner })).metrics).toBeUndefined();
+    await expect(
+      analyzeClusterability(network, {
+        k: 3,
+        shuffles: 0,
+        partitioner: spectralPartitioner,
+        metrics: [modularityMetric, modularityMetric],
+      }),
+    ).rejects.toThrow(/two metrics are named 'modularity'/);
+  });
+
   it('runs the Louvain plugin through the same interface', async () => {
     const { network } = modularMlp({ modules: 2, cross: 0, seed: 6 });
-    const result = await analyzeClusterability(network, { partitioner: 'louvain', shuffles: 5, workers: 0, nulls: ['layer'] });
+    const result = await analyzeClusterability(network, { partitioner: louvainPartitioner, shuffles: 5, workers: 0, nulls: ['layer'] });
     expect(result.partitioner).toBe('louvain');
     expect(result.ncut).toBeLessThan(result.nulls.layer!.mean);
   });
@@ -78,7 +108,7 @@ describe('shuffleTest', () => {
   const graph = removeIsolatedNodes(buildWeightGraph(tinyMlp({ sizes: [12, 16, 16, 4], seed: 8 })));
 
   it('is reproducible for a seed and changes with it', async () => {
-    const run = (seed: number) => shuffleTest(graph, { real: 1, k: 3, seed, shuffles: 4, workers: 0 });
+    const run = (seed: number) => shuffleTest(graph, { real: 1, k: 3, seed, shuffles: 4, workers: 0, partitioner: spectral });
     const a = await run(1);
     const b = await run(1);
     const c = await run(2);
@@ -88,10 +118,12 @@ describe('shuffleTest', () => {
   });
 
   it('accepts a Partitioner object (runs in this thread) and refuses bad counts and nulls', async () => {
-    const result = await shuffleTest(graph, { real: 1, k: 2, shuffles: 2, nulls: ['layer'], partitioner: spectralPartitioner() });
+    const result = await shuffleTest(graph, { real: 1, k: 2, shuffles: 2, nulls: ['layer'], partitioner: spectralPartitioner });
     expect(Object.keys(result)).toEqual(['layer']);
-    await expect(shuffleTest(graph, { real: 1, k: 2, shuffles: 0 })).rejects.toThrow(/positive integer/);
-    await expect(shuffleTest(graph, { real: 1, k: 2, nulls: ['global' as never] })).rejects.toThrow(/unknown null model 'global'/);
+    await expect(shuffleTest(graph, { real: 1, k: 2, shuffles: 0, partitioner: spectral })).rejects.toThrow(/positive integer/);
+    await expect(shuffleTest(graph, { real: 1, k: 2, nulls: ['global' as never], partitioner: spectral })).rejects.toThrow(
+      /unknown null model 'global'/,
+    );
   });
 });
 

@@ -1,5 +1,4 @@
-import type { Network, Partitioner } from '@modscope/core';
-import { InvalidArgumentError } from '@modscope/core';
+import { InvalidArgumentError, type Metric, type Network, type Partitioner } from '@modscope/core';
 import {
   buildWeightGraph,
   edgeCount,
@@ -12,7 +11,7 @@ import {
   type WeightGraphOptions,
 } from '@modscope/graph';
 import { partitionQuality, type ClusterStats, type ShuffleStatistics } from '@modscope/metrics';
-import { isPartitioner, loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
+import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { startShufflePool, type ShufflePool } from './shuffle-pool.js';
 import { shuffleTestWith, shuffleWorkerCount } from './shuffle-test.js';
 
@@ -25,8 +24,14 @@ export interface ClusterabilityOptions {
   prune?: number;
   /** Weight-graph options (conv kernel norm, dense head). */
   graph?: WeightGraphOptions;
-  /** Default `spectral`. See `ShuffleTestOptions.partitioner`. */
-  partitioner?: string | PartitionerSpec | Partitioner;
+  /**
+   * What clusters the graph and its shuffles: a `Partitioner` (the shuffles then run in this thread), or a
+   * `{ module, factory, options }` spec each worker thread loads (e.g. `@modscope/partition-spectral`'s
+   * `createSpectralPartitioner`, the method's partitioner). Required: this package depends on no partitioner.
+   */
+  partitioner: Partitioner | PartitionerSpec;
+  /** More measures of the real partition, reported in `result.metrics` by name (e.g. `modularityMetric`). Default none. */
+  metrics?: readonly Metric<unknown>[];
   /** Shuffles per null; 0 skips the shuffle test. Default 50. */
   shuffles?: number;
   /** Default both nulls. */
@@ -82,6 +87,8 @@ export interface ClusterabilityResult {
   drawing?: WeightGraphDrawing;
   /** Smallest Laplacian eigenvalues, when the partitioner reports them. */
   eigenvalues?: number[];
+  /** The `metrics` asked for, by name, computed on the real partition (only when some were asked for). */
+  metrics?: Record<string, unknown>;
   nulls: Record<string, NullResult>;
   /** Wall-clock milliseconds. */
   timings: { graph: number; partition: number; shuffles: number };
@@ -101,7 +108,7 @@ export function verdict(model: string, real: number, s: ShuffleStatistics): stri
  * pruning), removes degree-0 nodes, partitions it, measures n-cut, modularity and per-cluster statistics,
  * and runs the shuffle test for each null model (the method, §1–§4).
  */
-export async function analyzeClusterability(network: Network, options: ClusterabilityOptions = {}): Promise<ClusterabilityResult> {
+export async function analyzeClusterability(network: Network, options: ClusterabilityOptions): Promise<ClusterabilityResult> {
   const k = options.k ?? 12;
   const seed = options.seed ?? 0;
   const shuffles = options.shuffles ?? 50;
@@ -120,17 +127,16 @@ export async function analyzeClusterability(network: Network, options: Clusterab
       hint: 'Use e.g. 12 (the default).',
     });
   }
+  checkPartitionerOption(options.partitioner);
+  checkMetrics(options.metrics ?? []);
   const started = performance.now();
   // the shuffle workers start now, so their start-up overlaps building the graph and the real clustering
-  const given = options.partitioner ?? 'spectral';
+  const given = options.partitioner;
   const workerCount =
     shuffles > 0 && nulls.length > 0 && Number.isInteger(shuffles)
       ? shuffleWorkerCount({ shuffles, nulls, partitioner: given, workers: options.workers })
       : 0;
-  const pool =
-    Number.isInteger(workerCount) && workerCount > 0
-      ? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workerCount)
-      : undefined;
+  const pool = Number.isInteger(workerCount) && workerCount > 0 ? startShufflePool(given as PartitionerSpec, workerCount) : undefined;
   try {
     return await analyzeWith(network, options, { k, seed, shuffles, nulls, given, started }, pool);
   } finally {
@@ -153,7 +159,7 @@ async function analyzeWith(
     seed: number;
     shuffles: number;
     nulls: readonly NullModel[];
-    given: string | PartitionerSpec | Partitioner;
+    given: PartitionerSpec | Partitioner;
     started: number;
   },
   pool: ShufflePool | undefined,
@@ -176,7 +182,7 @@ async function analyzeWith(
     });
   }
   const graphDone = performance.now();
-  const partitioner = isPartitioner(given) ? given : await loadPartitioner(resolvePartitionerSpec(given));
+  const partitioner = isPartitioner(given) ? given : await loadPartitioner(given);
   options.onProgress?.('partition', 0, 1);
   const partition = await partitioner.partition(graph, { k, seed, signal: options.signal });
   options.onProgress?.('partition', 1, 1);
@@ -221,9 +227,31 @@ async function analyzeWith(
     clusters: quality.clusters,
     ...(options.drawingEdges ? { drawing: strongestEdges(graph, options.drawingEdges) } : {}),
     ...(eigenvalues ? { eigenvalues: Array.from(eigenvalues) } : {}),
+    ...(options.metrics?.length ? { metrics: Object.fromEntries(options.metrics.map((m) => [m.name, m.compute(graph, partition)])) } : {}),
     nulls: nullResults,
     timings: { graph: graphDone - started, partition: partitionDone - graphDone, shuffles: performance.now() - partitionDone },
   };
+}
+
+function checkMetrics(metrics: readonly Metric<unknown>[]): void {
+  const names = new Set<string>();
+  for (const metric of metrics) {
+    if (metric?.specificationVersion !== 'v1' || typeof metric.compute !== 'function' || typeof metric.name !== 'string') {
+      throw new InvalidArgumentError({
+        argument: 'metrics',
+        message: '@modscope/clusterability: every metric must be a v1 Metric with a name and compute(graph, partition).',
+        hint: 'Pass Metric objects, e.g. modularityMetric of @modscope/metrics.',
+      });
+    }
+    if (names.has(metric.name)) {
+      throw new InvalidArgumentError({
+        argument: 'metrics',
+        message: `@modscope/clusterability: two metrics are named '${metric.name}'.`,
+        hint: 'Give each metric its own name: results are reported by name.',
+      });
+    }
+    names.add(metric.name);
+  }
 }
 
 /**
@@ -243,7 +271,10 @@ function strongestEdges(graph: WeightGraph, max: number): WeightGraphDrawing {
       total++;
       const key = `${li},${lj}`;
       let pair = pairs.get(key);
-      if (!pair) pairs.set(key, (pair = { from: [], to: [], weight: [] }));
+      if (!pair) {
+        pair = { from: [], to: [], weight: [] };
+        pairs.set(key, pair);
+      }
       pair.from.push(i);
       pair.to.push(j);
       pair.weight.push(graph.weights[p]!);

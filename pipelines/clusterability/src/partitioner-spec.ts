@@ -1,9 +1,10 @@
-import { InvalidArgumentError, ModscopeError, type Partitioner } from '@modscope/core';
+import { InvalidArgumentError, PluginError, type Partitioner } from '@modscope/core';
 
 /**
- * How to make a partitioner in another thread: a module specifier, the name of a factory it exports, and
- * the factory's options (anything structured-clone can copy). Third-party partitioners plug in the same
- * way as the built-in ones.
+ * How to make a partitioner in another thread: a module specifier (a package name, or a `file:` URL), the
+ * name of a factory it exports, and the factory's options (anything structured-clone can copy). Every
+ * partitioner, ours or a third party's, plugs in this way; `findPartitionerSpec` makes one from a package
+ * name or path.
  */
 export interface PartitionerSpec {
   module: string;
@@ -11,29 +12,26 @@ export interface PartitionerSpec {
   options?: unknown;
 }
 
-/** The partitioners modscope ships, by name. */
-export const BUILTIN_PARTITIONERS: Readonly<Record<string, PartitionerSpec>> = {
-  spectral: { module: '@modscope/partition-spectral', factory: 'spectralPartitioner' },
-  louvain: { module: '@modscope/partition-louvain', factory: 'louvainPartitioner' },
-};
-
-/** A built-in partitioner name → its spec; a spec is returned as it is. */
-export function resolvePartitionerSpec(partitioner: string | PartitionerSpec): PartitionerSpec {
-  if (typeof partitioner !== 'string') return partitioner;
-  const spec = BUILTIN_PARTITIONERS[partitioner];
-  if (!spec) {
-    throw new InvalidArgumentError({
-      argument: 'partitioner',
-      message: `unknown partitioner '${partitioner}'.`,
-      hint: `Use one of: ${Object.keys(BUILTIN_PARTITIONERS).join(', ')}, or pass { module, factory, options } for a plugin.`,
-    });
-  }
-  return spec;
-}
-
-/** Whether a value is a `Partitioner` object (rather than a name or a spec). */
+/** Whether a value is a `Partitioner` object (rather than a spec). */
 export function isPartitioner(value: unknown): value is Partitioner {
   return typeof value === 'object' && value !== null && 'partition' in value && 'specificationVersion' in value;
+}
+
+/** Throws an `InvalidArgumentError` saying what to pass when `partitioner` is neither a Partitioner nor a spec. */
+export function checkPartitionerOption(partitioner: unknown): void {
+  if (isPartitioner(partitioner)) return;
+  const spec = partitioner as Partial<PartitionerSpec> | undefined;
+  if (typeof spec?.module === 'string' && typeof spec.factory === 'string') return;
+  throw new InvalidArgumentError({
+    argument: 'partitioner',
+    message: `@modscope/clusterability: partitioner must be a Partitioner or a { module, factory, options } spec, got ${typeof partitioner === 'string' ? `'${partitioner}'` : (JSON.stringify(partitioner) ?? 'nothing')}.`,
+    hint: "Pass e.g. spectralPartitioner of @modscope/partition-spectral, or { module: '@modscope/partition-spectral', factory: 'createSpectralPartitioner' }.",
+  });
+}
+
+/** A `PluginError` for a spec whose module loads but does not give a v1 Partitioner. */
+function invalid(spec: PartitionerSpec, message: string, hint: string): PluginError {
+  return new PluginError({ code: 'invalid-plugin', plugin: spec.module, message, hint });
 }
 
 /** Imports the module of a spec and calls its factory. */
@@ -42,8 +40,9 @@ export async function loadPartitioner(spec: PartitionerSpec): Promise<Partitione
   try {
     mod = (await import(spec.module)) as Record<string, unknown>;
   } catch (error) {
-    throw new ModscopeError({
+    throw new PluginError({
       code: 'missing-plugin',
+      plugin: spec.module,
       message: `the partitioner module '${spec.module}' could not be loaded (${(error as Error).message.split('\n')[0]}).`,
       hint: `Install it (npm install ${spec.module}) or choose another partitioner.`,
       cause: error,
@@ -51,19 +50,29 @@ export async function loadPartitioner(spec: PartitionerSpec): Promise<Partitione
   }
   const factory = mod[spec.factory];
   if (typeof factory !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'partitioner',
-      message: `'${spec.module}' has no factory function '${spec.factory}'.`,
-      hint: 'Name a function the module exports that returns a Partitioner.',
-    });
+    throw invalid(
+      spec,
+      `'${spec.module}' has no factory function '${spec.factory}'.`,
+      'Name a function the module exports that returns a Partitioner.',
+    );
   }
-  const partitioner = (factory as (options?: unknown) => Partitioner)(spec.options);
+  let partitioner: Partitioner;
+  try {
+    partitioner = (factory as (options?: unknown) => Partitioner)(spec.options);
+  } catch (error) {
+    if (typeof (error as { code?: unknown })?.code === 'string') throw error; // the plugin's own error about its options
+    throw invalid(
+      spec,
+      `'${spec.module}'.${spec.factory}() failed: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}.`,
+      'The plugin is broken: check its version, or report it to its authors.',
+    );
+  }
   if (partitioner?.specificationVersion !== 'v1' || typeof partitioner.partition !== 'function') {
-    throw new InvalidArgumentError({
-      argument: 'partitioner',
-      message: `'${spec.module}'.${spec.factory}() did not return a v1 Partitioner.`,
-      hint: 'A partitioner has specificationVersion "v1", a name and partition(graph, { k, seed }).',
-    });
+    throw invalid(
+      spec,
+      `'${spec.module}'.${spec.factory}() did not return a v1 Partitioner.`,
+      'A partitioner has specificationVersion "v1", a name and partition(graph, { k, seed }).',
+    );
   }
   return partitioner;
 }

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Partitioner } from '@modscope/core';
 import { isNullModel, NULL_MODELS, weightGraphShuffler, type NullModel, type WeightGraph } from '@modscope/graph';
 import { shuffleStatistics, type ShuffleStatistics } from '@modscope/metrics';
-import { isPartitioner, loadPartitioner, resolvePartitionerSpec, type PartitionerSpec } from './partitioner-spec.js';
+import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
 import { startShufflePool, type ShufflePool, type ShuffleTask } from './shuffle-pool.js';
 
@@ -16,11 +16,8 @@ export interface ShuffleTestOptions {
   shuffles?: number;
   /** Default both: `layer` and `layer-nonzero`. */
   nulls?: readonly NullModel[];
-  /**
-   * A built-in name (`spectral`, `louvain`), a `{ module, factory, options }` spec (runs in worker
-   * threads), or a `Partitioner` object (runs in this thread). Default `spectral`.
-   */
-  partitioner?: string | PartitionerSpec | Partitioner;
+  /** A `{ module, factory, options }` spec (runs in worker threads), or a `Partitioner` object (runs in this thread). */
+  partitioner: Partitioner | PartitionerSpec;
   /** Worker threads. Default: the machine's parallelism, at most the number of shuffles; 0 runs here. */
   workers?: number;
   signal?: AbortSignal;
@@ -40,7 +37,7 @@ export function shuffleTest(graph: WeightGraph, options: ShuffleTestOptions): Pr
 /** The worker threads `shuffleTest` would start for these options (0: it runs the shuffles in this thread). */
 export function shuffleWorkerCount(options: Pick<ShuffleTestOptions, 'shuffles' | 'nulls' | 'partitioner' | 'workers'>): number {
   const tasks = (options.shuffles ?? 50) * (options.nulls ?? NULL_MODELS).length;
-  return isPartitioner(options.partitioner ?? 'spectral') ? 0 : Math.min(options.workers ?? availableParallelism(), tasks);
+  return isPartitioner(options.partitioner) ? 0 : Math.min(options.workers ?? availableParallelism(), tasks);
 }
 
 /**
@@ -64,6 +61,7 @@ async function shuffleTestIn(
   options: ShuffleTestOptions,
   pool: ShufflePool | undefined,
 ): Promise<Record<string, ShuffleStatistics>> {
+  checkPartitionerOption(options.partitioner);
   const shuffles = options.shuffles ?? 50;
   const nulls = options.nulls ?? NULL_MODELS;
   if (!Number.isInteger(shuffles) || shuffles < 1) {
@@ -86,7 +84,7 @@ async function shuffleTestIn(
   const tasks: ShuffleTask[] = nulls.flatMap((model, nullIndex) =>
     Array.from({ length: shuffles }, (_, index) => ({ model, nullIndex, index })),
   );
-  const given = options.partitioner ?? 'spectral';
+  const given = options.partitioner;
   const workers = shuffleWorkerCount(options);
   if (!Number.isInteger(workers) || workers < 0) {
     throw new InvalidArgumentError({
@@ -97,7 +95,7 @@ async function shuffleTestIn(
   }
   let ncuts: Float64Array;
   if (workers === 0) {
-    const partitioner = isPartitioner(given) ? given : await loadPartitioner(resolvePartitionerSpec(given));
+    const partitioner = isPartitioner(given) ? given : await loadPartitioner(given);
     ncuts = new Float64Array(tasks.length);
     const shuffler = weightGraphShuffler(graph);
     for (let t = 0; t < tasks.length; t++) {
@@ -108,12 +106,7 @@ async function shuffleTestIn(
     }
   } else {
     // the pool closes itself when the run ends, however it ends
-    ncuts = await (pool ?? startShufflePool(resolvePartitionerSpec(given as string | PartitionerSpec), workers)).run(
-      graph,
-      tasks,
-      settings,
-      options,
-    );
+    ncuts = await (pool ?? startShufflePool(given as PartitionerSpec, workers)).run(graph, tasks, settings, options);
   }
   const out: Record<string, ShuffleStatistics> = {};
   nulls.forEach((model, nullIndex) => {

@@ -1,5 +1,6 @@
 import { type Dataset, type Evaluator, InvalidArgumentError, type Network, prepareInputs, type UnitPartition } from '@modscope/core';
 import { type Capability, capabilityFor, type ExciseMethod, excise, type ForgetSpec, recoveryStats } from '@modscope/intervention-prune';
+import type { PartitionSourceOptions } from '@modscope/lesion-study';
 import { EXCISE_RESULT_KIND, EXCISE_RESULT_VERSION, type ExciseResultFile } from '@modscope/results';
 import { EXCISE_METHODS, METHOD_NAMES } from './excise-methods.js';
 import { hiddenUnits } from './hidden-units.js';
@@ -37,6 +38,8 @@ export interface ExciseRunOptions {
   forget: ForgetSpec;
   /** (`'weights' | 'coactivation' | 'coactivation-local' | file | partition`, default `'weights'`) — where the modules come from. */
   partition?: string | (UnitPartition & { source?: string });
+  /** (`Partitioner` or `PartitionerSpec`, default the spectral partitioner) — what clusters the weight graph for `partition: 'weights'`. */
+  partitioner?: PartitionSourceOptions['partitioner'];
   /** (number, default 12) — clusters of a computed partition. */
   k?: number;
   /** (number, default none) — most units module pruning may remove. */
@@ -93,6 +96,7 @@ async function partitionOf(
       partition: source,
       k: options.k ?? EXCISE_DEFAULTS.k,
       seed: options.seed ?? EXCISE_DEFAULTS.seed,
+      ...(options.partitioner ? { partitioner: options.partitioner } : {}),
     });
   } finally {
     await evaluator.dispose();

@@ -1,4 +1,13 @@
-import { CorruptFileError, MissingFileError, ModscopeError, type Evaluator, type LoadedModel, type UnitPartition } from '@modscope/core';
+import type { PartitionerSpec } from '@modscope/clusterability';
+import {
+  CorruptFileError,
+  MissingFileError,
+  ModscopeError,
+  type Evaluator,
+  type LoadedModel,
+  type Partitioner,
+  type UnitPartition,
+} from '@modscope/core';
 import { CLUSTER_RESULT_KIND, readResultFile, type ClusterResultFile } from '@modscope/results';
 
 /** Where the modules come from: the weight graph, coactivations, or a `modscope cluster --json` file. */
@@ -13,6 +22,8 @@ export interface PartitionSourceOptions {
   prune?: number;
   /** (`'spearman' | 'pearson'`, default `'spearman'`) — coactivation: correlation measure. */
   measure?: 'spearman' | 'pearson';
+  /** (`Partitioner` or `PartitionerSpec`, default the spectral partitioner) — weights: what clusters the weight graph. */
+  partitioner?: Partitioner | PartitionerSpec;
 }
 
 /** A partition of the model's units, from its weight graph, its coactivations, or a `modscope cluster --json` file. */
@@ -25,9 +36,11 @@ export async function partitionFor(
 ): Promise<UnitPartition & { source: string }> {
   if (options.partition === 'weights') {
     const { analyzeClusterability } = await import('@modscope/clusterability');
+    const partitioner = options.partitioner ?? (await import('@modscope/partition-spectral')).spectralPartitioner;
     const r = await analyzeClusterability(model.network, {
       k: options.k,
       seed: options.seed,
+      partitioner,
       shuffles: 0,
       ...(options.prune !== undefined ? { prune: options.prune } : {}),
     });

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('@modscope/clusterability', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'analyzeClusterability',
+        'findPartitionerSpec',
+        'isPartitioner',
+        'loadPartitioner',
+        'runShuffle',
+        'shuffleStream',
+        'shuffleTest',
+        'verdict',
+      ].sort(),
+    );
+  });
+});
