@@ -21,7 +21,8 @@ import { loadDataset, stampTrigger } from '@modscope/datasets';
 import { runExcise } from '@modscope/excision';
 import { capabilityFor } from '@modscope/intervention-prune';
 import { createOnnxEvaluator, onnxLoader } from '@modscope/loader-onnx';
-import { createNetwork, saveCheckpoint, train } from '@modscope/train';
+import { createNetwork, train } from '@modscope/train';
+import { saveCheckpoint } from '@modscope/training-run';
 
 const args = process.argv.slice(2);
 const which = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'all';

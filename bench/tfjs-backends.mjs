@@ -8,7 +8,8 @@ if (process.argv[2] === '--child') {
   const { prepareInputs } = await import('@modscope/core');
   const { loadFashionMnist } = await import('@modscope/datasets');
   const { onnxLoader } = await import('@modscope/loader-onnx');
-  const { createTfjsEvaluator, selectBackend } = await import('@modscope/loader-tfjs');
+  const { createTfjsEvaluator } = await import('@modscope/loader-tfjs');
+  const { selectBackend } = await import('@modscope/tfjs-runtime');
   const backend = await selectBackend();
   const { network } = await onnxLoader.load('fixtures/mlp-fashion.onnx');
   const data = await loadFashionMnist({ split: 'test' });

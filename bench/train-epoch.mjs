@@ -11,7 +11,7 @@ if (process.argv[2] === '--child') {
   const examples = Number(process.argv[3]);
   const { prepareInputs } = await import('@modscope/core');
   const { loadDataset } = await import('@modscope/datasets');
-  const { selectBackend } = await import('@modscope/loader-tfjs');
+  const { selectBackend } = await import('@modscope/tfjs-runtime');
   const { createNetwork, train } = await import('@modscope/train');
   const backend = await selectBackend();
   const network = createNetwork('784-256-256-256-256-10', { seed: 0 });

@@ -4,7 +4,7 @@ import { analyzeClusterability } from '@modscope/clusterability';
 import { runLesions, unitLayers } from '@modscope/core';
 import { adjustedRandIndex, referenceEvaluator } from '@modscope/core/testing';
 import { spectralPartitioner } from '@modscope/partition-spectral';
-import { selectBackend } from '@modscope/loader-tfjs';
+import { selectBackend } from '@modscope/tfjs-runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainTwoTaskModular, withinTaskAccuracy, type TwoTaskModular } from './support/two-task-modular.js';
 

@@ -1,2 +1,17 @@
-// The public API of @modscope/tfjs-runtime; filled in as its modules move here.
-export {};
+export { selectBackend, type BackendName, type BackendSelection, type SelectBackendOptions } from './select-backend.js';
+export {
+  forwardNetwork,
+  uploadWeights,
+  disposeWeights,
+  matMulWithTransposedGradient,
+  checkTfjsSupport,
+  type ForwardHooks,
+  type ForwardOptions,
+  type LayerTensors,
+  type NetworkWeights,
+  type NormTensors,
+} from './forward-network.js';
+export { pool2d } from './pool-2d.js';
+export { toTfjsModel, tfjsLayerName } from './to-tfjs-model.js';
+export { fromTfjsModel, type FromTfjsModelOptions } from './from-tfjs-model.js';
+export { saveTfjsModel, type SavedTfjsModel } from './save-tfjs-model.js';

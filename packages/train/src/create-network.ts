@@ -181,7 +181,7 @@ export function createNetwork(arch: string, options: CreateNetworkOptions = {}):
         message: `${pkg}: cnn-small needs an image shape [h, w, c], got ${JSON.stringify(inputShape)}.`,
       });
     }
-    inputShape.forEach((d) => positiveInteger('inputShape', d));
+    for (const d of inputShape) positiveInteger('inputShape', d);
     positiveInteger('classes', classes);
     layers = cnnSmall(inputShape, classes, random);
     layout = 'nhwc';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { inputSize, type Network } from '@modscope/core';
-import { selectBackend } from '@modscope/loader-tfjs';
+import { inputSize, type LabelledExamples, type Network } from '@modscope/core';
+import { selectBackend } from '@modscope/tfjs-runtime';
 import { crossEntropy, headMask } from './cross-entropy.js';
 import { createParams, disposeParams, forwardLogits, type Params } from './forward-pass.js';
-import { checkData, checkHeads, headOfLabels, type TrainingData } from './training-data.js';
+import { checkData, checkHeads, headOfLabels } from './training-data.js';
 
 export interface EvaluateOptions {
   /** (number, default 1024) — examples per forward pass. */
@@ -25,7 +25,7 @@ export interface Evaluation {
 export function evaluateParams(
   network: Network,
   params: Params,
-  data: TrainingData,
+  data: LabelledExamples,
   heads: readonly (readonly [number, number])[] | null,
   outputs: number,
   batchSize = 1024,
@@ -56,9 +56,9 @@ export function evaluateParams(
 
 /**
  * Loss and accuracy of a network on labelled data in its input layout, on the tfjs backend the
- * application selected (see `selectBackend` of `@modscope/loader-tfjs`).
+ * application selected (see `selectBackend` of `@modscope/tfjs-runtime`).
  */
-export async function evaluate(network: Network, data: TrainingData, options: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluate(network: Network, data: LabelledExamples, options: EvaluateOptions = {}): Promise<Evaluation> {
   const outputs = checkData(network, data);
   const heads = options.heads ? checkHeads(options.heads, outputs) : null;
   await selectBackend();

@@ -1,13 +1,12 @@
-import type { Network } from '@modscope/core';
+import type { LabelledExamples, Network } from '@modscope/core';
 import { runTraining } from './training-loop.js';
 import type { FineTuneOptions, TrainResult } from './train-options.js';
-import type { TrainingData } from './training-data.js';
 
 /**
  * Continues training from the network's own weights: `train` without re-initialization, one epoch by
  * default, or exactly `steps` steps. With `masks` the pruned weights and units stay at zero (mask held);
  * without, they may regrow (mask released). `evaluateEvery` with `onEvaluate` records recovery curves.
  */
-export function fineTune<E = unknown>(network: Network, data: TrainingData, options: FineTuneOptions<E> = {}): Promise<TrainResult<E>> {
+export function fineTune<E = unknown>(network: Network, data: LabelledExamples, options: FineTuneOptions<E> = {}): Promise<TrainResult<E>> {
   return runTraining(network, data, options, 'fine-tune');
 }

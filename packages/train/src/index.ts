@@ -3,7 +3,7 @@ export { train } from './train.js';
 export { fineTune } from './fine-tune.js';
 export { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.js';
 export {
-  DEFAULTS,
+  TRAIN_DEFAULTS,
   type TrainOptions,
   type FineTuneOptions,
   type TrainResult,
@@ -11,11 +11,8 @@ export {
   type HistoryEntry,
   type EvaluationState,
 } from './train-options.js';
-export type { TrainingData } from './training-data.js';
 export { clusterableInit, type ClusterableInitOptions, type ClusterableInitResult } from './clusterable-init.js';
 export { magnitudeMask, polynomialSparsity, type PruneOptions } from './prune-schedule.js';
 export type { LayerMask } from './held-masks.js';
 export { weightGraphEigenvalues, type SpectralRegularizerOptions } from './spectral-regularizer.js';
 export { normalizeUnits } from './normalize-units.js';
-export { toChannelsFirst } from './to-channels-first.js';
-export { saveCheckpoint, type Checkpoint, type SaveCheckpointOptions } from './save-checkpoint.js';

@@ -29,7 +29,9 @@ describe('pruning during training', () => {
     const s4 = 0.9 - 0.4 * (1 - 4 / 32) ** 3;
     expect(curve.find((c) => c.step === 8)!.zeros).toEqual(targets(network, s4));
     for (let i = 1; i < curve.length; i++) {
-      curve[i]!.zeros.forEach((z, l) => expect(z).toBeGreaterThanOrEqual(curve[i - 1]!.zeros[l]!));
+      curve[i]!.zeros.forEach((z, l) => {
+        expect(z).toBeGreaterThanOrEqual(curve[i - 1]!.zeros[l]!);
+      });
     }
     for (const c of curve.filter((c) => c.step >= 40)) expect(c.zeros).toEqual(targets(network, 0.9));
     expect(result.history.at(-1)!.accuracy).toBeGreaterThan(0.8);

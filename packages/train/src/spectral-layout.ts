@@ -2,7 +2,7 @@ import { UnsupportedOpError, inputLayer, unitLayers, type Network, type SparseGr
 import { weightLinks, type WeightLink } from './weight-links.js';
 
 /** One layer of graph nodes: the input units, or the units (channels) of a dense/conv layer. */
-export interface NodeLayer {
+interface NodeLayer {
   id: string;
   units: number;
   /** Index of unit 0 in the graph. */

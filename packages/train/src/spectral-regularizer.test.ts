@@ -35,7 +35,9 @@ describe('the spectral regularizer (method §7)', () => {
     const inputs = Float32Array.from({ length: 5 * 6 }, (_, i) => Math.sin(i * 1.3));
     const before = referenceForward(network, { inputs, count: 5 }).logits;
     const after = referenceForward(normalized, { inputs, count: 5 }).logits;
-    after.forEach((v, i) => expect(v).toBeCloseTo(before[i]!, 4));
+    after.forEach((v, i) => {
+      expect(v).toBeCloseTo(before[i]!, 4);
+    });
     // the hidden layers: each unit's column of the kernel plus its bias
     for (const id of ['dense1', 'dense2']) {
       const layer = getLayer(normalized, id);

@@ -74,7 +74,9 @@ export function spectralVectors(
   const result = spectralEmbedding(graph, k, { random });
   const vectors = layout.nodeLayers.map((n) => new Float32Array(n.units * m));
   const layerOf = new Int32Array(layout.nodeCount);
-  layout.nodeLayers.forEach((n, l) => layerOf.fill(l, n.offset, n.offset + n.units));
+  layout.nodeLayers.forEach((n, l) => {
+    layerOf.fill(l, n.offset, n.offset + n.units);
+  });
   for (let g = 0; g < keep.length; g++) {
     const node = keep[g]!;
     const l = layerOf[node]!;

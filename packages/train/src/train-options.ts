@@ -1,11 +1,10 @@
-import { InvalidArgumentError, type Network } from '@modscope/core';
-import type { BackendName } from '@modscope/loader-tfjs';
+import { InvalidArgumentError, type LabelledExamples, type Network } from '@modscope/core';
+import type { BackendName } from '@modscope/tfjs-runtime';
 import { checkClusterableOptions, type ClusterableInitOptions } from './clusterable-init.js';
 import type { Evaluation } from './evaluate.js';
 import type { LayerMask } from './held-masks.js';
 import { checkPruneOptions, type PruneOptions } from './prune-schedule.js';
 import { checkSpectralOptions, type SpectralRegularizerOptions } from './spectral-regularizer.js';
-import type { TrainingData } from './training-data.js';
 
 /** What `onProgress` receives after every step. */
 export interface TrainProgress {
@@ -42,7 +41,7 @@ export interface EvaluationState {
   /** The network with the current weights (a copy). */
   network(): Network;
   /** Loss and accuracy of the current weights on `data` (no dropout; `heads` as in training). */
-  evaluate(data: TrainingData): Evaluation;
+  evaluate(data: LabelledExamples): Evaluation;
 }
 
 /** Options shared by `train` and `fineTune`. */
@@ -118,7 +117,7 @@ export interface TrainResult<E = unknown> {
 }
 
 /** The defaults of `train`. */
-export const DEFAULTS = Object.freeze({
+export const TRAIN_DEFAULTS = Object.freeze({
   epochs: 10,
   batchSize: 64,
   optimizer: 'adam' as const,

@@ -1,7 +1,6 @@
-import type { Network } from '@modscope/core';
+import type { LabelledExamples, Network } from '@modscope/core';
 import { runTraining } from './training-loop.js';
 import type { TrainOptions, TrainResult } from './train-options.js';
-import type { TrainingData } from './training-data.js';
 
 /**
  * Trains a network (usually fresh from `createNetwork`) on labelled data in its input layout and returns a
@@ -11,6 +10,6 @@ import type { TrainingData } from './training-data.js';
  * bit-identical weights on the same backend. Convolutional networks train on the cpu backend where the
  * selected one (wasm) cannot compute their filter gradients; `backend` says which ran.
  */
-export function train<E = unknown>(network: Network, data: TrainingData, options: TrainOptions<E> = {}): Promise<TrainResult<E>> {
+export function train<E = unknown>(network: Network, data: LabelledExamples, options: TrainOptions<E> = {}): Promise<TrainResult<E>> {
   return runTraining(network, data, options, 'train');
 }

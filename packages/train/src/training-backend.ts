@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Network } from '@modscope/core';
-import { selectBackend, type BackendName } from '@modscope/loader-tfjs';
+import { selectBackend, type BackendName } from '@modscope/tfjs-runtime';
 import { gradientKernels } from './forward-pass.js';
 
 export interface TrainingBackend {
@@ -13,7 +13,7 @@ export interface TrainingBackend {
 }
 
 /**
- * The backend to train `network` on: the one `selectBackend` of `@modscope/loader-tfjs` chose (or
+ * The backend to train `network` on: the one `selectBackend` of `@modscope/tfjs-runtime` chose (or
  * `requested`), unless it lacks a kernel the backward pass needs. The wasm backend has no
  * `Conv2DBackpropFilter`, so convolutional networks train on cpu there; the switch is undone by `restore`.
  */

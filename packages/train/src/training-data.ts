@@ -1,18 +1,13 @@
-import { InvalidArgumentError, inputSize, outputSize, ShapeMismatchError, getLayer, type Network } from '@modscope/core';
+import {
+  InvalidArgumentError,
+  inputSize,
+  outputSize,
+  ShapeMismatchError,
+  getLayer,
+  type LabelledExamples,
+  type Network,
+} from '@modscope/core';
 import { logitsLayer } from './forward-pass.js';
-
-/** Labelled examples in the network's input layout (`prepareInputs` of `@modscope/core` makes them). */
-export interface TrainingData {
-  /** `count × inputSize(network)` values, example-major. */
-  inputs: Float32Array;
-  count: number;
-  /** Class of each example, in [0, classes). */
-  labels: ArrayLike<number>;
-  classes: number;
-}
-
-/** How the logits are scored: one softmax over all outputs, or one softmax per slice (two-task nets). */
-export type LossSpec = { loss: 'cross-entropy' } | { loss: 'multi-head'; heads: readonly (readonly [number, number])[] };
 
 const pkg = '@modscope/train';
 
@@ -70,12 +65,12 @@ export function headOfLabels(labels: ArrayLike<number>, heads: readonly (readonl
 }
 
 /** Checks that the data fits the network; returns the number of logits. */
-export function checkData(network: Network, data: TrainingData, what = 'data'): number {
+export function checkData(network: Network, data: LabelledExamples, what = 'data'): number {
   if (!data || !(data.inputs instanceof Float32Array) || !Number.isInteger(data.count) || data.count < 1) {
     throw new InvalidArgumentError({
       argument: what,
       message: `${pkg}: ${what} must be { inputs: Float32Array, count ≥ 1, labels, classes }.`,
-      hint: 'Build it with prepareInputs(dataset, network) from @modscope/core.',
+      hint: 'Build it with labelledExamples(dataset, network) from @modscope/core.',
     });
   }
   const per = inputSize(network);

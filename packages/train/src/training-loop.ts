@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { cloneNetwork, createRandom, InvalidArgumentError, inputSize, unitLayers, type Network, type Random } from '@modscope/core';
+import {
+  cloneNetwork,
+  createRandom,
+  InvalidArgumentError,
+  inputSize,
+  unitLayers,
+  type LabelledExamples,
+  type Network,
+  type Random,
+} from '@modscope/core';
 import { clusterableInit } from './clusterable-init.js';
 import { crossEntropy, headMask } from './cross-entropy.js';
 import { evaluateParams } from './evaluate.js';
@@ -9,15 +18,15 @@ import { createOptimizer, learningRateAt } from './optimizer.js';
 import { magnitudeMask, polynomialSparsity, PRUNE_DEFAULTS, type PruneOptions } from './prune-schedule.js';
 import { checkSpectralOptions, consumerRows, normalizeParams, spectralPenalty, spectralVectors } from './spectral-regularizer.js';
 import { spectralLayout } from './spectral-layout.js';
-import { checkData, checkHeads, headOfLabels, type TrainingData } from './training-data.js';
+import { checkData, checkHeads, headOfLabels } from './training-data.js';
 import { trainingBackend } from './training-backend.js';
-import { checkOptions, DEFAULTS, type HistoryEntry, type TrainOptions, type TrainResult } from './train-options.js';
+import { checkOptions, TRAIN_DEFAULTS, type HistoryEntry, type TrainOptions, type TrainResult } from './train-options.js';
 
 /** Independent random streams, so adding one feature does not change the draws of another. */
 const STREAM = { shuffle: 1, dropout: 2, modules: 3, eigen: 4 } as const;
 
 /** Copies the examples at `order[start, end)` into one batch. */
-function gather(data: TrainingData, per: number, order: Uint32Array, start: number, end: number): { x: Float32Array; y: Int32Array } {
+function gather(data: LabelledExamples, per: number, order: Uint32Array, start: number, end: number): { x: Float32Array; y: Int32Array } {
   const n = end - start;
   const x = new Float32Array(n * per);
   const y = new Int32Array(n);
@@ -49,7 +58,7 @@ interface PruneState {
 /** The training loop of `train` and `fineTune` (`mode` says which: only `train` may re-initialize). */
 export async function runTraining<E>(
   network: Network,
-  data: TrainingData,
+  data: LabelledExamples,
   options: TrainOptions<E>,
   mode: 'train' | 'fine-tune',
 ): Promise<TrainResult<E>> {
@@ -57,14 +66,14 @@ export async function runTraining<E>(
   const outputs = checkData(network, data);
   const heads = options.loss === 'multi-head' ? checkHeads(options.heads, outputs) : null;
   const headOf = headOfLabels(data.labels, heads);
-  const seed = options.seed ?? DEFAULTS.seed;
+  const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   const root = createRandom(seed);
-  const batchSize = options.batchSize ?? DEFAULTS.batchSize;
+  const batchSize = options.batchSize ?? TRAIN_DEFAULTS.batchSize;
   const stepsPerEpoch = Math.ceil(data.count / batchSize);
-  const totalSteps = options.steps ?? (options.epochs ?? (mode === 'train' ? DEFAULTS.epochs : 1)) * stepsPerEpoch;
-  const optimizerName = options.optimizer ?? DEFAULTS.optimizer;
-  const baseRate = options.learningRate ?? DEFAULTS.learningRate[optimizerName];
-  const schedule = options.schedule ?? DEFAULTS.schedule;
+  const totalSteps = options.steps ?? (options.epochs ?? (mode === 'train' ? TRAIN_DEFAULTS.epochs : 1)) * stepsPerEpoch;
+  const optimizerName = options.optimizer ?? TRAIN_DEFAULTS.optimizer;
+  const baseRate = options.learningRate ?? TRAIN_DEFAULTS.learningRate[optimizerName];
+  const schedule = options.schedule ?? TRAIN_DEFAULTS.schedule;
   const dropout = options.dropout ?? 0;
   const l1 = options.l1 ?? 0;
   const l2 = options.l2 ?? 0;
@@ -113,7 +122,7 @@ export async function runTraining<E>(
   const began = performance.now();
   const params: Params = createParams(start);
   const variables = variablesOf(params);
-  const optimizer = createOptimizer({ name: optimizerName, momentum: options.momentum ?? DEFAULTS.momentum });
+  const optimizer = createOptimizer({ name: optimizerName, momentum: options.momentum ?? TRAIN_DEFAULTS.momentum });
   /** Per layer, the kernel and bias masks training holds (held masks combined with pruning masks). */
   const kernelMasks = new Map<string, { data: Float32Array; tensor: tf.Tensor }>();
   const biasMasks = new Map<string, tf.Tensor>();
@@ -176,7 +185,7 @@ export async function runTraining<E>(
       step,
       epoch,
       network: () => readNetwork(start, params),
-      evaluate: (d: TrainingData) => {
+      evaluate: (d: LabelledExamples) => {
         const o = checkData(start, d, 'evaluation data');
         return evaluateParams(start, params, d, heads, o);
       },

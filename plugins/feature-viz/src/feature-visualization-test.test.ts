@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '@modscope/loader-tfjs';
+import { selectBackend } from '@modscope/tfjs-runtime';
 import { tinyMlp } from '@modscope/core/testing';
 import { featureVisualizationTest } from './feature-visualization-test.js';
 import { oneClassNetwork } from './test-support/one-class-network.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { toTfjsModel } from '@modscope/loader-tfjs';
 import { InvalidArgumentError, inputLayer, unitLayers, type ActivationPoint, type Network, type UnitLayer } from '@modscope/core';
+import { tfjsLayerName, toTfjsModel } from '@modscope/tfjs-runtime';
 import { entropyOf, softmaxEntropy } from './softmax-entropy.js';
 
 /** The optimization settings shared by one batch of unit sets. */
@@ -15,7 +15,7 @@ export interface AscentSettings {
 }
 
 /** What gradient ascent reached for one unit set. */
-export interface AscentResult {
+interface AscentResult {
   image: Float32Array;
   /** Mean activation of the unit set at the start and at the optimized input. */
   startActivation: number;
@@ -32,12 +32,6 @@ export interface Ascent {
    */
   run(sets: readonly Int32Array[], settings: AscentSettings): AscentResult[];
   dispose(): void;
-}
-
-/** The same name rule as `@modscope/loader-tfjs` uses for layer ids. */
-function tfjsLayerName(id: string): string {
-  const cleaned = id.replace(/[^A-Za-z0-9._/-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
-  return cleaned.length > 0 ? cleaned : 'layer';
 }
 
 function tfjsLayerFor(model: tf.LayersModel, network: Network, id: string): tf.layers.Layer {

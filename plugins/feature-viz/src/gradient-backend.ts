@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '@modscope/loader-tfjs';
+import { selectBackend } from '@modscope/tfjs-runtime';
 
 function isMissingKernel(error: unknown): boolean {
   return error instanceof Error && /not registered for backend/.test(error.message);
@@ -17,7 +17,7 @@ function scoped<T>(work: () => T): T {
 
 /**
  * Runs `work` (which must return no tensors) on the backend the application selected (see
- * `selectBackend` of `@modscope/loader-tfjs`). Where that backend lacks a kernel the input gradient
+ * `selectBackend` of `@modscope/tfjs-runtime`). Where that backend lacks a kernel the input gradient
  * needs, runs it again on the cpu backend and switches back afterwards. This is the case for every
  * convolution on wasm: tfjs layers compute convolutions with the fused op, whose gradient always
  * computes the filter gradient too (`Conv2DBackpropFilter`, which wasm lacks), although wasm has

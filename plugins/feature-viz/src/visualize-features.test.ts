@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '@modscope/loader-tfjs';
+import { selectBackend } from '@modscope/tfjs-runtime';
 import { createRandom } from '@modscope/core';
 import { modularMlp, referenceForward, tinyCnn, tinyMlp } from '@modscope/core/testing';
 import { visualizeFeatures } from './visualize-features.js';

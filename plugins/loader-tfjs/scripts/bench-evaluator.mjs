@@ -1,6 +1,7 @@
 // Times createTfjsEvaluator on a 784-256-256-256-256-10 MLP over 10k random inputs, per backend.
 // Usage: npm run build && node scripts/bench-evaluator.mjs [wasm|cpu|tensorflow ...]
-import { selectBackend, createTfjsEvaluator } from '../dist/index.js';
+import { selectBackend } from '@modscope/tfjs-runtime';
+import { createTfjsEvaluator } from '../dist/index.js';
 import { tinyMlp } from '@modscope/core/testing';
 
 const auto = await selectBackend();

@@ -22,7 +22,7 @@ async function isDirectory(path: string): Promise<boolean | null> {
 }
 
 /** The model.json a path names: the file itself, or `model.json` inside a directory. */
-export async function resolveModelJson(path: string): Promise<string> {
+async function resolveModelJson(path: string): Promise<string> {
   const kind = await isDirectory(path);
   if (kind === null)
     throw new MissingFileError({ path, what: 'TF.js model', hint: 'Pass the path of a model.json, or of the directory holding it.' });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Layer, type Network } from '@modscope/core';
+import type { Layer, Network } from '@modscope/core';
 import { evaluatorConformanceCases, referenceForward, tinyCnn, tinyMlp, tinyResidualCnn } from '@modscope/core/testing';
 import { createTfjsEvaluator } from './tfjs-evaluator.js';
 import { useTestBackend } from './test-support/use-test-backend.js';

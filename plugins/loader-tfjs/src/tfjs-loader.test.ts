@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputSize, type Network } from '@modscope/core';
 import { loaderConformanceCases, referenceForward, tinyCnn, tinyMlp, tinyResidualCnn } from '@modscope/core/testing';
-import { saveTfjsModel } from './save-tfjs-model.js';
+import { saveTfjsModel } from '@modscope/tfjs-runtime';
 import { createTfjsLoader, tfjsLoader } from './tfjs-loader.js';
 import { useTestBackend } from './test-support/use-test-backend.js';
 

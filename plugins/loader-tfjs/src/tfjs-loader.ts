@@ -1,11 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { CorruptFileError, ModscopeError, UnsupportedOpError, type LoadedModel, type LoadOptions, type ModelLoader } from '@modscope/core';
-import { fromTfjsModel } from './from-tfjs-model.js';
+import { UnsupportedOpError, type LoadedModel, type LoadOptions, type ModelLoader } from '@modscope/core';
 import { parseModelJson, readModelArtifacts } from './read-model-artifacts.js';
-import { selectBackend } from './select-backend.js';
-import { createTfjsEvaluator, type TfjsEvaluatorOptions } from './tfjs-evaluator.js';
+import { createTfjsEvaluator } from './tfjs-evaluator.js';
+import type { TfjsEvaluatorOptions } from './tfjs-evaluator-options.js';
 
 export interface TfjsLoaderOptions {
   /** Options of the evaluators that loaded models create (batch size, backend). */
@@ -71,6 +69,7 @@ async function looksLikeModelJson(path: string): Promise<boolean> {
 /**
  * A `ModelLoader` for TF.js LayersModels: a `model.json` (or a directory holding one) with its weight
  * shards, read with node:fs. Loaded models evaluate with `createTfjsEvaluator` on the selected backend.
+ * Importing it and `canLoad` cost no tfjs start-up: tfjs is imported by the first `load`.
  */
 export function createTfjsLoader(options: TfjsLoaderOptions = {}): ModelLoader {
   return {
@@ -80,28 +79,12 @@ export function createTfjsLoader(options: TfjsLoaderOptions = {}): ModelLoader {
     async load(path: string, loadOptions: LoadOptions = {}): Promise<LoadedModel> {
       const { modelJsonPath, artifacts } = await readModelArtifacts(path);
       checkLayerClasses(artifacts.modelTopology);
-      await selectBackend(options.evaluator?.backend ? { backend: options.evaluator.backend } : {});
-      let model: tf.LayersModel;
-      try {
-        model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-      } catch (error) {
-        if (ModscopeError.isInstance(error)) throw error;
-        throw new CorruptFileError({
-          path: modelJsonPath,
-          format: 'TF.js LayersModel',
-          reason: `tfjs could not build the model (${(error as Error).message.split('\n')[0]})`,
-          cause: error,
-        });
-      }
-      try {
-        const name =
-          loadOptions.name ??
-          (basename(modelJsonPath) === 'model.json' ? basename(dirname(modelJsonPath)) : basename(modelJsonPath, '.json'));
-        const network = fromTfjsModel(model, { name, path: modelJsonPath });
-        return { network, format: 'tfjs-layers', createEvaluator: () => createTfjsEvaluator(network, options.evaluator) };
-      } finally {
-        model.dispose();
-      }
+      const name =
+        loadOptions.name ??
+        (basename(modelJsonPath) === 'model.json' ? basename(dirname(modelJsonPath)) : basename(modelJsonPath, '.json'));
+      const { loadLayersNetwork } = await import('./load-layers-network.js');
+      const network = await loadLayersNetwork(artifacts, modelJsonPath, name, options.evaluator?.backend);
+      return { network, format: 'tfjs-layers', createEvaluator: () => createTfjsEvaluator(network, options.evaluator) };
     },
   };
 }

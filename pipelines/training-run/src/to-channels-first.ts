@@ -10,7 +10,7 @@ function unsupported(layer: Layer, op: string): UnsupportedOpError {
     op,
     node: layer.id,
     format: 'modscope network',
-    hint: '@modscope/train converts nhwc networks to nchw through flatten layers only; export the network as TF.js instead.',
+    hint: '@modscope/training-run converts nhwc networks to nchw through flatten layers only; export the network as TF.js instead.',
   });
 }
 

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ModscopeError, type Network } from '@modscope/core';
 import { networkToOnnx } from '@modscope/loader-onnx';
-import { saveTfjsModel } from '@modscope/loader-tfjs';
+import { saveTfjsModel } from '@modscope/tfjs-runtime';
 import { toChannelsFirst } from './to-channels-first.js';
 
 export interface SaveCheckpointOptions {

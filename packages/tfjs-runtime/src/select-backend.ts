@@ -93,7 +93,7 @@ async function force(name: BackendName, source: string): Promise<BackendSelectio
     }
     throw new InvalidArgumentError({
       argument: 'backend',
-      message: `@modscope/loader-tfjs: the tensorflow backend was requested (${source}) but cannot be used: ${gpu}; ${node}.`,
+      message: `@modscope/tfjs-runtime: the tensorflow backend was requested (${source}) but cannot be used: ${gpu}; ${node}.`,
       hint: 'Install it with `npm install @tensorflow/tfjs-node` (or `@tensorflow/tfjs-node-gpu` on a CUDA machine), or choose wasm or cpu.',
     });
   }
@@ -101,7 +101,7 @@ async function force(name: BackendName, source: string): Promise<BackendSelectio
   if (failure !== null) {
     throw new InvalidArgumentError({
       argument: 'backend',
-      message: `@modscope/loader-tfjs: the ${name} backend was requested (${source}) but ${failure}.`,
+      message: `@modscope/tfjs-runtime: the ${name} backend was requested (${source}) but ${failure}.`,
       hint: 'Choose another backend, or unset MODSCOPE_BACKEND to let modscope pick one.',
     });
   }
@@ -129,7 +129,7 @@ async function auto(): Promise<BackendSelection> {
   if (cpu === null) return { name: 'cpu', reason: 'fallback: no faster backend works', skipped, package: '@tensorflow/tfjs' };
   throw new InvalidArgumentError({
     argument: 'backend',
-    message: `@modscope/loader-tfjs: no tfjs backend works (${[...skipped.map((s) => s.reason), cpu].join('; ')}).`,
+    message: `@modscope/tfjs-runtime: no tfjs backend works (${[...skipped.map((s) => s.reason), cpu].join('; ')}).`,
     hint: 'Reinstall @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm.',
   });
 }
@@ -167,7 +167,7 @@ export function selectBackend(options: SelectBackendOptions = {}): Promise<Backe
 function invalidBackend(value: string, where: string): InvalidArgumentError {
   return new InvalidArgumentError({
     argument: 'backend',
-    message: `@modscope/loader-tfjs: unknown backend '${value}' in ${where}.`,
+    message: `@modscope/tfjs-runtime: unknown backend '${value}' in ${where}.`,
     hint: `Use one of ${backendNames.join(', ')} or auto.`,
   });
 }

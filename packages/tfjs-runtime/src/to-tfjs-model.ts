@@ -33,7 +33,7 @@ export function toTfjsModel(network: Network): tf.LayersModel {
   if (problems.length > 0) {
     throw new InvalidArgumentError({
       argument: 'network',
-      message: `@modscope/loader-tfjs: network '${network.name}' is invalid: ${problems.join('; ')}.`,
+      message: `@modscope/tfjs-runtime: network '${network.name}' is invalid: ${problems.join('; ')}.`,
       hint: 'Fix the network (see validateNetwork) before converting it.',
     });
   }

@@ -19,8 +19,8 @@ function isNetwork(value: tf.LayersModel | Network): value is Network {
 
 /**
  * Writes a tfjs LayersModel (or a network, converted with `toTfjsModel`) as `model.json` plus one
- * `weights.bin` shard in `dir`, which is created if needed. The files load with this package's loader and
- * with stock TF.js (`tf.loadLayersModel`).
+ * `weights.bin` shard in `dir`, which is created if needed. The files load with the loader of
+ * `@modscope/loader-tfjs` and with stock TF.js (`tf.loadLayersModel`).
  */
 export async function saveTfjsModel(model: tf.LayersModel | Network, dir: string): Promise<SavedTfjsModel> {
   const owned = isNetwork(model);
