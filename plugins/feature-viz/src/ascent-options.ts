@@ -23,7 +23,7 @@ export interface AscentOptions {
 }
 
 /** The options used when none are given; `inputRange` depends on the network (see `AscentOptions`). */
-export const DEFAULTS = {
+export const FEATURE_VIZ_DEFAULTS = {
   point: 'post',
   steps: 256,
   learningRate: 0.05,
@@ -47,7 +47,7 @@ export interface ResolvedAscentOptions {
 
 /** Options merged with the defaults and checked, and the start image drawn from the seed. */
 export function resolveAscentOptions(network: Network, options: AscentOptions): ResolvedAscentOptions {
-  const { point, steps, learningRate, l2, seed, start } = { ...DEFAULTS, ...stripUndefined(options) };
+  const { point, steps, learningRate, l2, seed, start } = { ...FEATURE_VIZ_DEFAULTS, ...stripUndefined(options) };
   if (point !== 'pre' && point !== 'post')
     throw invalid('point', `point must be 'pre' or 'post', got '${String(point)}'.`, "Use 'post' (after the activation) or 'pre'.");
   if (!Number.isInteger(steps) || steps < 0) throw invalid('steps', `steps must be an integer ≥ 0, got ${steps}.`, 'Use e.g. 256.');
@@ -82,6 +82,11 @@ export function resolveAscentOptions(network: Network, options: AscentOptions): 
     for (let i = 0; i < size; i++) first[i] = Math.min(Math.max(0, inputRange[0]), inputRange[1]);
   }
   return { point, seed, settings: { steps, learningRate, l2, inputRange, start: first } };
+}
+
+/** `options` over `base`, keys whose value is undefined left out (so they do not override). */
+export function withAscentDefaults<T extends AscentOptions>(base: AscentOptions, options: T): T {
+  return { ...stripUndefined(base), ...stripUndefined(options) } as T;
 }
 
 /** Drops keys whose value is undefined, so they do not override the defaults. */

@@ -4,7 +4,8 @@ import { resolveAscentOptions, type AscentOptions } from './ascent-options.js';
 import { checkUnits, createAscent, findUnitLayer, type Ascent } from './gradient-ascent.js';
 import { onGradientBackend } from './gradient-backend.js';
 
-export interface Subcluster {
+/** A set of units of one layer to visualize (a sub-cluster: a cluster's units within one layer). */
+export interface FeatureUnits {
   /** Id of the dense or conv2d layer that owns the units. */
   layer: string;
   units: Int32Array | readonly number[];
@@ -60,7 +61,7 @@ function streamOf(layer: string, units: Int32Array): number {
  */
 export async function featureVisualizationTest(
   network: Network,
-  subclusters: readonly Subcluster[],
+  subclusters: readonly FeatureUnits[],
   options: FeatureVisualizationTestOptions = {},
 ): Promise<FeatureVisualizationTest> {
   const random = options.random ?? 19;
@@ -91,7 +92,10 @@ export async function featureVisualizationTest(
     try {
       return checked.map(({ layer, set, randomSets }, i) => {
         let ascent = ascents.get(layer);
-        if (!ascent) ascents.set(layer, (ascent = createAscent(network, layer, point)));
+        if (!ascent) {
+          ascent = createAscent(network, layer, point);
+          ascents.set(layer, ascent);
+        }
         const [own, ...others] = ascent.run([set, ...randomSets], settings);
         const randomEntropies = others.map((r) => r.entropy);
         options.onProgress?.(i + 1, checked.length);

@@ -1,10 +1,10 @@
-export { visualizeFeatures, type VisualizeFeaturesOptions, type FeatureVisualization } from './visualize-features.js';
-export {
-  featureVisualizationTest,
-  type Subcluster,
-  type FeatureVisualizationTestOptions,
-  type SubclusterFeatureTest,
-  type FeatureVisualizationTest,
+export { createFeatureVisualizer, featureVisualizer, type FeatureVisualizer } from './feature-visualizer.js';
+export type { VisualizeFeaturesOptions, FeatureVisualization } from './visualize-features.js';
+export type {
+  FeatureUnits,
+  FeatureVisualizationTestOptions,
+  SubclusterFeatureTest,
+  FeatureVisualizationTest,
 } from './feature-visualization-test.js';
-export { DEFAULTS, type AscentOptions } from './ascent-options.js';
+export { FEATURE_VIZ_DEFAULTS, type AscentOptions } from './ascent-options.js';
 export { toPng, writePng, type PngOptions } from './to-png.js';
