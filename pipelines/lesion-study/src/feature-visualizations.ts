@@ -8,7 +8,7 @@ export interface FeatureVisualizationsOptions {
   random?: number;
   /** (number, default `0`) — seed of the start input and the random sets. */
   seed?: number;
-  /** (number, default `DEFAULTS.steps` of `@modscope/feature-viz`, 256) — gradient-ascent steps per image. */
+  /** (number, default `FEATURE_VIZ_DEFAULTS.steps` of `@modscope/feature-viz`, 256) — gradient-ascent steps per image. */
   steps?: number;
   /** (`(done, total) => void`, default none) — sub-clusters optimized so far. */
   onProgress?: (done: number, total: number) => void;
@@ -42,7 +42,7 @@ function imageName(layer: string, cluster: number): string {
 
 /**
  * The costlier upstream-coherence variant (method §5): an input optimized for each sub-cluster and for its
- * random same-size sets (`featureVisualizationTest` of `@modscope/feature-viz`), the entropy of the network's
+ * random same-size sets (`featureVisualizer.test` of `@modscope/feature-viz`), the entropy of the network's
  * softmax there, and the sub-cluster's image as a PNG. `inputs` (laid out for the network) sets the clip
  * range of the ascent; `inputShape` (channels last) the size of the images.
  */
@@ -54,7 +54,7 @@ export async function featureVisualizations(
 ): Promise<FeatureVisualizationsResult> {
   const { mkdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const { featureVisualizationTest, writePng, DEFAULTS } = await import('@modscope/feature-viz');
+  const { featureVisualizer, writePng, FEATURE_VIZ_DEFAULTS } = await import('@modscope/feature-viz');
   await mkdir(options.directory, { recursive: true });
   let lo = Infinity;
   let hi = -Infinity;
@@ -62,8 +62,8 @@ export async function featureVisualizations(
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
   }
-  const steps = options.steps ?? DEFAULTS.steps;
-  const test = await featureVisualizationTest(network, subclusters, {
+  const steps = options.steps ?? FEATURE_VIZ_DEFAULTS.steps;
+  const test = await featureVisualizer.test(network, subclusters, {
     ...(options.random !== undefined ? { random: options.random } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     steps,
