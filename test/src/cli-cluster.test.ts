@@ -71,5 +71,9 @@ describe('modscope cluster', () => {
     expect(runCli(['cluster', fixture('mlp-fashion.onnx'), '--k', '0']).code).toBe(2);
     const r = runCli(['cluster', fixture('mlp-fashion.onnx'), '--nulls', 'layer,global', '--shuffles', '1']);
     expect(expectCleanFailure(r)).toMatch(/unknown null model 'global'/);
+    expect(r.code).toBe(2);
+    const partitioner = runCli(['cluster', fixture('mlp-fashion.onnx'), '--partitioner', 'modscope-no-such-partitioner']);
+    expect(expectCleanFailure(partitioner)).toMatch(/unknown partitioner 'modscope-no-such-partitioner': not one of spectral, louvain/);
+    expect(partitioner.code).toBe(2);
   });
 });

@@ -30,6 +30,18 @@ describe('main', () => {
     expect(unknown.err).toMatch(/unknown option '--frobnicate'/);
   });
 
+  it('exits 2 for usage errors found after parsing: an unknown null model or partitioner, in one line', async () => {
+    const nulls = await run('cluster', 'm.onnx', '--nulls', 'layer,global');
+    expect(nulls.code).toBe(2);
+    expect(nulls.err).toMatch(/^modscope: unknown null model 'global'\..*layer, layer-nonzero/);
+    const partitioner = await run('cluster', 'm.onnx', '--partitioner', 'no-such-partitioner');
+    expect(partitioner.code).toBe(2);
+    expect(partitioner.err).toMatch(
+      /^modscope: unknown partitioner 'no-such-partitioner': not one of spectral, louvain, nor a package or file found from /,
+    );
+    for (const r of [nulls, partitioner]) expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
   it('reports a modscope error in one line and exits 1', async () => {
     const r = await run('inspect', '/nonexistent/model.onnx');
     expect(r.code).toBe(1);

@@ -1,11 +1,12 @@
 import { ModscopeError } from '@modscope/core';
 import { CommanderError } from 'commander';
 import { createProgram } from './program.js';
+import { isUsageError } from './usage-error.js';
 
 /**
- * Runs the CLI and returns the exit code. This is the one place that decides it: modscope errors and
- * usage errors print one line and exit non-zero; anything else prints one line too, with the stack only
- * when MODSCOPE_DEBUG is set.
+ * Runs the CLI and returns the exit code. This is the one place that decides it: modscope errors print
+ * one line and exit 1, usage errors (commander's, and `UsageError`s) exit 2; anything else prints one
+ * line too, with the stack only when MODSCOPE_DEBUG is set.
  */
 export async function main(argv: readonly string[], io: { stderr?: (s: string) => void } = {}): Promise<number> {
   const stderr = io.stderr ?? ((s: string) => process.stderr.write(s));
@@ -17,6 +18,11 @@ export async function main(argv: readonly string[], io: { stderr?: (s: string) =
     if (error instanceof CommanderError) {
       // help and version exit 0; usage errors were already printed by commander
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    }
+    if (isUsageError(error)) {
+      // found after parsing (an unknown name in a list, an unknown --partitioner): still a usage error
+      stderr(`modscope: ${error.message}\n`);
+      return 2;
     }
     if (ModscopeError.isInstance(error)) {
       stderr(`modscope: ${error.message}\n`);

@@ -95,7 +95,11 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .option('--shuffles <n>', 'shuffled networks per null model (0 skips the test)', nonNegativeInt, 50)
     .option('--nulls <list>', 'null models, comma-separated: layer, layer-nonzero', 'layer,layer-nonzero')
     .option('--prune <sparsity>', 'prune each layer to this sparsity by magnitude first, e.g. 0.9', fraction)
-    .option('--partitioner <name>', 'spectral or louvain', 'spectral')
+    .option(
+      '--partitioner <name>',
+      'spectral, louvain, or a partitioner plugin: a package name or path, found from the current directory (package#export picks an export)',
+      'spectral',
+    )
     .option('--seed <n>', 'seed of every random choice', integer, 0)
     .option('--workers <n>', 'worker threads for the shuffles (0 = none; default: one per core)', nonNegativeInt)
     .addOption(new Option('--norm <norm>', 'conv kernel slice norm for CNN edges').choices(['l1', 'l2']).default('l1'))
@@ -121,6 +125,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     )
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--prune <sparsity>', 'weights partition: prune each layer to this sparsity first, e.g. 0.9', fraction)
+    .option('--partitioner <name>', 'weights partition: spectral (the default), louvain, or a partitioner plugin package or path')
     .addOption(
       new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'),
     )
@@ -231,6 +236,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
         .default('held'),
     )
     .option('--partition <source>', "weights, coactivation, coactivation-local, or a 'modscope cluster --json' file", 'weights')
+    .option('--partitioner <name>', 'weights partition: spectral (the default), louvain, or a partitioner plugin package or path')
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option(
       '--methods <list>',

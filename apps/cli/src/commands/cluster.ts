@@ -1,21 +1,24 @@
 import { writeFile } from 'node:fs/promises';
-import { analyzeClusterability, type ClusterabilityResult } from '@modscope/clusterability';
-import { InvalidArgumentError, type Network } from '@modscope/core';
+import { analyzeClusterability, type ClusterabilityResult, type PartitionerSpec } from '@modscope/clusterability';
+import type { Network } from '@modscope/core';
 import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, progress, table } from '../output.js';
+import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
+import { UsageError } from '../usage-error.js';
 
-export const CLUSTER_RESULT_KIND = 'modscope/cluster';
-export const CLUSTER_RESULT_VERSION = 1;
+const CLUSTER_RESULT_KIND = 'modscope/cluster';
+const CLUSTER_RESULT_VERSION = 1;
 /** Edges kept for drawing the network in a report (`drawing`), shared between pairs of layers. */
-export const CLUSTER_DRAWING_EDGES = 3000;
+const CLUSTER_DRAWING_EDGES = 3000;
 
 export interface ClusterOptions {
   k: number;
   shuffles: number;
   nulls: string;
   prune?: number;
+  /** A name of `PARTITIONERS`, or a partitioner package name or path (resolved from the current directory). */
   partitioner: string;
   seed: number;
   json?: string;
@@ -33,7 +36,7 @@ function parseNulls(value: string): NullModel[] {
     .filter(Boolean);
   for (const name of names) {
     if (!isNullModel(name)) {
-      throw new InvalidArgumentError({
+      throw new UsageError({
         argument: '--nulls',
         message: `unknown null model '${name}'.`,
         hint: `Use a comma-separated list of: ${NULL_MODELS.join(', ')}.`,
@@ -46,7 +49,7 @@ function parseNulls(value: string): NullModel[] {
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
 /** The human summary of a clusterability analysis. */
-export function formatClusterability(r: ClusterabilityResult): string {
+function formatClusterability(r: ClusterabilityResult): string {
   const lines = [
     `${r.network}: ${r.nodes} nodes (${r.removedNodes} of degree 0 removed), ${r.edges} edges${r.prune !== null ? `, pruned to ${(100 * r.prune).toFixed(0)}% sparsity per layer` : ''}`,
     `${r.partitioner} partition, k = ${r.k}, seed ${r.seed}`,
@@ -83,15 +86,16 @@ export function formatClusterability(r: ClusterabilityResult): string {
 }
 
 /** What `modscope cluster --json` writes: the analysis, with its kind and version so `modscope report` can check what it reads. */
-export type ClusterJson = { kind: typeof CLUSTER_RESULT_KIND; version: typeof CLUSTER_RESULT_VERSION } & ClusterabilityResult;
+type ClusterJson = { kind: typeof CLUSTER_RESULT_KIND; version: typeof CLUSTER_RESULT_VERSION } & ClusterabilityResult;
 
-export type ClusterRunOptions = Omit<ClusterOptions, 'json' | 'report' | 'nulls'> & {
+type ClusterRunOptions = Omit<ClusterOptions, 'json' | 'report' | 'nulls' | 'partitioner'> & {
   nulls: readonly NullModel[];
+  partitioner: PartitionerSpec;
   onProgress?: (done: number, total: number) => void;
 };
 
 /** The clusterability analysis of `modscope cluster`, as the JSON it writes. */
-export async function runCluster(network: Network, options: ClusterRunOptions): Promise<ClusterJson> {
+async function runCluster(network: Network, options: ClusterRunOptions): Promise<ClusterJson> {
   const result = await analyzeClusterability(network, {
     k: options.k,
     seed: options.seed,
@@ -111,11 +115,12 @@ export async function runCluster(network: Network, options: ClusterRunOptions): 
 
 export async function clusterCommand(model: string, options: ClusterOptions): Promise<void> {
   const nulls = parseNulls(options.nulls);
+  const partitioner = await partitionerSpec(options.partitioner);
   const loaded = await loadModel(model);
   const bar = progress('shuffles', { quiet: options.json === '-' });
   let json: ClusterJson;
   try {
-    json = await runCluster(loaded.network, { ...options, nulls, onProgress: (done, total) => bar.update(done, total) });
+    json = await runCluster(loaded.network, { ...options, nulls, partitioner, onProgress: (done, total) => bar.update(done, total) });
   } finally {
     bar.stop();
   }

@@ -7,6 +7,7 @@ import { inputsFor } from '@modscope/lesion-study';
 import { formatExcise } from '../format-excise.js';
 import { loadModel } from '../loaders.js';
 import { jsonText, type Progress, print, printJson, progress } from '../output.js';
+import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 
 export interface ExciseCommandOptions {
@@ -20,6 +21,8 @@ export interface ExciseCommandOptions {
   evaluateEvery: number;
   mask: 'held' | 'released';
   partition: string;
+  /** Weights partition: a name of `PARTITIONERS`, or a partitioner package name or path. Default spectral. */
+  partitioner?: string;
   k: number;
   methods: string;
   neverTrainedEpochs: number;
@@ -105,6 +108,7 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
       {
         forget: spec,
         partition: options.partition,
+        ...(options.partitioner !== undefined ? { partitioner: await partitionerSpec(options.partitioner) } : {}),
         k: options.k,
         steps: options.finetuneSteps,
         evaluateEvery: options.evaluateEvery,

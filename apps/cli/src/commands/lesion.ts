@@ -3,10 +3,13 @@ import { loadDataset } from '@modscope/datasets';
 import { runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, progress, table, percent, type Progress } from '../output.js';
+import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 
-export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress'> {
+export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress' | 'partitioner'> {
   data: string;
+  /** Weights partition: a name of `PARTITIONERS`, or a partitioner package name or path. Default spectral. */
+  partitioner?: string;
   split?: 'train' | 'test';
   limit?: number;
   json?: string;
@@ -19,6 +22,8 @@ const fixed = (x: number | null, digits = 3) => (x !== null && Number.isFinite(x
 const stageLabels: Record<LesionStudyStage, string> = { lesions: 'lesions', featureViz: 'feature viz' };
 
 export async function lesionCommand(path: string, options: LesionOptions): Promise<void> {
+  const { partitioner: partitionerName, ...study } = options;
+  const partitioner = partitionerName !== undefined ? await partitionerSpec(partitionerName) : undefined;
   const model = await loadModel(path);
   const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
   const quiet = options.json === '-';
@@ -28,7 +33,8 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
   let result: LesionResultJson;
   try {
     result = await runLesion(model, dataset, {
-      ...options,
+      ...study,
+      ...(partitioner ? { partitioner } : {}),
       onProgress: (next, done, total) => {
         if (next !== stage) {
           bar.stop();
