@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { root } from './run-cli.js';
+import { closure, manifests, npm, pack } from './support/packed-workspace.js';
 
 /**
  * "Install only what you need" works: the packages a library user composes for the basic analysis are
@@ -15,54 +16,10 @@ import { root } from './run-cli.js';
 /** What a user installs; their workspace dependencies are added below. */
 const wanted = ['@modscope/core', '@modscope/loader-onnx', '@modscope/graph', '@modscope/partition-spectral', '@modscope/metrics'];
 
-interface Manifest {
-  name: string;
-  version: string;
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-}
-
-const workspaceDirs = ['packages', 'plugins', 'apps'].flatMap((group) =>
-  readdirSync(join(root, group))
-    .map((name) => join(root, group, name))
-    .filter((dir) => existsSync(join(dir, 'package.json'))),
-);
-const manifests = new Map(
-  workspaceDirs.map((dir) => {
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
-    return [manifest.name, { dir, manifest }] as const;
-  }),
-);
-
-/** The wanted packages plus every workspace package they need at run time (dependencies, required peers). */
-function closure(names: string[]): string[] {
-  const out = new Set<string>();
-  const visit = (name: string) => {
-    if (out.has(name)) return;
-    const entry = manifests.get(name);
-    if (!entry) throw new Error(`${name} is not a workspace package`);
-    out.add(name);
-    const { dependencies = {}, peerDependencies = {}, peerDependenciesMeta = {} } = entry.manifest;
-    const needed = [...Object.keys(dependencies), ...Object.keys(peerDependencies).filter((p) => !peerDependenciesMeta[p]?.optional)];
-    for (const dep of needed) if (manifests.has(dep)) visit(dep);
-  };
-  names.forEach(visit);
-  return [...out].sort();
-}
-
-/** npm as a user would run it: none of the `npm_*` settings of the `npm test` that runs this file. */
-function npm(args: string[], cwd: string) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-  const r = spawnSync('npm', args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed with status ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
 const script = `
 import { onnxLoader } from '@modscope/loader-onnx';
 import { buildWeightGraph, removeIsolatedNodes, expandLabels, shuffleWeightGraph } from '@modscope/graph';
-import { spectralPartitioner } from '@modscope/partition-spectral';
+import { createSpectralPartitioner } from '@modscope/partition-spectral';
 import { normalizedCut, partitionQuality, shuffleStatistics } from '@modscope/metrics';
 import { createRandom } from '@modscope/core';
 import { partitionerConformanceCases } from '@modscope/core/testing';
@@ -71,7 +28,7 @@ const model = await onnxLoader.load(process.argv[2]);
 const full = buildWeightGraph(model.network);
 const graph = removeIsolatedNodes(full);
 const k = 4;
-const partitioner = spectralPartitioner();
+const partitioner = createSpectralPartitioner();
 const partition = await partitioner.partition(graph, { k, seed: 0 });
 const ncut = normalizedCut(graph, partition.labels);
 const quality = partitionQuality(graph, partition.labels);
@@ -103,7 +60,7 @@ describe('installing only what you need (packed tarballs in an empty project)', 
   const work = mkdtempSync(join(tmpdir(), 'modscope-pack-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('packs core, loader-onnx, graph, partition-spectral, metrics and their workspace dependencies, installs them alone, and composes them', () => {
+  it('packs core, loader-onnx, graph, partition-spectral, metrics and their workspace dependencies, installs them alone, and composes them', async () => {
     const packed = closure(wanted);
     expect(packed).toEqual(expect.arrayContaining([...wanted, '@modscope/linalg']));
 
@@ -115,17 +72,13 @@ describe('installing only what you need (packed tarballs in an empty project)', 
       expect(existsSync(join(dir, 'dist/index.js')), `${name} is not built: run \`npx turbo run build --filter=@modscope/test^...\``).toBe(
         true,
       );
-      const [result] = JSON.parse(npm(['pack', '--json', '--pack-destination', tarballs], dir)) as {
-        filename: string;
-        files: { path: string }[];
-      }[];
-      const paths = result!.files.map((f) => f.path);
+      const { tarball, paths } = await pack(dir, tarballs);
       expect(paths, `${name} packs its README`).toContain('README.md');
       expect(
         paths.filter((p) => p.startsWith('src/')),
         `${name} packs no sources`,
       ).toEqual([]);
-      files.push(join(tarballs, result!.filename));
+      files.push(tarball);
     }
 
     const project = join(work, 'project');
@@ -136,7 +89,7 @@ describe('installing only what you need (packed tarballs in an empty project)', 
     );
     // onnxruntime-node's install script would otherwise download GPU binaries; the CPU ones ship in the package.
     writeFileSync(join(project, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...files], project);
+    await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...files], project);
 
     // Only the packed packages, each installed from its tarball (a real folder, not a link into the workspace).
     const scope = join(project, 'node_modules/@modscope');
