@@ -1,8 +1,9 @@
 import {
   createRandom,
   InvalidArgumentError,
-  prepareInputs,
+  labelledExamples,
   type Dataset,
+  type LabelledExamples,
   type Random,
   type Evaluator,
   type Network,
@@ -28,17 +29,10 @@ import {
 
 const pkg = '@modscope/intervention-prune';
 
-/** Labelled training examples in a network's input layout. */
-export interface TrainingData {
-  inputs: Float32Array;
-  count: number;
-  labels: Int32Array;
-  classes: number;
-}
-
 export interface FineTuneRequest {
   network: Network;
-  data: TrainingData;
+  /** The retain (or, for the relearning attack, forget) examples in the network's input layout. */
+  data: LabelledExamples;
   steps: number;
   /** Weights to hold at zero throughout (the mask kept); absent: pruned weights may regrow. */
   masks?: readonly WeightMask[];
@@ -160,10 +154,6 @@ async function metricsOf(
   }
 }
 
-function trainingData(dataset: Dataset, network: Network): TrainingData {
-  return { inputs: prepareInputs(dataset, network), count: dataset.count, labels: dataset.labels, classes: dataset.classes };
-}
-
 /**
  * The module-pruning experiment (method §6): scores modules for the capability, prunes the best until the
  * forget target or the budget, then fine-tunes on retain data only and records forget and retain metrics
@@ -222,7 +212,7 @@ export async function excise(network: Network, capability: Capability, options: 
     selective: selective.length ? topUnits(selective, counts) : [],
     none: [],
   };
-  const retainTraining = trainingData(options.retainTraining, network);
+  const retainTraining = labelledExamples(options.retainTraining, network);
   const results: MethodResult[] = [];
   let tunedModule: Network | null = null;
   for (const method of methods) {
@@ -261,7 +251,7 @@ export async function excise(network: Network, capability: Capability, options: 
     for (const examples of options.relearn.examples) {
       const few = sample(options.forgetTraining, examples, createRandom(seed).fork(1));
       const mixed = sample(options.retainTraining, few.count * (options.relearn.retainPerExample ?? 0), createRandom(seed).fork(2));
-      const attack = trainingData(concat(few, mixed), network);
+      const attack = labelledExamples(concat(few, mixed), network);
       for (const [model, start] of starts) {
         options.onStage?.(`relearning attack: ${model}, ${few.count} examples`);
         const curve: CurvePoint[] = [];

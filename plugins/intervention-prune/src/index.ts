@@ -25,5 +25,4 @@ export {
   type FineTuner,
   type MethodResult,
   type RelearnResult,
-  type TrainingData,
 } from './excise.js';
