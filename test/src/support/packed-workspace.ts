@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { root } from '../run-cli.js';
 
 /** What the packing tests read of a workspace package's manifest. */
-export interface Manifest {
+interface Manifest {
   name: string;
   version: string;
   dependencies?: Record<string, string>;
