@@ -49,7 +49,7 @@ function triggeredTwoTask(target: number): Dataset {
   const test = twoTaskDataset({ split: 'test', count: 2000, seed: 0 });
   const keep = [...test.labels.keys()].filter((i) => test.labels[i] !== target);
   const inputs = new Float32Array(keep.length * 32);
-  keep.forEach((j, i) => inputs.set(test.inputs.subarray(j * 32, (j + 1) * 32), i * 32));
+  for (const [i, j] of keep.entries()) inputs.set(test.inputs.subarray(j * 32, (j + 1) * 32), i * 32);
   // the CLI's default trigger for tabular data: the last 4 features set to 1
   return stampTrigger(
     { ...test, count: keep.length, inputs, labels: Int32Array.from(keep, (j) => test.labels[j]!) },
@@ -210,7 +210,7 @@ describe('modscope train', () => {
       /poison target class 10 is outside \[0, 10\) for dataset 'fashion-mnist'\. Pick a class from 0 to 9/,
       /no --poison was given\. Add --poison trigger:target=0,fraction=0\.1\.$/,
     ];
-    messages.forEach((message, i) => expect(message).toMatch(expected[i]!));
+    for (const [i, message] of messages.entries()) expect(message).toMatch(expected[i]!);
     expect(existsSync(join(out, 'train.json'))).toBe(false);
   });
 

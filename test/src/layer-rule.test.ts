@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 /** A workspace package `name` in `folder` whose entry is src/index.ts with these lines. */
-function workspacePackage(base: string, folder: string, name: string, lines: string[]): void {
+function workspacePackage(base: string, folder: string, name: string, lines: readonly string[]): void {
   write(base, `${folder}/package.json`, JSON.stringify({ name, type: 'module', exports: './src/index.ts' }));
   write(base, `${folder}/src/index.ts`, `${lines.join('\n')}\nexport const here = ${JSON.stringify(name)};\n`);
   mkdirSync(dirname(join(base, 'node_modules', name)), { recursive: true });
@@ -30,7 +30,7 @@ function write(base: string, path: string, text: string): void {
 }
 
 /** The five layers, each importing only what the rule allows, plus `extra` lines in chosen packages. */
-function miniMonorepo(extra: Partial<Record<'graph' | 'lesion' | 'prune' | 'study' | 'core', string[]>> = {}): string {
+function miniMonorepo(extra: Partial<Record<'graph' | 'lesion' | 'prune' | 'study' | 'core', readonly string[]>> = {}): string {
   const base = mkdtempSync(join(tmpdir(), 'modscope-layers-'));
   write(base, 'tsconfig.base.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }));
   workspacePackage(base, 'packages/core', '@modscope/core', extra.core ?? []);

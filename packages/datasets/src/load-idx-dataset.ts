@@ -27,7 +27,7 @@ export interface LoadIdxDatasetOptions {
 const prefixes: Record<Split, string[]> = { train: ['train'], test: ['t10k', 'test'] };
 
 /** File names tried for one part (images or labels) of one split, in order. */
-export function idxFileCandidates(split: Split, part: 'images' | 'labels'): string[] {
+function idxFileCandidates(split: Split, part: 'images' | 'labels'): string[] {
   const rank = part === 'images' ? 3 : 1;
   const names: string[] = [];
   for (const prefix of prefixes[split]) {

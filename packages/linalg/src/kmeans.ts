@@ -49,7 +49,7 @@ function padRow(d: number): number {
  * rounded up to 4, the padding 0. Float32 is ample: the spectral embedding's eigenvectors are accurate to
  * about 1e-6, float32 to 6e-8.
  */
-export function prepareRows(data: Float64Array, n: number, d: number): { rows: Float32Array; mean: Float64Array; dp: number } {
+function prepareRows(data: Float64Array, n: number, d: number): { rows: Float32Array; mean: Float64Array; dp: number } {
   const dp = padRow(d);
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) mean[t]! += data[i * d + t]!;

@@ -127,7 +127,7 @@ export function instrumentModel(runtime: ModelProto, bound: BoundModel, structur
         { op_type: 'Add', name: `modscope.edit${k}.add`, input: [product, names.bias], output: [binding.output], attribute: [] },
       ];
     }
-    binding.nodes.forEach((index, i) => (slots[index] = i === 0 ? replacement : []));
+    for (const [i, index] of binding.nodes.entries()) slots[index] = i === 0 ? replacement : [];
   });
 
   const nodes = slots.flat();

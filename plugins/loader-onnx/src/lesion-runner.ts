@@ -137,7 +137,7 @@ export function createLesionRunner(options: LesionRunnerOptions) {
       for (let first = 0; first < lesions.length; first += GROUP) {
         const group = lesions.slice(first, first + GROUP);
         const masks = new Float32Array(group.length * unit.units);
-        group.forEach((units, l) => masks.set(lesionMask(unit.units, units), l * unit.units));
+        for (const [l, units] of group.entries()) masks.set(lesionMask(unit.units, units), l * unit.units);
         const feeds = { [LESION_MASKS]: new ort.Tensor('float32', masks, [group.length, unit.units]) };
         const chunk = Math.max(1, Math.floor(rows / group.length));
         for (let start = 0; start < count; start += chunk) {
@@ -160,7 +160,7 @@ export function createLesionRunner(options: LesionRunnerOptions) {
     const activations = tensors.get(model.activationLayer)!;
     const next = tensors.get(model.nextLayer)!;
     const bySize = new Map<number, number[]>();
-    lesions.forEach((units, l) => bySize.set(units.length, [...(bySize.get(units.length) ?? []), l]));
+    for (const [l, units] of lesions.entries()) bySize.set(units.length, [...(bySize.get(units.length) ?? []), l]);
     for (const [size, members] of bySize) {
       if (size === 0) {
         for (const l of members) logits[l]!.set(intact);
@@ -170,7 +170,9 @@ export function createLesionRunner(options: LesionRunnerOptions) {
       for (let first = 0; first < members.length; first += GROUP) {
         const group = members.slice(first, first + GROUP);
         const index = new BigInt64Array(group.length * size);
-        group.forEach((l, g) => lesions[l]!.forEach((u, i) => (index[g * size + i] = BigInt(u))));
+        for (const [g, l] of group.entries()) {
+          for (const [i, u] of lesions[l]!.entries()) index[g * size + i] = BigInt(u);
+        }
         const feeds = { [LESION_INDEX]: new ort.Tensor('int64', index, [group.length, size]) };
         const chunk = Math.max(1, Math.floor(rows / group.length));
         for (let start = 0; start < count; start += chunk) {
@@ -181,7 +183,7 @@ export function createLesionRunner(options: LesionRunnerOptions) {
             (await session.run({ ...feeds, [LESION_INPUT]: a, [LESION_NEXT]: z }))[model.outputName]!,
             group.length * n * outputs,
           );
-          group.forEach((l, g) => logits[l]!.set(out.subarray(g * n * outputs, (g + 1) * n * outputs), start * outputs));
+          for (const [g, l] of group.entries()) logits[l]!.set(out.subarray(g * n * outputs, (g + 1) * n * outputs), start * outputs);
         }
         finished(group.length);
       }

@@ -148,7 +148,8 @@ function emitLayer(
       const x = flatInput();
       const inputs = [x, weight(`${out}.kernel`, layer.kernelShape, layer.kernel)];
       if (layer.bias) inputs.push(weight(`${out}.bias`, [layer.units], layer.bias));
-      return emit('Gemm', inputs, out);
+      emit('Gemm', inputs, out);
+      return;
     }
     case 'conv2d': {
       const inputs = [
@@ -160,13 +161,14 @@ function emitLayer(
         ),
       ];
       if (layer.bias) inputs.push(weight(`${out}.bias`, [layer.units], layer.bias));
-      return emit('Conv', inputs, out, [
+      emit('Conv', inputs, out, [
         intsAttr('kernel_shape', layer.kernelShape.slice(0, 2)),
         intsAttr('strides', layer.strides),
         intsAttr('pads', layer.pads),
         intsAttr('dilations', layer.dilations),
         intAttr('group', layer.groups),
       ]);
+      return;
     }
     case 'batchnorm': {
       const n = [layer.units];
@@ -177,36 +179,51 @@ function emitLayer(
         weight(`${out}.mean`, n, layer.mean),
         weight(`${out}.variance`, n, layer.variance),
       ];
-      return emit('BatchNormalization', inputs, out, [floatAttr('epsilon', layer.epsilon)]);
+      emit('BatchNormalization', inputs, out, [floatAttr('epsilon', layer.epsilon)]);
+      return;
     }
     case 'activation': {
       const op = { relu: 'Relu', 'leaky-relu': 'LeakyRelu', sigmoid: 'Sigmoid', tanh: 'Tanh', linear: 'Identity' }[layer.activation];
-      return emit(op, [from], out, layer.activation === 'leaky-relu' ? [floatAttr('alpha', layer.alpha ?? 0.01)] : []);
+      emit(op, [from], out, layer.activation === 'leaky-relu' ? [floatAttr('alpha', layer.alpha ?? 0.01)] : []);
+      return;
     }
     case 'pool': {
       if (layer.global) {
         const op = layer.mode === 'max' ? 'GlobalMaxPool' : 'GlobalAveragePool';
-        if (layer.outputShape.length === 3) return emit(op, [from], out);
+        if (layer.outputShape.length === 3) {
+          emit(op, [from], out);
+          return;
+        }
         emit(op, [from], `${out}.pooled`);
-        return emit('Flatten', [`${out}.pooled`], out, [intAttr('axis', 1)], '.flatten');
+        emit('Flatten', [`${out}.pooled`], out, [intAttr('axis', 1)], '.flatten');
+        return;
       }
       const attributes = [intsAttr('kernel_shape', layer.size), intsAttr('strides', layer.strides), intsAttr('pads', layer.pads)];
       if (layer.mode === 'avg') attributes.push(intAttr('count_include_pad', layer.countIncludePad ? 1 : 0));
-      return emit(layer.mode === 'max' ? 'MaxPool' : 'AveragePool', [from], out, attributes);
+      emit(layer.mode === 'max' ? 'MaxPool' : 'AveragePool', [from], out, attributes);
+      return;
     }
     case 'flatten':
-      return emit('Flatten', [from], out, [intAttr('axis', 1)]);
+      emit('Flatten', [from], out, [intAttr('axis', 1)]);
+      return;
     case 'reshape':
-      return emit('Reshape', [from, reshapeTarget()], out);
+      emit('Reshape', [from, reshapeTarget()], out);
+      return;
     case 'add':
-      return emit(layer.inputs.length > 2 ? 'Sum' : 'Add', [...layer.inputs], out);
+      emit(layer.inputs.length > 2 ? 'Sum' : 'Add', [...layer.inputs], out);
+      return;
     case 'identity':
-      return emit('Identity', [from], out);
+      emit('Identity', [from], out);
+      return;
     case 'softmax': {
-      if (layer.outputShape.length === 1 || opset < 13) return emit('Softmax', [from], out, [intAttr('axis', 1)]);
+      if (layer.outputShape.length === 1 || opset < 13) {
+        emit('Softmax', [from], out, [intAttr('axis', 1)]);
+        return;
+      }
       emit('Flatten', [from], `${out}.flat`, [intAttr('axis', 1)], '.flatten');
       emit('Softmax', [`${out}.flat`], `${out}.softmax`, [intAttr('axis', 1)]);
-      return emit('Reshape', [`${out}.softmax`, reshapeTarget()], out, [], '.reshape');
+      emit('Reshape', [`${out}.softmax`, reshapeTarget()], out, [], '.reshape');
+      return;
     }
   }
 }

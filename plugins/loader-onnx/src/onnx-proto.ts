@@ -4,7 +4,7 @@ import { onnxSchema } from './schema/onnx-schema.js';
 /** protobufjs decodes int64 fields as `Long` objects (or numbers); both convert with `Number(...)`. */
 export type Int64 = number | { toNumber(): number };
 
-export interface TensorShapeDimension {
+interface TensorShapeDimension {
   dim_value?: Int64 | null;
   dim_param?: string | null;
 }
@@ -57,7 +57,7 @@ export interface GraphProto {
   value_info: ValueInfoProto[];
 }
 
-export interface OperatorSetIdProto {
+interface OperatorSetIdProto {
   domain?: string;
   version: Int64;
 }

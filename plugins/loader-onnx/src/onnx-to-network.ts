@@ -24,12 +24,12 @@ export interface OnnxImportOptions {
 const pkg = '@modscope/loader-onnx';
 
 /** Units of a per-example shape: channels of a `[C, H, W]` tensor, else every element. */
-export function unitsOf(shape: readonly number[]): number {
+function unitsOf(shape: readonly number[]): number {
   return shape.length === 3 ? shape[0]! : shapeSize(shape);
 }
 
 /** The default-domain opset a model imports (13 when it declares none). */
-export function defaultOpset(model: ModelProto): number {
+function defaultOpset(model: ModelProto): number {
   const entry = model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx');
   return entry ? toNumber(entry.version) : 13;
 }

@@ -86,9 +86,11 @@ export async function trainTwoTaskModular(options: TwoTaskOptions = {}): Promise
   const pruneEvery = Math.max(1, Math.floor(steps / 4));
   let masks: tf.Tensor[] | null = null;
   const prune = (s: number) => {
-    masks?.forEach((m) => m.dispose());
+    for (const m of masks ?? []) m.dispose();
     masks = magnitudeMasks(weights, s);
-    tf.tidy(() => weights.forEach((w, l) => w.assign(tf.mul(w, masks![l]!))));
+    tf.tidy(() => {
+      for (const [l, w] of weights.entries()) w.assign(tf.mul(w, masks![l]!));
+    });
   };
   let step = 0;
   for (let e = 0; e < epochs + pruneEpochs; e++) {
@@ -107,11 +109,11 @@ export async function trainTwoTaskModular(options: TwoTaskOptions = {}): Promise
           tf.losses.softmaxCrossEntropy(target.slice([0, ka], [size, nOut - ka]), out.slice([0, ka], [size, nOut - ka])),
         ) as tf.Scalar;
       });
-      tf.tidy(() =>
-        weights.forEach((w, l) =>
-          w.assign(masks ? tf.mul(tf.mul(w, 1 - learningRate * weightDecay), masks[l]!) : tf.mul(w, 1 - learningRate * weightDecay)),
-        ),
-      );
+      tf.tidy(() => {
+        for (const [l, w] of weights.entries()) {
+          w.assign(masks ? tf.mul(tf.mul(w, 1 - learningRate * weightDecay), masks[l]!) : tf.mul(w, 1 - learningRate * weightDecay));
+        }
+      });
     }
   }
   prune(sparsity);
@@ -145,7 +147,7 @@ export async function trainTwoTaskModular(options: TwoTaskOptions = {}): Promise
       previous = `relu${l + 1}`;
     }
   });
-  [...weights, ...biases, x, y, ...(masks ?? [])].forEach((t) => t.dispose());
+  for (const t of [...weights, ...biases, x, y, ...(masks ?? [])]) t.dispose();
   optimizer.dispose();
   return {
     network: { specificationVersion: 'v1', name: 'two-task-modular', layout: 'flat', layers, output: previous },

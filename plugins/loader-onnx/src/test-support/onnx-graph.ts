@@ -10,7 +10,7 @@ import { float32Tensor, int64Tensor } from '../tensor-data.js';
 
 type AttrValue = number | string | number[] | { floats: number[] } | { int: number };
 
-export interface TestNode {
+interface TestNode {
   op: string;
   inputs: string[];
   outputs: string[];
