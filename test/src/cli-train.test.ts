@@ -8,6 +8,7 @@ import { stampTrigger, twoTaskDataset } from '@modscope/datasets';
 import { decodeOnnxModel, onnxToNetwork } from '@modscope/loader-onnx';
 import { describe, expect, it } from 'vitest';
 import { expectCleanFailure, root, type CliResult } from './run-cli.js';
+import { expectPublishedSchemaValid } from './support/published-schemas.js';
 
 /**
  * `runCli`, without blocking: training runs take seconds, and a worker blocked in `spawnSync` that long
@@ -79,6 +80,7 @@ describe('modscope train', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^test accuracy\s+\d+\.\d\d%$/m);
     for (const file of ['model.onnx', 'model.json', 'weights.bin', 'train.json']) expect(existsSync(join(out, file))).toBe(true);
+    expectPublishedSchemaValid(join(out, 'train.json'));
     const result = readJson(join(out, 'train.json'));
     expect(result).toMatchObject({
       kind: 'modscope/train',
@@ -131,6 +133,7 @@ describe('modscope train', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^attack success\s+\d+\.\d\d% of 1,750 triggered test inputs not of class 0$/m);
+    expectPublishedSchemaValid(join(poisoned, 'train.json'));
     const result = readJson(join(poisoned, 'train.json'));
     expect(result.options.poison).toEqual({ target: 0, fraction: 0.1, trigger: { row: 0, col: 28, size: 4, value: 1 } });
     expect(result.attackExamples).toBe(1750);

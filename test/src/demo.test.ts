@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { expectPublishedSchemaValid } from './support/published-schemas.js';
 
 const RESULTS = ['cluster.json', 'lesion.json', 'compare.json', 'excise.json'];
 
@@ -61,6 +62,10 @@ describe('modscope demo (the README main job)', () => {
     expect(kinds).toEqual(['modscope/cluster 1', 'modscope/lesion 1', 'modscope/compare 1', 'modscope/excise 1']);
     const html = readFileSync(join(run.out, 'report.html'), 'utf8');
     for (const kind of ['cluster', 'lesion', 'compare', 'excise']) expect(html).toContain(`data-kind="modscope/${kind}"`);
+  });
+
+  it('writes results that validate against the JSON Schemas @modscope/results publishes', () => {
+    for (const f of RESULTS) expectPublishedSchemaValid(join(run.out, f));
   });
 
   it('runs in under two minutes', () => {
