@@ -5,7 +5,9 @@ describe('@modscope/clusterability', () => {
   it('exports exactly its public API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
+        'CLUSTER_DRAWING_EDGES',
         'analyzeClusterability',
+        'runCluster',
         'findPartitionerSpec',
         'isPartitioner',
         'loadPartitioner',

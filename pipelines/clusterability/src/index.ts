@@ -6,6 +6,7 @@ export {
   type NullResult,
   type WeightGraphDrawing,
 } from './analyze.js';
+export { CLUSTER_DRAWING_EDGES, type ClusterRun, runCluster } from './run-cluster.js';
 export { shuffleTest, type ShuffleTestOptions } from './shuffle-test.js';
 export { runShuffle, shuffleStream, type ShuffleSettings } from './shuffle-task.js';
 export { isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';

@@ -1,9 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ClusterabilityResult } from '@modscope/clusterability';
 import type { Network } from '@modscope/core';
 import { NULL_MODELS } from '@modscope/graph';
-import { CLUSTER_RESULT_KIND, CLUSTER_RESULT_VERSION, type ClusterResultFile } from '@modscope/results';
 import type { BackendSelection } from '@modscope/tfjs-runtime';
 import { type DemoData, demoData } from './demo-data.js';
 import { DEMO_RECIPE } from './demo-recipe.js';
@@ -29,8 +27,6 @@ export interface DemoRunOptions {
   onProgress?: (stage: DemoStage, done: number, total: number) => void;
 }
 
-/** Edges kept for drawing the network in the report, as `modscope cluster` keeps them. */
-const DRAWING_EDGES = 3000;
 /** The method's partitioner, as a spec the shuffle workers load too: resolved here, where it is a dependency. */
 const spectral = () => ({ module: import.meta.resolve('@modscope/partition-spectral'), factory: 'createSpectralPartitioner' });
 
@@ -84,20 +80,18 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   // 2. the analyses, on the model loaded back as any user model is
   const { onnxLoader } = await import('@modscope/loader-onnx');
   const model = await onnxLoader.load(saved.onnx!);
-  const { analyzeClusterability } = await import('@modscope/clusterability');
-  const clusterability: ClusterabilityResult = await analyzeClusterability(model.network, {
+  const { runCluster } = await import('@modscope/clusterability');
+  const cluster = await runCluster(model.network, {
     k: DEMO_RECIPE.k,
     seed,
     shuffles: DEMO_RECIPE.shuffles,
     nulls: NULL_MODELS,
     partitioner: spectral(),
     graph: { norm: 'l1', includeDense: false },
-    drawingEdges: DRAWING_EDGES,
     onProgress: (stage, done, total) => {
       if (stage === 'shuffles') options.onProgress?.('shuffles', done, total);
     },
   });
-  const cluster = { kind: CLUSTER_RESULT_KIND, version: CLUSTER_RESULT_VERSION, ...clusterability } satisfies ClusterResultFile;
   await writeResult(file('cluster.json'), cluster);
   lap('cluster');
 

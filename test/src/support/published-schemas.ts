@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { RESULT_KINDS } from '@modscope/results';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 
 // The JSON Schemas @modscope/results publishes for readers in other languages, checked with a validator
 // of its own (Ajv), not with the zod schemas they were generated from.
 const require = createRequire(import.meta.url);
-const KINDS = ['cluster', 'lesion', 'compare', 'excise', 'train'] as const;
 const ajv = new Ajv2020({ allErrors: true });
 const validators = new Map<string, ValidateFunction>(
-  KINDS.map((kind) => {
-    const path = require.resolve(`@modscope/results/schemas/${kind}.schema.json`);
-    return [`modscope/${kind}`, ajv.compile(JSON.parse(readFileSync(path, 'utf8')) as object)] as const;
+  RESULT_KINDS.map(({ kind, name }) => {
+    const path = require.resolve(`@modscope/results/schemas/${name}.schema.json`);
+    return [kind, ajv.compile(JSON.parse(readFileSync(path, 'utf8')) as object)] as const;
   }),
 );
 

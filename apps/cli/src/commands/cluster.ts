@@ -1,17 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { analyzeClusterability, type ClusterabilityResult, type PartitionerSpec } from '@modscope/clusterability';
-import type { Network } from '@modscope/core';
+import { type ClusterabilityResult, type ClusterRun, runCluster } from '@modscope/clusterability';
 import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, progress, table } from '../output.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
-
-const CLUSTER_RESULT_KIND = 'modscope/cluster';
-const CLUSTER_RESULT_VERSION = 1;
-/** Edges kept for drawing the network in a report (`drawing`), shared between pairs of layers. */
-const CLUSTER_DRAWING_EDGES = 3000;
 
 export interface ClusterOptions {
   k: number;
@@ -85,42 +79,26 @@ function formatClusterability(r: ClusterabilityResult): string {
   return lines.join('\n');
 }
 
-/** What `modscope cluster --json` writes: the analysis, with its kind and version so `modscope report` can check what it reads. */
-type ClusterJson = { kind: typeof CLUSTER_RESULT_KIND; version: typeof CLUSTER_RESULT_VERSION } & ClusterabilityResult;
-
-type ClusterRunOptions = Omit<ClusterOptions, 'json' | 'report' | 'nulls' | 'partitioner'> & {
-  nulls: readonly NullModel[];
-  partitioner: PartitionerSpec;
-  onProgress?: (done: number, total: number) => void;
-};
-
-/** The clusterability analysis of `modscope cluster`, as the JSON it writes. */
-async function runCluster(network: Network, options: ClusterRunOptions): Promise<ClusterJson> {
-  const result = await analyzeClusterability(network, {
-    k: options.k,
-    seed: options.seed,
-    shuffles: options.shuffles,
-    nulls: options.nulls,
-    partitioner: options.partitioner,
-    graph: { norm: options.norm, includeDense: options.includeDense ?? false },
-    drawingEdges: CLUSTER_DRAWING_EDGES,
-    ...(options.prune !== undefined ? { prune: options.prune } : {}),
-    ...(options.workers !== undefined ? { workers: options.workers } : {}),
-    onProgress: (stage, done, total) => {
-      if (stage === 'shuffles') options.onProgress?.(done, total);
-    },
-  });
-  return { kind: CLUSTER_RESULT_KIND, version: CLUSTER_RESULT_VERSION, ...result };
-}
-
 export async function clusterCommand(model: string, options: ClusterOptions): Promise<void> {
   const nulls = parseNulls(options.nulls);
   const partitioner = await partitionerSpec(options.partitioner);
   const loaded = await loadModel(model);
   const bar = progress('shuffles', { quiet: options.json === '-' });
-  let json: ClusterJson;
+  let json: ClusterRun;
   try {
-    json = await runCluster(loaded.network, { ...options, nulls, partitioner, onProgress: (done, total) => bar.update(done, total) });
+    json = await runCluster(loaded.network, {
+      k: options.k,
+      seed: options.seed,
+      shuffles: options.shuffles,
+      nulls,
+      partitioner,
+      graph: { norm: options.norm, includeDense: options.includeDense ?? false },
+      ...(options.prune !== undefined ? { prune: options.prune } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      onProgress: (stage, done, total) => {
+        if (stage === 'shuffles') bar.update(done, total);
+      },
+    });
   } finally {
     bar.stop();
   }
