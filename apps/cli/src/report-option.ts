@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { finiteOrNull, print } from './output.js';
 
 /** A command's result as its `--json FILE` holds it: non-finite numbers written as null. */
-export function resultJson(result: object): unknown {
+function resultJson(result: object): unknown {
   return JSON.parse(JSON.stringify(result, finiteOrNull));
 }
 

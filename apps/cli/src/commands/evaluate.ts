@@ -23,7 +23,7 @@ export interface EvaluateOptions {
   json?: boolean;
 }
 
-export interface EvaluationResult extends ClassificationReport {
+interface EvaluationResult extends ClassificationReport {
   model: string;
   dataset: string;
   split: string | undefined;
@@ -39,7 +39,7 @@ async function createEvaluator(model: LoadedModel, engine: 'native' | 'tfjs'): P
 }
 
 /** Evaluates a loaded model on a dataset; shared by `evaluate` and `demo`. */
-export async function evaluateModel(
+async function evaluateModel(
   model: LoadedModel,
   dataset: Dataset,
   options: Omit<EvaluateOptions, 'data' | 'split' | 'limit'> = {},
@@ -88,7 +88,7 @@ export async function evaluateModel(
   }
 }
 
-export function printEvaluation(r: EvaluationResult): void {
+function printEvaluation(r: EvaluationResult): void {
   print(`${r.model} on ${r.dataset}${r.split ? ` (${r.split})` : ''}: accuracy ${percent(r.accuracy)} over ${thousands(r.count)} examples`);
   print(`engine ${r.engine}, ${r.seconds.toFixed(2)} s`);
   print();

@@ -2,7 +2,7 @@ import { inputLayer, parameterCount, sparsity, isWeighted, type Layer, type Load
 import { loadModel } from '../loaders.js';
 import { print, printJson, table, thousands } from '../output.js';
 
-export interface ModelSummary {
+interface ModelSummary {
   name: string;
   format: string;
   path?: string;
@@ -41,7 +41,7 @@ function detail(layer: Layer): string {
   }
 }
 
-export function summarize(model: LoadedModel): ModelSummary {
+function summarize(model: LoadedModel): ModelSummary {
   const { network } = model;
   const layers = network.layers.map((layer) => ({
     id: layer.id,
@@ -66,7 +66,7 @@ export function summarize(model: LoadedModel): ModelSummary {
   };
 }
 
-export function printSummary(s: ModelSummary): void {
+function printSummary(s: ModelSummary): void {
   print(`${s.name}  (${s.format}, layout ${s.layout})`);
   print(
     `input [${s.input.shape.join(', ')}] → output '${s.output.layer}' [${s.output.shape.join(', ')}], ${thousands(s.parameters)} parameters`,

@@ -63,7 +63,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
 type LesionResultJson = Awaited<ReturnType<typeof runLesion>>;
 
 /** The ranked table of sub-clusters and the per-network summary. */
-export function formatLesions(r: LesionResultJson): string {
+function formatLesions(r: LesionResultJson): string {
   const ranked = [...r.subclusters].sort((a, b) => a.accuracy - b.accuracy);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const affected = (drop: readonly (number | null)[]) =>
