@@ -30,22 +30,19 @@ function write(base: string, path: string, text: string): void {
 }
 
 /** The five layers, each importing only what the rule allows, plus `extra` lines in chosen packages. */
-function miniMonorepo(extra: Partial<Record<'graph' | 'lesion' | 'prune' | 'study' | 'core', readonly string[]>> = {}): string {
+function miniMonorepo(extra: Partial<Record<'graph' | 'loader' | 'partitioner' | 'study' | 'core', readonly string[]>> = {}): string {
   const base = mkdtempSync(join(tmpdir(), 'modscope-layers-'));
   write(base, 'tsconfig.base.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }));
   workspacePackage(base, 'packages/core', '@modscope/core', extra.core ?? []);
   workspacePackage(base, 'packages/graph', '@modscope/graph', ["import '@modscope/core';", ...(extra.graph ?? [])]);
-  workspacePackage(base, 'plugins/intervention-lesion', '@modscope/intervention-lesion', [
-    "import '@modscope/graph';",
-    ...(extra.lesion ?? []),
-  ]);
-  workspacePackage(base, 'plugins/intervention-prune', '@modscope/intervention-prune', [
+  workspacePackage(base, 'plugins/loader-onnx', '@modscope/loader-onnx', ["import '@modscope/graph';", ...(extra.loader ?? [])]);
+  workspacePackage(base, 'plugins/partition-spectral', '@modscope/partition-spectral', [
     "import '@modscope/core';",
-    ...(extra.prune ?? []),
+    ...(extra.partitioner ?? []),
   ]);
   workspacePackage(base, 'pipelines/lesion-study', '@modscope/lesion-study', [
-    "import '@modscope/intervention-lesion';",
-    "import '@modscope/intervention-prune';",
+    "import '@modscope/loader-onnx';",
+    "import '@modscope/partition-spectral';",
     ...(extra.study ?? []),
   ]);
   workspacePackage(base, 'apps/cli', 'modscope', ["import '@modscope/lesion-study';"]);
@@ -73,8 +70,8 @@ describe('the layer rule (dependency-cruiser, .dependency-cruiser.cjs)', () => {
   });
 
   it.each([
-    ['a shared package importing a plugin', { graph: ["import '@modscope/intervention-prune';"] }, 'shared-imports-only-shared'],
-    ['a plugin importing another plugin', { prune: ["import '@modscope/intervention-lesion';"] }, 'plugins-are-independent'],
+    ['a shared package importing a plugin', { graph: ["import '@modscope/partition-spectral';"] }, 'shared-imports-only-shared'],
+    ['a plugin importing another plugin', { partitioner: ["import '@modscope/loader-onnx';"] }, 'plugins-are-independent'],
     ['a pipeline importing the app', { study: ["import 'modscope';"] }, 'nothing-imports-apps'],
     ['core importing a shared package', { core: ["import '@modscope/graph';"] }, 'core-imports-nothing-of-ours'],
   ] as const)('fails on %s', (_what, extra, rule) => {
