@@ -197,7 +197,12 @@ describe('modscope excise refuses bad input in one line', () => {
     expect(expectCleanFailure(fail(['--forget', 'trigger', '--trigger', 'row=2,col=2,size=4']))).toMatch(
       /needs the class the trigger sends inputs to/,
     );
-    expect(expectCleanFailure(fail(['--forget', 'class:3', '--methods', 'module,lottery']))).toMatch(/unknown method 'lottery'/);
+    const methods = fail(['--forget', 'class:3', '--methods', 'module,lottery']);
+    expect(expectCleanFailure(methods)).toMatch(/unknown method 'lottery'/);
+    expect(methods.code).toBe(2);
+    const relearn = fail(['--forget', 'class:3', '--relearn', 'ten']);
+    expect(expectCleanFailure(relearn)).toMatch(/--relearn 'ten' is not a list of example counts/);
+    expect(relearn.code).toBe(2);
     const usage = fail(['--forget', 'class:3', '--mask', 'loose']);
     expect(usage.code).toBe(2);
   });

@@ -214,6 +214,8 @@ describe('modscope train', () => {
       /no --poison was given\. Add --poison trigger:target=0,fraction=0\.1\.$/,
     ];
     for (const [i, message] of messages.entries()) expect(message).toMatch(expected[i]!);
+    // a poison spec that cannot be read is a usage error (exit 2); one that does not fit the data is not
+    expect(failures.map((r) => r.code)).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 1, 1]);
     expect(existsSync(join(out, 'train.json'))).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@modscope/core';
+import { InvalidArgumentError, ModscopeError } from '@modscope/core';
 
 /**
  * A command line that cannot work as given, found after parsing (an unknown name in a list, an unknown
@@ -16,4 +16,21 @@ export class UsageError extends InvalidArgumentError {
 /** Whether an error is a `UsageError`. */
 export function isUsageError(error: unknown): error is UsageError {
   return (error as { usage?: unknown } | null)?.usage === true && InvalidArgumentError.isInstance(error);
+}
+
+/**
+ * Runs a parse of option text and turns its `InvalidArgumentError` into a `UsageError` (exit 2): for
+ * checks that need nothing but the command line, made before any work.
+ */
+export function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    // by code, not instanceof: the pipeline may hold another copy of @modscope/core
+    if (!ModscopeError.isInstance(error) || error.code !== 'invalid-argument' || isUsageError(error)) throw error;
+    const { argument, hint } = error as InvalidArgumentError;
+    // the message ends with the hint (ModscopeError appends it); the new error appends it again
+    const message = hint && error.message.endsWith(` ${hint}`) ? error.message.slice(0, -hint.length - 1) : error.message;
+    throw new UsageError({ argument, message, hint: hint ?? '' });
+  }
 }

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { InvalidArgumentError } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import { EXCISE_METHODS, type ExciseRunResult, runExcise } from '@modscope/excision';
 import { type ExciseMethod, parseForgetSpec } from '@modscope/intervention-prune';
@@ -9,6 +8,7 @@ import { loadModel } from '../loaders.js';
 import { jsonText, type Progress, print, printJson, progress } from '../output.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
+import { UsageError } from '../usage-error.js';
 
 export interface ExciseCommandOptions {
   data: string;
@@ -47,7 +47,7 @@ function parseMethods(text: string): ExciseMethod[] {
     .filter(Boolean);
   const unknown = methods.filter((m) => !(EXCISE_METHODS as readonly string[]).includes(m));
   if (methods.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError({
+    throw new UsageError({
       argument: '--methods',
       message: `unknown method '${unknown[0] ?? text}'.`,
       hint: `Use some of: ${EXCISE_METHODS.join(', ')}, separated by commas.`,
@@ -60,7 +60,7 @@ function parseRelearn(text: string): number[] {
   if (text === 'none' || text === '0') return [];
   const counts = text.split(',').map((s) => Number(s.trim()));
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidArgumentError({
+    throw new UsageError({
       argument: '--relearn',
       message: `--relearn '${text}' is not a list of example counts.`,
       hint: 'e.g. --relearn 10,100, or --relearn none.',
@@ -80,7 +80,7 @@ function barLabel(stage: string): string {
 /** `modscope excise <model>`: module pruning of a capability, its baselines, retain fine-tuning and the relearning attack. */
 export async function exciseCommand(path: string, options: ExciseCommandOptions): Promise<void> {
   if (options.forget.trim() !== 'trigger' && (options.trigger !== undefined || options.target !== undefined)) {
-    throw new InvalidArgumentError({
+    throw new UsageError({
       argument: '--trigger',
       message: '--trigger and --target belong to --forget trigger.',
       hint: `Drop them, or use --forget trigger instead of --forget ${options.forget}.`,

@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { TrainProgress } from '@modscope/train';
-import { runTrain, type TrainPlan } from '@modscope/training-run';
+import { parsePoison, runTrain, type TrainPlan } from '@modscope/training-run';
 import cliProgress from 'cli-progress';
 import { percent, print, printJson, table } from '../output.js';
+import { asUsage } from '../usage-error.js';
 
 export interface TrainCommandOptions {
   data: string;
@@ -76,6 +77,8 @@ function planLines({ dataset, trainExamples, testExamples, arch, poison }: Train
  * the TF.js model and `train.json`; prints the result.
  */
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
+  // the poison spec is read again by runTrain; reading it here first makes a typo a usage error (exit 2)
+  if (options.poison !== undefined) asUsage(() => parsePoison(options.poison!));
   const spectral =
     options.spectralReg === undefined
       ? undefined
