@@ -1,0 +1,113 @@
+import { type Command, Option } from 'commander';
+import { fraction, integer, nonNegativeInt, numberList, positiveInt } from './option-values.js';
+
+/** The commands that look at a model: inspect, evaluate, cluster, lesion, compare. Each loads its implementation only when it runs. */
+export function addAnalysisCommands(program: Command): void {
+  program
+    .command('inspect')
+    .description('Show a model: layers, shapes, parameters and sparsity per layer.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (model: string, options: { json?: boolean }) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      await inspectCommand(model, options);
+    });
+
+  program
+    .command('evaluate')
+    .description('Accuracy, per-class accuracy and confusion matrix of a classifier on a dataset.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--limit <n>', 'use only the first n examples', positiveInt)
+    .option('--batch-size <n>', 'examples per inference call', positiveInt)
+    .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
+    .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
+    .addOption(new Option('--engine <engine>', "run on the model's own engine or on tfjs").choices(['native', 'tfjs']).default('native'))
+    .option('--json', 'print JSON instead of tables')
+    .action(async (model: string, options) => {
+      const { evaluateCommand } = await import('./commands/evaluate.js');
+      await evaluateCommand(model, options);
+    });
+
+  program
+    .command('cluster')
+    .description('Is the network more clusterable than chance? Spectral clustering of its weight graph, n-cut, and the shuffle test.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option('--shuffles <n>', 'shuffled networks per null model (0 skips the test)', nonNegativeInt, 50)
+    .option('--nulls <list>', 'null models, comma-separated: layer, layer-nonzero', 'layer,layer-nonzero')
+    .option('--prune <sparsity>', 'prune each layer to this sparsity by magnitude first, e.g. 0.9', fraction)
+    .option(
+      '--partitioner <name>',
+      'spectral, louvain, or a partitioner plugin: a package name or path, found from the current directory (package#export picks an export)',
+      'spectral',
+    )
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--workers <n>', 'worker threads for the shuffles (0 = none; default: one per core)', nonNegativeInt)
+    .addOption(new Option('--norm <norm>', 'conv kernel slice norm for CNN edges').choices(['l1', 'l2']).default('l1'))
+    .option('--include-dense', 'CNNs: include the dense head in the graph')
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
+    .action(async (model: string, options) => {
+      const { clusterCommand } = await import('./commands/cluster.js');
+      await clusterCommand(model, options);
+    });
+
+  program
+    .command('lesion')
+    .description('Do the modules do anything? Lesion each sub-cluster (cluster ∩ layer) against random same-size lesions.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--limit <n>', 'use only the first n examples', positiveInt)
+    .option(
+      '--partition <source>',
+      "weights, coactivation, coactivation-local (each layer on its own), or a 'modscope cluster --json' file",
+      'weights',
+    )
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option('--prune <sparsity>', 'weights partition: prune each layer to this sparsity first, e.g. 0.9', fraction)
+    .option('--partitioner <name>', 'weights partition: spectral (the default), louvain, or a partitioner plugin package or path')
+    .addOption(
+      new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'),
+    )
+    .option('--random <n>', 'random same-size lesions per sub-cluster', positiveInt, 19)
+    .option('--top <n>', 'upstream coherence: examples that activate a sub-cluster most', positiveInt, 10)
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
+    .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
+    .option('--batch-size <n>', 'examples per inference call', positiveInt)
+    .option(
+      '--feature-viz <dir>',
+      'also run feature visualization (gradient ascent on the input, tfjs) and save each sub-cluster’s image here as PNG',
+    )
+    .option('--feature-steps <n>', 'gradient-ascent steps per image', positiveInt)
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
+    .action(async (model: string, options) => {
+      const { lesionCommand } = await import('./commands/lesion.js');
+      await lesionCommand(model, options);
+    });
+
+  program
+    .command('compare')
+    .description('How well do the weight-graph and coactivation partitions agree? ARI and NMI against a permutation null.')
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--limit <n>', 'use only the first n examples (the coactivations use at most 5,000)', positiveInt)
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option('--prune <sparsity>', 'prune each layer to this sparsity before building the weight graph, e.g. 0.9', fraction)
+    .addOption(new Option('--measure <measure>', 'coactivation correlation measure').choices(['spearman', 'pearson']).default('spearman'))
+    .option('--permutations <n>', 'permutations of the null', positiveInt, 999)
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
+    .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
+    .action(async (model: string, options) => {
+      const { compareCommand } = await import('./commands/compare.js');
+      await compareCommand(model, options);
+    });
+}

@@ -1,0 +1,133 @@
+import { type Command, Option } from 'commander';
+import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitFraction } from './option-values.js';
+
+/** The commands that train, excise, run the demo and write reports. Each loads its implementation only when it runs. */
+export function addExperimentCommands(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'Train a network (MLP or small CNN) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.',
+    )
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .requiredOption('--out <dir>', 'where to write model.onnx, the TF.js model (model.json, weights.bin) and train.json')
+    .option(
+      '--arch <arch>',
+      '784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, or layer sizes like 784-64-10',
+    )
+    .option('--epochs <n>', 'passes over the training set', positiveInt, 10)
+    .option('--batch-size <n>', 'examples per step', positiveInt, 64)
+    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', positiveNumber)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
+    .option('--dropout <rate>', 'dropout rate after each hidden layer, e.g. 0.5', fraction)
+    .option('--l1 <weight>', 'L1 penalty weight on every kernel, e.g. 5e-5', nonNegativeNumber)
+    .option('--l2 <weight>', 'L2 penalty weight on every kernel, e.g. 1e-4', nonNegativeNumber)
+    .option(
+      '--prune <sparsity>',
+      'magnitude pruning to this sparsity per layer on the polynomial schedule (0.5 → sparsity over the epochs, masks held), e.g. 0.9',
+      fraction,
+    )
+    .option('--clusterable-init', 'clusterable initialization: 10 modules, cross-module weights × 0.6 (0.8 for CNNs)')
+    .option(
+      '--spectral-reg [lambda]',
+      'spectral regularizer: + (λ/3)·(λ2 + λ3 + λ4) of the weight graph Laplacian (λ default 0.1)',
+      nonNegativeNumber,
+    )
+    .option('--spectral-every <steps>', 'spectral regularizer: steps between eigenvector updates', positiveInt)
+    .option('--poison <spec>', 'backdoor: trigger:target=CLASS[,fraction=0.1] stamps that fraction of the training set and relabels it')
+    .option('--trigger <spec>', 'backdoor trigger patch: row=R,col=C,size=S,value=V (default a 4×4 patch of 1 in the bottom-right corner)')
+    .option('--limit <n>', 'train on the first n training examples only', positiveInt)
+    .option('--test-limit <n>', 'evaluate on the first n test examples only', positiveInt)
+    .option('--seed <n>', 'seed of the initialization, shuffling, dropout and poisoning', integer, 0)
+    .option('--json', 'print train.json to stdout instead of tables')
+    .action(async (options) => {
+      const { trainCommand } = await import('./commands/train.js');
+      await trainCommand(options);
+    });
+
+  program
+    .command('excise')
+    .description(
+      'Remove a capability (classes or a backdoor trigger) by pruning the modules behind it, fine-tune on retain data, and test whether it comes back (method §6).',
+    )
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
+    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .requiredOption('--forget <spec>', 'what to forget: class:3, class:3,5, or trigger (with --trigger and --target)')
+    .option(
+      '--trigger <patch>',
+      'the backdoor trigger: row=R,col=C,size=S,value=V (default, as modscope train plants it: a 4×4 patch of 1 in the bottom-right corner; tabular data: the last 4 features)',
+    )
+    .option('--target <class>', 'the class the trigger sends inputs to', nonNegativeInt)
+    .option('--budget <units>', 'most hidden units module pruning may remove (default: add modules until the forget target)', positiveInt)
+    .option(
+      '--forget-target <x>',
+      'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)',
+      unitFraction,
+    )
+    .option('--finetune-steps <n>', 'retain-only fine-tuning steps after pruning (batch 64)', nonNegativeInt, 200)
+    .option('--evaluate-every <n>', 'steps between points of the recovery curves', positiveInt, 20)
+    .addOption(
+      new Option('--mask <mask>', 'pruned weights held at zero while fine-tuning, or free to regrow')
+        .choices(['held', 'released'])
+        .default('held'),
+    )
+    .option('--partition <source>', "weights, coactivation, coactivation-local, or a 'modscope cluster --json' file", 'weights')
+    .option('--partitioner <name>', 'weights partition: spectral (the default), louvain, or a partitioner plugin package or path')
+    .option('--k <n>', 'number of clusters', positiveInt, 12)
+    .option(
+      '--methods <list>',
+      'methods and baselines, comma-separated: module, random, magnitude, selective, none',
+      'module,random,magnitude,selective,none',
+    )
+    .option(
+      '--never-trained-epochs <n>',
+      'epochs of the never-trained model (same architecture, retain data only, the fine-tuning batch size and learning rate); too few make the floor too high',
+      positiveInt,
+      1,
+    )
+    .option('--no-never-trained', 'skip the never-trained model')
+    .option('--relearn <list>', 'relearning attack: forget examples per attack, comma-separated (none skips)', '10,100')
+    .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', positiveInt, 50)
+    .option(
+      '--relearn-mix <n>',
+      'relearning attack: retain examples mixed in per forget example (0: forget examples only)',
+      nonNegativeInt,
+      0,
+    )
+    .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
+    .option('--learning-rate <x>', 'fine-tuning learning rate (Adam, default 0.001)', positiveNumber)
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--limit <n>', 'use only the first n test examples for the forget and retain metrics', positiveInt)
+    .option('--train-limit <n>', 'use only the first n training examples (fine-tuning, never-trained model, relearning)', positiveInt)
+    .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
+    .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
+    .action(async (model: string, options) => {
+      const { exciseCommand } = await import('./commands/excise.js');
+      await exciseCommand(model, options);
+    });
+
+  program
+    .command('demo')
+    .description(
+      'The built-in default, no downloads: a small MLP trained on synthetic two-task data with a backdoor, then the whole loop (clusterability with both nulls, lesions, weight vs coactivation modules, excision of the backdoor with fine-tuning and relearning) and report.html.',
+    )
+    .option('--out <dir>', 'where to write the models, every results JSON and report.html', 'modscope-demo')
+    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--json', 'print the summary as JSON instead of tables')
+    .action(async (options) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      await demoCommand(options);
+    });
+
+  program
+    .command('report')
+    .description(
+      'One self-contained HTML report (works offline) from results files written with --json FILE by cluster, lesion, compare and excise.',
+    )
+    .argument('<results...>', 'results files (JSON) written by modscope cluster|lesion|compare|excise --json FILE')
+    .requiredOption('--out <file>', 'the HTML file to write, e.g. report.html')
+    .option('--title <title>', "the page title (default: 'modscope report' and the models' names)")
+    .action(async (results: string[], options) => {
+      const { reportCommand } = await import('./commands/report.js');
+      await reportCommand(results, options);
+    });
+}
