@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resultJsonText } from '@modscope/results/text';
 
 // cli-progress is required only when a bar is shown: commands that print a table start without it.
 const require = createRequire(import.meta.url);
@@ -8,14 +9,8 @@ export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** JSON keeps no NaN or ±Infinity: statistics that are not finite (a z of a constant null, say) become null. */
-export const finiteOrNull = (_key: string, value: unknown): unknown =>
-  typeof value === 'number' && !Number.isFinite(value) ? null : value;
-
-/** A result as the `--json` files hold it: indented, non-finite numbers as null, a final newline. */
-export function jsonText(value: unknown): string {
-  return `${JSON.stringify(value, finiteOrNull, 2)}\n`;
-}
+/** A result as the `--json` files hold it (`resultJsonText` of `@modscope/results/text`). */
+export const jsonText = resultJsonText;
 
 export function printJson(value: unknown): void {
   process.stdout.write(jsonText(value));

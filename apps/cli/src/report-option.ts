@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { finiteOrNull, print } from './output.js';
+import { jsonText, print } from './output.js';
 
 /** A command's result as its `--json FILE` holds it: non-finite numbers written as null. */
 function resultJson(result: object): unknown {
-  return JSON.parse(JSON.stringify(result, finiteOrNull));
+  return JSON.parse(jsonText(result));
 }
 
 export interface ReportOptionContext {

@@ -8,6 +8,7 @@ import { parsePoison, POISON_EXAMPLE } from './parse-poison.js';
 import { poisonDatasets, type PoisonedDatasets } from './poison-datasets.js';
 import { resolveArch } from './resolve-arch.js';
 import { saveCheckpoint } from './save-checkpoint.js';
+import { resultJsonText } from '@modscope/results/text';
 
 export interface TrainRunOptions {
   /** (string, required) — `fashion-mnist`, `mnist`, `two-task`, or a directory of IDX files (`loadDataset` of `@modscope/datasets`). */
@@ -60,11 +61,6 @@ export interface TrainPlan {
   arch: string;
   /** With a backdoor: the target class and how many training examples are stamped with the trigger. */
   poison: { target: number; fraction: number; stamped: number } | null;
-}
-
-/** A result as the files hold it: indented, non-finite numbers as null, a final newline (as `modscope … --json` writes). */
-function resultText(value: unknown): string {
-  return `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
 }
 
 /**
@@ -171,6 +167,6 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainResultFil
       ...(checkpoint.onnxNote ? { onnxNote: checkpoint.onnxNote } : {}),
     },
   };
-  await writeFile(join(out, 'train.json'), resultText(json));
+  await writeFile(join(out, 'train.json'), resultJsonText(json));
   return json;
 }
