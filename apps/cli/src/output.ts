@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { resultJsonText } from '@modscope/results/text';
+import { resultJsonText } from '@modscope/results/format';
 
 // cli-progress is required only when a bar is shown: commands that print a table start without it.
 const require = createRequire(import.meta.url);
@@ -9,7 +9,7 @@ export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** A result as the `--json` files hold it (`resultJsonText` of `@modscope/results/text`). */
+/** A result as the `--json` files hold it (`resultJsonText` of `@modscope/results/format`). */
 export const jsonText = resultJsonText;
 
 export function printJson(value: unknown): void {

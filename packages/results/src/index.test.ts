@@ -17,6 +17,7 @@ describe('@modscope/results', () => {
         'TRAIN_RESULT_KIND',
         'TRAIN_RESULT_VERSION',
         'clusterResultSchema',
+        'resultJsonText',
         'compareResultSchema',
         'exciseResultSchema',
         'lesionResultSchema',

@@ -21,3 +21,4 @@ export { trainResultSchema, type TrainResultFile } from './train-result-schema.j
 export { parseResult, type ParseResultOptions, type ResultFile, type ResultFileOf, type ResultReader } from './parse-result.js';
 export { readResultFile } from './read-result-file.js';
 export { resultJsonSchema } from './result-json-schema.js';
+export { resultJsonText } from './format.js';

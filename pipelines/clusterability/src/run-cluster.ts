@@ -1,5 +1,6 @@
 import type { Network } from '@modscope/core';
-import { CLUSTER_RESULT_KIND, CLUSTER_RESULT_VERSION, type ClusterResultFile } from '@modscope/results';
+import type { ClusterResultFile } from '@modscope/results';
+import { CLUSTER_RESULT_KIND, CLUSTER_RESULT_VERSION } from '@modscope/results/format';
 import { analyzeClusterability, type ClusterabilityOptions, type ClusterabilityResult } from './analyze.js';
 
 /** Edges kept for drawing the network in a report (`drawing`) when `runCluster` is not told otherwise. */

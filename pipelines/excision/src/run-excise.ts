@@ -1,7 +1,8 @@
 import { type Dataset, type Evaluator, InvalidArgumentError, type Network, prepareInputs, type UnitPartition } from '@modscope/core';
 import { type Capability, capabilityFor, type ExciseMethod, excise, type ForgetSpec, recoveryStats } from '@modscope/intervention-prune';
 import type { PartitionSourceOptions } from '@modscope/lesion-study';
-import { EXCISE_RESULT_KIND, EXCISE_RESULT_VERSION, type ExciseResultFile } from '@modscope/results';
+import type { ExciseResultFile } from '@modscope/results';
+import { EXCISE_RESULT_KIND, EXCISE_RESULT_VERSION } from '@modscope/results/format';
 import { EXCISE_METHODS, METHOD_NAMES } from './excise-methods.js';
 import { hiddenUnits } from './hidden-units.js';
 import { trainFineTuner } from './train-fine-tuner.js';

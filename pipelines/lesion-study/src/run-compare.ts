@@ -1,6 +1,7 @@
 import { unitLayers, type Dataset, type LoadedModel } from '@modscope/core';
 import { comparePartitions } from '@modscope/metrics';
-import { COMPARE_RESULT_KIND, COMPARE_RESULT_VERSION, type CompareResultFile } from '@modscope/results';
+import type { CompareResultFile } from '@modscope/results';
+import { COMPARE_RESULT_KIND, COMPARE_RESULT_VERSION } from '@modscope/results/format';
 import { inputsFor } from './inputs-for.js';
 import { partitionFor } from './partition-source.js';
 import { withDefaults } from './with-defaults.js';

@@ -1,5 +1,6 @@
 import type { Dataset, LabelledExamples, LoadedModel } from '@modscope/core';
-import { LESION_RESULT_KIND, LESION_RESULT_VERSION, type LesionResultFile } from '@modscope/results';
+import type { LesionResultFile } from '@modscope/results';
+import { LESION_RESULT_KIND, LESION_RESULT_VERSION } from '@modscope/results/format';
 import { featureVisualizations } from './feature-visualizations.js';
 import { inputsFor } from './inputs-for.js';
 import { partitionFor, type PartitionSourceOptions } from './partition-source.js';

@@ -2,13 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, labelledExamples, type Dataset } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
-import { TRAIN_RESULT_KIND, TRAIN_RESULT_VERSION, type TrainResultFile } from '@modscope/results';
+import type { TrainResultFile } from '@modscope/results';
+import { TRAIN_RESULT_KIND, TRAIN_RESULT_VERSION } from '@modscope/results/format';
 import { evaluate, train, TRAIN_DEFAULTS, type SpectralRegularizerOptions, type TrainOptions, type TrainProgress } from '@modscope/train';
 import { parsePoison, POISON_EXAMPLE } from './parse-poison.js';
 import { poisonDatasets, type PoisonedDatasets } from './poison-datasets.js';
 import { resolveArch } from './resolve-arch.js';
 import { saveCheckpoint } from './save-checkpoint.js';
-import { resultJsonText } from '@modscope/results/text';
+import { resultJsonText } from '@modscope/results/format';
 
 export interface TrainRunOptions {
   /** (string, required) — `fashion-mnist`, `mnist`, `two-task`, or a directory of IDX files (`loadDataset` of `@modscope/datasets`). */
