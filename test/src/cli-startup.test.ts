@@ -29,6 +29,7 @@ const HEAVY = {
   tfjs: /\/node_modules\/@tensorflow\/tfjs[^/]*\//,
   onnxruntime: /\/node_modules\/onnxruntime-(node|common)\//,
   echarts: /\/node_modules\/(echarts|zrender)\//,
+  zod: /\/node_modules\/zod\//,
 };
 
 let dir: string;
@@ -71,6 +72,22 @@ describe('modscope start-up', () => {
     expect(matching(modules, HEAVY.tfjs).length).toBeGreaterThan(0);
     expect(matching(modules, HEAVY.onnxruntime)).toEqual([]);
     expect(matching(modules, HEAVY.echarts)).toEqual([]);
+  });
+
+  it('clusters without loading tfjs, onnxruntime, echarts or zod (results are stamped through @modscope/results/format)', () => {
+    const { stdout, modules } = loadedBy([
+      'cluster',
+      fixture('clusterability/control.onnx'),
+      '--prune',
+      '0.9',
+      '--shuffles',
+      '0',
+      '--json',
+      '-',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ kind: 'modscope/cluster', version: 1 });
+    expect(matching(modules, /\/pipelines\/clusterability\/dist\//).length).toBeGreaterThan(0);
+    for (const pattern of Object.values(HEAVY)) expect(matching(modules, pattern)).toEqual([]);
   });
 
   it('prints its version without loading any plugin', () => {
