@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CorruptFileError, MissingFileError, createRandom, inputSize } from '@modscope/core';
 import { loaderConformanceCases, tinyCnn } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
+import { decodeOnnxModel, encodeOnnxModel } from './decode-onnx-model.js';
 import { networkToOnnx } from './network-to-onnx.js';
 import { createOnnxLoader, onnxLoader } from './onnx-loader.js';
 
@@ -47,6 +48,27 @@ describe('createOnnxLoader', () => {
     const error = await onnxLoader.load(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CorruptFileError);
     expect(String(error)).toMatch(/truncated\.onnx is not a valid ONNX file: protobuf decoding failed/);
+  });
+
+  it('gives a CorruptFileError for every cut that ends inside a field, and reads a cut at a field boundary as the fields before it', () => {
+    const bytes = new Uint8Array(readFileSync(validPath));
+    const full = decodeOnnxModel(bytes);
+    let corrupt = 0;
+    for (let length = 1; length < bytes.length; length++) {
+      let model: ReturnType<typeof decodeOnnxModel> | undefined;
+      try {
+        model = decodeOnnxModel(bytes.subarray(0, length));
+      } catch (error) {
+        expect(error).toBeInstanceOf(CorruptFileError);
+        expect(String(error)).toMatch(/protobuf decoding failed \(the file ends inside a field\)|the ModelProto has no graph/);
+        corrupt++;
+        continue;
+      }
+      // a protobuf message cut between two top-level fields is a shorter message: the graph came whole
+      expect(encodeOnnxModel(model).length).toBeLessThanOrEqual(length);
+      expect(model.graph!.initializer.map((t) => t.raw_data?.length)).toEqual(full.graph!.initializer.map((t) => t.raw_data?.length));
+    }
+    expect(corrupt).toBeGreaterThan(bytes.length - 10);
   });
 
   it('gives a CorruptFileError for random bytes', async () => {

@@ -4,7 +4,7 @@ import { CorruptFileError, MissingFileError } from '@modscope/core';
 /** Reads a model file, turning "not found" into `MissingFileError` and "is a directory" into `CorruptFileError`. */
 export async function readModelFile(path: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {

@@ -11,7 +11,7 @@ function rawCopy(raw: Uint8Array): ArrayBuffer {
       hint: 'Run modscope on a little-endian machine (x86-64, arm64).',
     });
   }
-  // A fresh copy: protobufjs hands out Node Buffers, whose slice() is a view of a larger pool.
+  // A fresh, aligned copy: the decoder hands out views into the file's bytes, at any offset.
   const copy = new Uint8Array(raw.length);
   copy.set(raw);
   return copy.buffer;

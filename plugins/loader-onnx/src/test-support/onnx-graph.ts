@@ -1,4 +1,4 @@
-// Builds small ONNX models by hand for tests, through the same protobufjs schema the loader reads.
+// Builds small ONNX models by hand for tests, through the same protobuf encoder and decoder the loader uses.
 import { createRandom, inputSize } from '@modscope/core';
 import { referenceForward } from '@modscope/core/testing';
 import { expect } from 'vitest';
