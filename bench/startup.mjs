@@ -1,6 +1,6 @@
 // Whole processes, timed side by side: what a user waits for, start-up included (issue 13, item 7).
 //   - `modscope inspect` on the 784-256×4-10 MLP, next to bare `node` and `modscope --version`;
-//   - `modscope cluster <MLP> --prune 0.9 --shuffles 20` (both nulls, one worker per core) vs the same shuffle
+//   - `modscope cluster <MLP> --prune 0.9 --shuffles 20` (both nulls, default workers: none on 2 cores) vs the same shuffle
 //     test with scikit-learn as one python3 process (bench/sklearn-clusterability.py: start, read the
 //     model's weights, prune, cluster, 20 shuffles × the same nulls).
 // Targets: inspect < 0.3 s; cluster ≥ 10× faster than the scikit-learn process.
@@ -102,7 +102,7 @@ const row = (name, times, result) =>
   console.log(
     `${name.padEnd(42)} ${s(median(times)).padStart(8)}  ${s(Math.min(...times)).padStart(8)}  ${result.ncut.toFixed(3).padStart(6)}  ${nullMean(result, 'layer').padStart(11)}  ${nullMean(result, 'layer-nonzero').padStart(19)}`,
   );
-row('modscope cluster (one worker per core)', ours, ourResult);
+row('modscope cluster (default workers)', ours, ourResult);
 row(`scikit-learn ${theirResult.sklearn} (python3, one process)`, theirs, theirResult);
 const ratio = median(ratios);
 console.log(`\nspeed-up (median of run-by-run ratios): ${ratio.toFixed(1)}× (target ≥ 10×: ${ratio >= 10 ? 'met' : 'not met'})`);

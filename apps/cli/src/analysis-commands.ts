@@ -44,7 +44,7 @@ export function addAnalysisCommands(program: Command): void {
       'spectral',
     )
     .option('--seed <n>', 'seed of every random choice', integer, 0)
-    .option('--workers <n>', 'worker threads for the shuffles (0 = none; default: one per core)', nonNegativeInt)
+    .option('--workers <n>', 'worker threads for the shuffles (0 = none; default: one per core on more than 2 cores, else none)', nonNegativeInt)
     .addOption(new Option('--norm <norm>', 'conv kernel slice norm for CNN edges').choices(['l1', 'l2']).default('l1'))
     .option('--include-dense', 'CNNs: include the dense head in the graph')
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')

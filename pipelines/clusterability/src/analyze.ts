@@ -36,7 +36,7 @@ export interface ClusterabilityOptions {
   shuffles?: number;
   /** Default both nulls. */
   nulls?: readonly NullModel[];
-  /** Worker threads for the shuffles (0 = this thread). Default: the machine's parallelism. */
+  /** Worker threads for the shuffles (0 = this thread). Default: one per core on more than two cores, else 0 (`defaultShuffleWorkers`). */
   workers?: number;
   /**
    * Also return the strongest edges of the weight graph for drawing it (`result.drawing`): at most this

@@ -7,6 +7,7 @@ describe('@modscope/clusterability', () => {
       [
         'CLUSTER_DRAWING_EDGES',
         'analyzeClusterability',
+        'defaultShuffleWorkers',
         'runCluster',
         'findPartitionerSpec',
         'isPartitioner',

@@ -7,7 +7,7 @@ export {
   type WeightGraphDrawing,
 } from './analyze.js';
 export { CLUSTER_DRAWING_EDGES, type ClusterRun, runCluster } from './run-cluster.js';
-export { shuffleTest, type ShuffleTestOptions } from './shuffle-test.js';
+export { defaultShuffleWorkers, shuffleTest, type ShuffleTestOptions } from './shuffle-test.js';
 export { runShuffle, shuffleStream, type ShuffleSettings } from './shuffle-task.js';
 export { isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 export { findPartitionerSpec, type FindPartitionerSpecOptions } from './find-partitioner-spec.js';

@@ -18,7 +18,7 @@ export interface ShuffleTestOptions {
   nulls?: readonly NullModel[];
   /** A `{ module, factory, options }` spec (runs in worker threads), or a `Partitioner` object (runs in this thread). */
   partitioner: Partitioner | PartitionerSpec;
-  /** Worker threads. Default: the machine's parallelism, at most the number of shuffles; 0 runs here. */
+  /** Worker threads; 0 runs the shuffles in this thread. Default: `defaultShuffleWorkers()`, at most the number of shuffles. */
   workers?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
@@ -34,10 +34,23 @@ export function shuffleTest(graph: WeightGraph, options: ShuffleTestOptions): Pr
   return shuffleTestWith(graph, options, undefined);
 }
 
+/**
+ * The worker threads the shuffle test starts unless told: one per core where there are more than two cores,
+ * none (the shuffles run in the calling thread) on two cores or fewer. On two cores, two workers each pay
+ * their start (loading the partitioner, compiling its WebAssembly: about 0.3 s of CPU) and then share the
+ * cores' caches, while the calling thread's spectral clustering runs its k-means restarts on a helper
+ * thread: 40 shuffles of a 784-256×4-10 MLP took 1.1 s in the calling thread and 1.5 s on two workers
+ * (`node bench/startup.mjs`, 2-core VM).
+ */
+export function defaultShuffleWorkers(): number {
+  const cores = availableParallelism();
+  return cores > 2 ? cores : 0;
+}
+
 /** The worker threads `shuffleTest` would start for these options (0: it runs the shuffles in this thread). */
 export function shuffleWorkerCount(options: Pick<ShuffleTestOptions, 'shuffles' | 'nulls' | 'partitioner' | 'workers'>): number {
   const tasks = (options.shuffles ?? 50) * (options.nulls ?? NULL_MODELS).length;
-  return isPartitioner(options.partitioner) ? 0 : Math.min(options.workers ?? availableParallelism(), tasks);
+  return isPartitioner(options.partitioner) ? 0 : Math.min(options.workers ?? defaultShuffleWorkers(), tasks);
 }
 
 /**
@@ -103,6 +116,8 @@ async function shuffleTestIn(
       const task = tasks[t]!;
       ncuts[t] = await runShuffle(shuffler, task.model, task.nullIndex, task.index, settings, partitioner);
       options.onProgress?.(t + 1, tasks.length);
+      // let the event loop run between shuffles: a progress display redraws, a timer can abort
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } else {
     // the pool closes itself when the run ends, however it ends
