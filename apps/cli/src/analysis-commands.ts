@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { fraction, integer, nonNegativeInt, numberList, positiveInt } from './option-values.js';
+import { fraction, numberList, permutationCount, positiveInt, seed, shuffleCount, workerCount } from './option-values.js';
 
 /** The commands that look at a model: inspect, evaluate, cluster, lesion, compare. Each loads its implementation only when it runs. */
 export function addAnalysisCommands(program: Command): void {
@@ -35,7 +35,7 @@ export function addAnalysisCommands(program: Command): void {
     .description('Is the network more clusterable than chance? Spectral clustering of its weight graph, n-cut, and the shuffle test.')
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
     .option('--k <n>', 'number of clusters', positiveInt, 12)
-    .option('--shuffles <n>', 'shuffled networks per null model (0 skips the test)', nonNegativeInt, 50)
+    .option('--shuffles <n>', 'shuffled networks per null model, at most 10,000 (0 skips the test)', shuffleCount, 50)
     .option('--nulls <list>', 'null models, comma-separated: layer, layer-nonzero', 'layer,layer-nonzero')
     .option('--prune <sparsity>', 'prune each layer to this sparsity by magnitude first, e.g. 0.9', fraction)
     .option(
@@ -43,8 +43,12 @@ export function addAnalysisCommands(program: Command): void {
       'spectral, louvain, or a partitioner plugin: a package name or path, found from the current directory (package#export picks an export)',
       'spectral',
     )
-    .option('--seed <n>', 'seed of every random choice', integer, 0)
-    .option('--workers <n>', 'worker threads for the shuffles (0 = none; default: one per core on more than 2 cores, else none)', nonNegativeInt)
+    .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
+    .option(
+      '--workers <n>',
+      'worker threads for the shuffles, at most 64 (0 = none; default: one per core on more than 2 cores, else none)',
+      workerCount,
+    )
     .addOption(new Option('--norm <norm>', 'conv kernel slice norm for CNN edges').choices(['l1', 'l2']).default('l1'))
     .option('--include-dense', 'CNNs: include the dense head in the graph')
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
@@ -74,7 +78,7 @@ export function addAnalysisCommands(program: Command): void {
     )
     .option('--random <n>', 'random same-size lesions per sub-cluster', positiveInt, 19)
     .option('--top <n>', 'upstream coherence: examples that activate a sub-cluster most', positiveInt, 10)
-    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
     .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
     .option('--batch-size <n>', 'examples per inference call', positiveInt)
@@ -100,8 +104,8 @@ export function addAnalysisCommands(program: Command): void {
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--prune <sparsity>', 'prune each layer to this sparsity before building the weight graph, e.g. 0.9', fraction)
     .addOption(new Option('--measure <measure>', 'coactivation correlation measure').choices(['spearman', 'pearson']).default('spearman'))
-    .option('--permutations <n>', 'permutations of the null', positiveInt, 999)
-    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--permutations <n>', 'permutations of the null, at most 100,000', permutationCount, 999)
+    .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
     .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { fraction, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, unitFraction } from './option-values.js';
+import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, seed, unitFraction } from './option-values.js';
 
 /** The commands that train, excise, run the demo and write reports. Each loads its implementation only when it runs. */
 export function addExperimentCommands(program: Command): void {
@@ -37,7 +37,7 @@ export function addExperimentCommands(program: Command): void {
     .option('--trigger <spec>', 'backdoor trigger patch: row=R,col=C,size=S,value=V (default a 4×4 patch of 1 in the bottom-right corner)')
     .option('--limit <n>', 'train on the first n training examples only', positiveInt)
     .option('--test-limit <n>', 'evaluate on the first n test examples only', positiveInt)
-    .option('--seed <n>', 'seed of the initialization, shuffling, dropout and poisoning', integer, 0)
+    .option('--seed <n>', 'seed of the initialization, shuffling, dropout and poisoning, 0 to 4294967295', seed, 0)
     .option('--json', 'print train.json to stdout instead of tables')
     .action(async (options) => {
       const { trainCommand } = await import('./commands/train.js');
@@ -95,7 +95,7 @@ export function addExperimentCommands(program: Command): void {
     )
     .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
     .option('--learning-rate <x>', 'fine-tuning learning rate (Adam, default 0.001)', positiveNumber)
-    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
     .option('--limit <n>', 'use only the first n test examples for the forget and retain metrics', positiveInt)
     .option('--train-limit <n>', 'use only the first n training examples (fine-tuning, never-trained model, relearning)', positiveInt)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
@@ -111,7 +111,7 @@ export function addExperimentCommands(program: Command): void {
       'The built-in default, no downloads: a small MLP trained on synthetic two-task data with a backdoor, then the whole loop (clusterability with both nulls, lesions, weight vs coactivation modules, excision of the backdoor with fine-tuning and relearning) and report.html.',
     )
     .option('--out <dir>', 'where to write the models, every results JSON and report.html', 'modscope-demo')
-    .option('--seed <n>', 'seed of every random choice', integer, 0)
+    .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
     .option('--json', 'print the summary as JSON instead of tables')
     .action(async (options) => {
       const { demoCommand } = await import('./commands/demo.js');

@@ -1,11 +1,12 @@
 import { ModscopeError } from '@modscope/core';
 import { CommanderError } from 'commander';
+import { fromErrnoError } from './fs-errors.js';
 import { createProgram } from './program.js';
 import { isUsageError } from './usage-error.js';
 
 /**
- * Runs the CLI and returns the exit code. This is the one place that decides it: modscope errors print
- * one line and exit 1, usage errors (commander's, and `UsageError`s) exit 2; anything else prints one
+ * Runs the CLI and returns the exit code. This is the one place that decides it: modscope errors and
+ * file-system errors (`fromErrnoError`: the path and the problem in words) print one line and exit 1, usage errors (commander's, and `UsageError`s) exit 2; anything else prints one
  * line too, with the stack only when MODSCOPE_DEBUG is set.
  */
 export async function main(argv: readonly string[], io: { stderr?: (s: string) => void } = {}): Promise<number> {
@@ -23,6 +24,13 @@ export async function main(argv: readonly string[], io: { stderr?: (s: string) =
       // found after parsing (an unknown name in a list, an unknown --partitioner): still a usage error
       stderr(`modscope: ${error.message}\n`);
       return 2;
+    }
+    // a file-system failure anywhere (reading an input, writing an output): the path and the problem in words
+    const fsError = fromErrnoError(error);
+    if (fsError !== undefined) {
+      stderr(`modscope: ${fsError.message}\n`);
+      if (process.env.MODSCOPE_DEBUG) stderr(`${(error as Error).stack}\n`);
+      return 1;
     }
     if (ModscopeError.isInstance(error)) {
       stderr(`modscope: ${error.message}\n`);

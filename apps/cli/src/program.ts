@@ -9,10 +9,13 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
   const program = new Command('modscope')
     // set before the subcommands are added, so they inherit it: errors reach main() instead of exiting
     .exitOverride()
-    .configureOutput(output.writeErr ? { writeErr: output.writeErr } : {})
+    .configureOutput({
+      ...(output.writeErr ? { writeErr: output.writeErr } : {}),
+      // a usage error in one line, like every other error: `modscope: <what> (run with --help for usage)`
+      outputError: (text, write) => write(`modscope: ${text.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`),
+    })
     .description('Find emergent modules in trained neural networks, test what they do, and remove them.')
-    .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .version(VERSION);
 
   addAnalysisCommands(program);
   addExperimentCommands(program);

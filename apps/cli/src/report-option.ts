@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { jsonText, print } from './output.js';
+import { writeAtomically } from './output-file.js';
 
 /** A command's result as its `--json FILE` holds it: non-finite numbers written as null. */
 function resultJson(result: object): unknown {
@@ -21,7 +22,8 @@ export async function writeReportOption(result: { kind: string }, file: string, 
   const { writeResultsReport } = await import('@modscope/report');
   const source =
     context.source !== undefined && context.source !== '-' ? basename(context.source) : `${result.kind.replace(/^modscope\//, '')}.json`;
-  const written = await writeResultsReport([resultJson(result)], file, { sources: [source] });
+  const value = resultJson(result);
+  const written = await writeAtomically(file, (temp) => writeResultsReport([value], temp, { sources: [source] }));
   for (const warning of written.warnings) process.stderr.write(`modscope: warning: ${warning}\n`);
   if (!context.quiet) print(`wrote ${file} (open it in a browser, no network needed)`);
 }

@@ -1,8 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { type ClusterabilityResult, type ClusterRun, runCluster } from '@modscope/clusterability';
 import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, progress, table } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
+import { modelInputs } from '../command-inputs.js';
+import { checkResultOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
@@ -28,13 +30,12 @@ function parseNulls(value: string): NullModel[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  for (const name of names) {
-    if (!isNullModel(name)) {
-      throw new UsageError({
-        argument: '--nulls',
-        message: `unknown null model '${name}'.`,
-        hint: `Use a comma-separated list of: ${NULL_MODELS.join(', ')}.`,
-      });
+  const hint = `Use a comma-separated list of: ${NULL_MODELS.join(', ')} (--shuffles 0 skips the test).`;
+  if (names.length === 0) throw new UsageError({ argument: '--nulls', message: '--nulls names no null model.', hint });
+  for (const [i, name] of names.entries()) {
+    if (!isNullModel(name)) throw new UsageError({ argument: '--nulls', message: `unknown null model '${name}'.`, hint });
+    if (names.indexOf(name) !== i) {
+      throw new UsageError({ argument: '--nulls', message: `--nulls names '${name}' twice.`, hint: 'Name each null model once.' });
     }
   }
   return names as NullModel[];
@@ -82,6 +83,7 @@ function formatClusterability(r: ClusterabilityResult): string {
 export async function clusterCommand(model: string, options: ClusterOptions): Promise<void> {
   const nulls = parseNulls(options.nulls);
   const partitioner = await partitionerSpec(options.partitioner);
+  await checkResultOutputs(options, modelInputs(model));
   const loaded = await loadModel(model);
   const bar = progress('shuffles', { quiet: options.json === '-' });
   let json: ClusterRun;
@@ -107,9 +109,7 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
     if (options.report) await writeReportOption(json, options.report, { quiet: true });
     return;
   }
-  if (options.json) {
-    await writeFile(options.json, jsonText(json));
-  }
+  if (options.json) await writeOutputFile(options.json, jsonText(json));
   print(formatClusterability(json));
   if (options.json) print(`\nwrote ${options.json}`);
   if (options.report) await writeReportOption(json, options.report, options.json ? { source: options.json } : {});

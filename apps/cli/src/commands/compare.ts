@@ -1,8 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { loadDataset } from '@modscope/datasets';
 import { runCompare, type CompareStudyOptions } from '@modscope/lesion-study';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, table } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
+import { modelInputs } from '../command-inputs.js';
+import { checkResultOutputs } from '../output-paths.js';
 import { writeReportOption } from '../report-option.js';
 
 export interface CompareOptions extends CompareStudyOptions {
@@ -19,6 +21,7 @@ export interface CompareOptions extends CompareStudyOptions {
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 export async function compareCommand(path: string, options: CompareOptions): Promise<void> {
+  await checkResultOutputs(options, modelInputs(path));
   const model = await loadModel(path);
   const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
   const result = await runCompare(model, dataset, options);
@@ -28,7 +31,7 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
     if (options.report) await writeReportOption(result, options.report, { quiet: true });
     return;
   }
-  if (options.json) await writeFile(options.json, jsonText(result));
+  if (options.json) await writeOutputFile(options.json, jsonText(result));
   print(`${result.model}: weight-graph vs coactivation partitions of the hidden units, k = ${options.k}`);
   print(`coactivation from ${result.partitions.coactivation}; null: ${options.permutations} permutations of one partition's labels`);
   print();

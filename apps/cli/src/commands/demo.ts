@@ -1,5 +1,6 @@
 import { DEMO_RECIPE, type DemoStage, type DemoStep, type DemoSummary, runDemo } from '@modscope/demo';
 import { type Progress, percent, print, printJson, progress, table } from '../output.js';
+import { checkOutputs } from '../output-paths.js';
 
 export interface DemoOptions {
   out: string;
@@ -9,6 +10,7 @@ export interface DemoOptions {
 
 /** `modscope demo`: the whole loop on built-in data (`runDemo` of `@modscope/demo`), told as it goes, then its figures. */
 export async function demoCommand(options: DemoOptions): Promise<void> {
+  await checkOutputs({ dirs: { '--out': options.out } });
   const quiet = Boolean(options.json);
   let bar: { stage: DemoStage; progress: Progress } | null = null;
   let summary: DemoSummary;

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { loadDataset } from '@modscope/datasets';
 import { EXCISE_METHODS, type ExciseRunResult, runExcise } from '@modscope/excision';
 import { type ExciseMethod, parseForgetSpec } from '@modscope/intervention-prune';
@@ -6,6 +5,9 @@ import { inputsFor } from '@modscope/lesion-study';
 import { formatExcise } from '../format-excise.js';
 import { loadModel } from '../loaders.js';
 import { jsonText, type Progress, print, printJson, progress } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
+import { modelInputs, partitionInput } from '../command-inputs.js';
+import { checkResultOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
@@ -88,6 +90,7 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   }
   const methods = parseMethods(options.methods);
   const relearn = parseRelearn(options.relearn);
+  await checkResultOutputs(options, [...modelInputs(path), partitionInput(options.partition)]);
   const model = await loadModel(path);
   const test = await loadDataset(options.data, { split: 'test', ...(options.limit ? { limit: options.limit } : {}) });
   inputsFor(model, test, {}); // the model/dataset checks of every command
@@ -139,7 +142,7 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
     if (options.report) await writeReportOption(result, options.report, { quiet: true });
     return;
   }
-  if (options.json) await writeFile(options.json, jsonText(result));
+  if (options.json) await writeOutputFile(options.json, jsonText(result));
   print(formatExcise(result));
   if (options.json) print(`\nwrote ${options.json}`);
   if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});

@@ -1,8 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { loadDataset } from '@modscope/datasets';
 import { runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
 import { loadModel } from '../loaders.js';
 import { jsonText, print, printJson, progress, table, percent, type Progress } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
+import { modelInputs, partitionInput } from '../command-inputs.js';
+import { checkOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 
@@ -24,6 +26,11 @@ const stageLabels: Record<LesionStudyStage, string> = { lesions: 'lesions', feat
 export async function lesionCommand(path: string, options: LesionOptions): Promise<void> {
   const { partitioner: partitionerName, ...study } = options;
   const partitioner = partitionerName !== undefined ? await partitionerSpec(partitionerName) : undefined;
+  await checkOutputs({
+    files: { '--json': options.json, '--report': options.report },
+    dirs: { '--feature-viz': options.featureViz },
+    inputs: [...modelInputs(path), partitionInput(options.partition)],
+  });
   const model = await loadModel(path);
   const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
   const quiet = options.json === '-';
@@ -53,7 +60,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     if (options.report) await writeReportOption(result, options.report, { quiet: true });
     return;
   }
-  if (options.json) await writeFile(options.json, jsonText(result));
+  if (options.json) await writeOutputFile(options.json, jsonText(result));
   print(formatLesions(result));
   if (options.json) print(`\nwrote ${options.json}`);
   if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});

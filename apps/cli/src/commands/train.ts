@@ -3,6 +3,7 @@ import type { TrainProgress } from '@modscope/train';
 import { parsePoison, runTrain, type TrainPlan } from '@modscope/training-run';
 import cliProgress from 'cli-progress';
 import { percent, print, printJson, table } from '../output.js';
+import { checkOutputs } from '../output-paths.js';
 import { asUsage } from '../usage-error.js';
 
 export interface TrainCommandOptions {
@@ -86,6 +87,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
           ...(options.spectralReg === true ? {} : { lambda: options.spectralReg }),
           ...(options.spectralEvery ? { every: options.spectralEvery } : {}),
         };
+  await checkOutputs({ dirs: { '--out': options.out } });
   const bar = trainingBar(options.json ?? false);
   let json: Awaited<ReturnType<typeof runTrain>>;
   try {
@@ -116,10 +118,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   } finally {
     bar.stop();
   }
-  if (options.json) {
-    printJson(json);
-    return;
-  }
+  if (options.json) return printJson(json);
   const last = json.history[json.history.length - 1];
   const poison = json.options.poison;
   const rows: (string | number)[][] = [
