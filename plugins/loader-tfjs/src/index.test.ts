@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from './index.js';
 
@@ -23,6 +24,20 @@ describe('@modscope/loader-tfjs public API', () => {
     const tfjsLoaded = () => Object.keys(cache).some((file) => file.includes(`${sep}@tensorflow${sep}`));
     expect(tfjsLoaded()).toBe(false);
     expect(await api.tfjsLoader.canLoad(import.meta.filename)).toBe(false);
+    expect(await api.tfjsLoader.canLoad(resolve(import.meta.dirname, '../../../fixtures/tfjs-mlp'))).toBe(true);
     expect(tfjsLoaded()).toBe(false);
+  });
+
+  // zod is an ES module, which require's cache does not show; so the imports are read instead
+  it('imports zod only in model-json-schema.ts, which is imported only when a model is read', () => {
+    const sources = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const importers = (module: string) =>
+      sources.filter((file) =>
+        [...readFileSync(join(import.meta.dirname, file), 'utf8').matchAll(/^import (?!type )[^;]*? from '([^']+)';/gms)].some(
+          (m) => m[1] === module,
+        ),
+      );
+    expect(importers('zod')).toEqual(['model-json-schema.ts']);
+    expect(importers('./model-json-schema.js')).toEqual([]);
   });
 });

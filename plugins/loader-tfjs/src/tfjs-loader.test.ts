@@ -186,7 +186,7 @@ describe('tfjs loader', () => {
     writeFileSync(join(path, 'model.json'), '{"modelTopology": ');
     await expect(tfjsLoader.load(path)).rejects.toMatchObject({ code: 'corrupt-file' });
     writeFileSync(join(path, 'model.json'), JSON.stringify({ modelTopology: {} }));
-    await expect(tfjsLoader.load(path)).rejects.toMatchObject({ code: 'corrupt-file', reason: "it has no 'weightsManifest' list" });
+    await expect(tfjsLoader.load(path)).rejects.toMatchObject({ code: 'corrupt-file', reason: 'it has no weightsManifest' });
   });
 
   it('unsupported layers give unsupported-op errors naming the class and the layer', async () => {

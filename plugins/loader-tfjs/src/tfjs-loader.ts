@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UnsupportedOpError, type LoadedModel, type LoadOptions, type ModelLoader } from '@modscope/core';
-import { parseModelJson, readModelArtifacts } from './read-model-artifacts.js';
+import { readModelArtifacts } from './read-model-artifacts.js';
 import { createTfjsEvaluator } from './tfjs-evaluator.js';
 import type { TfjsEvaluatorOptions } from './tfjs-evaluator-options.js';
 
@@ -55,12 +55,20 @@ function checkLayerClasses(topology: unknown): void {
   }
 }
 
+/**
+ * Claims a directory holding a model.json, a file named model.json, or a .json file that mentions
+ * modelTopology or weightsManifest, whether or not its JSON is valid: `load` then says what is wrong with
+ * it (a syntax error with its line and column, a missing field) instead of a registry saying that no
+ * loader can handle the path.
+ */
 async function looksLikeModelJson(path: string): Promise<boolean> {
   try {
     const info = await stat(path);
-    const file = info.isDirectory() ? join(path, 'model.json') : path;
-    if (!file.toLowerCase().endsWith('.json')) return false;
-    return 'json' in parseModelJson(await readFile(file, 'utf8'));
+    if (info.isDirectory()) return (await stat(join(path, 'model.json'))).isFile();
+    if (!info.isFile() || !path.toLowerCase().endsWith('.json')) return false;
+    if (basename(path).toLowerCase() === 'model.json') return true;
+    const text = await readFile(path, 'utf8');
+    return text.includes('"modelTopology"') || text.includes('"weightsManifest"');
   } catch {
     return false;
   }
