@@ -63,7 +63,7 @@ export class FileSystemError extends ModscopeError {
 }
 
 /** Whether an error is a Node.js system error with an errno code (`ENOENT`, …). */
-export function isErrnoError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+function isErrnoError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
   return (
     error instanceof Error &&
     typeof (error as NodeJS.ErrnoException).code === 'string' &&
