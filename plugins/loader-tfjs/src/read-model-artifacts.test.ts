@@ -85,7 +85,7 @@ describe('model.json syntax', () => {
     const dir = copy('broken-file', { text: '{"modelTopology": {' });
     expect(await tfjsLoader.canLoad(join(dir, 'model.json'))).toBe(true);
     await expect(tfjsLoader.load(join(dir, 'model.json'))).rejects.toMatchObject({
-      reason: 'unexpected end of input, expected a property name in double quotes at line 1 column 20',
+      reason: "unexpected end of input, expected '}' at line 1 column 20",
     });
   });
 });
