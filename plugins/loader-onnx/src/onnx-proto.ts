@@ -73,6 +73,40 @@ export interface ModelProto {
 /** ONNX `TensorProto.DataType` values used here. */
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
 
+/** Names of ONNX's `TensorProto.DataType` values, indexed by value (for messages). */
+const dataTypeNames = [
+  'UNDEFINED',
+  'FLOAT',
+  'UINT8',
+  'INT8',
+  'UINT16',
+  'INT16',
+  'INT32',
+  'INT64',
+  'STRING',
+  'BOOL',
+  'FLOAT16',
+  'DOUBLE',
+  'UINT32',
+  'UINT64',
+  'COMPLEX64',
+  'COMPLEX128',
+  'BFLOAT16',
+  'FLOAT8E4M3FN',
+  'FLOAT8E4M3FNUZ',
+  'FLOAT8E5M2',
+  'FLOAT8E5M2FNUZ',
+  'UINT4',
+  'INT4',
+  'FLOAT4E2M1',
+  'FLOAT8E8M0',
+];
+
+/** `FLOAT`, `INT64`, ... for a `TensorProto.DataType` value; `data type 999` for one ONNX does not define. */
+export function dataTypeName(type: number | null | undefined): string {
+  return dataTypeNames[type ?? 0] ?? `data type ${type}`;
+}
+
 /** ONNX `AttributeProto.AttributeType` values used here. */
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
 

@@ -8,11 +8,13 @@ import {
   type Layer,
   type Network,
 } from '@modscope/core';
+import { constantValue } from './constant-value.js';
 import type { BoundModel, LayerBinding } from './model-binding.js';
 import { nodeAttributes, type NodeAttributes } from './node-attributes.js';
 import { BATCH, evaluateShapeNode, shapeOps } from './shape-value.js';
-import { toNumber, type ModelProto, type NodeProto, type TensorProto } from './onnx-proto.js';
+import { toNumber, type ModelProto, type TensorProto } from './onnx-proto.js';
 import { tensorDims, tensorToFloat32, tensorToNumbers } from './tensor-data.js';
+import { checkFinite, MAX_ELEMENTS, validateOnnxModel } from './validate-onnx-model.js';
 
 export interface OnnxImportOptions {
   /** Name of the network; defaults to the file name, then the graph name. */
@@ -28,10 +30,9 @@ function unitsOf(shape: readonly number[]): number {
   return shape.length === 3 ? shape[0]! : shapeSize(shape);
 }
 
-/** The default-domain opset a model imports (13 when it declares none). */
+/** The default-domain opset a model imports (`validateOnnxModel` has checked it declares one). */
 function defaultOpset(model: ModelProto): number {
-  const entry = model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx');
-  return entry ? toNumber(entry.version) : 13;
+  return toNumber(model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx')!.version);
 }
 
 /** Output size of one spatial axis of a convolution or pooling window. */
@@ -54,6 +55,8 @@ function resolvePads(
   if (autoPad === 'NOTSET') {
     const pads = attrs.ints('pads') ?? [0, 0, 0, 0];
     if (pads.length !== 4) unsupported(`pads of length ${pads.length}; modscope reads 2-D windows only.`);
+    if (pads.some((p) => !Number.isSafeInteger(p) || p < 0 || p > MAX_ELEMENTS))
+      unsupported(`Its pads [${pads.join(', ')}] are not all sizes from 0 to ${MAX_ELEMENTS}.`);
     return pads as [number, number, number, number];
   }
   if (autoPad === 'VALID') return [0, 0, 0, 0];
@@ -68,6 +71,74 @@ function resolvePads(
     pads[axis + 2] = autoPad === 'SAME_UPPER' ? large : small;
   }
   return pads;
+}
+
+/**
+ * A 2-D window attribute (`strides`, `dilations`, `kernel_shape`): two integers from `min` to `MAX_ELEMENTS`, so
+ * that output sizes stay finite and loops over windows bounded.
+ */
+function windowAttribute(
+  attrs: NodeAttributes,
+  name: string,
+  fallback: [number, number],
+  min: number,
+  corrupt: (reason: string) => never,
+  node: string,
+): [number, number] {
+  const values = attrs.ints(name) ?? fallback;
+  if (values.length !== 2 || values.some((v) => !Number.isSafeInteger(v) || v < min || v > MAX_ELEMENTS))
+    corrupt(`node '${node}' has ${name} [${values.join(', ')}]; it needs two integers from ${min} to ${MAX_ELEMENTS}`);
+  return values as [number, number];
+}
+
+/** A float attribute that scales weights or activations (`alpha`, `beta`, `epsilon`): a finite number. */
+function finiteAttribute(attrs: NodeAttributes, name: string, fallback: number, corrupt: (reason: string) => never, node: string): number {
+  const value = attrs.float(name, fallback);
+  if (!Number.isFinite(value)) corrupt(`node '${node}' has ${name} = ${value}; it must be a finite number`);
+  return value;
+}
+
+/**
+ * The `[out, in / group, kh, kw]` dims of a Conv weight, after checking they fit its `[C, H, W]` input: rank 4
+ * (a 2-D convolution of a 4-D input), input channels / group, output channels divisible by the group, positive
+ * kernel sizes that match `kernel_shape` when it is given. A `ShapeMismatchError` names the weight otherwise.
+ */
+function checkConvWeight(
+  dims: number[],
+  conv: { what: string; input: [number, number, number]; groups: number; kernelShape: number[] | undefined },
+): [number, number, number, number] {
+  const { what, input, groups, kernelShape } = conv;
+  const perGroup = input[0] / groups;
+  const outChannels = groups > 1 ? `out channels (a multiple of ${groups})` : 'out channels';
+  const inChannels = groups > 1 ? `${perGroup} (input channels / group)` : `${perGroup} (input channels)`;
+  const kernel = kernelShape ? kernelShape.join(', ') : 'kernel height, kernel width';
+  const expected = `[${outChannels}, ${inChannels}, ${kernel}] for its [N, ${input.join(', ')}] input`;
+  const [cout = 0, cinPer = 0, kh = 0, kw = 0] = dims;
+  const fits =
+    dims.length === 4 &&
+    dims.every((d) => d > 0) &&
+    cinPer === perGroup &&
+    cout % groups === 0 &&
+    (!kernelShape || (kernelShape[0] === kh && kernelShape[1] === kw));
+  if (!fits) {
+    const problem =
+      dims.length !== 4
+        ? `a Conv of a 4-D input needs a 4-D weight, this one has rank ${dims.length}`
+        : dims.includes(0)
+          ? 'it has an empty dimension'
+          : cinPer !== perGroup
+            ? `its second dimension must be the ${perGroup} input channels${groups > 1 ? ` per group (group = ${groups})` : ''}`
+            : cout % groups !== 0
+              ? `its ${cout} output channels do not split into ${groups} groups`
+              : `its kernel ${kh}×${kw} contradicts kernel_shape [${kernelShape!.join(', ')}]`;
+    throw new ShapeMismatchError({
+      what,
+      expected,
+      actual: dims,
+      hint: `${problem[0]!.toUpperCase()}${problem.slice(1)}; the file is damaged or was edited, re-export the model.`,
+    });
+  }
+  return [cout, cinPer, kh, kw];
 }
 
 /**
@@ -88,18 +159,6 @@ function sumPads(a: readonly number[], b: readonly number[]): [number, number, n
   return [a[0]! + b[0]!, a[1]! + b[1]!, a[2]! + b[2]!, a[3]! + b[3]!];
 }
 
-/** Value of a `Constant` node as a tensor. */
-function constantValue(node: NodeProto): TensorProto | undefined {
-  for (const a of node.attribute) {
-    if (a.name === 'value' && a.t) return a.t;
-    if (a.name === 'value_float') return { dims: [], data_type: 1, float_data: [a.f ?? 0] };
-    if (a.name === 'value_floats') return { dims: [a.floats?.length ?? 0], data_type: 1, float_data: a.floats ?? [] };
-    if (a.name === 'value_int') return { dims: [], data_type: 7, int64_data: [a.i ?? 0] };
-    if (a.name === 'value_ints') return { dims: [a.ints?.length ?? 0], data_type: 7, int64_data: a.ints ?? [] };
-  }
-  return undefined;
-}
-
 /**
  * Converts an ONNX model to the modscope network representation (layout `nchw` for 4-D inputs, `flat`
  * otherwise) and records, for each layer, which tensors and nodes hold it. Throws `UnsupportedOpError`
@@ -109,22 +168,21 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
   const path = options.path ?? '<bytes>';
   const graph = model.graph;
   if (!graph || graph.node.length === 0) throw new CorruptFileError({ path, format: 'ONNX', reason: 'the graph has no nodes' });
+  // Before anything is allocated from what the file declares: dims against data, types, opset, names, finite weights.
+  validateOnnxModel(model, path);
   const opset = defaultOpset(model);
   const corrupt = (reason: string): never => {
-    throw new CorruptFileError({ path, format: 'ONNX', reason });
+    throw new CorruptFileError({
+      path,
+      format: 'ONNX',
+      reason,
+      hint: 'The graph contradicts itself; the file is damaged or was edited, re-export the model.',
+    });
   };
 
   const constants = new Map<string, TensorProto>();
-  for (const t of graph.initializer) {
-    if (t.data_location === 1) {
-      throw new InvalidArgumentError({
-        argument: 'path',
-        message: `${pkg}: initializer '${t.name}' of ${path} is stored as external data.`,
-        hint: 'Save the model with its weights inside the .onnx file (onnx.save(model, path, save_as_external_data=False)).',
-      });
-    }
-    constants.set(t.name ?? '', t);
-  }
+  for (const t of graph.initializer) constants.set(t.name ?? '', t);
+  const initializerNames = new Set(constants.keys());
   const realInputs = graph.input.filter((i) => !constants.has(i.name));
   if (realInputs.length !== 1) {
     throw new InvalidArgumentError({
@@ -153,6 +211,14 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         .map((d) => (toNumber(d.dim_value) > 0 ? toNumber(d.dim_value) : d.dim_param || '?'))
         .join(', ')}]`,
       hint: 'Export with fixed feature dimensions; only the batch dimension may be dynamic.',
+    });
+  }
+  if (shapeSize(inputShape) > MAX_ELEMENTS) {
+    throw new ShapeMismatchError({
+      what: `input '${input.name}' of ${path}`,
+      expected: `at most ${MAX_ELEMENTS} values per example`,
+      actual: [...inputShape],
+      hint: 'The file declares an input larger than any model reads; re-export the model.',
     });
   }
 
@@ -222,11 +288,33 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
     };
     const constant = (name: string | undefined, what: string): TensorProto => {
       const t = name ? constants.get(name) : undefined;
-      if (!t) unsupported(`Its ${what} must be an initializer or a Constant (got '${name ?? ''}').`);
-      return t!;
+      if (t) return t;
+      if (!name) return corrupt(`${op} node '${nodeName}' has no ${what} input`);
+      if (producer.has(name) || shapeValues.has(name) || pendingPads.has(name)) {
+        unsupported(
+          `Its ${what} '${name}' is computed by the graph; modscope reads ${what.startsWith('weight') ? 'products of an activation with a stored weight' : `a ${what} stored as an initializer or a Constant`}.`,
+        );
+      }
+      return corrupt(`${op} node '${nodeName}' reads its ${what} from '${name}', which no initializer, Constant or earlier node holds`);
     };
-    const optionalConstant = (name: string | undefined, what: string) => (name ? constant(name, what) : undefined);
+    /** The values of the stored float tensor the node reads as `what`; NaN or ±Infinity among them is an error. */
+    const weights = (name: string | undefined, what: string): Float32Array => {
+      const values = tensorToFloat32(constant(name, what));
+      const kind = initializerNames.has(name!) ? 'initializer' : 'Constant';
+      checkFinite(values, `${kind} '${name}', the ${what} of ${op} node '${nodeName}' in ${path},`);
+      return values;
+    };
     const add = (layer: Layer, from: string) => {
+      // Window sizes, strides and pads that do not fit the input give empty, fractional or enormous outputs.
+      const shape = layer.outputShape;
+      if (shape.some((d) => !Number.isSafeInteger(d) || d < 1) || shapeSize(shape) > MAX_ELEMENTS) {
+        throw new ShapeMismatchError({
+          what: `the output of ${op} node '${nodeName}' in ${path}`,
+          expected: `positive sizes, at most ${MAX_ELEMENTS} values per example`,
+          actual: [...shape],
+          hint: `Its kernel, stride, dilation or padding does not fit its input [N, ${(producer.get(from) ?? pendingPads.get(from)?.from)?.outputShape.join(', ') ?? '?'}]; re-export the model.`,
+        });
+      }
       layers.push(layer);
       const pad = pendingPads.get(from);
       bindings.set(
@@ -258,24 +346,29 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const from = active(x);
         if (from.outputShape.length !== 1)
           unsupported(`It needs a [N, features] input, got [N, ${from.outputShape.join(', ')}]; flatten first.`);
-        if (!constants.has(node.input[1] ?? '')) unsupported('Only products of an activation with a weight initializer are supported.');
-        const w = constant(node.input[1], 'weight');
-        const wDims = tensorDims(w);
-        if (wDims.length !== 2) unsupported(`Its weight must be 2-D, got [${wDims.join(', ')}].`);
+        const wDims = tensorDims(constant(node.input[1], 'weight B'));
         const transB = op === 'Gemm' && attrs.int('transB', 0) === 1;
         if (op === 'Gemm' && attrs.int('transA', 0) !== 0) unsupported('transA = 1 is not supported.');
         const [fanIn, fanOut] = transB ? [wDims[1]!, wDims[0]!] : [wDims[0]!, wDims[1]!];
-        if (fanIn !== from.outputShape[0])
-          corrupt(`node '${nodeName}' multiplies ${from.outputShape[0]} features by a weight with ${fanIn} rows`);
-        const alpha = op === 'Gemm' ? attrs.float('alpha', 1) : 1;
-        const beta = op === 'Gemm' ? attrs.float('beta', 1) : 1;
-        const values = tensorToFloat32(w);
+        const features = from.outputShape[0]!;
+        if (wDims.length !== 2 || fanIn !== features || !(fanOut > 0)) {
+          throw new ShapeMismatchError({
+            what: `weight '${node.input[1]}' of ${op} node '${nodeName}' in ${path}`,
+            expected: transB
+              ? `[outputs, ${features}] (transB = 1) for its ${features} input features`
+              : `[${features}, outputs] for its ${features} input features`,
+            actual: wDims,
+            hint: 'The weight does not fit the product; the file is damaged or was edited, re-export the model.',
+          });
+        }
+        const alpha = op === 'Gemm' ? finiteAttribute(attrs, 'alpha', 1, corrupt, nodeName) : 1;
+        const beta = op === 'Gemm' ? finiteAttribute(attrs, 'beta', 1, corrupt, nodeName) : 1;
+        const values = weights(node.input[1], 'weight B');
         const kernel = transB ? transposed(values, fanOut, fanIn) : values;
         if (alpha !== 1) for (let i = 0; i < kernel.length; i++) kernel[i]! *= alpha;
         let bias: Float32Array | null = null;
-        const c = op === 'Gemm' ? optionalConstant(node.input[2], 'bias') : undefined;
-        if (c) {
-          const cv = tensorToFloat32(c);
+        if (op === 'Gemm' && node.input[2]) {
+          const cv = weights(node.input[2], 'bias C');
           if (cv.length !== 1 && cv.length !== fanOut) unsupported(`Its bias C has ${cv.length} values for ${fanOut} outputs.`);
           bias = new Float32Array(fanOut).map((_, j) => beta * cv[cv.length === 1 ? 0 : j]!);
         }
@@ -306,8 +399,7 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const [actName, constName] = producer.has(a) ? [a, b] : [b, a];
         const target = active(actName);
         const bound = bindings.get(target.id)!;
-        const c = constant(constName, 'addend');
-        const cv = tensorToFloat32(c);
+        const cv = weights(constName, 'addend');
         const foldable =
           (target.kind === 'dense' || target.kind === 'conv2d') &&
           target.bias === null &&
@@ -324,26 +416,38 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
       }
       case 'Conv': {
         const from = spatialInput();
-        const w = constant(node.input[1], 'weight');
-        const wDims = tensorDims(w);
-        if (wDims.length !== 4) unsupported(`Only 2-D convolutions are supported (weight [${wDims.join(', ')}]).`);
-        const [cout, cinPer, kh, kw] = wDims as [number, number, number, number];
-        const groups = attrs.int('group', 1);
+        const w = constant(node.input[1], 'weight W');
         const [cin, h, wIn] = from.outputShape as [number, number, number];
-        if (cinPer * groups !== cin) corrupt(`node '${nodeName}' expects ${cinPer * groups} input channels, got ${cin}`);
-        const strides = (attrs.ints('strides') ?? [1, 1]) as [number, number];
-        const dilations = (attrs.ints('dilations') ?? [1, 1]) as [number, number];
+        const groups = attrs.int('group', 1);
+        if (!(groups >= 1 && cin % groups === 0))
+          corrupt(`Conv node '${nodeName}' has group = ${groups}, which does not divide its ${cin} input channels`);
+        const [cout, cinPer, kh, kw] = checkConvWeight(tensorDims(w), {
+          what: `weight '${node.input[1]}' of Conv node '${nodeName}' in ${path}`,
+          input: [cin, h, wIn],
+          groups,
+          kernelShape: attrs.ints('kernel_shape'),
+        });
+        const strides = windowAttribute(attrs, 'strides', [1, 1], 1, corrupt, nodeName);
+        const dilations = windowAttribute(attrs, 'dilations', [1, 1], 1, corrupt, nodeName);
         const pads = sumPads(resolvePads(attrs, [h, wIn], [kh, kw], strides, dilations, unsupported), padBefore());
         const oh = windowOutput(h, kh, strides[0], dilations[0], pads[0] + pads[2]);
         const ow = windowOutput(wIn, kw, strides[1], dilations[1], pads[1] + pads[3]);
-        const values = tensorToFloat32(w);
+        const values = weights(node.input[1], 'weight W');
         const kernel = new Float32Array(values.length);
         for (let o = 0; o < cout; o++)
           for (let ci = 0; ci < cinPer; ci++)
             for (let ky = 0; ky < kh; ky++)
               for (let kx = 0; kx < kw; kx++)
                 kernel[((ky * kw + kx) * cinPer + ci) * cout + o] = values[((o * cinPer + ci) * kh + ky) * kw + kx]!;
-        const b = optionalConstant(node.input[2], 'bias');
+        const bias = node.input[2] ? weights(node.input[2], 'bias B') : null;
+        if (bias && bias.length !== cout) {
+          throw new ShapeMismatchError({
+            what: `bias '${node.input[2]}' of Conv node '${nodeName}' in ${path}`,
+            expected: [cout],
+            actual: tensorDims(constants.get(node.input[2]!)!),
+            hint: 'A Conv bias holds one value per output channel; the file is damaged or was edited, re-export the model.',
+          });
+        }
         add(
           {
             ...base('conv2d'),
@@ -353,7 +457,7 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
             outputShape: [cout, oh, ow],
             kernel,
             kernelShape: [kh, kw, cinPer, cout],
-            bias: b ? tensorToFloat32(b) : null,
+            bias,
             strides,
             pads,
             dilations,
@@ -366,13 +470,24 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
       case 'BatchNormalization': {
         const from = active(x);
         if (attrs.int('training_mode', 0) !== 0) unsupported('training_mode = 1; export the model in eval mode.');
-        const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => tensorToFloat32(constant(node.input[i], 'statistics'))) as [
+        const statistics = ['scale', 'bias B', 'mean', 'variance'];
+        const [gamma, beta, mean, variance] = statistics.map((what, i) => weights(node.input[i + 1], what)) as [
           Float32Array,
           Float32Array,
           Float32Array,
           Float32Array,
         ];
         const units = from.outputShape[0]!;
+        [gamma, beta, mean, variance].forEach((values, i) => {
+          if (values.length !== units) {
+            throw new ShapeMismatchError({
+              what: `${statistics[i]} '${node.input[i + 1]}' of BatchNormalization node '${nodeName}' in ${path}`,
+              expected: [units],
+              actual: tensorDims(constants.get(node.input[i + 1]!)!),
+              hint: 'Batch norm statistics hold one value per channel; the file is damaged or was edited, re-export the model.',
+            });
+          }
+        });
         add(
           {
             ...base('batchnorm'),
@@ -384,7 +499,7 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
             beta,
             mean,
             variance,
-            epsilon: attrs.float('epsilon', 1e-5),
+            epsilon: finiteAttribute(attrs, 'epsilon', 1e-5, corrupt, nodeName),
           },
           x!,
         );
@@ -404,7 +519,7 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
             units: from.units,
             outputShape: [...from.outputShape],
             activation,
-            ...(op === 'LeakyRelu' ? { alpha: attrs.float('alpha', 0.01) } : {}),
+            ...(op === 'LeakyRelu' ? { alpha: finiteAttribute(attrs, 'alpha', 0.01, corrupt, nodeName) } : {}),
           },
           x!,
         );
@@ -414,14 +529,16 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
       case 'AveragePool': {
         const from = spatialInput();
         if (node.output.length > 1 && node.output[1]) unsupported('Its indices output is not supported.');
-        const size = (attrs.ints('kernel_shape') ?? []) as [number, number];
-        if (size.length !== 2) unsupported('Only 2-D pooling is supported.');
-        const strides = (attrs.ints('strides') ?? [1, 1]) as [number, number];
+        if ((attrs.ints('kernel_shape') ?? []).length !== 2) unsupported('Only 2-D pooling is supported.');
+        const size = windowAttribute(attrs, 'kernel_shape', [1, 1], 1, corrupt, nodeName);
+        const strides = windowAttribute(attrs, 'strides', [1, 1], 1, corrupt, nodeName);
         if ((attrs.ints('dilations') ?? [1, 1]).some((d) => d !== 1)) unsupported('Dilated pooling is not supported.');
         const ceil = attrs.int('ceil_mode', 0) === 1;
         if (ceil && op === 'AveragePool') unsupported('ceil_mode = 1 is supported for MaxPool only.');
         const [c, h, w] = from.outputShape as [number, number, number];
         const own = resolvePads(attrs, [h, w], size, strides, [1, 1], unsupported);
+        if (own.some((p, i) => p >= size[i % 2]!))
+          unsupported(`Its pads [${own.join(', ')}] must be smaller than its kernel ${size.join('×')}.`);
         const before = padBefore();
         if (before.some((p) => p > 0) && (op === 'MaxPool' || (own.some((p) => p > 0) && attrs.int('count_include_pad', 0) === 0))) {
           unsupported('A zero Pad before it mixes padding rules; pad with the pooling node itself.');
@@ -534,8 +651,8 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
         const from = active(x);
         let rate: number | undefined;
         if (op === 'Dropout') {
-          const ratio = opset >= 12 && node.input[1] ? constants.get(node.input[1]) : undefined;
-          rate = ratio ? tensorToFloat32(ratio)[0]! : attrs.float('ratio', 0.5);
+          rate =
+            opset >= 12 && node.input[1] && constants.has(node.input[1]) ? weights(node.input[1], 'ratio')[0]! : attrs.float('ratio', 0.5);
         }
         add(
           {

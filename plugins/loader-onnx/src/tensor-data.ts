@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@modscope/core';
-import { DataType, toNumber, type TensorProto } from './onnx-proto.js';
+import { DataType, dataTypeName, toNumber, type TensorProto } from './onnx-proto.js';
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -21,11 +21,6 @@ export function tensorDims(tensor: TensorProto): number[] {
   return tensor.dims.map((d) => toNumber(d));
 }
 
-function typeName(type: number | undefined): string {
-  const entry = Object.entries(DataType).find(([, v]) => v === type);
-  return entry ? entry[0] : `data type ${type}`;
-}
-
 /** A tensor's values as float32, from `raw_data` (little-endian) or the typed repeated fields. */
 export function tensorToFloat32(tensor: TensorProto): Float32Array {
   const raw = tensor.raw_data && tensor.raw_data.length > 0 ? tensor.raw_data : null;
@@ -41,7 +36,7 @@ export function tensorToFloat32(tensor: TensorProto): Float32Array {
     default:
       throw new InvalidArgumentError({
         argument: 'tensor',
-        message: `@modscope/loader-onnx: tensor '${tensor.name ?? ''}' has ${typeName(tensor.data_type)}, not a number type modscope reads.`,
+        message: `@modscope/loader-onnx: tensor '${tensor.name ?? ''}' has data type ${dataTypeName(tensor.data_type)}, not a number type modscope reads.`,
         hint: 'Export the model with float32 weights.',
       });
   }
