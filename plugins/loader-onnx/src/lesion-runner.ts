@@ -24,6 +24,7 @@ import {
   type LesionModel,
 } from './lesion-model.js';
 import { loadOnnxRuntime } from './onnx-runtime.js';
+import { guardOnnxRuntime, modelLabel } from './onnxruntime-failure.js';
 
 interface LesionRunnerOptions {
   network: Network;
@@ -63,6 +64,14 @@ function floatData(tensor: Ort.Tensor, expected: number): Float32Array {
 export function createLesionRunner(options: LesionRunnerOptions) {
   const { network, run, sessionOptions, outputs } = options;
   const rows = Math.max(1, Math.floor(options.rows ?? 4096));
+  const label = modelLabel(network);
+  const createSession = async (model: Parameters<typeof encodeOnnxModel>[0]) => {
+    const ort = await loadOnnxRuntime();
+    const bytes = encodeOnnxModel(model);
+    return guardOnnxRuntime(label, 'load', () => ort.InferenceSession.create(bytes, sessionOptions));
+  };
+  const runSession = (session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>) =>
+    guardOnnxRuntime(label, 'run', () => session.run(feeds));
   const engines = new Map<string, Promise<Engine>>();
   let cache: { inputs: Float32Array; count: number; tensors: Map<string, Float32Array>; logits: Float32Array } | null = null;
 
@@ -70,17 +79,15 @@ export function createLesionRunner(options: LesionRunnerOptions) {
     let engine = engines.get(point);
     if (!engine) {
       engine = (async (): Promise<Engine> => {
-        const ort = await loadOnnxRuntime();
         const gather = buildGatherLesionModel(network, point);
         if (gather)
           return {
             kind: 'gather',
-            session: await ort.InferenceSession.create(encodeOnnxModel(gather.model), sessionOptions),
+            session: await createSession(gather.model),
             model: gather,
           };
         const mask = buildLesionModel(network, point);
-        if (mask)
-          return { kind: 'mask', session: await ort.InferenceSession.create(encodeOnnxModel(mask.model), sessionOptions), model: mask };
+        if (mask) return { kind: 'mask', session: await createSession(mask.model), model: mask };
         return { kind: 'none' };
       })();
       engines.set(point, engine);
@@ -144,7 +151,7 @@ export function createLesionRunner(options: LesionRunnerOptions) {
           const n = Math.min(chunk, count - start);
           const h = new ort.Tensor('float32', data.subarray(start * size, (start + n) * size), [n, ...engine.model.shape]);
           const out = floatData(
-            (await engine.session.run({ ...feeds, [LESION_INPUT]: h }))[engine.model.outputName]!,
+            (await runSession(engine.session, { ...feeds, [LESION_INPUT]: h }))[engine.model.outputName]!,
             group.length * n * outputs,
           );
           for (let l = 0; l < group.length; l++)
@@ -180,7 +187,7 @@ export function createLesionRunner(options: LesionRunnerOptions) {
           const a = new ort.Tensor('float32', activations.subarray(start * model.units, (start + n) * model.units), [n, model.units]);
           const z = new ort.Tensor('float32', next.subarray(start * model.nextUnits, (start + n) * model.nextUnits), [n, model.nextUnits]);
           const out = floatData(
-            (await session.run({ ...feeds, [LESION_INPUT]: a, [LESION_NEXT]: z }))[model.outputName]!,
+            (await runSession(session, { ...feeds, [LESION_INPUT]: a, [LESION_NEXT]: z }))[model.outputName]!,
             group.length * n * outputs,
           );
           for (const [g, l] of group.entries()) logits[l]!.set(out.subarray(g * n * outputs, (g + 1) * n * outputs), start * outputs);

@@ -29,6 +29,7 @@ import type { BoundModel } from './model-binding.js';
 import { buildOnnxModel, hwioToOihw } from './network-to-onnx.js';
 import type { ModelProto } from './onnx-proto.js';
 import { loadOnnxRuntime } from './onnx-runtime.js';
+import { guardOnnxRuntime, modelLabel } from './onnxruntime-failure.js';
 import { onnxToNetwork } from './onnx-to-network.js';
 import { readModelFile } from './read-model-file.js';
 
@@ -86,6 +87,7 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
   const per = inputSize(network);
   const outputs = outputSize(network);
   const inputShape = inputLayer(network).outputShape;
+  const label = modelLabel(network);
   let disposed = false;
 
   const sessionFor = (structure: RunStructure): Promise<CachedSession> => {
@@ -99,7 +101,8 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
     const created = (async () => {
       const instrumented = instrumentModel(runtime, bound, structure);
       const ort = await loadOnnxRuntime();
-      const session = await ort.InferenceSession.create(encodeOnnxModel(instrumented.model), sessionOptions);
+      const bytes = encodeOnnxModel(instrumented.model);
+      const session = await guardOnnxRuntime(label, 'load', () => ort.InferenceSession.create(bytes, sessionOptions));
       return { session, instrumented };
     })();
     cache.set(key, created);
@@ -161,7 +164,8 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
     for (let start = 0; start < count; start += batchSize) {
       const n = Math.min(batchSize, count - start);
       const x = request.inputs.subarray(start * per, (start + n) * per);
-      const result = await session.run({ ...fixed, [bound.inputName]: new ort.Tensor('float32', x, [n, ...inputShape]) });
+      const feeds = { ...fixed, [bound.inputName]: new ort.Tensor('float32', x, [n, ...inputShape]) };
+      const result = await guardOnnxRuntime(label, 'run', () => session.run(feeds));
       logits.set(floatData(result[bound.outputName]!, n * outputs, 'output'), start * outputs);
       for (const [id, act] of activations) {
         const size = act.data.length / Math.max(count, 1);
