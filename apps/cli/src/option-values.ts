@@ -47,7 +47,7 @@ function numberIn(test: (n: number) => boolean, range: string): (value: string) 
 export const fraction = numberIn((n) => n >= 0 && n < 1, 'a fraction in [0, 1), e.g. 0.9');
 export const unitFraction = numberIn((n) => n >= 0 && n <= 1, 'a fraction in [0, 1], e.g. 0.1');
 export const nonNegativeNumber = numberIn((n) => n >= 0, 'a number ≥ 0, e.g. 5e-5');
-export const positiveNumber = numberIn((n) => n > 0, 'a number > 0, e.g. 0.001');
+export const positiveNumber = numberIn((n) => n > 0, 'a positive number (> 0), e.g. 0.001');
 
 export function numberList(value: string): number[] {
   const parts = value.split(',').map(toNumber);
