@@ -9,10 +9,10 @@ const pkg = '@modscope/loader-onnx';
  * it (its documented floor). To 22: the newest that onnxruntime-node 1.22.0, the oldest version this package
  * accepts, runs (measured: it rejects 23; 1.30 runs up to 26). The importer reads every opset in between.
  */
-export const SUPPORTED_OPSETS = { min: 7, max: 22 } as const;
+const SUPPORTED_OPSETS = { min: 7, max: 22 } as const;
 
 /** The ONNX IR versions onnxruntime-node 1.22.0 loads (measured: it rejects 0, a missing one, and 11 or later). */
-export const SUPPORTED_IR_VERSIONS = { min: 1, max: 10 } as const;
+const SUPPORTED_IR_VERSIONS = { min: 1, max: 10 } as const;
 
 /**
  * Most values one tensor or activation may hold: an `.onnx` file without external data is one protobuf, which
