@@ -1,5 +1,15 @@
 import { type Command, Option } from 'commander';
-import { fraction, numberList, permutationCount, positiveInt, seed, shuffleCount, workerCount } from './option-values.js';
+import {
+  fraction,
+  numberList,
+  permutationCount,
+  positiveInt,
+  randomLesionCount,
+  seed,
+  shuffleCount,
+  stepCount,
+  workerCount,
+} from './option-values.js';
 
 /** The commands that look at a model: inspect, evaluate, cluster, lesion, compare. Each loads its implementation only when it runs. */
 export function addAnalysisCommands(program: Command): void {
@@ -76,7 +86,7 @@ export function addAnalysisCommands(program: Command): void {
     .addOption(
       new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'),
     )
-    .option('--random <n>', 'random same-size lesions per sub-cluster', positiveInt, 19)
+    .option('--random <n>', 'random same-size lesions per sub-cluster, at most 10,000', randomLesionCount, 19)
     .option('--top <n>', 'upstream coherence: examples that activate a sub-cluster most', positiveInt, 10)
     .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
@@ -86,7 +96,7 @@ export function addAnalysisCommands(program: Command): void {
       '--feature-viz <dir>',
       'also run feature visualization (gradient ascent on the input, tfjs) and save each sub-cluster’s image here as PNG',
     )
-    .option('--feature-steps <n>', 'gradient-ascent steps per image', positiveInt)
+    .option('--feature-steps <n>', 'gradient-ascent steps per image', stepCount)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
     .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
     .action(async (model: string, options) => {

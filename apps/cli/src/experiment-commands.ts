@@ -1,5 +1,16 @@
 import { type Command, Option } from 'commander';
-import { fraction, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, seed, unitFraction } from './option-values.js';
+import {
+  epochCount,
+  fraction,
+  nonNegativeInt,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+  seed,
+  stepCount,
+  stepCountOrZero,
+  unitFraction,
+} from './option-values.js';
 
 /** The commands that train, excise, run the demo and write reports. Each loads its implementation only when it runs. */
 export function addExperimentCommands(program: Command): void {
@@ -14,7 +25,7 @@ export function addExperimentCommands(program: Command): void {
       '--arch <arch>',
       '784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, or layer sizes like 784-64-10',
     )
-    .option('--epochs <n>', 'passes over the training set', positiveInt, 10)
+    .option('--epochs <n>', 'passes over the training set', epochCount, 10)
     .option('--batch-size <n>', 'examples per step', positiveInt, 64)
     .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', positiveNumber)
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
@@ -63,7 +74,7 @@ export function addExperimentCommands(program: Command): void {
       'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)',
       unitFraction,
     )
-    .option('--finetune-steps <n>', 'retain-only fine-tuning steps after pruning (batch 64)', nonNegativeInt, 200)
+    .option('--finetune-steps <n>', 'retain-only fine-tuning steps after pruning (batch 64)', stepCountOrZero, 200)
     .option('--evaluate-every <n>', 'steps between points of the recovery curves', positiveInt, 20)
     .addOption(
       new Option('--mask <mask>', 'pruned weights held at zero while fine-tuning, or free to regrow')
@@ -86,7 +97,7 @@ export function addExperimentCommands(program: Command): void {
     )
     .option('--no-never-trained', 'skip the never-trained model')
     .option('--relearn <list>', 'relearning attack: forget examples per attack, comma-separated (none skips)', '10,100')
-    .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', positiveInt, 50)
+    .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', stepCount, 50)
     .option(
       '--relearn-mix <n>',
       'relearning attack: retain examples mixed in per forget example (0: forget examples only)',

@@ -2,15 +2,20 @@ import { describe, expect, it } from 'vitest';
 import {
   fraction,
   integerIn,
+  epochCount,
   MAX_PERMUTATIONS,
+  MAX_RANDOM_LESIONS,
   MAX_SEED,
   MAX_SHUFFLES,
   MAX_WORKERS,
   numberList,
   permutationCount,
   positiveInt,
+  randomLesionCount,
   seed,
   shuffleCount,
+  stepCount,
+  stepCountOrZero,
   workerCount,
 } from './option-values.js';
 
@@ -35,6 +40,12 @@ describe('option values', () => {
     expect(message(seed, '-1')).toBe('expected an integer from 0 to 4,294,967,295.');
     expect(message(positiveInt, '0')).toBe('expected an integer ≥ 1.');
     expect(message(integerIn(2), '1')).toBe('expected an integer ≥ 2.');
+    // counts of work that a typo (1e7) would turn into a run that never ends
+    expect(randomLesionCount(String(MAX_RANDOM_LESIONS))).toBe(10_000);
+    expect(message(randomLesionCount, '1e7')).toBe('expected an integer from 1 to 10,000.');
+    expect(message(epochCount, '1e9')).toBe('expected an integer from 1 to 10,000.');
+    expect(message(stepCount, '1e9')).toBe('expected an integer from 1 to 1,000,000.');
+    expect([stepCountOrZero('0'), message(stepCountOrZero, '1000001')]).toEqual([0, 'expected an integer from 0 to 1,000,000.']);
   });
 
   it('refuse what is not a decimal number: empty, blank, hex, Infinity, separators', () => {

@@ -8,6 +8,11 @@ export const MAX_SHUFFLES = 10_000;
 export const MAX_WORKERS = 64;
 /** Most permutations of `compare`'s null: p-values to 1/100,001. */
 export const MAX_PERMUTATIONS = 100_000;
+/** Most random same-size lesions per sub-cluster: p-values to 1/10,001, as for shuffles. */
+export const MAX_RANDOM_LESIONS = 10_000;
+/** Most training passes and gradient steps: far past any run a 2-core machine finishes, short of a typo like 1e9. */
+export const MAX_EPOCHS = 10_000;
+export const MAX_STEPS = 1_000_000;
 /** Seeds are 32-bit (`createRandom` keeps the low 32 bits): a larger one would repeat a smaller one's numbers. */
 export const MAX_SEED = 2 ** 32 - 1;
 
@@ -34,6 +39,10 @@ export const seed = integerIn(0, MAX_SEED);
 export const shuffleCount = integerIn(0, MAX_SHUFFLES, ' (0 skips the test)');
 export const workerCount = integerIn(0, MAX_WORKERS, ' (0 runs the shuffles in the main thread)');
 export const permutationCount = integerIn(1, MAX_PERMUTATIONS);
+export const randomLesionCount = integerIn(1, MAX_RANDOM_LESIONS);
+export const epochCount = integerIn(1, MAX_EPOCHS);
+export const stepCount = integerIn(1, MAX_STEPS);
+export const stepCountOrZero = integerIn(0, MAX_STEPS);
 
 /** A parser of numbers in a range, `test` deciding and `range` saying it in words. */
 function numberIn(test: (n: number) => boolean, range: string): (value: string) => number {
