@@ -202,3 +202,17 @@ describe('shard sizes', () => {
     });
   });
 });
+
+describe('tfjs errors quoted in a message', () => {
+  it('read an unexpected object as words, not [object Object]', async () => {
+    const dir = copy('object-units', {
+      edit: (json) => {
+        const topology = json.modelTopology as { config: { layers: { config: Record<string, unknown> }[] } };
+        topology.config.layers[0]!.config.units = {};
+      },
+    });
+    const error = await loadError(dir);
+    expect(error.reason).toMatch(/^tfjs could not build the model \(/);
+    expect(error.message).not.toContain('[object Object]');
+  });
+});
