@@ -11,8 +11,8 @@ export const MAX_PERMUTATIONS = 100_000;
 /** Most random same-size lesions per sub-cluster: p-values to 1/10,001, as for shuffles. */
 export const MAX_RANDOM_LESIONS = 10_000;
 /** Most training passes and gradient steps: far past any run a 2-core machine finishes, short of a typo like 1e9. */
-export const MAX_EPOCHS = 10_000;
-export const MAX_STEPS = 1_000_000;
+const MAX_EPOCHS = 10_000;
+const MAX_STEPS = 1_000_000;
 /** Seeds are 32-bit (`createRandom` keeps the low 32 bits): a larger one would repeat a smaller one's numbers. */
 export const MAX_SEED = 2 ** 32 - 1;
 

@@ -6,7 +6,7 @@ import { fromTfjsModel, selectBackend, type BackendName } from '@modscope/tfjs-r
  * The first line of a tfjs error, as a user can read it: tfjs prints an object it did not expect as
  * `[object Object]` (e.g. "Received: [{},1] including a non-integer number [object Object]").
  */
-export function tfjsWords(error: unknown): string {
+function tfjsWords(error: unknown): string {
   const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
   return first.replaceAll('[object Object]', 'an object');
 }
