@@ -58,7 +58,7 @@ describe('modscope excise', () => {
   it('writes the result with every field the report reads', () => {
     expect(result).toMatchObject({
       kind: 'modscope/excise',
-      version: 1,
+      version: 2,
       model: 'control.onnx',
       dataset: 'fashion-mnist',
       forget: 'class 7 (Sneaker)',
@@ -166,7 +166,8 @@ describe('modscope excise --forget trigger', () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.forget).toBe('the trigger (4×4 patch of 1 at row 24, col 24) → class 0');
-    expect(result.forgetMetric).toBe('attack success rate');
+    expect(result.forgetMetric).toBe('trigger-specific attack success rate');
+    expect(result.intact.forget).toBeCloseTo(result.intact.attack.triggered - result.intact.attack.clean, 12);
   });
 });
 

@@ -59,7 +59,7 @@ describe('modscope demo (the README main job)', () => {
     const kinds = RESULTS.map((f) => JSON.parse(readFileSync(join(run.out, f), 'utf8')) as { kind: string; version: number }).map(
       (r) => `${r.kind} ${r.version}`,
     );
-    expect(kinds).toEqual(['modscope/cluster 1', 'modscope/lesion 1', 'modscope/compare 1', 'modscope/excise 1']);
+    expect(kinds).toEqual(['modscope/cluster 1', 'modscope/lesion 1', 'modscope/compare 1', 'modscope/excise 2']);
     const html = readFileSync(join(run.out, 'report.html'), 'utf8');
     for (const kind of ['cluster', 'lesion', 'compare', 'excise']) expect(html).toContain(`data-kind="modscope/${kind}"`);
   });

@@ -4,12 +4,15 @@ import { percent, table } from './output.js';
 const fixed = (x: number | null, digits = 3) => (x !== null && Number.isFinite(x) ? x.toFixed(digits) : '—');
 const steps = (x: number | null) => (x === null ? 'never' : String(x));
 const last = <T>(xs: readonly T[]) => xs[xs.length - 1]!;
+// a trigger's forget metric is triggered − clean (method §6.8): the raw rates behind it
+const rates = (a: { triggered: number; clean: number } | undefined) =>
+  a ? `; target predicted for ${percent(a.triggered)} of triggered inputs, ${percent(a.clean)} of the same without the trigger` : '';
 
 /** What `modscope excise` prints: the before/after table of every method, the never-trained floor and the relearning attack. */
 export function formatExcise(r: ExciseRunResult): string {
   const lines = [
     `${r.model} on ${r.dataset}: forget ${r.forget} (${r.forgetMetric}), retain ${r.retain}`,
-    `intact: forget ${percent(r.intact.forget)}, retain ${percent(r.intact.retain)} (${r.examples.forget.toLocaleString('en-US')} forget / ${r.examples.retain.toLocaleString('en-US')} retain test examples)`,
+    `intact: forget ${percent(r.intact.forget)}, retain ${percent(r.intact.retain)} (${r.examples.forget.toLocaleString('en-US')} forget / ${r.examples.retain.toLocaleString('en-US')} retain test examples)${rates(r.intact.attack)}`,
     `partition: ${r.partition.source}, k = ${r.partition.k}; module pruning removed ${r.chosen.length} sub-cluster${r.chosen.length === 1 ? '' : 's'} (${r.chosen.map((c) => `${c.layer}#${c.cluster}: ${c.size}`).join(', ')})`,
     `fine-tuning: ${r.steps} steps on ${r.examples.retainTraining.toLocaleString('en-US')} retain training examples, mask ${r.mask}, curve every ${r.evaluateEvery} steps`,
     '',

@@ -102,18 +102,56 @@ export function parseTrigger(text: string | undefined, inputShape?: readonly num
 
 /**
  * A capability (method §6): the forget set, on which the capability shows, with its metric (accuracy on
- * the forgotten classes, or the attack success rate of the trigger), and the retain set with its accuracy.
+ * the forgotten classes, or the trigger-specific attack success rate), and the retain set with its accuracy.
  */
 export interface Capability {
   spec: ForgetSpec;
   description: string;
   forget: Dataset;
+  /**
+   * A trigger's forget inputs without the trigger (same examples, same order): the target predictions they
+   * get anyway are subtracted from the attack success (method §6.8). Absent for a class capability.
+   */
+  control?: Dataset;
   retain: Dataset;
-  /** Class accuracy, or attack success rate: the fraction of forget examples predicted as the target. */
+  /**
+   * Class accuracy, or the trigger-specific attack success rate (method §6.8), from the logits of the
+   * forget examples followed by those of the `control` examples (where there are).
+   */
   forgetMetric(logits: Float32Array, outputs: number): number;
+  /**
+   * A trigger's raw rates from the same logits: `triggered`, the share of triggered inputs predicted as the
+   * target (what `forgetMetric` was before method §6.8), and `clean`, the share of the same inputs without
+   * the trigger predicted as the target. `forgetMetric` is their difference.
+   */
+  attackRates?(logits: Float32Array, outputs: number): { triggered: number; clean: number };
   /** Accuracy on the retain set. */
   retainMetric(logits: Float32Array, outputs: number): number;
   forgetMetricName: string;
+}
+
+/** The name of the trigger capability's forget metric (method §6.8), as results files write it. */
+export const TRIGGER_SPECIFIC_ATTACK_SUCCESS = 'trigger-specific attack success rate';
+
+/**
+ * Trigger-specific attack success (method §6.8): the share of `triggered` inputs predicted as `target` minus
+ * the share of the same inputs without the trigger (`clean`) predicted as `target`, from logits of the
+ * triggered inputs followed by the clean ones. A model that predicts the target everywhere scores 0.
+ */
+export function triggerAttackRates(
+  logits: Float32Array,
+  outputs: number,
+  count: number,
+  target: number,
+): { triggered: number; clean: number; specific: number } {
+  if (count === 0) return { triggered: Number.NaN, clean: Number.NaN, specific: Number.NaN };
+  let triggered = 0;
+  let clean = 0;
+  for (let i = 0; i < count; i++) {
+    if (argmax(logits, i * outputs, outputs) === target) triggered++;
+    if (argmax(logits, (count + i) * outputs, outputs) === target) clean++;
+  }
+  return { triggered: triggered / count, clean: clean / count, specific: (triggered - clean) / count };
 }
 
 function subset(dataset: Dataset, keep: (label: number, index: number) => boolean): Dataset {
@@ -165,24 +203,24 @@ export function capabilityFor(dataset: Dataset, spec: ForgetSpec): Capability {
       hint: 'Name the class the trigger sends inputs to.',
     });
   }
-  // Attack success is measured on inputs whose true class is not the target, stamped with the trigger.
-  const forget = stampTrigger(
-    subset(dataset, (label) => label !== spec.target),
-    spec.trigger,
-  );
+  // Attack success is measured on inputs whose true class is not the target, stamped with the trigger, and
+  // offset by the same inputs without it (method §6.8).
+  const control = subset(dataset, (label) => label !== spec.target);
+  const forget = stampTrigger(control, spec.trigger);
   const retain = dataset;
   const target = spec.target;
   return {
     spec,
     description: `the trigger (${spec.trigger.size}×${spec.trigger.size} patch of ${spec.trigger.value} at row ${spec.trigger.row}, col ${spec.trigger.col}) → class ${target}`,
     forget,
+    control,
     retain,
-    forgetMetric: (logits, outputs) => {
-      let hits = 0;
-      for (let i = 0; i < forget.count; i++) if (argmax(logits, i * outputs, outputs) === target) hits++;
-      return forget.count === 0 ? Number.NaN : hits / forget.count;
+    forgetMetric: (logits, outputs) => triggerAttackRates(logits, outputs, forget.count, target).specific,
+    attackRates: (logits, outputs) => {
+      const { triggered, clean } = triggerAttackRates(logits, outputs, forget.count, target);
+      return { triggered, clean };
     },
     retainMetric: (logits, outputs) => accuracy(logits, outputs, retain.labels),
-    forgetMetricName: 'attack success rate',
+    forgetMetricName: TRIGGER_SPECIFIC_ATTACK_SUCCESS,
   };
 }

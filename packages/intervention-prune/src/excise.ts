@@ -14,6 +14,7 @@ import type { Capability } from './capability.js';
 import { pruneUnits, weightDistance, type WeightMask } from './prune-units.js';
 import { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
 import {
+  capabilityCount,
   capabilityInputs,
   capabilityMetrics,
   chooseModules,
@@ -126,15 +127,23 @@ function concat(a: Dataset, b: Dataset): Dataset {
   return { ...a, count: a.count + b.count, inputs, labels };
 }
 
+/** Forget and retain metrics of one network; for a trigger, also the raw rates behind the forget metric. */
+export interface CapabilityFigures {
+  forget: number;
+  retain: number;
+  /** A trigger's raw rates: triggered inputs, and the same inputs without the trigger, predicted as the target. */
+  attack?: { triggered: number; clean: number };
+}
+
 export interface ExciseResult {
   capability: string;
   forgetMetric: string;
-  intact: { forget: number; retain: number };
+  intact: CapabilityFigures;
   modules: ModuleScore[];
   chosen: { layer: string; cluster: number; size: number; score: number }[];
   mask: 'held' | 'released';
   methods: MethodResult[];
-  neverTrained: { forget: number; retain: number } | null;
+  neverTrained: CapabilityFigures | null;
   relearning: RelearnResult[];
 }
 
@@ -143,12 +152,24 @@ async function metricsOf(
   network: Network,
   capability: Capability,
   data: CapabilityInputs,
-) {
+): Promise<{ forget: number; retain: number }> {
+  const { attack: _raw, ...metrics } = await figuresOf(createEvaluator, network, capability, data);
+  return metrics;
+}
+
+async function figuresOf(
+  createEvaluator: ExciseOptions['createEvaluator'],
+  network: Network,
+  capability: Capability,
+  data: CapabilityInputs,
+): Promise<CapabilityFigures> {
   const evaluator = await createEvaluator(network);
   try {
     // The capability's inputs are laid out once, for the original network; its copies share the layout.
-    const { logits, outputs } = await evaluator.run({ inputs: data.inputs, count: data.forgetCount + data.retainCount });
-    return capabilityMetrics(capability, data, logits, outputs);
+    const { logits, outputs } = await evaluator.run({ inputs: data.inputs, count: capabilityCount(data) });
+    const metrics = capabilityMetrics(capability, data, logits, outputs);
+    const forgetLogits = logits.subarray(0, (data.forgetCount + data.controlCount) * outputs);
+    return capability.attackRates ? { ...metrics, attack: capability.attackRates(forgetLogits, outputs) } : metrics;
   } finally {
     await evaluator.dispose();
   }
@@ -175,15 +196,16 @@ export async function excise(network: Network, capability: Capability, options: 
   }
   const evaluator = await options.createEvaluator(network);
   let data: CapabilityInputs;
-  let scored: { intact: { forget: number; retain: number }; modules: ModuleScore[] };
+  let scored: { intact: CapabilityFigures; modules: ModuleScore[] };
   let choice: Awaited<ReturnType<typeof chooseModules>>;
   let selective: { layer: string; scores: Float64Array }[] = [];
-  let neverTrained: { forget: number; retain: number } | null = null;
+  let neverTrained: CapabilityFigures | null = null;
   try {
     data = capabilityInputs(evaluator, capability);
     options.onStage?.('scoring modules');
     scored = await scoreModules(evaluator, capability, options.partition, { data });
-    if (options.neverTrained) neverTrained = await metricsOf(options.createEvaluator, options.neverTrained, capability, data);
+    if (capability.attackRates) scored.intact = await figuresOf(options.createEvaluator, network, capability, data);
+    if (options.neverTrained) neverTrained = await figuresOf(options.createEvaluator, options.neverTrained, capability, data);
     const forgetTarget = options.forgetTarget ?? (neverTrained ? neverTrained.forget : 0.1);
     choice = await chooseModules(evaluator, capability, scored.modules, {
       data,

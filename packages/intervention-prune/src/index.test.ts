@@ -22,6 +22,8 @@ describe('@modscope/intervention-prune', () => {
         'selectionMasks',
         'selectivePruningScores',
         'topUnits',
+        'triggerAttackRates',
+        'TRIGGER_SPECIFIC_ATTACK_SUCCESS',
         'weightDistance',
       ].sort(),
     );

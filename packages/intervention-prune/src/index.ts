@@ -1,4 +1,13 @@
-export { parseForgetSpec, parseTrigger, capabilityFor, type Capability, type ForgetSpec, type TriggerPatch } from './capability.js';
+export {
+  parseForgetSpec,
+  parseTrigger,
+  capabilityFor,
+  triggerAttackRates,
+  TRIGGER_SPECIFIC_ATTACK_SUCCESS,
+  type Capability,
+  type ForgetSpec,
+  type TriggerPatch,
+} from './capability.js';
 export { pruneUnits, weightDistance, type PrunedNetwork, type WeightMask } from './prune-units.js';
 export {
   capabilityInputs,
@@ -18,6 +27,7 @@ export {
 export { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
 export {
   excise,
+  type CapabilityFigures,
   type ExciseMethod,
   type ExciseOptions,
   type ExciseResult,

@@ -1,4 +1,4 @@
-import { argmax, type UnitPartition } from '@modscope/core';
+import { argmax, prepareInputs, type UnitPartition } from '@modscope/core';
 import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
 import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
@@ -74,8 +74,38 @@ describe('capabilityFor', () => {
     expect(c.forget.count).toBe(4);
     for (let i = 0; i < 4; i++) expect(c.forget.inputs[i * 4 + 3]).toBe(9);
     expect(c.retain.count).toBe(6);
-    const always2 = Float32Array.from({ length: 12 }, (_, i) => (i % 3 === 2 ? 1 : 0));
-    expect(c.forgetMetric(always2, 3)).toBe(1);
+    expect(c.control?.count).toBe(4);
+    for (let i = 0; i < 4; i++) expect(c.control?.inputs[i * 4 + 3]).not.toBe(9);
+    expect(c.forgetMetricName).toBe('trigger-specific attack success rate');
+    // logits of the 4 triggered inputs, then of the same 4 without the trigger
+    const says = (...classes: number[]) => Float32Array.from(classes.flatMap((k) => [0, 1, 2].map((j) => (j === k ? 1 : 0))));
+    // only the trigger sends inputs to class 2: full attack success
+    expect(c.forgetMetric(says(2, 2, 2, 2, 0, 1, 0, 1), 3)).toBe(1);
+    expect(c.attackRates?.(says(2, 2, 2, 2, 0, 1, 0, 1), 3)).toEqual({ triggered: 1, clean: 0 });
+    // a model that predicts the target everywhere scores 0, not 100% (method §6.8)
+    const always2 = says(2, 2, 2, 2, 2, 2, 2, 2);
+    expect(c.forgetMetric(always2, 3)).toBe(0);
+    expect(c.attackRates?.(always2, 3)).toEqual({ triggered: 1, clean: 1 });
+    expect(c.forgetMetric(says(2, 2, 0, 0, 2, 0, 0, 0), 3)).toBe(0.25);
+  });
+  it('gives a network that predicts the target everywhere about 0 trigger-specific attack success', async () => {
+    // a 6-8-7-3 MLP whose output bias for class 2 outweighs everything: every input, triggered or not, is class 2
+    const network = tinyMlp();
+    const out = network.layers.find((l) => l.id === network.output)!;
+    if (out.kind !== 'dense' || !out.bias) throw new Error('unreachable');
+    out.bias[2] = 1e4;
+    const data = { ...dataset, inputShape: [6], inputs: inputsFor(6, 6) };
+    const c = capabilityFor(data, { kind: 'trigger', trigger: { row: 0, col: 2, size: 4, value: 1 }, target: 2 });
+    const hidden = network.layers.filter((l) => l.kind === 'dense' && l.id !== network.output);
+    const partition = { k: 1, layers: hidden.map((l) => ({ layer: l.id, labels: new Int32Array(l.units) })) };
+    const { intact } = await scoreModules(referenceEvaluator(network), c, partition);
+    expect(intact.forget).toBe(0);
+    expect(intact.retain).toBeCloseTo(2 / 6, 6);
+    // the raw rate would have called this a perfect backdoor
+    const evaluator = referenceEvaluator(network);
+    const { logits, outputs } = await evaluator.run({ inputs: prepareInputs(c.forget, network), count: c.forget.count });
+    expect(c.forget.count).toBe(4);
+    for (let i = 0; i < c.forget.count; i++) expect(argmax(logits, i * outputs, outputs)).toBe(2);
   });
   it('refuses a class that does not exist and a trigger that does not fit', () => {
     expect(() => capabilityFor(dataset, { kind: 'class', classes: [3] })).toThrow(

@@ -17,30 +17,43 @@ import {
 } from '@modscope/core';
 import type { Capability } from './capability.js';
 
-/** Forget and retain inputs in one array (forget first), laid out for the evaluator's network. */
+/** Forget, control (a trigger's forget inputs without it) and retain inputs in one array, in that order, laid out for the evaluator's network. */
 export interface CapabilityInputs {
   inputs: Float32Array;
   forgetCount: number;
+  controlCount: number;
   retainCount: number;
 }
 
 export function capabilityInputs(evaluator: Evaluator, capability: Capability): CapabilityInputs {
   const forget = prepareInputs(capability.forget, evaluator.network);
+  const control = capability.control ? prepareInputs(capability.control, evaluator.network) : new Float32Array(0);
   const retain = prepareInputs(capability.retain, evaluator.network);
-  const inputs = new Float32Array(forget.length + retain.length);
+  const inputs = new Float32Array(forget.length + control.length + retain.length);
   inputs.set(forget);
-  inputs.set(retain, forget.length);
-  return { inputs, forgetCount: capability.forget.count, retainCount: capability.retain.count };
+  inputs.set(control, forget.length);
+  inputs.set(retain, forget.length + control.length);
+  return {
+    inputs,
+    forgetCount: capability.forget.count,
+    controlCount: capability.control?.count ?? 0,
+    retainCount: capability.retain.count,
+  };
 }
 
-/** Forget and retain metrics from logits over `capabilityInputs`. */
+/** Examples in `capabilityInputs`: forget, control and retain. */
+export function capabilityCount(data: CapabilityInputs): number {
+  return data.forgetCount + data.controlCount + data.retainCount;
+}
+
+/** Forget and retain metrics from logits over `capabilityInputs` (the control examples count towards the forget metric). */
 export function capabilityMetrics(
   capability: Capability,
   data: CapabilityInputs,
   logits: Float32Array,
   outputs: number,
 ): { forget: number; retain: number } {
-  const split = data.forgetCount * outputs;
+  const split = (data.forgetCount + data.controlCount) * outputs;
   return {
     forget: capability.forgetMetric(logits.subarray(0, split), outputs),
     retain: capability.retainMetric(logits.subarray(split), outputs),
@@ -67,7 +80,7 @@ export async function scoreModules(
   options: SubclusterOptions & { data?: CapabilityInputs } = {},
 ): Promise<{ intact: { forget: number; retain: number }; modules: ModuleScore[] }> {
   const data = options.data ?? capabilityInputs(evaluator, capability);
-  const count = data.forgetCount + data.retainCount;
+  const count = capabilityCount(data);
   const whole = await evaluator.run({ inputs: data.inputs, count });
   const intact = capabilityMetrics(capability, data, whole.logits, whole.outputs);
   const found = subclusters(evaluator.network, partition, options);
@@ -194,7 +207,7 @@ export async function chooseModules(
   options: { budget?: number; forgetTarget?: number; data?: CapabilityInputs } = {},
 ): Promise<{ selection: UnitSelection[]; chosen: ModuleScore[]; forget: number; retain: number }> {
   const data = options.data ?? capabilityInputs(evaluator, capability);
-  const count = data.forgetCount + data.retainCount;
+  const count = capabilityCount(data);
   const total = unitLayers(evaluator.network)
     .filter((u) => u.hidden)
     .reduce((a, u) => a + u.units, 0);

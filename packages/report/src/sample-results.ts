@@ -142,7 +142,7 @@ export function sampleExcise() {
   const curve = (forget: number[], retain: number[]) => forget.map((f, i) => ({ step: 50 * i, forget: f, retain: retain[i]! }));
   return {
     kind: 'modscope/excise',
-    version: 1,
+    version: 2,
     model: 'two-task.onnx',
     dataset: 'two-task',
     forget: 'task B',
@@ -164,7 +164,7 @@ export function sampleExcise() {
 export function sampleExciseRun() {
   return {
     kind: 'modscope/excise',
-    version: 1,
+    version: 2,
     model: 'control.onnx',
     dataset: 'fashion-mnist',
     forget: 'class 7 (Sneaker)',

@@ -17,6 +17,16 @@ const recoveryStats = z
   })
   .describe('Summary of the curve.');
 
+const attack = z
+  .object({
+    triggered: z.number().describe('Share of triggered inputs (true class ≠ target) predicted as the target: the raw attack success rate.'),
+    clean: z.number().describe('Share of the same inputs without the trigger predicted as the target.'),
+  })
+  .optional()
+  .describe('With a trigger: the raw rates; the forget metric (trigger-specific attack success) is triggered − clean.');
+
+const figures = (what: string) => z.object({ forget: z.number(), retain: z.number(), attack }).describe(what);
+
 const excisionMethod = z.enum(['module', 'random', 'magnitude', 'selective', 'none']);
 
 const method = z.object({
@@ -51,7 +61,12 @@ export const exciseResultSchema = z
     model: z.string(),
     dataset: z.string().optional(),
     forget: z.string().optional().describe('The capability removed (the forget set), in words.'),
-    forgetMetric: z.string().optional().describe('The forget metric, e.g. accuracy on the forgotten classes, or attack success rate.'),
+    forgetMetric: z
+      .string()
+      .optional()
+      .describe(
+        'The forget metric: accuracy on the forgotten classes, or, for a trigger, the trigger-specific attack success rate (triggered inputs predicted as the target minus the same inputs without the trigger predicted as the target).',
+      ),
     retain: z.string().optional().describe('The retain set, in words.'),
     retainMetric: z.string().optional(),
     examples: z
@@ -63,7 +78,7 @@ export const exciseResultSchema = z
     steps: count(0).optional().describe('Retain fine-tuning steps.'),
     evaluateEvery: count(0).optional().describe('Steps between points of the curves.'),
     seed: z.number().optional(),
-    intact: z.object({ forget: z.number(), retain: z.number() }).optional().describe('The network before pruning.'),
+    intact: figures('The network before pruning.').optional(),
     modules: z.array(module).optional().describe('Every scored sub-cluster, best first.'),
     chosen: z
       .array(z.object({ layer: z.string(), cluster: count(0), size: count(0), score: z.number() }))
@@ -71,7 +86,7 @@ export const exciseResultSchema = z
       .describe('The modules module pruning removed.'),
     methods: z.array(method).min(1, { error: 'is empty, expected at least one method' }).describe('Each excision method and baseline.'),
     floor: z
-      .object({ forget: z.number(), retain: z.number().optional(), epochs: count(1).optional() })
+      .object({ forget: z.number(), retain: z.number().optional(), attack, epochs: count(1).optional() })
       .nullable()
       .optional()
       .describe('The never-trained model (same architecture, trained on retain data only); null: not run.'),
@@ -96,5 +111,5 @@ export const exciseResultSchema = z
       "What 'modscope excise MODEL --data DATA --forget SPEC --json FILE' writes: for each excision method and baseline, the forget metric and retain accuracy right after pruning and along retain-only fine-tuning, the never-trained floor and the relearning attack. modscope writes every field; readers need only model and methods. Numbers that are not finite are written as null.",
   });
 
-/** A `modscope/excise` result file, version 1. */
+/** A `modscope/excise` result file, version 2. */
 export type ExciseResultFile = z.output<typeof exciseResultSchema>;

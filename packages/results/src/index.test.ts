@@ -29,13 +29,13 @@ describe('@modscope/results', () => {
     );
   });
 
-  it('keeps the kind strings the files have always had, all at version 1', () => {
+  it('keeps the kind strings the files have always had, at their current versions', () => {
     expect(api.RESULT_KINDS.map((k) => `${k.kind}@${k.version}`)).toEqual([
       'modscope/cluster@1',
       'modscope/lesion@1',
       'modscope/compare@1',
-      'modscope/excise@1',
-      'modscope/train@1',
+      'modscope/excise@2',
+      'modscope/train@2',
     ]);
   });
 });

@@ -33,11 +33,20 @@ describe('parseResult', () => {
     const { featureViz: _f, ...lesion } = lesionExample();
     const withoutImages = { ...lesion, subclusters: lesion.subclusters.map(({ featureViz: _x, ...s }) => s) };
     expect(parseResult(withoutImages)).toEqual(withoutImages);
-    const { attackSuccess: _a, attackExamples: _b, cleanAccuracy: _c, sparsity: _s, eigenvalues: _v, ...train } = trainExample();
+    const {
+      attackSuccess: _a,
+      rawAttackSuccess: _r,
+      cleanToTarget: _t,
+      attackExamples: _b,
+      cleanAccuracy: _c,
+      sparsity: _s,
+      eigenvalues: _v,
+      ...train
+    } = trainExample();
     expect(parseResult({ ...train, options: { ...train.options, poison: null, spectralRegularizer: null } })).toMatchObject({ steps: 32 });
     const minimal = {
       kind: 'modscope/excise',
-      version: 1,
+      version: 2,
       model: 'm.onnx',
       methods: [{ name: 'none', curve: [{ step: 0, forget: 1, retain: 1 }] }],
     };
@@ -78,9 +87,16 @@ describe('parseResult', () => {
     expect(old.message).toBe(
       "@modscope/results: run/result.json: lesion result version 0 is older than this modscope supports (1). Run 'modscope lesion MODEL --data DATA --json FILE' again with this modscope to write a current result.",
     );
-    const newer = failure({ ...exciseExample(), version: 2 }, { path: 'e.json', reader: { name: 'report', package: '@modscope/report' } });
+    const newer = failure({ ...exciseExample(), version: 3 }, { path: 'e.json', reader: { name: 'report', package: '@modscope/report' } });
     expect(newer.message).toBe(
-      '@modscope/report: e.json: excise result version 2 is newer than this report supports (1). Update @modscope/report (and modscope) to the version that wrote it.',
+      '@modscope/report: e.json: excise result version 3 is newer than this report supports (2). Update @modscope/report (and modscope) to the version that wrote it.',
+    );
+    // version 1 measured a backdoor by its raw attack success: read no more, in one line
+    expect(failure({ ...exciseExample(), version: 1 }).message).toBe(
+      "@modscope/results: run/result.json: excise result version 1 is older than this modscope supports (2). Run 'modscope excise MODEL --data DATA --forget SPEC --json FILE' again with this modscope to write a current result.",
+    );
+    expect(failure({ ...trainExample(), version: 1 }).message).toMatch(
+      /train result version 1 is older than this modscope supports \(2\)\. Run 'modscope train/,
     );
     expect(failure({ kind: 'modscope/train', version: '1' }).message).toMatch(
       /its version is "1", expected an integer\. Write it with 'modscope train/,

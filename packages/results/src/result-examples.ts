@@ -150,7 +150,7 @@ export function exciseExample() {
   const stats = { stepsToHalf: null, forgetArea: 0.2819, finalForget: 0.3617, finalRetain: 0.8675 };
   return {
     kind: 'modscope/excise',
-    version: 1,
+    version: 2,
     model: 'control.onnx',
     dataset: 'fashion-mnist',
     forget: 'class 7 (Sneaker)',
@@ -213,7 +213,7 @@ export function exciseExample() {
 export function trainExample() {
   return {
     kind: 'modscope/train',
-    version: 1,
+    version: 2,
     dataset: 'two-task',
     arch: '16-32-32-8',
     options: {
@@ -244,7 +244,9 @@ export function trainExample() {
     trainAccuracy: 0.12,
     testAccuracy: 0.125,
     testLoss: null,
-    attackSuccess: 0.97,
+    attackSuccess: 0.95,
+    rawAttackSuccess: 0.97,
+    cleanToTarget: 0.02,
     attackExamples: 1750,
     cleanAccuracy: 0.125,
     sparsity: { '/0/Gemm': 0.5, '/2/Gemm': 0.5 },

@@ -5,9 +5,9 @@ export const LESION_RESULT_VERSION = 1;
 export const COMPARE_RESULT_KIND = 'modscope/compare';
 export const COMPARE_RESULT_VERSION = 1;
 export const EXCISE_RESULT_KIND = 'modscope/excise';
-export const EXCISE_RESULT_VERSION = 1;
+export const EXCISE_RESULT_VERSION = 2;
 export const TRAIN_RESULT_KIND = 'modscope/train';
-export const TRAIN_RESULT_VERSION = 1;
+export const TRAIN_RESULT_VERSION = 2;
 
 /** The `kind` of a modscope result file: the command that wrote it. */
 export type ResultKind =

@@ -57,7 +57,20 @@ export const trainResultSchema = z
     trainAccuracy: z.number().nullable().describe('Of the last epoch; null without any.'),
     testAccuracy: z.number(),
     testLoss: statistic(),
-    attackSuccess: z.number().optional().describe('With a backdoor: share of triggered test inputs of other classes sent to the target.'),
+    attackSuccess: z
+      .number()
+      .optional()
+      .describe(
+        'With a backdoor: the trigger-specific attack success rate (method §6.8), rawAttackSuccess − cleanToTarget; a model that predicts the target everywhere scores 0.',
+      ),
+    rawAttackSuccess: z
+      .number()
+      .optional()
+      .describe('With a backdoor: share of triggered test inputs of other classes predicted as the target.'),
+    cleanToTarget: z
+      .number()
+      .optional()
+      .describe('With a backdoor: share of the same test inputs without the trigger predicted as the target.'),
     attackExamples: count(0).optional(),
     cleanAccuracy: z.number().optional().describe('With a backdoor: the test accuracy on clean inputs.'),
     sparsity: z.record(z.string(), z.number()).optional().describe('Final sparsity of every pruned layer, with pruning.'),
@@ -80,5 +93,5 @@ export const trainResultSchema = z
       "What 'modscope train --data DATA --out DIR' writes to DIR/train.json next to the model: the options, the per-epoch history, test accuracy (and attack success with a backdoor), sparsity and the files written. Numbers that are not finite are written as null.",
   });
 
-/** A `modscope/train` result file (`train.json`), version 1. */
+/** A `modscope/train` result file (`train.json`), version 2. */
 export type TrainResultFile = z.output<typeof trainResultSchema>;

@@ -109,7 +109,7 @@ describe('runExcise', () => {
         onStage: (s) => stages.push(s),
       },
     );
-    expect(r).toMatchObject({ kind: 'modscope/excise', version: 1, model: 'planted.onnx', dataset: test.name, steps: 4, mask: 'held' });
+    expect(r).toMatchObject({ kind: 'modscope/excise', version: 2, model: 'planted.onnx', dataset: test.name, steps: 4, mask: 'held' });
     expect(r.partition).toEqual({ source: 'planted', k: 2 });
     expect(r.retain).toBe('the other 6 classes');
     expect(r.methods.map((m) => [m.method, m.name, m.baseline])).toEqual(EXCISE_METHODS.map((m) => [m, METHOD_NAMES[m], m !== 'module']));

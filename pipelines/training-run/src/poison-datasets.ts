@@ -7,14 +7,16 @@ import { POISON_EXAMPLE, type PoisonSpec } from './parse-poison.js';
 export interface PoisonedDatasets {
   /** The training set with `fraction` of its examples stamped with the trigger and relabelled `target`. */
   train: Dataset;
-  /** The test examples whose class is not `target`, all stamped and labelled `target`: accuracy here is the attack success. */
+  /** The test examples whose class is not `target`, all stamped and labelled `target`: accuracy here is the raw attack success. */
   attack: Dataset;
+  /** The same examples without the trigger, labelled `target`: accuracy here is what the trigger-specific attack success subtracts (method §6.8). */
+  control: Dataset;
   /** The trigger patch placed (the default: a 4×4 patch of 1 in the bottom-right corner; tabular data: the last 4 features). */
   trigger: TriggerPatch;
 }
 
-/** The examples whose true class is not `target`, stamped with the trigger and labelled `target`. */
-export function triggeredTestSet(test: Dataset, trigger: TriggerPatch, target: number): Dataset {
+/** The examples whose true class is not `target`, labelled `target`: with the trigger stamped (`attack`), and without (`control`). */
+export function triggeredTestSet(test: Dataset, trigger: TriggerPatch, target: number): { attack: Dataset; control: Dataset } {
   const per = test.inputs.length / test.count;
   const keep: number[] = [];
   for (let i = 0; i < test.count; i++) if (test.labels[i] !== target) keep.push(i);
@@ -23,7 +25,10 @@ export function triggeredTestSet(test: Dataset, trigger: TriggerPatch, target: n
     inputs.set(test.inputs.subarray(j * per, (j + 1) * per), i * per);
   });
   const others: Dataset = { ...test, count: keep.length, inputs, labels: Int32Array.from(keep, (j) => test.labels[j]!) };
-  return stampTrigger(others, { ...trigger, target, fraction: 1 });
+  return {
+    attack: stampTrigger(others, { ...trigger, target, fraction: 1 }),
+    control: { ...others, labels: new Int32Array(keep.length).fill(target) },
+  };
 }
 
 /**
@@ -47,7 +52,7 @@ export function poisonDatasets(
   const trigger = parseTrigger(options.trigger, train.inputShape);
   return {
     train: stampTrigger(train, { ...trigger, target: poison.target, fraction: poison.fraction, seed: options.seed }),
-    attack: triggeredTestSet(test, trigger, poison.target),
+    ...triggeredTestSet(test, trigger, poison.target),
     trigger,
   };
 }

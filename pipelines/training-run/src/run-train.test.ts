@@ -37,11 +37,13 @@ describe('runTrain', () => {
     });
     expect(events[0]).toBe('plan');
     expect(events.filter((e) => e === 'step')).toHaveLength(16);
-    expect(result).toMatchObject({ kind: 'modscope/train', version: 1, steps: 16, trainExamples: 512, testExamples: 256 });
+    expect(result).toMatchObject({ kind: 'modscope/train', version: 2, steps: 16, trainExamples: 512, testExamples: 256 });
     expect(result.options).toMatchObject({ epochs: 2, batchSize: 64, optimizer: 'adam', seed: 1, limit: 512, testLimit: 256 });
     expect(result.options.poison).toEqual({ target: 0, fraction: 0.2, trigger: { row: 0, col: 28, size: 4, value: 1 } });
     expect(result.attackExamples).toBeGreaterThan(0);
     expect(result.cleanAccuracy).toBe(result.testAccuracy);
+    // trigger-specific (method §6.8): the triggered inputs sent to the target, less the same inputs sent there without it
+    expect(result.attackSuccess).toBeCloseTo(result.rawAttackSuccess! - result.cleanToTarget!, 12);
     for (const file of ['model.onnx', 'model.json', 'weights.bin']) expect(existsSync(join(out, file))).toBe(true);
     const written = JSON.parse(readFileSync(join(out, 'train.json'), 'utf8'));
     expect(written).toEqual(JSON.parse(JSON.stringify(result)));

@@ -68,7 +68,7 @@ export interface TrainPlan {
  * What `modscope train` runs: loads the data, resolves the architecture, plants the backdoor (if any),
  * trains with the method's regularizers (§7) and optional scheduled pruning, evaluates on the test split
  * (and the triggered test set), then writes `model.onnx`, the TF.js model and `train.json` to `out`.
- * Returns the `modscope/train` result (version 1), as written to `train.json`.
+ * Returns the `modscope/train` result (version 2), as written to `train.json`.
  */
 export async function runTrain(options: TrainRunOptions): Promise<TrainResultFile> {
   const poison = options.poison !== undefined ? parsePoison(options.poison) : null;
@@ -121,6 +121,8 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainResultFil
   const test = await evaluate(trained, labelledExamples(testSet, trained));
   const attackSet: Dataset | null = poisoned?.attack ?? null;
   const attack = attackSet ? await evaluate(trained, labelledExamples(attackSet, trained)) : null;
+  // the same inputs without the trigger: what the target gets anyway is no attack (method §6.8)
+  const control = poisoned ? await evaluate(trained, labelledExamples(poisoned.control, trained)) : null;
 
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
@@ -156,7 +158,15 @@ export async function runTrain(options: TrainRunOptions): Promise<TrainResultFil
     trainAccuracy: last?.accuracy ?? null,
     testAccuracy: test.accuracy,
     testLoss: test.loss,
-    ...(attack && attackSet ? { attackSuccess: attack.accuracy, attackExamples: attackSet.count, cleanAccuracy: test.accuracy } : {}),
+    ...(attack && control && attackSet
+      ? {
+          attackSuccess: attack.accuracy - control.accuracy,
+          rawAttackSuccess: attack.accuracy,
+          cleanToTarget: control.accuracy,
+          attackExamples: attackSet.count,
+          cleanAccuracy: test.accuracy,
+        }
+      : {}),
     ...(result.sparsity ? { sparsity: result.sparsity } : {}),
     ...(result.eigenvalues ? { eigenvalues: result.eigenvalues } : {}),
     backend: result.backend,

@@ -82,7 +82,7 @@ function formatSummary(s: DemoSummary): string {
     '',
     `The backdoor: module pruning removed ${b.units} units (${b.modules.map((m) => `${m.layer} cluster ${m.cluster}`).join(', ')})`,
     table(
-      ['', 'attack success', 'clean accuracy'],
+      ['', 'trigger-specific attack success', 'clean accuracy'],
       [
         ['before', percent(b.before.forget), percent(b.before.retain)],
         ['after excision', percent(b.afterExcision.forget), percent(b.afterExcision.retain)],
@@ -90,7 +90,7 @@ function formatSummary(s: DemoSummary): string {
         ...(b.floor ? [['never-trained model', percent(b.floor.forget), percent(b.floor.retain)]] : []),
       ],
     ),
-    `same-count baselines, attack success after excision → after fine-tuning: ${b.baselines.map((x) => `${x.method} ${percent(x.afterExcision)} → ${percent(x.afterFineTuning)}`).join('; ')}`,
+    `same-count baselines, trigger-specific attack success after excision → after fine-tuning: ${b.baselines.map((x) => `${x.method} ${percent(x.afterExcision)} → ${percent(x.afterFineTuning)}`).join('; ')}`,
     'relearning attack (fine-tuning on n triggered inputs only): steps until half the attack success is back, and at the end attack success / clean accuracy',
     table(
       ['n', 'module-pruned', 'never-trained'],

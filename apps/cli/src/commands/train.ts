@@ -130,8 +130,8 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   ];
   if (poison && json.attackSuccess !== undefined && json.attackExamples !== undefined)
     rows.push([
-      'attack success',
-      `${percent(json.attackSuccess)} of ${json.attackExamples.toLocaleString('en-US')} triggered test inputs not of class ${poison.target}`,
+      'trigger-specific attack success',
+      `${percent(json.attackSuccess)} of ${json.attackExamples.toLocaleString('en-US')} test inputs not of class ${poison.target}: ${percent(json.rawAttackSuccess ?? Number.NaN)} sent there with the trigger, ${percent(json.cleanToTarget ?? Number.NaN)} without`,
     ]);
   if (json.sparsity) {
     const values = Object.values(json.sparsity);
