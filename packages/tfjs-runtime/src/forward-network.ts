@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { shapeSize, UnsupportedOpError, type Layer, type Network } from '@modscope/core';
+import { shapeSize, UnsupportedOpError, type Network } from '@modscope/core';
+import { convolve, type ConvFunction } from './conv2d-gradients.js';
 import { pool2d } from './pool-2d.js';
 
 /** Kernel and bias of one dense or conv2d layer (kernels `[in, out]` or HWIO, as in the representation). */
@@ -31,6 +32,8 @@ export interface ForwardHooks {
   dropoutAt?: ReadonlySet<string>;
   /** x·W of dense layers; `tf.matMul` by default, `matMulWithTransposedGradient` when training. */
   matMul?: (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+  /** Conv2d layers; `convolve` (tfjs's ops and gradients) by default, `convolveWithIm2colGradients` when training. */
+  conv2d?: ConvFunction;
 }
 
 export interface ForwardOptions extends ForwardHooks {
@@ -113,40 +116,6 @@ export function checkTfjsSupport(network: Network): void {
   }
 }
 
-/** A conv2d layer (ordinary, depthwise or grouped) on an NHWC value. */
-function conv2d(layer: Extract<Layer, { kind: 'conv2d' }>, p: LayerTensors, input: tf.Tensor4D): tf.Tensor {
-  const [t, l, b, r] = layer.pads;
-  const pad =
-    t + l + b + r === 0
-      ? 'valid'
-      : ([
-          [0, 0],
-          [t, b],
-          [l, r],
-          [0, 0],
-        ] as [[number, number], [number, number], [number, number], [number, number]]);
-  const [kh, kw, cinPer, cout] = layer.kernelShape;
-  if (layer.groups === 1) return tf.conv2d(input, p.kernel as tf.Tensor4D, layer.strides, pad, 'NHWC', layer.dilations);
-  if (cinPer === 1 && input.shape[3] === layer.groups) {
-    const kernel = tf.reshape(p.kernel, [kh, kw, layer.groups, cout / layer.groups]) as tf.Tensor4D;
-    return tf.depthwiseConv2d(input, kernel, layer.strides, pad, 'NHWC', layer.dilations);
-  }
-  const coutPer = cout / layer.groups;
-  const parts = tf
-    .split(input, layer.groups, 3)
-    .map((part, g) =>
-      tf.conv2d(
-        part as tf.Tensor4D,
-        tf.slice(p.kernel, [0, 0, 0, g * coutPer], [kh, kw, cinPer, coutPer]) as tf.Tensor4D,
-        layer.strides,
-        pad,
-        'NHWC',
-        layer.dilations,
-      ),
-    );
-  return tf.concat(parts, 3);
-}
-
 /**
  * The forward pass of a network as differentiable tfjs ops, in NHWC compute order whatever the network
  * layout, from a batch `x` (`count` examples in the network layout). Returns the value of every layer in
@@ -163,6 +132,7 @@ export function forwardNetwork(
   const nchw = network.layout === 'nchw';
   const wanted = new Set(options.outputs ?? [network.output]);
   const matMul = options.matMul ?? ((a: tf.Tensor2D, w: tf.Tensor2D) => tf.matMul(a, w));
+  const conv = options.conv2d ?? convolve;
   const values = new Map<string, tf.Tensor>();
   const out = new Map<string, tf.Tensor>();
   /** Channel-first order of a spatial compute value, for flatten/reshape in an nchw network. */
@@ -186,7 +156,7 @@ export function forwardNetwork(
       }
       case 'conv2d': {
         const p = weights.weights.get(layer.id)!;
-        y = conv2d(layer, p, v as tf.Tensor4D);
+        y = conv(v as tf.Tensor4D, p.kernel, layer);
         if (p.bias) y = tf.add(y, p.bias);
         break;
       }

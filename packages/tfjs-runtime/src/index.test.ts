@@ -5,11 +5,14 @@ describe('@modscope/tfjs-runtime public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
       'checkTfjsSupport',
+      'convolve',
+      'convolveWithIm2colGradients',
       'disposeWeights',
       'forwardNetwork',
       'fromTfjsModel',
       'matMulWithTransposedGradient',
       'pool2d',
+      'registerWasmConvGradients',
       'saveTfjsModel',
       'selectBackend',
       'tfjsLayerName',

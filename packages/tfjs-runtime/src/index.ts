@@ -11,6 +11,14 @@ export {
   type NetworkWeights,
   type NormTensors,
 } from './forward-network.js';
+export {
+  convolve,
+  convolveWithIm2colGradients,
+  type ConvFunction,
+  type ConvGeometry,
+  type ConvSpec,
+} from './conv2d-gradients.js';
+export { registerWasmConvGradients } from './register-wasm-conv-gradients.js';
 export { pool2d } from './pool-2d.js';
 export { toTfjsModel, tfjsLayerName } from './to-tfjs-model.js';
 export { fromTfjsModel, type FromTfjsModelOptions } from './from-tfjs-model.js';

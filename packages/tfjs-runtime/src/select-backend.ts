@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '@modscope/core';
+import { registerWasmConvGradients } from './register-wasm-conv-gradients.js';
 
 /** The backends modscope can run tfjs on, fastest first. `tensorflow` is tfjs-node or tfjs-node-gpu. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -63,6 +64,7 @@ async function tryWasm(): Promise<string | null> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialize';
+    registerWasmConvGradients();
     return null;
   } catch (error) {
     return `the wasm backend failed: ${describe(error)}`;
