@@ -26,7 +26,7 @@ export interface FeatureVisualization {
   softmax: Float32Array;
   /** Shannon entropy of `softmax` in nats: low when the preferred input looks like one class. */
   entropy: number;
-  /** The tfjs backend that ran the ascent (`cpu` where the selected backend lacks a gradient kernel). */
+  /** The tfjs backend that ran the ascent: the selected one. */
   backend: string;
 }
 

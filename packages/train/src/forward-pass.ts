@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { getLayer, UnsupportedOpError, type Layer, type Network } from '@modscope/core';
 import {
+  convolveWithIm2colGradients,
   disposeWeights,
   forwardNetwork,
   matMulWithTransposedGradient,
@@ -60,8 +61,9 @@ export function logitsLayer(network: Network): string {
 
 /**
  * The forward pass (`forwardNetwork` of `@modscope/tfjs-runtime`) from a batch `x` (`count` examples in
- * the network layout) to the logits, with the dense gradient that is fast on wasm and, in training, the
- * dropout hook. Batch norms use their stored statistics (they are not trained).
+ * the network layout) to the logits, with the dense and conv gradients that are fast on wasm (which has no
+ * conv kernel gradient of its own) and, in training, the dropout hook. Batch norms use their stored
+ * statistics (they are not trained).
  */
 export function forwardLogits(
   network: Network,
@@ -81,9 +83,12 @@ export function forwardLogits(
     }
   }
   const stop = logitsLayer(network);
-  const logits = forwardNetwork(network, params, x, count, { ...options, matMul: matMulWithTransposedGradient, outputs: [stop] }).get(
-    stop,
-  )!;
+  const logits = forwardNetwork(network, params, x, count, {
+    ...options,
+    matMul: matMulWithTransposedGradient,
+    conv2d: convolveWithIm2colGradients,
+    outputs: [stop],
+  }).get(stop)!;
   if (logits.rank !== 2) {
     throw new UnsupportedOpError({
       op: `an output of rank ${logits.rank - 1}`,
@@ -95,11 +100,13 @@ export function forwardLogits(
   return logits as tf.Tensor2D;
 }
 
-/** The tfjs kernels the backward pass of this network needs beyond the common ones. */
+/**
+ * The tfjs kernels the backward pass of this network needs beyond the common ones. Convolutions need none:
+ * their gradients (`convolveWithIm2colGradients`) are made of matMul, slices and a forward conv.
+ */
 export function gradientKernels(network: Network): string[] {
   const kernels = new Set<string>();
   for (const layer of network.layers) {
-    if (layer.kind === 'conv2d') kernels.add('Conv2DBackpropFilter').add('Conv2DBackpropInput');
     if (layer.kind === 'pool' && !layer.global) kernels.add(layer.mode === 'max' ? 'MaxPoolGrad' : 'AvgPoolGrad');
   }
   return [...kernels];

@@ -7,8 +7,8 @@ import type { TrainOptions, TrainResult } from './train-options.js';
  * trained copy with the per-epoch history. Softmax cross-entropy (or one per head) plus the chosen
  * penalties, minimized with Adam or SGD on tfjs; every random choice (shuffling, dropout, module
  * assignment, eigensolver) comes from `createRandom(seed)`, so the same seed and options give
- * bit-identical weights on the same backend. Convolutional networks train on the cpu backend where the
- * selected one (wasm) cannot compute their filter gradients; `backend` says which ran.
+ * bit-identical weights on the same backend. Convolutional networks train on the selected backend, wasm
+ * included (their gradients are im2col and matMul); `backend` says which ran.
  */
 export function train<E = unknown>(network: Network, data: LabelledExamples, options: TrainOptions<E> = {}): Promise<TrainResult<E>> {
   return runTraining(network, data, options, 'train');

@@ -14,8 +14,8 @@ export interface TrainingBackend {
 
 /**
  * The backend to train `network` on: the one `selectBackend` of `@modscope/tfjs-runtime` chose (or
- * `requested`), unless it lacks a kernel the backward pass needs. The wasm backend has no
- * `Conv2DBackpropFilter`, so convolutional networks train on cpu there; the switch is undone by `restore`.
+ * `requested`), unless it lacks a kernel the backward pass needs (`gradientKernels`): then on cpu, a switch
+ * `restore` undoes. Convolutional networks train on wasm: their gradients need no kernel wasm lacks.
  */
 export async function trainingBackend(network: Network, requested: BackendName | 'auto' = 'auto'): Promise<TrainingBackend> {
   const selection = await selectBackend(requested === 'auto' ? {} : { backend: requested });
