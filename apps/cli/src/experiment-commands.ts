@@ -100,9 +100,9 @@ export function addExperimentCommands(program: Command): void {
     .option('--relearn-steps <n>', 'fine-tuning steps of each relearning attack', stepCount, 50)
     .option(
       '--relearn-mix <n>',
-      'relearning attack: retain examples mixed in per forget example (0: forget examples only)',
+      'relearning attack: retain examples mixed in per forget example (9: batches ~10% forget; 0: forget only, degenerate)',
       nonNegativeInt,
-      0,
+      9,
     )
     .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
     .option('--learning-rate <x>', 'fine-tuning learning rate (Adam, default 0.001)', positiveNumber)

@@ -55,20 +55,25 @@ export function formatExcise(r: ExciseRunResult): string {
   if (r.relearning.length > 0) {
     lines.push(
       '',
-      `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed with retain examples' : ''}, from the module-pruned model after its fine-tuning and from the never-trained one; pruned weights free):`,
+      `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed into retain data' : ' alone'}, from the module-pruned model after its fine-tuning and from the never-trained one; pruned weights free; measured on held-out forget examples):`,
       table(
-        ['start', 'examples', 'retain mixed in', 'forget before', 'forget after', 'retain after', 'steps to half'],
+        ['start', 'examples', 'retain mixed in', 'forget before', 'forget after', 'retain before', 'retain after', 'steps to half', ''],
         r.relearning.map((x) => [
           x.model === 'module' ? 'module-pruned' : 'never-trained',
           x.examples,
           x.retainExamples,
           percent(x.curve[0]!.forget),
           percent(last(x.curve).forget),
+          percent(x.curve[0]!.retain),
           percent(last(x.curve).retain),
-          steps(x.stats.stepsToHalf),
+          x.degenerate ? '—' : steps(x.stats.stepsToHalf),
+          x.degenerate ? 'DEGENERATE' : '',
         ]),
       ),
       'steps to half here: until the forget metric regains half the gap to the intact network.',
+      ...(r.relearning.some((x) => x.degenerate)
+        ? ['DEGENERATE: retain accuracy fell by more than 10 points: the network collapsed, which is no measure of relearning.']
+        : []),
     );
   }
   lines.push(

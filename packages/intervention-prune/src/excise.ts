@@ -12,7 +12,7 @@ import {
 } from '@modscope/core';
 import type { Capability } from './capability.js';
 import { pruneUnits, weightDistance, type WeightMask } from './prune-units.js';
-import { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
+import { recoveryStats, retainCollapse, type CurvePoint, type RecoveryStats } from './recovery.js';
 import {
   capabilityCount,
   capabilityInputs,
@@ -68,10 +68,11 @@ export interface ExciseOptions {
   /** A network trained from scratch on retain data only: the floor a removed capability should sit at. */
   neverTrained?: Network;
   /**
-   * Relearning attack: examples of the forget set to fine-tune on, e.g. [10, 100], and the steps (default
-   * 50), from the module-pruned network after its retain fine-tuning and from the never-trained one.
-   * `retainPerExample` (default 0) mixes that many retain examples per forget example into the attack's
-   * data, so that predicting the forget label everywhere no longer fits it.
+   * Relearning attack (method §6.7): examples of the forget set to fine-tune on, e.g. [10, 100], for a
+   * fixed number of steps (default 50), from the module-pruned network after its retain fine-tuning and
+   * from the never-trained one, measured on the held-out forget set. `retainPerExample` (default 9) mixes
+   * that many retain examples per forget example into the attack's data, so batches are about 10% forget;
+   * 0 fine-tunes on forget examples alone, which a network fits by predicting the forget label everywhere.
    */
   relearn?: { examples: readonly number[]; steps?: number; retainPerExample?: number };
   seed?: number;
@@ -97,7 +98,14 @@ export interface RelearnResult {
   examples: number;
   retainExamples: number;
   curve: CurvePoint[];
+  /** Retain metric at the start of the attack minus at its end. */
+  retainDrop: number;
+  /** The retain metric fell by more than 10 points: collapse, not relearning (method §6.7). */
+  degenerate: boolean;
 }
+
+/** Retain examples mixed into the relearning attack per forget example by default: batches about 10% forget. */
+export const RELEARN_RETAIN_PER_EXAMPLE = 9;
 
 /**
  * `count` examples of a dataset drawn at random (all of it when it has fewer): the first `count` of one
@@ -272,7 +280,11 @@ export async function excise(network: Network, capability: Capability, options: 
     if (options.neverTrained) starts.push(['never-trained', options.neverTrained]);
     for (const examples of options.relearn.examples) {
       const few = sample(options.forgetTraining, examples, createRandom(seed).fork(1));
-      const mixed = sample(options.retainTraining, few.count * (options.relearn.retainPerExample ?? 0), createRandom(seed).fork(2));
+      const mixed = sample(
+        options.retainTraining,
+        few.count * (options.relearn.retainPerExample ?? RELEARN_RETAIN_PER_EXAMPLE),
+        createRandom(seed).fork(2),
+      );
       const attack = labelledExamples(concat(few, mixed), network);
       for (const [model, start] of starts) {
         options.onStage?.(`relearning attack: ${model}, ${few.count} examples`);
@@ -287,7 +299,7 @@ export async function excise(network: Network, capability: Capability, options: 
           },
           seed,
         });
-        relearning.push({ model, examples: few.count, retainExamples: mixed.count, curve });
+        relearning.push({ model, examples: few.count, retainExamples: mixed.count, curve, ...retainCollapse(curve) });
       }
     }
   }

@@ -24,9 +24,10 @@ export {
   type CapabilityInputs,
   type ModuleScore,
 } from './score-units.js';
-export { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
+export { recoveryStats, retainCollapse, DEGENERATE_RETAIN_DROP, type CurvePoint, type RecoveryStats } from './recovery.js';
 export {
   excise,
+  RELEARN_RETAIN_PER_EXAMPLE,
   type CapabilityFigures,
   type ExciseMethod,
   type ExciseOptions,

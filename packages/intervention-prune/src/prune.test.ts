@@ -3,8 +3,8 @@ import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } fr
 import { describe, expect, it } from 'vitest';
 import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
 import { pruneUnits, weightDistance } from './prune-units.js';
-import { excise, type FineTuner } from './excise.js';
-import { recoveryStats } from './recovery.js';
+import { excise, type FineTuner, RELEARN_RETAIN_PER_EXAMPLE } from './excise.js';
+import { recoveryStats, retainCollapse } from './recovery.js';
 import {
   chooseModules,
   countsPerLayer,
@@ -295,11 +295,53 @@ describe('the relearning attack', () => {
       steps: 10,
       evaluateEvery: 10,
       methods: ['module', 'none'],
-      relearn: { examples: [5], steps: 10 },
+      relearn: { examples: [5], steps: 10, retainPerExample: 0 },
     });
     expect(result.relearning.map((r) => `${r.model}:${r.examples}:${r.retainExamples}`)).toEqual(['module:5:0']);
     expect(started).toHaveLength(1);
     expect(tuned.has(started[0]!)).toBe(true);
+  });
+
+  it('mixes 9 retain examples per forget example by default (batches about 10% forget)', async () => {
+    const { network, partition, dataset } = plantedTask();
+    const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
+    const attacks: number[] = [];
+    // the attack "relearns" by wrecking the retain set: its last point loses 11 points of retain accuracy
+    const fineTune: FineTuner = async (request) => {
+      await request.onEvaluate(request.network, 0);
+      if (request.steps === 7) attacks.push(request.data.count);
+      return request.network;
+    };
+    const result = await excise(network, capability, {
+      partition,
+      retainTraining: capability.retain,
+      forgetTraining: capability.forget,
+      fineTune: async (request) =>
+        fineTune({
+          ...request,
+          onEvaluate: async (n, step) => {
+            await request.onEvaluate(n, step);
+            if (request.steps === 7) await request.onEvaluate(n, 7);
+          },
+        }),
+      createEvaluator: async (n) => referenceEvaluator(n),
+      forgetTarget: 0.4,
+      steps: 10,
+      evaluateEvery: 10,
+      methods: ['module'],
+      relearn: { examples: [4], steps: 7 },
+    });
+    expect(RELEARN_RETAIN_PER_EXAMPLE).toBe(9);
+    expect(result.relearning[0]).toMatchObject({ examples: 4, retainExamples: 36, retainDrop: 0, degenerate: false });
+    expect(attacks).toEqual([40]);
+  });
+
+  it('calls a run degenerate when its retain metric falls by more than 10 points', () => {
+    const curve = (retain: number[]) => retain.map((r, i) => ({ step: i, forget: 0, retain: r }));
+    expect(retainCollapse(curve([0.9, 0.85, 0.81]))).toEqual({ retainDrop: expect.closeTo(0.09, 9), degenerate: false });
+    expect(retainCollapse(curve([0.9, 0.5, 0.79]))).toEqual({ retainDrop: expect.closeTo(0.11, 9), degenerate: true });
+    expect(retainCollapse(curve([0.885, 0.16]))).toMatchObject({ degenerate: true });
+    expect(retainCollapse(curve([0.5, 0.9]))).toMatchObject({ degenerate: false });
   });
 
   it('mixes retain examples into the attack when asked', async () => {

@@ -35,3 +35,19 @@ export function recoveryStats(curve: readonly CurvePoint[], before: number): Rec
     finalRetain: last.retain,
   };
 }
+
+/** A relearning attack whose retain metric fell by more than this is degenerate, not recovery (method §6.7). */
+export const DEGENERATE_RETAIN_DROP = 0.1;
+
+/**
+ * How far the retain metric fell over a curve (first point minus last), and whether that makes the run
+ * degenerate (method §6.7): a network that fits the attack's data by predicting one class everywhere
+ * "relearns" the capability by collapsing, which says nothing about whether it was removed.
+ */
+export function retainCollapse(curve: readonly CurvePoint[]): { retainDrop: number; degenerate: boolean } {
+  const first = curve[0];
+  const last = curve[curve.length - 1];
+  if (!first || !last) return { retainDrop: Number.NaN, degenerate: false };
+  const retainDrop = first.retain - last.retain;
+  return { retainDrop, degenerate: retainDrop > DEGENERATE_RETAIN_DROP };
+}

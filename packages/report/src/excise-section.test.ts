@@ -34,7 +34,19 @@ describe('the excise result and section', () => {
 
   it('shows a before/after table with every method and the floor, and the relearning figure', () => {
     const section = exciseSection(read(sampleExciseRun()));
-    expect(section.blocks.map((b) => (b.type === 'figure' ? b.figure.kind : b.kind))).toEqual(['recovery', 'excise-table', 'relearning']);
+    expect(section.blocks.map((b) => (b.type === 'figure' ? b.figure.kind : b.kind))).toEqual([
+      'recovery',
+      'excise-table',
+      'relearning',
+      'relearning-table',
+    ]);
+    // the never-trained attack lost all its retain accuracy: marked degenerate beside its retain figures
+    const relearning = section.blocks[3]!;
+    if (relearning.type !== 'html') throw new Error('html expected');
+    expect(relearning.html).toMatch(
+      /never trained<\/th><td class="num">10<\/td><td class="num">—<\/td><td class="num">0\.0%<\/td><td class="num">100\.0%<\/td><td class="num">72\.9%<\/td><td class="num">0\.0%<\/td><td class="degenerate"><strong>degenerate<\/strong><\/td>/,
+    );
+    expect(relearning.html).toMatch(/module-pruned<\/th>(<td class="num">[^<]*<\/td>){6}<td><\/td>/);
     const table = section.blocks[1]!;
     if (table.type !== 'html') throw new Error('html expected');
     expect([...table.html.matchAll(/<tr><th scope="row">([^<]+)<\/th>/g)].map((m) => m[1])).toEqual([
@@ -60,7 +72,7 @@ describe('the excise result and section', () => {
     const series = figure.option.series as { name: string; lineStyle: { type: string }; data: number[][] }[];
     expect(series.map((s) => `${s.name}:${s.lineStyle.type}`)).toEqual([
       'module-pruned, 10 examples:solid',
-      'never trained, 10 examples:dashed',
+      'never trained, 10 examples (degenerate):dashed',
     ]);
     expect(series[1]!.data[0]).toEqual([0, 0]);
     expect(figure.marks).toEqual([

@@ -20,7 +20,17 @@ export function exciseSection(result: ExciseView): Section {
       wide: true,
     });
   }
-  if (result.relearning.length > 0) blocks.push({ type: 'figure', figure: relearningFigure(result), wide: true });
+  if (result.relearning.length > 0) {
+    blocks.push({ type: 'figure', figure: relearningFigure(result), wide: true });
+    blocks.push({
+      type: 'html',
+      kind: 'relearning-table',
+      title: 'Relearning attack, with the retain metric',
+      caption: `The ${escapeHtml(metric)} on held-out forget examples and the retain accuracy at the start and the end of each attack. A run whose retain accuracy fell by more than 10 points is marked degenerate: the network collapsed (e.g. predicts one class everywhere), which is no measure of relearning.`,
+      html: relearningTable(result),
+      wide: true,
+    });
+  }
   return {
     kind: 'modscope/excise',
     title: `Excision and relearning on ${result.model}`,
@@ -49,6 +59,25 @@ export function exciseSection(result: ExciseView): Section {
     ],
     blocks,
   };
+}
+
+function relearningTable(result: ExciseView): string {
+  const head = ['start', 'examples', 'retain mixed in', 'forget, before', 'forget, after', 'retain, before', 'retain, after', 'verdict'];
+  const rows = result.relearning.map((r) => {
+    const first = r.curve[0]!;
+    const end = r.curve[r.curve.length - 1]!;
+    const cells = [
+      String(r.examples),
+      r.retainExamples !== undefined ? String(r.retainExamples) : '—',
+      percent(first.forget),
+      percent(end.forget),
+      percent(first.retain),
+      percent(end.retain),
+    ];
+    const verdict = r.degenerate ? '<td class="degenerate"><strong>degenerate</strong></td>' : '<td></td>';
+    return `<tr><th scope="row">${r.model === 'module' ? 'module-pruned' : 'never trained'}</th>${cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}${verdict}</tr>`;
+  });
+  return `<table class="data"><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function exciseTable(result: ExciseView): string {

@@ -115,7 +115,7 @@ export function relearningFigure(result: ExciseView): Figure {
   const metric = result.forgetMetric ?? 'forget accuracy';
   const series = result.relearning.map((r) => ({
     type: 'line',
-    name: `${r.model === 'never-trained' ? 'never trained' : r.model === 'module' ? 'module-pruned' : r.model}, ${r.examples} examples${r.retainExamples ? ` + ${r.retainExamples} retain` : ''}`,
+    name: `${r.model === 'never-trained' ? 'never trained' : r.model === 'module' ? 'module-pruned' : r.model}, ${r.examples} examples${r.retainExamples ? ` + ${r.retainExamples} retain` : ''}${r.degenerate ? ' (degenerate)' : ''}`,
     showSymbol: r.curve.length <= 12,
     symbolSize: 5,
     color: SERIES_COLORS[counts.indexOf(r.examples) % SERIES_COLORS.length],

@@ -250,6 +250,8 @@ export function sampleExciseRun() {
           { step: 10, forget: 0.9362, retain: 0.8234 },
         ],
         stats: { stepsToHalf: 1, forgetArea: 0.8223, finalForget: 0.9362, finalRetain: 0.8234 },
+        retainDrop: 0.0441,
+        degenerate: false,
       },
       {
         model: 'never-trained',
@@ -269,6 +271,8 @@ export function sampleExciseRun() {
           { step: 10, forget: 1, retain: 0 },
         ],
         stats: { stepsToHalf: 4, forgetArea: 0.6138, finalForget: 1, finalRetain: 0 },
+        retainDrop: 0.7285,
+        degenerate: true,
       },
     ],
   };

@@ -99,10 +99,17 @@ export const exciseResultSchema = z
           steps: count(0).optional(),
           curve: curve('The attack'),
           stats: recoveryStats.optional(),
+          retainDrop: statistic().optional().describe('Retain accuracy at the start of the attack minus at its end.'),
+          degenerate: z
+            .boolean()
+            .optional()
+            .describe('The retain accuracy fell by more than 10 points: the network collapsed rather than relearned (method §6.7).'),
         }),
       )
       .optional()
-      .describe('The relearning attack: fine-tuning on a few forget examples.'),
+      .describe(
+        'The relearning attack (method §6.7): fine-tuning for a fixed number of steps on a few forget examples mixed into retain data (by default 9 retain examples per forget one), measured on the held-out forget set.',
+      ),
     timings: z.record(z.string(), timing()).optional().describe('Seconds per stage.'),
   })
   .meta({

@@ -200,10 +200,12 @@ export function exciseExample() {
       {
         model: 'module',
         examples: 10,
-        retainExamples: 0,
+        retainExamples: 90,
         steps: 50,
         curve: curve([0.3617, 0.6596, 0.9362], [0.8675, 0.8653, 0.8234]),
         stats: { stepsToHalf: 10, forgetArea: 0.72, finalForget: 0.9362, finalRetain: 0.8234 },
+        retainDrop: 0.0441,
+        degenerate: false,
       },
     ],
     timings: { partition: 1.2, neverTrained: 3.4, excise: 20.1 },

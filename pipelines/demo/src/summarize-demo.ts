@@ -10,8 +10,11 @@ export interface DemoRelearning {
   examples: number;
   steps: number;
   stepsToHalf: number | null;
+  /** Trigger-specific attack success (method §6.8) and clean accuracy at the end of the attack. */
   attackSuccess: number;
   cleanAccuracy: number;
+  /** Clean accuracy fell by more than 10 points during the attack: collapse, not relearning (method §6.7). */
+  degenerate: boolean;
 }
 
 /** What the demo found, in figures: what `modscope demo` prints, and `modscope demo --json` writes. */
@@ -88,6 +91,7 @@ export function summarizeDemo(r: DemoResults): DemoSummary {
         stepsToHalf: x.stats.stepsToHalf,
         attackSuccess: x.stats.finalForget,
         cleanAccuracy: x.stats.finalRetain,
+        degenerate: x.degenerate,
       }));
   return {
     seed: r.seed,

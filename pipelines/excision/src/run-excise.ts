@@ -1,5 +1,13 @@
 import { type Dataset, type Evaluator, InvalidArgumentError, type Network, prepareInputs, type UnitPartition } from '@modscope/core';
-import { type Capability, capabilityFor, type ExciseMethod, excise, type ForgetSpec, recoveryStats } from '@modscope/intervention-prune';
+import {
+  type Capability,
+  capabilityFor,
+  type ExciseMethod,
+  excise,
+  type ForgetSpec,
+  RELEARN_RETAIN_PER_EXAMPLE,
+  recoveryStats,
+} from '@modscope/intervention-prune';
 import type { PartitionSourceOptions } from '@modscope/lesion-study';
 import type { ExciseResultFile } from '@modscope/results';
 import { EXCISE_RESULT_KIND, EXCISE_RESULT_VERSION } from '@modscope/results/format';
@@ -18,7 +26,7 @@ export const EXCISE_DEFAULTS = Object.freeze({
   neverTrainedEpochs: 1,
   relearn: [10, 100] as readonly number[],
   relearnSteps: 50,
-  relearnMix: 0,
+  relearnMix: RELEARN_RETAIN_PER_EXAMPLE,
   seed: 0,
 });
 
@@ -62,9 +70,9 @@ export interface ExciseRunOptions {
   /** (number, default 50) — fine-tuning steps of each relearning attack. */
   relearnSteps?: number;
   /**
-   * (number, default 0) — retain examples mixed into each relearning attack per forget example. With 0 the
-   * attack's data has one label only (a class, or the trigger's target), which a network fits by predicting
-   * it everywhere; mixing in retain data rules that out.
+   * (number, default 9: batches about 10% forget, method §6.7) — retain examples mixed into each relearning
+   * attack per forget example. With 0 the attack's data has one label only (a class, or the trigger's
+   * target), which a network fits by predicting it everywhere: a degenerate attack, offered only on request.
    */
   relearnMix?: number;
   /** (number, default 0) — seed of the partition, the random baseline, shuffling and initialization. */
@@ -278,6 +286,8 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions) {
       steps: relearnSteps,
       curve: r.curve,
       stats: recoveryStats(r.curve, result.intact.forget),
+      retainDrop: r.retainDrop,
+      degenerate: r.degenerate,
     })),
     timings,
   } satisfies ExciseResultFile;

@@ -91,13 +91,15 @@ function formatSummary(s: DemoSummary): string {
       ],
     ),
     `same-count baselines, trigger-specific attack success after excision → after fine-tuning: ${b.baselines.map((x) => `${x.method} ${percent(x.afterExcision)} → ${percent(x.afterFineTuning)}`).join('; ')}`,
-    'relearning attack (fine-tuning on n triggered inputs only): steps until half the attack success is back, and at the end attack success / clean accuracy',
+    'relearning attack (n triggered inputs mixed into clean batches, ~10%): steps until half the attack success is back, and at the end attack success / clean accuracy',
     table(
       ['n', 'module-pruned', 'never-trained'],
       b.relearning.module.map((m, i) => {
         const floor = b.relearning.neverTrained[i];
         const cell = (x: typeof m | undefined) =>
-          x ? `${x.stepsToHalf ?? 'never'} steps; ${percent(x.attackSuccess)} / ${percent(x.cleanAccuracy)}` : '—';
+          x
+            ? `${x.degenerate ? 'DEGENERATE' : `${x.stepsToHalf ?? 'never'} steps`}; ${percent(x.attackSuccess)} / ${percent(x.cleanAccuracy)}`
+            : '—';
         return [m.examples, cell(m), cell(floor)];
       }),
     ),
