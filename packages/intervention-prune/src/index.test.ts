@@ -12,6 +12,7 @@ describe('@modscope/intervention-prune', () => {
         'countsPerLayer',
         'excise',
         'lowestMagnitudeUnits',
+        'liveUnits',
         'mergeSelection',
         'parseForgetSpec',
         'parseTrigger',

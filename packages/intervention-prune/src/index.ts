@@ -8,7 +8,7 @@ export {
   type ForgetSpec,
   type TriggerPatch,
 } from './capability.js';
-export { pruneUnits, weightDistance, type PrunedNetwork, type WeightMask } from './prune-units.js';
+export { pruneUnits, liveUnits, weightDistance, type PrunedNetwork, type WeightMask } from './prune-units.js';
 export {
   capabilityInputs,
   capabilityMetrics,

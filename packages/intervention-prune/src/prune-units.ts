@@ -119,6 +119,37 @@ export function pruneUnits(network: Network, selection: readonly UnitSelection[]
   return { network: pruned, masks: [...masks.values()], units: count };
 }
 
+/**
+ * The live units of a dense or conv layer (method §6.5): 1 where a unit has a non-zero incoming weight and
+ * a non-zero weight reading it in the next weighted layer (where one reads it one to one). A unit that
+ * earlier pruning disconnected is not live.
+ */
+export function liveUnits(network: Network, id: string): Uint8Array {
+  const layer = getLayer(network, id);
+  if (layer.kind !== 'dense' && layer.kind !== 'conv2d') return new Uint8Array(0);
+  const units = layer.units;
+  const incoming = new Uint8Array(units);
+  for (let i = 0; i < layer.kernel.length; i++) if (layer.kernel[i] !== 0) incoming[i % units] = 1;
+  const next = consumerOf(network, getUnitLayer(network, id, 'layer').post);
+  const reader = next?.layer;
+  if (!reader || (reader.kind !== 'dense' && reader.kind !== 'conv2d') || (reader.kind === 'conv2d' && reader.groups !== 1))
+    return incoming;
+  const outgoing = new Uint8Array(units);
+  if (reader.kind === 'conv2d') {
+    const [, , cinPer, cout] = reader.kernelShape;
+    for (let i = 0; i < reader.kernel.length; i++) if (reader.kernel[i] !== 0) outgoing[Math.floor(i / cout) % cinPer] = 1;
+  } else {
+    const [fanIn, fanOut] = reader.kernelShape;
+    const spatial = fanIn / units;
+    const channelsLast = network.layout === 'nhwc';
+    for (let r = 0; r < fanIn; r++) {
+      const channel = spatial === 1 ? r : channelsLast ? r % units : Math.floor(r / spatial);
+      for (let c = 0; c < fanOut && !outgoing[channel]; c++) if (reader.kernel[r * fanOut + c] !== 0) outgoing[channel] = 1;
+    }
+  }
+  return incoming.map((x, u) => x & outgoing[u]!);
+}
+
 /** L2 distance between the weights (kernels and biases) of two networks with the same layers. */
 export function weightDistance(a: Network, b: Network): number {
   let sum = 0;

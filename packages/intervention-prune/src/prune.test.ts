@@ -2,7 +2,7 @@ import { argmax, prepareInputs, type UnitPartition } from '@modscope/core';
 import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
 import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
-import { pruneUnits, weightDistance } from './prune-units.js';
+import { liveUnits, pruneUnits, weightDistance } from './prune-units.js';
 import { excise, type FineTuner, RELEARN_RETAIN_PER_EXAMPLE } from './excise.js';
 import { recoveryStats, retainCollapse } from './recovery.js';
 import {
@@ -229,6 +229,36 @@ describe('scoring and choosing modules', () => {
     // Units of the forgotten classes' module are active on the forget set only: the highest scores.
     const top = topUnits(scores, counts);
     for (const u of top[0]!.units) expect(modules[1]![u]).toBe(forgetModule);
+  });
+});
+
+describe('the lowest-magnitude baseline (method §6.5)', () => {
+  it('never picks a unit with all-zero incoming or outgoing weights', () => {
+    const network = tinyMlp({ sizes: [6, 8, 7, 3] });
+    const dense = network.layers.filter((l) => l.kind === 'dense');
+    const [first, second] = dense;
+    if (first?.kind !== 'dense' || second?.kind !== 'dense') throw new Error('unreachable');
+    // units 0 and 1 of the first hidden layer: disconnected by earlier pruning (all-zero incoming weights,
+    // and all-zero outgoing weights); unit 2: tiny incoming weights, but its outgoing weights cut
+    const units = first.units;
+    for (let i = 0; i < first.kernel.length; i++) {
+      const u = i % units;
+      if (u === 0) first.kernel[i] = 0;
+      if (u === 2) first.kernel[i]! *= 1e-6;
+    }
+    if (first.bias) first.bias[0] = first.bias[2] = 0;
+    const fanOut = second.units;
+    second.kernel.fill(0, 1 * fanOut, 2 * fanOut);
+    second.kernel.fill(0, 2 * fanOut, 3 * fanOut);
+    expect(Array.from(liveUnits(network, first.id).subarray(0, 4))).toEqual([0, 0, 0, 1]);
+    const picked = lowestMagnitudeUnits(network, new Map([[first.id, 3]]))[0]!.units;
+    expect(picked).toHaveLength(3);
+    for (const u of picked) expect([0, 1, 2]).not.toContain(u);
+    // fewer live units than asked for: only the live ones
+    expect(lowestMagnitudeUnits(network, new Map([[first.id, units]]))[0]!.units).toHaveLength(units - 3);
+    // the same after pruneUnits: the pruned units are never picked again
+    const pruned = pruneUnits(network, [{ layer: first.id, units: Int32Array.of(3, 4) }]).network;
+    for (const u of lowestMagnitudeUnits(pruned, new Map([[first.id, 3]]))[0]!.units) expect([0, 1, 2, 3, 4]).not.toContain(u);
   });
 });
 

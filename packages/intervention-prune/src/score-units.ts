@@ -16,6 +16,7 @@ import {
   type UnitSelection,
 } from '@modscope/core';
 import type { Capability } from './capability.js';
+import { liveUnits } from './prune-units.js';
 
 /** Forget, control (a trigger's forget inputs without it) and retain inputs in one array, in that order, laid out for the evaluator's network. */
 export interface CapabilityInputs {
@@ -170,7 +171,11 @@ export function randomUnits(network: Network, counts: Map<string, number>, seed:
   });
 }
 
-/** The `count` units of each layer with the smallest L2 norm of incoming weights and bias. */
+/**
+ * The `count` live units of each layer (non-zero incoming and outgoing weights, method §6.5) with the
+ * smallest L2 norm of incoming weights and bias; fewer where fewer are live. A unit that earlier pruning
+ * disconnected is no baseline: removing it changes nothing.
+ */
 export function lowestMagnitudeUnits(network: Network, counts: Map<string, number>): UnitSelection[] {
   return [...counts].map(([layer, count]) => {
     const l = getLayer(network, layer);
@@ -183,7 +188,10 @@ export function lowestMagnitudeUnits(network: Network, counts: Map<string, numbe
     const norms = new Float64Array(l.units);
     for (let i = 0; i < l.kernel.length; i++) norms[i % l.units]! += l.kernel[i]! ** 2;
     if (l.bias) for (let u = 0; u < l.units; u++) norms[u]! += l.bias[u]! ** 2;
-    const order = Array.from(norms.keys()).sort((a, b) => norms[a]! - norms[b]! || a - b);
+    const live = liveUnits(network, layer);
+    const order = Array.from(norms.keys())
+      .filter((u) => live[u])
+      .sort((a, b) => norms[a]! - norms[b]! || a - b);
     return { layer, units: Int32Array.from(order.slice(0, count)).sort() };
   });
 }
