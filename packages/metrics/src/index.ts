@@ -18,5 +18,12 @@ export {
 } from './compare-partitions.js';
 export { shuffleStatistics, type ShuffleStatistics } from './shuffle-statistics.js';
 export { empiricalP } from './empirical-p.js';
+export {
+  fewestNullValues,
+  SIGNIFICANCE_LEVEL,
+  smallestEmpiricalP,
+  smallestFisherP,
+  type PValueFloorWarning,
+} from './p-value-floor.js';
 export { fisherCombined, type FisherCombined } from './fisher-combined.js';
 export { labelEntropy } from './label-entropy.js';
