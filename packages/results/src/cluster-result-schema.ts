@@ -9,6 +9,7 @@ const nullTest = z.object({
   z: statistic().describe('(n-cut − mean) / std; null where not finite (std 0 and the n-cut differs from the mean).'),
   p: z.number().describe('Left-sided p = (r + 1) / (n + 1), r = shuffles with a lower n-cut than the network.'),
   values: z.array(z.number()).describe('The n-cut of every shuffle.'),
+  smallestP: z.number().optional().describe('The smallest p these shuffles allow, on either side: 1 / (n + 1). Absent in older files.'),
   verdict: z.string().describe('A sentence: more, less, or not distinguishably clusterable than these shuffles.'),
 });
 
@@ -20,6 +21,19 @@ const clusterRow = z.object({
   cut: z.number().describe('Weight of the edges leaving it.'),
   conductance: z.number().describe('cut / min(volume, total volume − volume); 0 for a cluster of zero volume.'),
 });
+
+/** A test whose sample count keeps its p-values above 0.05 (`PValueFloorWarning` of `@modscope/metrics`). */
+export const pValueFloorWarnings = z
+  .array(
+    z.object({
+      test: z.string().describe('The p-values it is about, e.g. shuffle test.'),
+      samples: count(1).describe('Null values each of them is computed from: shuffles, random lesions, permutations.'),
+      smallestP: z.number().describe('The smallest p-value those allow: 1 / (samples + 1), or its Fisher combination.'),
+      message: z.string().describe('The warning in words, as the command prints it.'),
+    }),
+  )
+  .optional()
+  .describe('Tests whose p-values cannot reach 0.05 with the samples run (empty when all can). Absent in older files.');
 
 const edge = z.tuple([count(0), count(0), count(0), count(0), z.number()]);
 
@@ -53,6 +67,7 @@ export const clusterResultSchema = z
       .describe('The strongest edges, for drawing the network.'),
     eigenvalues: z.array(z.number()).optional().describe('Smallest Laplacian eigenvalues, where the partitioner reports them.'),
     nulls: z.record(z.string(), nullTest).describe('The shuffle test against each null model, by its name.'),
+    warnings: pValueFloorWarnings,
     timings: z.object({ graph: timing(), partition: timing(), shuffles: timing() }).describe('Wall-clock milliseconds.'),
   })
   .superRefine((result, context) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPARE_RESULT_KIND, COMPARE_RESULT_VERSION } from './result-kinds.js';
+import { pValueFloorWarnings } from './cluster-result-schema.js';
 import { count, header } from './schema-parts.js';
 
 const agreement = {
@@ -8,7 +9,7 @@ const agreement = {
   n: count(0).describe('Units compared.'),
   permutation: z
     .object({
-      permutations: count(1),
+      permutations: count(1).describe('Permutations run: no p below 1 / (permutations + 1).'),
       ariMean: z.number(),
       ariStd: z.number(),
       ariP: z.number().describe('Right-sided p of the ARI against the permuted ones.'),
@@ -30,6 +31,7 @@ export const compareResultSchema = z
     partitions: z.object({ weights: z.string(), coactivation: z.string() }).describe('The two partitions compared, by source.'),
     overall: z.object(agreement).describe('Over all hidden units.'),
     layers: z.array(z.object({ layer: z.string(), ...agreement })).describe('Per hidden layer.'),
+    warnings: pValueFloorWarnings,
   })
   .meta({
     title: 'modscope compare result',

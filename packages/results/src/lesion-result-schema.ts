@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LESION_RESULT_KIND, LESION_RESULT_VERSION } from './result-kinds.js';
+import { pValueFloorWarnings } from './cluster-result-schema.js';
 import { count, header, label, statistic, timing } from './schema-parts.js';
 
 const fisherCombined = z
@@ -9,6 +10,13 @@ const fisherCombined = z
     p: z.number(),
   })
   .describe("Fisher's combination of the sub-clusters' p-values.");
+
+const smallestP = z
+  .object({
+    subcluster: z.number().describe("A sub-cluster's p-values (importance, selectivity, per-class drop, upstream): 1 / (random + 1)."),
+    fisher: z.number().nullable().describe('Their Fisher combination over the sub-clusters; null without sub-clusters.'),
+  })
+  .describe('The smallest p-values the random sets allow.');
 
 const subcluster = z.object({
   layer: z.string().describe('The layer that owns the units.'),
@@ -67,6 +75,13 @@ export const lesionResultSchema = z
       layers: z.array(z.object({ layer: z.string(), labels: z.array(label()) })),
     }),
     random: count(1).describe('Random same-size lesions per sub-cluster.'),
+    randomFrom: z
+      .enum(['option', 'default-dense', 'default-conv'])
+      .optional()
+      .describe(
+        'Where `random` came from: the random option (--random), or the default: 99 for a network without conv layers (default-dense), 19 for one with (default-conv). Absent in older files.',
+      ),
+    smallestP: smallestP.optional().describe('The smallest p-values the random lesions allow. Absent in older files.'),
     seed: z.number(),
     baseline: z
       .object({
@@ -83,11 +98,20 @@ export const lesionResultSchema = z
       featureViz: fisherCombined.optional(),
     }),
     featureViz: z
-      .object({ directory: z.string(), backend: z.string(), steps: count(0) })
+      .object({
+        directory: z.string(),
+        backend: z.string(),
+        steps: count(0),
+        random: count(1)
+          .optional()
+          .describe('Random same-size unit sets per sub-cluster: the random option, else 19. Absent in older files.'),
+        smallestP: smallestP.optional().describe('The smallest p-values those random sets allow. Absent in older files.'),
+      })
       .optional()
       .describe('Where the feature-visualization images are and how they were made, with --feature-viz.'),
     effectFactor: statistic().describe('Mean random-lesion / sub-cluster-lesion mean class accuracy: > 1, the modules matter more.'),
     evaluations: count(0).describe('Lesioned evaluations run.'),
+    warnings: pValueFloorWarnings,
     timings: z
       .object({ partition: timing(), lesions: timing(), upstream: timing(), featureViz: timing().optional() })
       .describe('Wall-clock milliseconds.'),
