@@ -25,7 +25,30 @@ describe('analyzeClusterability', () => {
       expect(s.p).toBe(1 / 20); // below every shuffle
       expect(s.z).toBeLessThan(-3);
       expect(s.verdict).toMatch(/^more clusterable/);
+      expect(s.smallestP).toBe(1 / 20);
+      expect(s.verdict).toContain('p = 0.050, the smallest possible with 19 shuffles');
     }
+    expect(result.warnings).toEqual([]); // 19 shuffles can reach p = 0.05
+  });
+
+  it('warns when the shuffles are too few for any p to reach 0.05, and not without a shuffle test', async () => {
+    const { network } = modularMlp({ modules: 3, cross: 0.05, seed: 1 });
+    const options = { k: 3, workers: 0, seed: 2, partitioner: spectralPartitioner, nulls: ['layer'] as const };
+    const few = await analyzeClusterability(network, { ...options, shuffles: 10 });
+    expect(few.nulls.layer!.p).toBe(1 / 11);
+    expect(few.nulls.layer!.smallestP).toBe(1 / 11);
+    expect(few.nulls.layer!.verdict).toMatch(/^not distinguishable .*\(p = 0\.091, the smallest possible with 10 shuffles, z = /);
+    expect(few.warnings).toEqual([
+      {
+        test: 'shuffle test',
+        samples: 10,
+        smallestP: 1 / 11,
+        message:
+          'with 10 shuffles per null model no p can be below 1/11 = 0.091, so the shuffle test cannot reach p ≤ 0.05 either way; run 19 or more (the default 50 allows 0.020).',
+      },
+    ]);
+    expect((await analyzeClusterability(network, { ...options, shuffles: 18 })).warnings.map((w) => w.samples)).toEqual([18]);
+    expect((await analyzeClusterability(network, { ...options, shuffles: 0 })).warnings).toEqual([]);
   });
 
   it('reports what it clustered: sizes, labels per layer and unit, n-cut of those labels', async () => {
@@ -141,5 +164,9 @@ describe('verdict', () => {
     expect(verdict('layer', 9, s(9))).toMatch(/^more clusterable than its 'layer' shuffles \(p = 0\.048/);
     expect(verdict('layer', 11, s(11))).toMatch(/^less clusterable/);
     expect(verdict('layer', 10, s(10))).toMatch(/^not distinguishable/);
+    // 20 shuffles: p = 1/21 is the floor, and the sentence says so; a p above the floor does not
+    expect(verdict('layer', 9, s(9))).toContain('(p = 0.048, the smallest possible with 20 shuffles, z = -10.00)');
+    expect(verdict('layer', 11, s(11))).toContain('(right-sided p = 0.048, the smallest possible with 20 shuffles, z = 10.00)');
+    expect(verdict('layer', 10, s(10))).not.toContain('smallest possible');
   });
 });

@@ -10,7 +10,15 @@ import {
   type WeightGraph,
   type WeightGraphOptions,
 } from '@modscope/graph';
-import { partitionQuality, type ClusterStats, type ShuffleStatistics } from '@modscope/metrics';
+import {
+  fewestNullValues,
+  partitionQuality,
+  SIGNIFICANCE_LEVEL,
+  smallestEmpiricalP,
+  type ClusterStats,
+  type PValueFloorWarning,
+  type ShuffleStatistics,
+} from '@modscope/metrics';
 import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { startShufflePool, type ShufflePool } from './shuffle-pool.js';
 import { shuffleTestWith, shuffleWorkerCount } from './shuffle-test.js';
@@ -61,6 +69,8 @@ export interface WeightGraphDrawing {
 }
 
 export interface NullResult extends ShuffleStatistics {
+  /** The smallest p these shuffles allow, left- or right-sided: 1 / (n + 1). */
+  smallestP: number;
   verdict: string;
 }
 
@@ -90,6 +100,8 @@ export interface ClusterabilityResult {
   /** The `metrics` asked for, by name, computed on the real partition (only when some were asked for). */
   metrics?: Record<string, unknown>;
   nulls: Record<string, NullResult>;
+  /** Where the shuffles are too few for any p to reach 0.05 (fewer than 19 per null); empty otherwise. */
+  warnings: PValueFloorWarning[];
   /** Wall-clock milliseconds. */
   timings: { graph: number; partition: number; shuffles: number };
 }
@@ -98,9 +110,27 @@ export interface ClusterabilityResult {
 export function verdict(model: string, real: number, s: ShuffleStatistics): string {
   const fmt = (x: number) => (Math.abs(x) >= 100 || !Number.isFinite(x) ? String(x) : x.toFixed(2));
   const pRight = (s.values.filter((v) => v > real).length + 1) / (s.n + 1);
-  if (s.p <= 0.05) return `more clusterable than its '${model}' shuffles (p = ${s.p.toFixed(3)}, z = ${fmt(s.z)})`;
-  if (pRight <= 0.05) return `less clusterable than its '${model}' shuffles (right-sided p = ${pRight.toFixed(3)}, z = ${fmt(s.z)})`;
-  return `not distinguishable from its '${model}' shuffles (p = ${s.p.toFixed(3)}, z = ${fmt(s.z)})`;
+  // a p at its floor says so: with few shuffles it cannot go lower, however clusterable the network
+  const p = (x: number) => `${x.toFixed(3)}${x === smallestEmpiricalP(s.n) ? `, the smallest possible with ${s.n} shuffles` : ''}`;
+  if (s.p <= SIGNIFICANCE_LEVEL) return `more clusterable than its '${model}' shuffles (p = ${p(s.p)}, z = ${fmt(s.z)})`;
+  if (pRight <= SIGNIFICANCE_LEVEL) return `less clusterable than its '${model}' shuffles (right-sided p = ${p(pRight)}, z = ${fmt(s.z)})`;
+  return `not distinguishable from its '${model}' shuffles (p = ${p(s.p)}, z = ${fmt(s.z)})`;
+}
+
+/**
+ * The warning for a shuffle test whose shuffles are too few for p ≤ 0.05: each p, left- or right-sided, is
+ * (r + 1) / (n + 1), so with n shuffles none is below 1 / (n + 1), and n < 19 cannot reach 0.05 either way.
+ */
+function shuffleFloorWarning(shuffles: number): PValueFloorWarning | null {
+  const smallestP = smallestEmpiricalP(shuffles);
+  if (smallestP <= SIGNIFICANCE_LEVEL) return null;
+  const fewest = fewestNullValues();
+  return {
+    test: 'shuffle test',
+    samples: shuffles,
+    smallestP,
+    message: `with ${shuffles} shuffle${shuffles === 1 ? '' : 's'} per null model no p can be below 1/${shuffles + 1} = ${smallestP.toFixed(3)}, so the shuffle test cannot reach p ≤ ${SIGNIFICANCE_LEVEL} either way; run ${fewest} or more (the default 50 allows ${smallestEmpiricalP(50).toFixed(3)}).`,
+  };
 }
 
 /**
@@ -206,8 +236,11 @@ async function analyzeWith(
       },
       pool,
     );
-    for (const [model, s] of Object.entries(tests)) nullResults[model] = { ...s, verdict: verdict(model, ncut, s) };
+    for (const [model, s] of Object.entries(tests)) {
+      nullResults[model] = { ...s, smallestP: smallestEmpiricalP(s.n), verdict: verdict(model, ncut, s) };
+    }
   }
+  const floorWarning = Object.keys(nullResults).length > 0 ? shuffleFloorWarning(shuffles) : null;
   const expanded = expandLabels(graph, partition.labels);
   const eigenvalues = (partition as { eigenvalues?: Float64Array }).eigenvalues;
   return {
@@ -229,6 +262,7 @@ async function analyzeWith(
     ...(eigenvalues ? { eigenvalues: Array.from(eigenvalues) } : {}),
     ...(options.metrics?.length ? { metrics: Object.fromEntries(options.metrics.map((m) => [m.name, m.compute(graph, partition)])) } : {}),
     nulls: nullResults,
+    warnings: [floorWarning].filter((w) => w !== null),
     timings: { graph: graphDone - started, partition: partitionDone - graphDone, shuffles: performance.now() - partitionDone },
   };
 }
