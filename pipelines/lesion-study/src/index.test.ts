@@ -7,6 +7,7 @@ describe('@modscope/lesion-study', () => {
       [
         'COMPARE_STUDY_DEFAULTS',
         'LESION_STUDY_DEFAULTS',
+        'RANDOM_LESION_DEFAULTS',
         'featureVisualizations',
         'inputsFor',
         'partitionFor',

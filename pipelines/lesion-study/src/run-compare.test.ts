@@ -7,7 +7,8 @@ describe('runCompare', () => {
   it('returns what modscope compare --json writes, key for key', async () => {
     const { model, dataset } = modularStudy();
     const r = await runCompare(model, dataset, { k: 2, permutations: 19 });
-    expect(Object.keys(r)).toEqual(['kind', 'version', 'model', 'dataset', 'examples', 'k', 'partitions', 'overall', 'layers']);
+    expect(Object.keys(r)).toEqual(['kind', 'version', 'model', 'dataset', 'examples', 'k', 'partitions', 'overall', 'layers', 'warnings']);
+    expect(r.warnings).toEqual([]); // 19 permutations can reach p = 0.05
     expect(r).toMatchObject({
       kind: 'modscope/compare',
       version: 1,
@@ -43,5 +44,15 @@ describe('runCompare', () => {
     expect(r.k).toBe(COMPARE_STUDY_DEFAULTS.k);
     expect(r.partitions.coactivation).toMatch(/^coactivation \(spearman,/);
     expect(r.overall.permutation).toMatchObject({ permutations: 9 });
+    // 9 permutations: no p below 0.1
+    expect(r.warnings).toEqual([
+      {
+        test: 'permutation test (ARI and NMI)',
+        samples: 9,
+        smallestP: 0.1,
+        message:
+          'with 9 permutations no ARI or NMI p can be below 1/10 = 0.100, so none can reach p ≤ 0.05; run 19 or more (the default 999 allows 0.001).',
+      },
+    ]);
   });
 });

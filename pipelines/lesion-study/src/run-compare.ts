@@ -1,5 +1,5 @@
 import { unitLayers, type Dataset, type LoadedModel } from '@modscope/core';
-import { comparePartitions } from '@modscope/metrics';
+import { comparePartitions, fewestNullValues, SIGNIFICANCE_LEVEL, smallestEmpiricalP, type PValueFloorWarning } from '@modscope/metrics';
 import type { CompareResultFile } from '@modscope/results';
 import { COMPARE_RESULT_KIND, COMPARE_RESULT_VERSION } from '@modscope/results/format';
 import { inputsFor } from './inputs-for.js';
@@ -36,7 +36,8 @@ export const COMPARE_STUDY_DEFAULTS: Readonly<Required<Pick<CompareStudyOptions,
 /**
  * The weight-graph vs coactivation comparison of `modscope compare` (method §5): both partitions of the
  * hidden units, their ARI and NMI over all hidden units and layer by layer against a permutation null;
- * returned as the JSON `modscope compare --json` writes (a `CompareResultFile` of `@modscope/results`).
+ * returned as the JSON `modscope compare --json` writes (a `CompareResultFile` of `@modscope/results`),
+ * with a warning where the permutations are too few for any p to reach 0.05.
  */
 export async function runCompare(model: LoadedModel, dataset: Dataset, options: CompareStudyOptions = {}): Promise<CompareResultFile> {
   const settings = withDefaults(COMPARE_STUDY_DEFAULTS, options);
@@ -73,8 +74,23 @@ export async function runCompare(model: LoadedModel, dataset: Dataset, options: 
       partitions: { weights: weights.source, coactivation: coactivation.source },
       overall,
       layers: perLayer,
+      warnings: permutationFloorWarnings(settings.permutations),
     };
   } finally {
     await evaluator.dispose();
   }
+}
+
+/** Each p is (r + 1) / (permutations + 1): fewer than 19 permutations cannot reach 0.05. */
+function permutationFloorWarnings(permutations: number): PValueFloorWarning[] {
+  const smallestP = smallestEmpiricalP(permutations);
+  if (smallestP <= SIGNIFICANCE_LEVEL) return [];
+  return [
+    {
+      test: 'permutation test (ARI and NMI)',
+      samples: permutations,
+      smallestP,
+      message: `with ${permutations} permutation${permutations === 1 ? '' : 's'} no ARI or NMI p can be below 1/${permutations + 1} = ${smallestP.toFixed(3)}, so none can reach p ≤ ${SIGNIFICANCE_LEVEL}; run ${fewestNullValues()} or more (the default 999 allows 0.001).`,
+    },
+  ];
 }

@@ -2,10 +2,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@modscope/core';
+import { tinyCnn, tinyMlp } from '@modscope/core/testing';
 import { lesionSweep, upstreamCoherence } from '@modscope/intervention-lesion';
+import { smallestFisherP } from '@modscope/metrics';
 import { parseResult } from '@modscope/results';
 import { describe, expect, it } from 'vitest';
 import { partitionFor } from './partition-source.js';
+import { lesionFloors, lesionFloorWarnings, RANDOM_LESION_DEFAULTS, randomLesions } from './random-lesions.js';
 import { LESION_STUDY_DEFAULTS, runLesion, type LesionStudyStage } from './run-lesion.js';
 import { modularStudy } from './test-support/modular-study.js';
 
@@ -36,12 +39,15 @@ describe('runLesion', () => {
       'engine',
       'partition',
       'random',
+      'randomFrom',
+      'smallestP',
       'seed',
       'baseline',
       'subclusters',
       'fisher',
       'effectFactor',
       'evaluations',
+      'warnings',
       'timings',
     ]);
     expect(r).toMatchObject({
@@ -55,6 +61,8 @@ describe('runLesion', () => {
       engine: 'reference (plain JavaScript)',
       partition: { source: 'weights', k: 2 },
       random: 4,
+      randomFrom: 'option',
+      smallestP: { subcluster: 0.2 },
       seed: 0,
       baseline: { accuracy: 1 },
     });
@@ -100,13 +108,59 @@ describe('runLesion', () => {
     expect(r.effectFactor).toBe(sweep.effectFactor);
   });
 
-  it('uses LESION_STUDY_DEFAULTS where an option is missing or undefined', async () => {
+  it('uses LESION_STUDY_DEFAULTS where an option is missing or undefined, and 99 random lesions on an MLP', async () => {
     const { model, dataset } = modularStudy(48);
     const r = await runLesion(model, dataset, { k: 2, random: undefined });
-    expect(r.random).toBe(LESION_STUDY_DEFAULTS.random);
+    expect(r.random).toBe(RANDOM_LESION_DEFAULTS.dense);
+    expect(r.random).toBe(99);
+    expect(r.randomFrom).toBe('default-dense');
+    expect(r.subclusters[0]!.random.accuracy).toHaveLength(99);
+    expect(r.smallestP!.subcluster).toBe(0.01);
+    expect(r.warnings).toEqual([]);
     expect(r.seed).toBe(LESION_STUDY_DEFAULTS.seed);
     expect(r.partition.source).toBe(LESION_STUDY_DEFAULTS.partition);
     for (const s of r.subclusters) expect(s.upstream.topExamples).toHaveLength(LESION_STUDY_DEFAULTS.top);
+  });
+
+  it('warns when the random lesions are too few for a p of 0.05, and records the floors', async () => {
+    const { model, dataset } = modularStudy(48);
+    const r = await runLesion(model, dataset, { k: 2, random: 10 });
+    const k = r.subclusters.length;
+    expect(k).toBeGreaterThan(1);
+    expect(r.smallestP).toEqual({ subcluster: 1 / 11, fisher: smallestFisherP(k, 10) });
+    expect(r.warnings).toEqual([
+      {
+        test: 'sub-cluster p (importance, selectivity, per-class drop and upstream)',
+        samples: 10,
+        smallestP: 1 / 11,
+        message:
+          "with 10 random lesions per sub-cluster no sub-cluster's importance, selectivity, per-class drop and upstream p can be below 1/11 = 0.091, so none can reach p ≤ 0.05; run 19 or more (99 allows 0.010).",
+      },
+    ]);
+    // every p of every sub-cluster is at or above the floor it records
+    for (const s of r.subclusters) {
+      for (const p of [s.importanceP, s.coherenceP, s.upstream.p, ...s.dropP])
+        if (!Number.isNaN(p)) expect(p).toBeGreaterThanOrEqual(1 / 11);
+    }
+    expect((await runLesion(model, dataset, { k: 2, random: 19 })).warnings).toEqual([]);
+  });
+
+  it('warns about the Fisher combination too where one sub-cluster keeps its floor', () => {
+    expect(lesionFloorWarnings({ sets: 'random lesions', tests: 'importance', random: 10, subclusters: 1 }).map((w) => w.test)).toEqual([
+      'sub-cluster p (importance)',
+      'Fisher-combined p (importance)',
+    ]);
+    // two sub-clusters at 1/11 combine to p = 0.048: only the sub-cluster warning
+    expect(lesionFloorWarnings({ sets: 'random lesions', tests: 'importance', random: 10, subclusters: 2 })).toHaveLength(1);
+    expect(lesionFloorWarnings({ sets: 'random lesions', tests: 'importance', random: 19, subclusters: 1 })).toEqual([]);
+    expect(lesionFloors(10, 0)).toEqual({ subcluster: 1 / 11, fisher: null });
+  });
+
+  it('defaults to 99 random lesions without conv layers and 19 with them; a given random wins', () => {
+    expect(randomLesions(tinyMlp(), undefined)).toEqual({ random: 99, from: 'default-dense' });
+    expect(randomLesions(tinyCnn(), undefined)).toEqual({ random: 19, from: 'default-conv' });
+    expect(randomLesions(tinyCnn(), 7)).toEqual({ random: 7, from: 'option' });
+    expect(randomLesions(tinyMlp(), 7)).toEqual({ random: 7, from: 'option' });
   });
 
   it('reports the progress of the lesions, ending at the evaluations run', async () => {
@@ -130,7 +184,8 @@ describe('runLesion', () => {
       onProgress: (stage) => stages.push(stage),
     });
     expect(stages.at(-1)).toBe('featureViz');
-    expect(r.featureViz).toMatchObject({ directory, steps: 4 });
+    expect(r.featureViz).toMatchObject({ directory, steps: 4, random: 2, smallestP: { subcluster: 1 / 3 } });
+    expect(r.warnings!.map((w) => w.test)).toContain('sub-cluster p (feature-visualization)');
     expect(r.fisher.featureViz?.df).toBe(2 * r.subclusters.length);
     expect(Object.keys(r.timings)).toEqual(['partition', 'lesions', 'upstream', 'featureViz']);
     for (const s of r.subclusters) {

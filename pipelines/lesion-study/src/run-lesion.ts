@@ -4,6 +4,7 @@ import { LESION_RESULT_KIND, LESION_RESULT_VERSION } from '@modscope/results/for
 import { featureVisualizations } from './feature-visualizations.js';
 import { inputsFor } from './inputs-for.js';
 import { partitionFor, type PartitionSourceOptions } from './partition-source.js';
+import { lesionFloors, lesionFloorWarnings, RANDOM_LESION_DEFAULTS, randomLesions } from './random-lesions.js';
 import { withDefaults } from './with-defaults.js';
 
 /** The stages `runLesion` reports progress for. */
@@ -11,7 +12,11 @@ export type LesionStudyStage = 'lesions' | 'featureViz';
 
 /** Options of `runLesion`; those of `modscope lesion` with the same names. */
 export interface LesionStudyOptions extends Partial<PartitionSourceOptions> {
-  /** (number, default `19`) — random same-size lesions per sub-cluster. */
+  /**
+   * (number, default `99` for a network without conv layers, `19` for one with: `RANDOM_LESION_DEFAULTS`) —
+   * random same-size lesions per sub-cluster; a p can go no lower than 1 / (random + 1). With `featureViz`,
+   * also the random unit sets of that test (default `19`).
+   */
   random?: number;
   /** (number, default `10`) — upstream coherence: examples that activate a sub-cluster most. */
   top?: number;
@@ -30,23 +35,24 @@ export interface LesionStudyOptions extends Partial<PartitionSourceOptions> {
 }
 
 /** The options `runLesion` uses where none are given. */
-export const LESION_STUDY_DEFAULTS: Readonly<Required<Pick<LesionStudyOptions, 'partition' | 'k' | 'seed' | 'random' | 'top'>>> =
-  Object.freeze({
-    partition: 'weights',
-    k: 12,
-    seed: 0,
-    random: 19,
-    top: 10,
-  });
+export const LESION_STUDY_DEFAULTS: Readonly<Required<Pick<LesionStudyOptions, 'partition' | 'k' | 'seed' | 'top'>>> = Object.freeze({
+  partition: 'weights',
+  k: 12,
+  seed: 0,
+  top: 10,
+});
 
 /**
  * The lesion study of `modscope lesion` (method §5): a partition of the model's units, the lesion sweep of
  * every sub-cluster against random same-size lesions, upstream coherence and, with `featureViz`, the
  * feature-visualization test; returned as the JSON `modscope lesion --json` writes (a `LesionResultFile`
- * of `@modscope/results`; statistics that are not defined are NaN here, null in the file).
+ * of `@modscope/results`; statistics that are not defined are NaN here, null in the file). The file records
+ * the smallest p-values the random sets allow, and warns where they keep every p above 0.05.
  */
 export async function runLesion(model: LoadedModel, dataset: Dataset, options: LesionStudyOptions = {}): Promise<LesionResultFile> {
   const settings = withDefaults(LESION_STUDY_DEFAULTS, options);
+  const { random, from: randomFrom } = randomLesions(model.network, options.random);
+  const featureRandom = options.random ?? RANDOM_LESION_DEFAULTS.featureViz;
   const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
   const inputs = inputsFor(model, dataset, settings);
   const evaluator = await model.createEvaluator();
@@ -56,7 +62,7 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
     const partitioned = performance.now();
     const data: LabelledExamples = { inputs, count: dataset.count, labels: dataset.labels, classes: dataset.classes };
     const sweep = await lesionSweep(evaluator, data, partition, {
-      random: settings.random,
+      random,
       seed: settings.seed,
       ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
       onProgress: (done, total) => options.onProgress?.('lesions', done, total),
@@ -67,13 +73,21 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
     const features = settings.featureViz
       ? await featureVisualizations(model.network, { inputs, inputShape: dataset.inputShape }, sweep.subclusters, {
           directory: settings.featureViz,
-          random: settings.random,
+          random: featureRandom,
           seed: settings.seed,
           ...(settings.featureSteps !== undefined ? { steps: settings.featureSteps } : {}),
           onProgress: (done, total) => options.onProgress?.('featureViz', done, total),
         })
       : null;
     const names = (c: number) => dataset.classNames?.[c] ?? String(c);
+    const k = sweep.subclusters.length;
+    const tests = 'importance, selectivity, per-class drop and upstream';
+    const warnings = [
+      ...lesionFloorWarnings({ sets: 'random lesions', tests, random: sweep.random, subclusters: k }),
+      ...(features
+        ? lesionFloorWarnings({ sets: 'random unit sets', tests: 'feature-visualization', random: featureRandom, subclusters: k })
+        : []),
+    ];
     return {
       kind: LESION_RESULT_KIND,
       version: LESION_RESULT_VERSION,
@@ -89,6 +103,8 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
         layers: partition.layers.map((l) => ({ layer: l.layer, labels: Array.from(l.labels) })),
       },
       random: sweep.random,
+      randomFrom,
+      smallestP: lesionFloors(sweep.random, k),
       seed: sweep.seed,
       baseline: {
         accuracy: sweep.baseline.accuracy,
@@ -128,9 +144,20 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
         upstream: upstream.fisher,
         ...(features ? { featureViz: features.fisher } : {}),
       },
-      ...(features ? { featureViz: { directory: features.directory, backend: features.backend, steps: features.steps } } : {}),
+      ...(features
+        ? {
+            featureViz: {
+              directory: features.directory,
+              backend: features.backend,
+              steps: features.steps,
+              random: featureRandom,
+              smallestP: lesionFloors(featureRandom, k),
+            },
+          }
+        : {}),
       effectFactor: sweep.effectFactor,
       evaluations: sweep.evaluations,
+      warnings,
       timings: {
         partition: partitioned - started,
         lesions: swept - partitioned,
