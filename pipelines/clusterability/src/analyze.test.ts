@@ -44,7 +44,7 @@ describe('analyzeClusterability', () => {
         samples: 10,
         smallestP: 1 / 11,
         message:
-          'with 10 shuffles per null model no p can be below 1/11 = 0.091, so the shuffle test cannot reach p ≤ 0.05 either way; run 19 or more (the default 50 allows 0.020).',
+          'with 10 shuffles per null model no p can be below 1/11 = 0.091, so the shuffle test cannot reach p ≤ 0.05 either way; use 19 shuffles or more (the default 50 allows 0.020).',
       },
     ]);
     expect((await analyzeClusterability(network, { ...options, shuffles: 18 })).warnings.map((w) => w.samples)).toEqual([18]);

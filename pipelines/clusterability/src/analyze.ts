@@ -129,7 +129,7 @@ function shuffleFloorWarning(shuffles: number): PValueFloorWarning | null {
     test: 'shuffle test',
     samples: shuffles,
     smallestP,
-    message: `with ${shuffles} shuffle${shuffles === 1 ? '' : 's'} per null model no p can be below 1/${shuffles + 1} = ${smallestP.toFixed(3)}, so the shuffle test cannot reach p ≤ ${SIGNIFICANCE_LEVEL} either way; run ${fewest} or more (the default 50 allows ${smallestEmpiricalP(50).toFixed(3)}).`,
+    message: `with ${shuffles} shuffle${shuffles === 1 ? '' : 's'} per null model no p can be below 1/${shuffles + 1} = ${smallestP.toFixed(3)}, so the shuffle test cannot reach p ≤ ${SIGNIFICANCE_LEVEL} either way; use ${fewest} shuffles or more (the default 50 allows ${smallestEmpiricalP(50).toFixed(3)}).`,
   };
 }
 

@@ -56,7 +56,7 @@ export function lesionFloorWarnings(options: {
       test: `sub-cluster p (${tests})`,
       samples: random,
       smallestP: floors.subcluster,
-      message: `with ${random} ${sets} per sub-cluster no sub-cluster's ${tests} p can be below 1/${random + 1} = ${floors.subcluster.toFixed(3)}, so none can reach p ≤ ${level}; run ${fewestNullValues()} or more (99 allows 0.010).`,
+      message: `with ${random} ${sets} per sub-cluster no sub-cluster's ${tests} p can be below 1/${random + 1} = ${floors.subcluster.toFixed(3)}, so none can reach p ≤ ${level}; use ${fewestNullValues()} ${sets} or more (99 allows 0.010).`,
     });
   }
   if (floors.fisher !== null && floors.fisher > level) {
@@ -64,7 +64,7 @@ export function lesionFloorWarnings(options: {
       test: `Fisher-combined p (${tests})`,
       samples: random,
       smallestP: floors.fisher,
-      message: `with ${plural(subclusters, 'sub-cluster')} and ${random} ${sets} each no Fisher-combined ${tests} p can be below ${floors.fisher.toFixed(3)}, so none can reach p ≤ ${level}; run more ${sets}${subclusters < 2 ? ' or use a partition with more sub-clusters' : ''}.`,
+      message: `with ${plural(subclusters, 'sub-cluster')} and ${random} ${sets} each no Fisher-combined ${tests} p can be below ${floors.fisher.toFixed(3)}, so none can reach p ≤ ${level}; use more ${sets}${subclusters < 2 ? ' or a partition with more sub-clusters' : ''}.`,
     });
   }
   return warnings;

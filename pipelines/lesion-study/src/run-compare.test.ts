@@ -51,7 +51,7 @@ describe('runCompare', () => {
         samples: 9,
         smallestP: 0.1,
         message:
-          'with 9 permutations no ARI or NMI p can be below 1/10 = 0.100, so none can reach p ≤ 0.05; run 19 or more (the default 999 allows 0.001).',
+          'with 9 permutations no ARI or NMI p can be below 1/10 = 0.100, so none can reach p ≤ 0.05; use 19 permutations or more (the default 999 allows 0.001).',
       },
     ]);
   });

@@ -90,7 +90,7 @@ function permutationFloorWarnings(permutations: number): PValueFloorWarning[] {
       test: 'permutation test (ARI and NMI)',
       samples: permutations,
       smallestP,
-      message: `with ${permutations} permutation${permutations === 1 ? '' : 's'} no ARI or NMI p can be below 1/${permutations + 1} = ${smallestP.toFixed(3)}, so none can reach p ≤ ${SIGNIFICANCE_LEVEL}; run ${fewestNullValues()} or more (the default 999 allows 0.001).`,
+      message: `with ${permutations} permutation${permutations === 1 ? '' : 's'} no ARI or NMI p can be below 1/${permutations + 1} = ${smallestP.toFixed(3)}, so none can reach p ≤ ${SIGNIFICANCE_LEVEL}; use ${fewestNullValues()} permutations or more (the default 999 allows 0.001).`,
     },
   ];
 }

@@ -134,7 +134,7 @@ describe('runLesion', () => {
         samples: 10,
         smallestP: 1 / 11,
         message:
-          "with 10 random lesions per sub-cluster no sub-cluster's importance, selectivity, per-class drop and upstream p can be below 1/11 = 0.091, so none can reach p ≤ 0.05; run 19 or more (99 allows 0.010).",
+          "with 10 random lesions per sub-cluster no sub-cluster's importance, selectivity, per-class drop and upstream p can be below 1/11 = 0.091, so none can reach p ≤ 0.05; use 19 random lesions or more (99 allows 0.010).",
       },
     ]);
     // every p of every sub-cluster is at or above the floor it records
