@@ -77,7 +77,10 @@ export function addExperimentCommands(program: Command): void {
     .option('--finetune-steps <n>', 'retain-only fine-tuning steps after pruning (batch 64)', stepCountOrZero, 200)
     .option('--evaluate-every <n>', 'steps between points of the recovery curves', positiveInt, 20)
     .addOption(
-      new Option('--mask <mask>', 'pruned weights held at zero while fine-tuning, or free to regrow')
+      new Option(
+        '--mask <mask>',
+        'pruned weights held at zero while fine-tuning, or released (re-initialized at 0.1 × the initializer, trained freely)',
+      )
         .choices(['held', 'released'])
         .default('held'),
     )

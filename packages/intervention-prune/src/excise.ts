@@ -11,7 +11,7 @@ import {
   type UnitSelection,
 } from '@modscope/core';
 import type { Capability } from './capability.js';
-import { pruneUnits, weightDistance, type WeightMask } from './prune-units.js';
+import { pruneUnits, releasePruned, weightDistance, type WeightMask } from './prune-units.js';
 import { recoveryStats, retainCollapse, type CurvePoint, type RecoveryStats } from './recovery.js';
 import {
   capabilityCount,
@@ -249,8 +249,9 @@ export async function excise(network: Network, capability: Capability, options: 
     options.onStage?.(`fine-tuning: ${method}`);
     const pruned = pruneUnits(network, selections[method]);
     const curve: CurvePoint[] = [];
+    // released: the pruned weights start again from a small initialization and train freely (method §6.6)
     const tuned = await options.fineTune({
-      network: pruned.network,
+      network: mask === 'held' ? pruned.network : releasePruned(pruned, seed),
       data: retainTraining,
       steps,
       ...(mask === 'held' ? { masks: pruned.masks } : {}),

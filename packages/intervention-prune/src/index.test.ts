@@ -12,6 +12,8 @@ describe('@modscope/intervention-prune', () => {
         'countsPerLayer',
         'excise',
         'lowestMagnitudeUnits',
+        'releasePruned',
+        'RELEASED_INIT_SCALE',
         'liveUnits',
         'mergeSelection',
         'parseForgetSpec',

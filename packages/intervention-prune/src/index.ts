@@ -8,7 +8,15 @@ export {
   type ForgetSpec,
   type TriggerPatch,
 } from './capability.js';
-export { pruneUnits, liveUnits, weightDistance, type PrunedNetwork, type WeightMask } from './prune-units.js';
+export {
+  pruneUnits,
+  liveUnits,
+  releasePruned,
+  RELEASED_INIT_SCALE,
+  weightDistance,
+  type PrunedNetwork,
+  type WeightMask,
+} from './prune-units.js';
 export {
   capabilityInputs,
   capabilityMetrics,

@@ -1,4 +1,13 @@
-import { cloneNetwork, getLayer, getUnitLayer, InvalidArgumentError, type Layer, type Network, type UnitSelection } from '@modscope/core';
+import {
+  cloneNetwork,
+  createRandom,
+  getLayer,
+  getUnitLayer,
+  InvalidArgumentError,
+  type Layer,
+  type Network,
+  type UnitSelection,
+} from '@modscope/core';
 
 /** 0/1 factors to hold pruned weights at zero during fine-tuning: `kernel` (and `bias`) are multiplied in. */
 export interface WeightMask {
@@ -148,6 +157,35 @@ export function liveUnits(network: Network, id: string): Uint8Array {
     }
   }
   return incoming.map((x, u) => x & outgoing[u]!);
+}
+
+/** The scale of the re-initialized weights of a released mask (method §6.6). */
+export const RELEASED_INIT_SCALE = 0.1;
+
+/**
+ * Releases a pruning's mask (method §6.6): the pruned kernel weights get fresh values from the layer's
+ * initializer (Glorot uniform) scaled by 0.1, so fine-tuning can regrow them; biases stay at zero, their
+ * initial value. Without this a pruned unit's weights are all zero, get no gradient and stay pruned, the
+ * same as a held mask. Returns a copy.
+ */
+export function releasePruned(pruned: PrunedNetwork, seed: number, scale = RELEASED_INIT_SCALE): Network {
+  const network = cloneNetwork(pruned.network);
+  const random = createRandom(seed).fork(11);
+  pruned.masks.forEach((mask, m) => {
+    const layer = getLayer(network, mask.layer);
+    if (layer.kind !== 'dense' && layer.kind !== 'conv2d') return;
+    const [fanIn, fanOut] =
+      layer.kind === 'dense'
+        ? layer.kernelShape
+        : [
+            layer.kernelShape[0] * layer.kernelShape[1] * layer.kernelShape[2],
+            layer.kernelShape[0] * layer.kernelShape[1] * layer.kernelShape[3],
+          ];
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const draw = random.fork(m);
+    for (let i = 0; i < mask.kernel.length; i++) if (mask.kernel[i] === 0) layer.kernel[i] = scale * limit * (2 * draw.next() - 1);
+  });
+  return network;
 }
 
 /** L2 distance between the weights (kernels and biases) of two networks with the same layers. */

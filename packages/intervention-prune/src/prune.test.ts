@@ -2,7 +2,7 @@ import { argmax, prepareInputs, type UnitPartition } from '@modscope/core';
 import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } from '@modscope/core/testing';
 import { describe, expect, it } from 'vitest';
 import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
-import { liveUnits, pruneUnits, weightDistance } from './prune-units.js';
+import { liveUnits, pruneUnits, RELEASED_INIT_SCALE, releasePruned, weightDistance } from './prune-units.js';
 import { excise, type FineTuner, RELEARN_RETAIN_PER_EXAMPLE } from './excise.js';
 import { recoveryStats, retainCollapse } from './recovery.js';
 import {
@@ -259,6 +259,54 @@ describe('the lowest-magnitude baseline (method §6.5)', () => {
     // the same after pruneUnits: the pruned units are never picked again
     const pruned = pruneUnits(network, [{ layer: first.id, units: Int32Array.of(3, 4) }]).network;
     for (const u of lowestMagnitudeUnits(pruned, new Map([[first.id, 3]]))[0]!.units) expect([0, 1, 2, 3, 4]).not.toContain(u);
+  });
+});
+
+describe('mask released (method §6.6)', () => {
+  it('re-initializes the pruned weights at 0.1 of the initializer, so released differs from held', async () => {
+    const { network, partition, dataset } = plantedTask();
+    const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
+    const starts = new Map<string, { network: typeof network; masks: boolean }>();
+    const run = (mask: 'held' | 'released') =>
+      excise(network, capability, {
+        partition,
+        retainTraining: capability.retain,
+        fineTune: async (request) => {
+          starts.set(mask, { network: request.network, masks: request.masks !== undefined });
+          await request.onEvaluate(request.network, 0);
+          return request.network;
+        },
+        createEvaluator: async (n) => referenceEvaluator(n),
+        forgetTarget: 0.4,
+        steps: 1,
+        evaluateEvery: 1,
+        methods: ['module'],
+        mask,
+      });
+    const held = await run('held');
+    await run('released');
+    const selection = held.methods[0]!.selection.map((x) => ({ layer: x.layer, units: Int32Array.from(x.units) }));
+    const pruned = pruneUnits(network, selection);
+    expect(starts.get('held')).toEqual({ network: pruned.network, masks: true });
+    const released = starts.get('released')!;
+    expect(released.masks).toBe(false);
+    expect(released.network).not.toEqual(pruned.network);
+    // every pruned kernel weight is regrown, small: within 0.1 of the Glorot limit; the others are untouched
+    for (const mask of pruned.masks) {
+      const before = pruned.network.layers.find((l) => l.id === mask.layer)!;
+      const after = released.network.layers.find((l) => l.id === mask.layer)!;
+      if (before.kind !== 'dense' || after.kind !== 'dense') throw new Error('unreachable');
+      const limit = 0.1 * Math.sqrt(6 / (before.kernelShape[0] + before.kernelShape[1]));
+      for (let i = 0; i < mask.kernel.length; i++) {
+        if (mask.kernel[i]) expect(after.kernel[i]).toBe(before.kernel[i]);
+        else {
+          expect(after.kernel[i]).not.toBe(0);
+          expect(Math.abs(after.kernel[i]!)).toBeLessThanOrEqual(limit);
+        }
+      }
+    }
+    expect(releasePruned(pruned, 0)).toEqual(released.network);
+    expect(RELEASED_INIT_SCALE).toBe(0.1);
   });
 });
 

@@ -74,7 +74,12 @@ export const exciseResultSchema = z
       .optional()
       .describe('Examples in the forget and retain sets, and in their training-split counterparts.'),
     partition: z.object({ source: z.string(), k: count(1) }).optional(),
-    mask: z.enum(['held', 'released']).optional().describe('Pruned weights held at zero while fine-tuning, or free to regrow.'),
+    mask: z
+      .enum(['held', 'released'])
+      .optional()
+      .describe(
+        'Pruned weights held at zero while fine-tuning, or released: re-initialized (the layer initializer × 0.1) and trained freely.',
+      ),
     steps: count(0).optional().describe('Retain fine-tuning steps.'),
     evaluateEvery: count(0).optional().describe('Steps between points of the curves.'),
     seed: z.number().optional(),

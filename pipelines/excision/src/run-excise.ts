@@ -59,7 +59,7 @@ export interface ExciseRunOptions {
   steps?: number;
   /** (number, default 20) — steps between points of the recovery curves. */
   evaluateEvery?: number;
-  /** (`'held' | 'released'`, default `'held'`) — pruned weights kept at zero while fine-tuning, or free to regrow. */
+  /** (`'held' | 'released'`, default `'held'`) — pruned weights kept at zero while fine-tuning, or released: re-initialized (Glorot uniform × 0.1) and trained freely. */
   mask?: 'held' | 'released';
   /** (`ExciseMethod[]`, default all five) — which of module, random, magnitude, selective, none to run. */
   methods?: readonly ExciseMethod[];
