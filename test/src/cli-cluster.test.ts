@@ -51,6 +51,35 @@ describe('modscope cluster', () => {
     expect(louvain.partitioner).toBe('louvain');
   });
 
+  it('--shuffles 10 warns on stdout and in the JSON that no p can reach 0.05; --shuffles 50 does not', () => {
+    const model = writeModel('modular-floor.onnx', modularMlp({ modules: 3, cross: 0.05, seed: 1 }).network);
+    const json = join(dir, 'few.json');
+    const few = runCli(['cluster', model, '--k', '3', '--shuffles', '10', '--json', json]);
+    expect(few.stderr).toBe('');
+    expect(few.code).toBe(0);
+    const line =
+      'warning: with 10 shuffles per null model no p can be below 1/11 = 0.091, so the shuffle test cannot reach p ≤ 0.05 either way; use 19 shuffles or more (the default 50 allows 0.020).';
+    expect(few.stdout.split('\n')).toContain(line);
+    // planted modules: below every shuffle, yet p = 1/11, and the table and the verdict say why
+    expect(few.stdout).toMatch(/^layer\s+10\s.*0\.091 \(smallest possible\)$/m);
+    expect(few.stdout).toContain(
+      "The network is not distinguishable from its 'layer' shuffles (p = 0.091, the smallest possible with 10 shuffles, z = ",
+    );
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    expect(result.warnings).toEqual([{ test: 'shuffle test', samples: 10, smallestP: 1 / 11, message: line.slice('warning: '.length) }]);
+    expect(result.nulls.layer.smallestP).toBe(1 / 11);
+    const fiftyJson = join(dir, 'fifty.json');
+    const enough = runCli(['cluster', model, '--k', '3', '--shuffles', '50', '--nulls', 'layer', '--json', fiftyJson]);
+    expect(enough.code).toBe(0);
+    expect(enough.stdout).not.toMatch(/^warning:/m);
+    const fifty = JSON.parse(readFileSync(fiftyJson, 'utf8'));
+    expect(fifty.warnings).toEqual([]);
+    expect(fifty.nulls.layer).toMatchObject({ n: 50, p: 1 / 51, smallestP: 1 / 51 });
+    expect(fifty.nulls.layer.verdict).toMatch(
+      /^more clusterable than its 'layer' shuffles \(p = 0\.020, the smallest possible with 50 shuffles/,
+    );
+  });
+
   it('bad input: k above the node count, more components than k, NaN weights', () => {
     const small = writeModel('small.onnx', tinyMlp({ sizes: [3, 4, 2] }));
     expect(expectCleanFailure(runCli(['cluster', small, '--k', '20', '--shuffles', '0']))).toMatch(

@@ -11,11 +11,12 @@ const dir = mkdtempSync(join(tmpdir(), 'modscope-lesion-'));
 describe('modscope lesion', () => {
   it('finds weight-graph sub-clusters of a Fashion-MNIST MLP more important than random same-size sets', () => {
     // The unpruned control MLP (fixtures/make-clusterability-fixtures.py), k = 12, the whole test set.
-    const r = runCli(['lesion', fixture('clusterability/control.onnx'), '--data', 'fashion-mnist', '--json', '-']);
+    // --random 19 as before 99 became the default on MLPs: the finding holds, in a quarter of the time
+    const r = runCli(['lesion', fixture('clusterability/control.onnx'), '--data', 'fashion-mnist', '--random', '19', '--json', '-']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ kind: 'modscope/lesion', version: 1, examples: 10_000, random: 19 });
+    expect(result).toMatchObject({ kind: 'modscope/lesion', version: 1, examples: 10_000, random: 19, randomFrom: 'option', warnings: [] });
     expect(result.baseline.accuracy).toBeCloseTo(0.8887, 3);
     expect(result.baseline.perClassAccuracy).toHaveLength(10);
     expect(result.subclusters.length).toBeGreaterThan(8);
@@ -60,6 +61,53 @@ describe('modscope lesion', () => {
     const printed = [...r.stdout.matchAll(/^\/\S+\s+\d+\s+\d+\/256\s+(\d+\.\d\d)%/gm)].map((m) => Number(m[1]));
     expect(printed).toHaveLength(accuracies.length);
     expect(printed).toEqual([...printed].sort((a, b) => a - b));
+  });
+
+  it('uses 99 random lesions by default on an MLP and 19 on a CNN, and says so in the JSON and the table', () => {
+    const args = ['--data', 'fashion-mnist', '--limit', '200', '--k', '4'];
+    const json = join(dir, 'default.json');
+    const mlp = runCli(['lesion', fixture('mlp-fashion.onnx'), ...args, '--json', json]);
+    expect(mlp.stderr).toBe('');
+    expect(mlp.code).toBe(0);
+    expect(mlp.stdout).toContain('each against 99 random same-size lesions, the default without conv layers');
+    expect(mlp.stdout).toMatch(
+      /^p = \(r \+ 1\)\/\(n \+ 1\) against n = 99 random lesions: no sub-cluster's p can be below 0\.010, no Fisher-combined p below \d\.\de-\d+$/m,
+    );
+    expect(mlp.stdout).not.toMatch(/^warning:/m);
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    expect(result).toMatchObject({ random: 99, randomFrom: 'default-dense', smallestP: { subcluster: 0.01 }, warnings: [] });
+    for (const s of result.subclusters) expect(s.random.accuracy).toHaveLength(99);
+    expect(result.evaluations).toBe(100 * result.subclusters.length);
+    const cnn = JSON.parse(runCli(['lesion', fixture('cnn-fashion.onnx'), ...args, '--limit', '50', '--json', '-']).stdout);
+    expect(cnn).toMatchObject({ random: 19, randomFrom: 'default-conv', smallestP: { subcluster: 0.05 }, warnings: [] });
+  });
+
+  it('--random 10 warns on stdout and in the JSON that no sub-cluster p can reach 0.05', () => {
+    const json = join(dir, 'few.json');
+    const r = runCli([
+      'lesion',
+      fixture('mlp-fashion.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '200',
+      '--k',
+      '4',
+      '--random',
+      '10',
+      '--json',
+      json,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const line =
+      "warning: with 10 random lesions per sub-cluster no sub-cluster's importance, selectivity, per-class drop and upstream p can be below 1/11 = 0.091, so none can reach p ≤ 0.05; use 19 random lesions or more (99 allows 0.010).";
+    expect(r.stdout.split('\n')).toContain(line);
+    expect(r.stdout).toContain("no sub-cluster's p can be below 0.091");
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    expect(result).toMatchObject({ random: 10, randomFrom: 'option', smallestP: { subcluster: 1 / 11 } });
+    expect(result.warnings).toEqual([expect.objectContaining({ samples: 10, smallestP: 1 / 11, message: line.slice('warning: '.length) })]);
+    for (const s of result.subclusters) expect(s.importanceP).toBeGreaterThanOrEqual(1 / 11);
   });
 
   it('--feature-viz saves an optimized input per sub-cluster as PNG, with the softmax-entropy test', () => {
@@ -210,5 +258,26 @@ describe('modscope compare', () => {
     expect(result.overall.ari).toBeLessThanOrEqual(1);
     expect(result.overall.permutation.ariP).toBeGreaterThan(0);
     expect(result.layers).toHaveLength(4);
+  });
+
+  it('--permutations 9 warns that no p can reach 0.05', () => {
+    const json = join(dir, 'compare.json');
+    const r = runCli([
+      'compare',
+      fixture('mlp-fashion.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '200',
+      '--k',
+      '4',
+      '--permutations',
+      '9',
+      '--json',
+      json,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^warning: with 9 permutations no ARI or NMI p can be below 1\/10 = 0\.100, so none can reach p ≤ 0\.05; /m);
+    expect(JSON.parse(readFileSync(json, 'utf8')).warnings).toEqual([expect.objectContaining({ samples: 9, smallestP: 0.1 })]);
   });
 });

@@ -45,7 +45,12 @@ export function addAnalysisCommands(program: Command): void {
     .description('Is the network more clusterable than chance? Spectral clustering of its weight graph, n-cut, and the shuffle test.')
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
     .option('--k <n>', 'number of clusters', positiveInt, 12)
-    .option('--shuffles <n>', 'shuffled networks per null model, at most 10,000 (0 skips the test)', shuffleCount, 50)
+    .option(
+      '--shuffles <n>',
+      'shuffled networks per null model, at most 10,000 (0 skips the test); no p is below 1/(n + 1), so fewer than 19 cannot reach 0.05',
+      shuffleCount,
+      50,
+    )
     .option('--nulls <list>', 'null models, comma-separated: layer, layer-nonzero', 'layer,layer-nonzero')
     .option('--prune <sparsity>', 'prune each layer to this sparsity by magnitude first, e.g. 0.9', fraction)
     .option(
@@ -86,7 +91,11 @@ export function addAnalysisCommands(program: Command): void {
     .addOption(
       new Option('--measure <measure>', 'coactivation partition: correlation measure').choices(['spearman', 'pearson']).default('spearman'),
     )
-    .option('--random <n>', 'random same-size lesions per sub-cluster, at most 10,000', randomLesionCount, 19)
+    .option(
+      '--random <n>',
+      'random same-size lesions per sub-cluster, at most 10,000 (default: 99 for a network without conv layers, 19 with; --feature-viz: 19); no p is below 1/(n + 1)',
+      randomLesionCount,
+    )
     .option('--top <n>', 'upstream coherence: examples that activate a sub-cluster most', positiveInt, 10)
     .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
@@ -114,7 +123,7 @@ export function addAnalysisCommands(program: Command): void {
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--prune <sparsity>', 'prune each layer to this sparsity before building the weight graph, e.g. 0.9', fraction)
     .addOption(new Option('--measure <measure>', 'coactivation correlation measure').choices(['spearman', 'pearson']).default('spearman'))
-    .option('--permutations <n>', 'permutations of the null, at most 100,000', permutationCount, 999)
+    .option('--permutations <n>', 'permutations of the null, at most 100,000; no p is below 1/(n + 1)', permutationCount, 999)
     .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
     .option('--std <values>', 'normalize inputs: divide by this std (one value or one per channel)', numberList)

@@ -6,6 +6,7 @@ import { writeOutputFile } from '../output-file.js';
 import { modelInputs } from '../command-inputs.js';
 import { checkResultOutputs } from '../output-paths.js';
 import { writeReportOption } from '../report-option.js';
+import { warningLines } from '../warning-lines.js';
 
 export interface CompareOptions extends CompareStudyOptions {
   data: string;
@@ -57,6 +58,7 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
       ? 'The two partitions agree more than chance (ARI 1 = identical, 0 = chance).'
       : 'The two partitions do not agree more than chance (ARI 1 = identical, 0 = chance).',
   );
+  for (const line of warningLines(result.warnings)) print(line);
   if (options.json) print(`\nwrote ${options.json}`);
   if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
 }

@@ -7,6 +7,7 @@ import { modelInputs, partitionInput } from '../command-inputs.js';
 import { checkOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
+import { floorText, warningLines } from '../warning-lines.js';
 
 export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress' | 'partitioner'> {
   data: string;
@@ -69,6 +70,8 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
 /** What `modscope lesion --json` writes. */
 type LesionResultJson = Awaited<ReturnType<typeof runLesion>>;
 
+const randomNotes = { option: '', 'default-dense': ', the default without conv layers', 'default-conv': ', the default with conv layers' };
+
 /** The ranked table of sub-clusters and the per-network summary. */
 function formatLesions(r: LesionResultJson): string {
   const ranked = [...r.subclusters].sort((a, b) => a.accuracy - b.accuracy);
@@ -83,7 +86,7 @@ function formatLesions(r: LesionResultJson): string {
       .join(', ');
   const lines = [
     `${r.model} on ${r.dataset}: ${r.examples.toLocaleString('en-US')} examples, intact accuracy ${percent(r.baseline.accuracy)}`,
-    `partition: ${r.partition.source}, k = ${r.partition.k}; ${r.subclusters.length} sub-clusters, each against ${r.random} random same-size lesions (${r.evaluations} lesioned evaluations in ${(r.timings.lesions / 1000).toFixed(1)} s)`,
+    `partition: ${r.partition.source}, k = ${r.partition.k}; ${r.subclusters.length} sub-clusters, each against ${r.random} random same-size lesions${randomNotes[r.randomFrom ?? 'option']} (${r.evaluations} lesioned evaluations in ${(r.timings.lesions / 1000).toFixed(1)} s)`,
     '',
     table(
       ['layer', 'cluster', 'size', 'accuracy', 'random', 'importance p', 'selectivity p', 'upstream p', 'most affected (points lost)'],
@@ -100,8 +103,14 @@ function formatLesions(r: LesionResultJson): string {
       ]),
     ),
     '',
+    ...(r.smallestP
+      ? [
+          `p = (r + 1)/(n + 1) against n = ${r.random} random lesions: no sub-cluster's p can be below ${floorText(r.smallestP.subcluster)}${r.smallestP.fisher !== null ? `, no Fisher-combined p below ${floorText(r.smallestP.fisher)}` : ''}`,
+        ]
+      : []),
     `Fisher-combined p: importance ${fixed(r.fisher.importance?.p ?? Number.NaN, 4)}, class selectivity ${fixed(r.fisher.coherence?.p ?? Number.NaN, 4)}, upstream coherence ${fixed(r.fisher.upstream?.p ?? Number.NaN, 4)}`,
     `effect factor ${fixed(r.effectFactor)} (random-lesion accuracy / sub-cluster-lesion accuracy; above 1: modules matter more than random units)`,
+    ...warningLines(r.warnings),
   ];
   return lines.join('\n');
 }
