@@ -8,9 +8,12 @@
 //   node bench/cnn-epoch.mjs [wasmExamples=60000] [cpuExamples=1280] [nativeSteps=3]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 
 const THREADS = 2;
+// Debian's python3-torch is installed for the system Python, which a pyenv or venv `python3` may hide.
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 async function load(examples) {
   const { prepareInputs } = await import('@modscope/core');
@@ -92,11 +95,11 @@ if (process.argv[2] === '--train') {
   const cpu = child(['--train', String(cpuExamples)], { MODSCOPE_BACKEND: 'cpu' });
   const native = nativeSteps > 0 ? child(['--native', String(nativeSteps)]) : null;
   let torch = null;
-  const py = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  const py = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (py.status !== 0) {
     torch = 'python3-torch is not installed (apt-get install python3-torch); PyTorch skipped';
   } else {
-    const r = spawnSync('python3', [fileURLToPath(new URL('./torch-cnn-epoch.py', import.meta.url)), String(THREADS)], {
+    const r = spawnSync(PYTHON, [fileURLToPath(new URL('./torch-cnn-epoch.py', import.meta.url)), String(THREADS)], {
       env,
       encoding: 'utf8',
     });
