@@ -30,7 +30,8 @@ export function clusterSection(result: ClusterView): Section {
       ...nulls.map(([name, t]) => ({
         label: `vs '${name}' shuffles`,
         value: `z = ${Number.isFinite(t.z) ? fixed(t.z, 1) : '—'}`,
-        note: `mean ${fixed(t.mean)}, p = ${fixed(t.p)} (${t.n} shuffles)`,
+        // p = (r + 1)/(n + 1): at 1/(n + 1) it says so, since more shuffles could take it lower
+        note: `mean ${fixed(t.mean)}, p = ${fixed(t.p)} (${t.n} shuffles${t.p === (t.smallestP ?? 1 / (t.n + 1)) ? ', the smallest possible' : ''})`,
         tone: t.p <= 0.05 ? ('good' as const) : ('neutral' as const),
       })),
       {
@@ -39,8 +40,28 @@ export function clusterSection(result: ClusterView): Section {
         note: `${percent(result.withinClusterFraction)} of the weight inside modules`,
       },
     ],
-    blocks: best ? [{ type: 'html', kind: 'verdict', title: '', caption: '', html: verdicts(result), wide: true }, ...blocks] : blocks,
+    blocks: [
+      ...(best ? [{ type: 'html' as const, kind: 'verdict', title: '', caption: '', html: verdicts(result), wide: true }] : []),
+      ...warningsBlock(result.warnings),
+      ...blocks,
+    ],
   };
+}
+
+/** The result's warnings (tests whose sample count keeps every p above 0.05), as a list under the verdicts. */
+export function warningsBlock(warnings: readonly { message: string }[] | undefined): Block[] {
+  if (!warnings?.length) return [];
+  const items = warnings.map((w) => `<li>Warning: ${escapeHtml(w.message)}</li>`);
+  return [
+    {
+      type: 'html',
+      kind: 'warnings',
+      title: '',
+      caption: 'Each p here is (r + 1)/(n + 1) against n shuffled networks or random sets, so none can be below 1/(n + 1).',
+      html: `<ul class="verdicts">${items.join('')}</ul>`,
+      wide: true,
+    },
+  ];
 }
 
 function verdicts(result: ClusterView): string {

@@ -1,5 +1,6 @@
 import { dropHeatmapFigure, rankSubclusters, subclusterName } from './drop-heatmap-figure.js';
 import type { Block, Section } from './figure.js';
+import { warningsBlock } from './cluster-section.js';
 import { count, escapeHtml, fixed, percent, significant } from './html.js';
 import type { LesionView } from './lesion-view.js';
 
@@ -14,7 +15,7 @@ export function lesionSection(result: LesionView, images: ImageMap = {}): Sectio
       type: 'html',
       kind: 'lesion-table',
       title: 'Sub-clusters ranked by importance',
-      caption: `Accuracy after silencing each sub-cluster next to the mean of ${result.random} random same-size lesions of its layer; small p-values say the sub-cluster matters more (importance), hits fewer classes (selectivity), or is driven by inputs of one class (upstream) than random units do.`,
+      caption: `Accuracy after silencing each sub-cluster next to the mean of ${result.random} random same-size lesions of its layer; small p-values say the sub-cluster matters more (importance), hits fewer classes (selectivity), or is driven by inputs of one class (upstream) than random units do. With ${result.random} random lesions no p can be below ${floorText(result.smallestP.subcluster)}${Number.isFinite(result.smallestP.fisher) ? `, no Fisher-combined p below ${floorText(result.smallestP.fisher)}` : ''}.`,
       html: lesionTable(result),
       wide: true,
     },
@@ -63,8 +64,13 @@ export function lesionSection(result: LesionView, images: ImageMap = {}): Sectio
           ]
         : []),
     ],
-    blocks,
+    blocks: [...warningsBlock(result.warnings), ...blocks],
   };
+}
+
+/** A p-value floor in words: 3 decimals down to 0.001, then as 1.2e-5. */
+function floorText(p: number): string {
+  return p >= 0.001 ? p.toFixed(3) : p.toExponential(1);
 }
 
 function lesionTable(result: LesionView): string {

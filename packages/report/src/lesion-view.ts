@@ -28,6 +28,10 @@ export interface LesionView {
   classNames: string[];
   partition: { source: string; k: number };
   random: number;
+  /** The smallest p-values the random lesions allow: a sub-cluster's, 1/(random + 1), and their Fisher combination (NaN: none). */
+  smallestP: { subcluster: number; fisher: number };
+  /** Tests whose sample count keeps every p above 0.05 (none in older files). */
+  warnings: { message: string }[];
   baseline: { accuracy: number; perClassAccuracy: number[] };
   subclusters: SubclusterView[];
   fisher: { importance: number; coherence: number; upstream: number; featureViz: number };
@@ -47,6 +51,8 @@ export function lesionView(file: LesionResultFile): LesionView {
     classNames: file.classNames,
     partition: { source: file.partition.source, k: file.partition.k },
     random: file.random,
+    smallestP: { subcluster: file.smallestP?.subcluster ?? 1 / (file.random + 1), fisher: file.smallestP?.fisher ?? Number.NaN },
+    warnings: file.warnings ?? [],
     baseline: { accuracy: file.baseline.accuracy, perClassAccuracy: file.baseline.perClassAccuracy.map(finite) },
     subclusters: file.subclusters.map((s) => ({
       layer: s.layer,
