@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanFailure, fixture, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'modscope-excise-'));
@@ -116,7 +116,10 @@ describe('modscope excise', () => {
   });
 
   it('trains the never-trained floor on retain data only, so it does not know the forgotten class', () => {
-    expect(result.floor.epochs).toBe(1);
+    expect(result.floor).toMatchObject({ epochs: 1, training: 'epochs' });
+    // one epoch on 3,000 images: whether that is a floor (retain within 1 point of the intact model's) is said
+    expect(result.floor.comparable).toBe(result.floor.retainGap <= 0.01 + 1e-9);
+    expect(stdout.includes('note: the never-trained floor is no floor')).toBe(!result.floor.comparable);
     expect(result.floor.forget).toBeLessThan(0.05);
     expect(result.floor.retain).toBeGreaterThan(0.5);
   });
@@ -226,6 +229,69 @@ describe('modscope excise refuses bad input in one line', () => {
     expect(r.code).toBe(1);
     expect(expectCleanFailure(r)).toMatch(
       /no examples of the forget set \(class 1 \(Trouser\)\) for the relearning attack.*--relearn none/,
+    );
+  });
+});
+
+describe('modscope excise: the never-trained floor repeats the model’s own recipe', () => {
+  const trained = mkdtempSync(join(tmpdir(), 'modscope-excise-recipe-'));
+  afterAll(() => rmSync(trained, { recursive: true, force: true }));
+  const excise = (...args: string[]) =>
+    runCli([
+      'excise',
+      join(trained, 'model.onnx'),
+      '--data',
+      'two-task',
+      '--forget',
+      'class:1',
+      '--limit',
+      '400',
+      '--train-limit',
+      '800',
+      '--finetune-steps',
+      '0',
+      '--methods',
+      'module',
+      '--relearn',
+      'none',
+      '--k',
+      '4',
+      '--json',
+      '-',
+      ...args,
+    ]);
+
+  it('reads epochs, batch size and optimizer from the train.json beside the model; --never-trained-epochs overrides it', () => {
+    const train = runCli([
+      'train',
+      '--data',
+      'two-task',
+      '--arch',
+      '32-32-8',
+      '--epochs',
+      '3',
+      '--batch-size',
+      '32',
+      '--limit',
+      '800',
+      '--out',
+      trained,
+    ]);
+    expect(train.code).toBe(0);
+    const r = excise();
+    expect(r.stderr).toBe('');
+    const floor = JSON.parse(r.stdout).floor;
+    expect(floor).toMatchObject({ training: 'recipe', epochs: 3, recipe: join(trained, 'train.json') });
+    expect(floor.comparable).toBe(floor.retainGap <= 0.01 + 1e-9);
+    expect(JSON.parse(excise('--never-trained-epochs', '2').stdout).floor).toMatchObject({ training: 'epochs', epochs: 2 });
+  });
+
+  it('a train.json it cannot read is one line naming it, with the way around it', () => {
+    writeFileSync(join(trained, 'train.json'), '{"kind": "modscope/train", "version": 1}');
+    const r = excise();
+    expect(r.code).toBe(1);
+    expect(expectCleanFailure(r)).toMatch(
+      /the never-trained floor would repeat the recipe of .*train\.json, which cannot be read: .*--never-trained-epochs N/,
     );
   });
 });

@@ -94,9 +94,8 @@ export function addExperimentCommands(program: Command): void {
     )
     .option(
       '--never-trained-epochs <n>',
-      'epochs of the never-trained model (same architecture, retain data only, the fine-tuning batch size and learning rate); too few make the floor too high',
-      positiveInt,
-      1,
+      "epochs of the never-trained floor (same architecture, retain data only); default: as the model's train.json says, else until its retain accuracy is within 1 point of the intact model's (at most 20)",
+      epochCount,
     )
     .option('--no-never-trained', 'skip the never-trained model')
     .option('--relearn <list>', 'relearning attack: forget examples per attack, comma-separated (none skips)', '10,100')

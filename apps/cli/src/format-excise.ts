@@ -8,6 +8,14 @@ const last = <T>(xs: readonly T[]) => xs[xs.length - 1]!;
 const rates = (a: { triggered: number; clean: number } | undefined) =>
   a ? `; target predicted for ${percent(a.triggered)} of triggered inputs, ${percent(a.clean)} of the same without the trigger` : '';
 
+/** How the floor was trained, in words: "3 epochs from scratch on retain data, as in train.json". */
+function floorHow(floor: NonNullable<ExciseRunResult['floor']>): string {
+  const epochs = `${floor.epochs} epoch${floor.epochs === 1 ? '' : 's'} from scratch on retain data`;
+  if (floor.training === 'recipe') return `${epochs}, as in ${floor.recipe?.split(/[\\/]/).pop() ?? 'train.json'}`;
+  if (floor.training === 'matched') return `${epochs}, until its retain accuracy came within 1 point of the intact model's`;
+  return epochs;
+}
+
 /** What `modscope excise` prints: the before/after table of every method, the never-trained floor and the relearning attack. */
 export function formatExcise(r: ExciseRunResult): string {
   const lines = [
@@ -43,13 +51,13 @@ export function formatExcise(r: ExciseRunResult): string {
     '',
     'steps to half: fine-tuning steps until the forget metric regains half of what pruning removed; forget area: its mean over the curve.',
     r.floor
-      ? `never-trained floor (${r.floor.epochs} epoch${r.floor.epochs === 1 ? '' : 's'} from scratch on retain data): forget ${percent(r.floor.forget)}, retain ${percent(r.floor.retain)}`
+      ? `never-trained floor (${floorHow(r.floor)}): forget ${percent(r.floor.forget)}, retain ${percent(r.floor.retain)}`
       : 'never-trained floor: skipped (--no-never-trained)',
   ];
-  // an under-trained floor model sits too high and relearns too fast, which flatters module pruning
-  if (r.floor && r.floor.retain < r.intact.retain - 0.05) {
+  // an under-trained floor model sits too high and relearns too fast, which flatters module pruning (method §6.5)
+  if (r.floor && r.floor.comparable === false) {
     lines.push(
-      `note: the never-trained model's retain accuracy is ${((r.intact.retain - r.floor.retain) * 100).toFixed(1)} points below the intact model's; train it longer (--never-trained-epochs) for an honest floor.`,
+      `note: the never-trained floor is no floor: its retain accuracy is ${((r.floor.retainGap ?? 0) * 100).toFixed(1)} points below the intact model's (more than 1); train it longer (--never-trained-epochs) before reading the figures against it.`,
     );
   }
   if (r.relearning.length > 0) {

@@ -67,6 +67,18 @@ describe('the excise result and section', () => {
     ]);
   });
 
+  it('says when the never-trained floor is no floor (its retain accuracy more than 1 point below the intact model)', () => {
+    const run = sampleExciseRun();
+    const floorNote = (floor: object) =>
+      exciseSection(read({ ...run, floor: { ...run.floor, ...floor } })).highlights.find((h) => h.label === 'never-trained floor')!.note;
+    expect(floorNote({ training: 'epochs', retainGap: 0.1567, comparable: false })).toMatch(
+      /^no floor: its retain accuracy is 15\.7 points below/,
+    );
+    expect(floorNote({ training: 'matched', retainGap: 0.004, comparable: true })).toBe(
+      'accuracy on the forgotten classes of a model trained on retain data only',
+    );
+  });
+
   it('draws one relearning curve per attack, solid from the pruned model and dashed from the never-trained one', () => {
     const figure = relearningFigure(read(sampleExciseRun()));
     const series = figure.option.series as { name: string; lineStyle: { type: string }; data: number[][] }[];

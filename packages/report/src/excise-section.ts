@@ -54,7 +54,16 @@ export function exciseSection(result: ExciseView): Section {
         note: `retain ${percent(last(best).retain)}`,
       },
       ...(result.floor
-        ? [{ label: 'never-trained floor', value: percent(result.floor.forget), note: `${metric} of a model trained on retain data only` }]
+        ? [
+            {
+              label: 'never-trained floor',
+              value: percent(result.floor.forget),
+              note:
+                result.floor.comparable === false
+                  ? `no floor: its retain accuracy is ${((result.floor.retainGap ?? 0) * 100).toFixed(1)} points below the intact model's (more than 1); read the figures against it with care`
+                  : `${metric} of a model trained on retain data only`,
+            },
+          ]
         : []),
     ],
     blocks,

@@ -91,7 +91,26 @@ export const exciseResultSchema = z
       .describe('The modules module pruning removed.'),
     methods: z.array(method).min(1, { error: 'is empty, expected at least one method' }).describe('Each excision method and baseline.'),
     floor: z
-      .object({ forget: z.number(), retain: z.number().optional(), attack, epochs: count(1).optional() })
+      .object({
+        forget: z.number(),
+        retain: z.number().optional(),
+        attack,
+        epochs: count(1).optional(),
+        training: z
+          .enum(['epochs', 'recipe', 'matched'])
+          .optional()
+          .describe(
+            "How it was trained: the epochs asked for, the model's own recipe (its train.json), or until its retain accuracy matched the intact model's.",
+          ),
+        recipe: z.string().optional().describe('The train.json the recipe came from.'),
+        retainGap: z.number().optional().describe("The intact model's retain accuracy minus the floor's."),
+        comparable: z
+          .boolean()
+          .optional()
+          .describe(
+            "False when the floor's retain accuracy sits more than 1 point below the intact model's: it is then no floor (method §6.5).",
+          ),
+      })
       .nullable()
       .optional()
       .describe('The never-trained model (same architecture, trained on retain data only); null: not run.'),

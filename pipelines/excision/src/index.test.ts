@@ -6,6 +6,7 @@ describe('@modscope/excision', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'EXCISE_DEFAULTS',
+        'floorRecipeOf',
         'EXCISE_METHODS',
         'METHOD_NAMES',
         'hiddenUnits',

@@ -1,11 +1,11 @@
-import type { Dataset, UnitPartition } from '@modscope/core';
+import { type Dataset, prepareInputs, type UnitPartition } from '@modscope/core';
 import { modularMlp, referenceEvaluator } from '@modscope/core/testing';
 import { twoTaskDataset } from '@modscope/datasets';
 import { parseResult } from '@modscope/results';
 import { describe, expect, it } from 'vitest';
 import { hiddenUnits } from './hidden-units.js';
 import { EXCISE_METHODS, METHOD_NAMES } from './excise-methods.js';
-import { runExcise } from './run-excise.js';
+import { EXCISE_DEFAULTS, type ExciseRunOptions, runExcise } from './run-excise.js';
 import { trainFineTuner } from './train-fine-tuner.js';
 import { trainNeverTrained } from './train-never-trained.js';
 import { trainingSets } from './training-sets.js';
@@ -68,14 +68,31 @@ describe('trainNeverTrained', () => {
   it('trains fresh weights of the same architecture, the same for a seed, and reports its steps', async () => {
     const { network } = planted();
     const progress: number[] = [];
-    const a = await trainNeverTrained(network, train, { epochs: 1, seed: 3, batchSize: 100, onProgress: (done) => progress.push(done) });
-    const b = await trainNeverTrained(network, train, { epochs: 1, seed: 3, batchSize: 100 });
+    const { network: a } = await trainNeverTrained(network, train, {
+      epochs: 1,
+      seed: 3,
+      batchSize: 100,
+      onProgress: (done) => progress.push(done),
+    });
+    const { network: b } = await trainNeverTrained(network, train, { epochs: 1, seed: 3, batchSize: 100 });
     expect(a.layers.map((l) => l.kind)).toEqual(network.layers.map((l) => l.kind));
     expect(a).toEqual(b);
     expect(progress.at(-1)).toBe(4);
     const kernel = (n: typeof network) => n.layers.flatMap((l) => (l.kind === 'dense' ? [l.kernel] : []))[0];
     expect(kernel(a)).toBeDefined();
     expect(kernel(a)).not.toEqual(kernel(network));
+  });
+
+  it('with `until`, stops after the first epoch whose accuracy reaches the target, and says when none did', async () => {
+    const { network } = planted();
+    const examples = { inputs: prepareInputs(train, network), count: train.count, labels: train.labels, classes: train.classes };
+    const easy = await trainNeverTrained(network, train, { epochs: 6, seed: 3, batchSize: 100, until: { examples, accuracy: 0 } });
+    expect([easy.epochs, easy.reached]).toEqual([1, true]);
+    const never = await trainNeverTrained(network, train, { epochs: 2, seed: 3, batchSize: 100, until: { examples, accuracy: 1.01 } });
+    expect([never.epochs, never.reached]).toEqual([2, false]);
+    // stopping early returns the weights of that epoch: the same as training exactly that many epochs
+    const one = await trainNeverTrained(network, train, { epochs: 1, seed: 3, batchSize: 100 });
+    expect(easy.network).toEqual(one.network);
   });
 });
 
@@ -116,13 +133,49 @@ describe('runExcise', () => {
     const module = r.methods[0]!;
     expect(module.units).toBeLessThanOrEqual(32);
     for (const m of r.methods) expect(m.curve.map((p) => p.step)).toEqual([0, 2, 4]);
-    expect(r.floor?.epochs).toBe(1);
+    // no train.json and no epochs asked: the floor trains until its retain accuracy matches the intact model's
+    expect(r.floor).toMatchObject({ training: 'matched' });
+    expect(r.floor!.epochs).toBeGreaterThanOrEqual(1);
+    expect(r.floor!.epochs).toBeLessThanOrEqual(EXCISE_DEFAULTS.floorMaxEpochs);
+    expect(r.floor!.retainGap).toBeCloseTo(r.intact.retain - r.floor!.retain, 12);
+    expect(r.floor!.comparable).toBe(r.floor!.retainGap <= EXCISE_DEFAULTS.floorTolerance + 1e-9);
     expect(r.relearning.map((x) => `${x.model}:${x.examples}:${x.steps}`)).toEqual(['module:5:2', 'never-trained:5:2']);
     expect(stages[0]).toBe('partition');
-    expect(stages[1]).toBe('never-trained model (1 epoch)');
+    expect(stages[1]).toBe("never-trained model (until its retain accuracy is within 1 point of the intact model's)");
     expect(Object.keys(r.timings)).toEqual(expect.arrayContaining(['partition', 'neverTrained', 'excise']));
     // the file `modscope excise --json` writes from it passes the published schema, every field kept
     const written = JSON.parse(JSON.stringify(r, (_key, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x)));
     expect(parseResult(written, { kinds: ['modscope/excise'] })).toEqual(written);
+  });
+
+  it('trains the floor for the epochs asked, or as the model’s train.json says, and marks a floor that is no floor', async () => {
+    const { network, partition } = planted();
+    const run = (extra: Partial<ExciseRunOptions>) =>
+      runExcise(
+        { network, test, train },
+        {
+          forget,
+          partition: { ...partition, source: 'planted' },
+          budget: 32,
+          steps: 2,
+          evaluateEvery: 2,
+          methods: ['module'],
+          relearn: [],
+          batchSize: 50,
+          createEvaluator: async (n) => referenceEvaluator(n),
+          ...extra,
+        },
+      );
+    const asked = await run({ neverTrainedEpochs: 1 });
+    expect(asked.floor).toMatchObject({ training: 'epochs', epochs: 1 });
+    const recipe = await run({
+      floorRecipe: { epochs: 2, batchSize: 100, optimizer: 'adam', learningRate: null, source: '/m/train.json' },
+    });
+    expect(asked.floor!.retain).not.toBe(recipe.floor!.retain);
+    expect(recipe.floor).toMatchObject({ training: 'recipe', epochs: 2, recipe: '/m/train.json' });
+    // one step of SGD at a tiny rate leaves the floor far below the intact model: not comparable, and it says so
+    const weak = await run({ floorRecipe: { epochs: 1, batchSize: 1000, optimizer: 'sgd', learningRate: 1e-6, source: 'x' } });
+    expect(weak.floor!.retainGap).toBeGreaterThan(0.1);
+    expect(weak.floor!.comparable).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import { EXCISE_RESULT_KIND, EXCISE_RESULT_VERSION } from '@modscope/results/for
 import { EXCISE_METHODS, METHOD_NAMES } from './excise-methods.js';
 import { hiddenUnits } from './hidden-units.js';
 import { trainFineTuner } from './train-fine-tuner.js';
-import { trainNeverTrained } from './train-never-trained.js';
+import { FLOOR_MAX_EPOCHS, FLOOR_TOLERANCE, type FloorRecipe, type FloorTraining, floorOf, floorWords, trainFloor } from './floor.js';
 import { trainingSets } from './training-sets.js';
 
 /** The defaults of `runExcise`. */
@@ -23,7 +23,10 @@ export const EXCISE_DEFAULTS = Object.freeze({
   steps: 200,
   evaluateEvery: 20,
   mask: 'held' as const,
-  neverTrainedEpochs: 1,
+  /** Most epochs of a never-trained floor trained until its retain accuracy matches the intact model's. */
+  floorMaxEpochs: FLOOR_MAX_EPOCHS,
+  /** A floor's retain accuracy may sit this far below the intact model's and still be a floor (method §6.5). */
+  floorTolerance: FLOOR_TOLERANCE,
   relearn: [10, 100] as readonly number[],
   relearnSteps: 50,
   relearnMix: RELEARN_RETAIN_PER_EXAMPLE,
@@ -63,8 +66,14 @@ export interface ExciseRunOptions {
   mask?: 'held' | 'released';
   /** (`ExciseMethod[]`, default all five) — which of module, random, magnitude, selective, none to run. */
   methods?: readonly ExciseMethod[];
-  /** (number, default 1; 0 skips) — epochs of the never-trained model (same architecture, retain data only). */
+  /**
+   * (number; 0 skips) — epochs of the never-trained model (same architecture, retain data only). Default:
+   * `floorRecipe`'s epochs when given, else trained until its retain accuracy is within 1 point of the intact
+   * model's (at most `EXCISE_DEFAULTS.floorMaxEpochs` epochs), as method §6.5 asks.
+   */
   neverTrainedEpochs?: number;
+  /** (`FloorRecipe`) — how the model itself was trained (from its `train.json`: `floorRecipeOf`), for the floor to repeat. */
+  floorRecipe?: FloorRecipe;
   /** (number[], default [10, 100]; [] skips) — forget examples of each relearning attack. */
   relearn?: readonly number[];
   /** (number, default 50) — fine-tuning steps of each relearning attack. */
@@ -166,7 +175,7 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions) {
   const evaluateEvery = options.evaluateEvery ?? EXCISE_DEFAULTS.evaluateEvery;
   const mask = options.mask ?? EXCISE_DEFAULTS.mask;
   const methods = options.methods ?? EXCISE_METHODS;
-  const epochs = options.neverTrainedEpochs ?? EXCISE_DEFAULTS.neverTrainedEpochs;
+  const epochs = options.neverTrainedEpochs ?? options.floorRecipe?.epochs;
   const relearn = options.relearn ?? EXCISE_DEFAULTS.relearn;
   const relearnSteps = options.relearnSteps ?? EXCISE_DEFAULTS.relearnSteps;
   const relearnMix = options.relearnMix ?? EXCISE_DEFAULTS.relearnMix;
@@ -196,10 +205,13 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions) {
   timings.partition = seconds(started);
 
   let neverTrained: Network | undefined;
-  if (epochs > 0) {
+  let floorTraining: FloorTraining | undefined;
+  if (epochs !== 0) {
     started = performance.now();
-    options.onStage?.(`never-trained model (${epochs} epoch${epochs === 1 ? '' : 's'})`);
-    neverTrained = await trainNeverTrained(network, training.retain, { epochs, seed, ...settingsOf(options) });
+    options.onStage?.(`never-trained model (${floorWords(epochs, options.floorRecipe)})`);
+    const floor = await trainFloor(network, training.retain, capability, options, { epochs, seed, createEvaluator });
+    neverTrained = floor.network;
+    floorTraining = floor.training;
     timings.neverTrained = seconds(started);
   }
 
@@ -278,7 +290,7 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions) {
       stats: m.stats,
       weightDistance: m.weightDistance,
     })),
-    floor: result.neverTrained ? { ...result.neverTrained, epochs } : null,
+    floor: result.neverTrained && floorTraining ? floorOf(result.neverTrained, result.intact.retain, floorTraining) : null,
     relearning: result.relearning.map((r) => ({
       model: r.model,
       examples: r.examples,

@@ -1,5 +1,5 @@
 import { loadDataset } from '@modscope/datasets';
-import { EXCISE_METHODS, type ExciseRunResult, runExcise } from '@modscope/excision';
+import { EXCISE_METHODS, type ExciseRunResult, floorRecipeOf, runExcise } from '@modscope/excision';
 import { type ExciseMethod, parseForgetSpec } from '@modscope/intervention-prune';
 import { inputsFor } from '@modscope/lesion-study';
 import { formatExcise } from '../format-excise.js';
@@ -27,7 +27,8 @@ export interface ExciseCommandOptions {
   partitioner?: string;
   k: number;
   methods: string;
-  neverTrainedEpochs: number;
+  /** Default: as the model's train.json says, else until the floor's retain accuracy matches (`runExcise`). */
+  neverTrainedEpochs?: number;
   /** False with --no-never-trained. */
   neverTrained: boolean;
   relearn: string;
@@ -43,10 +44,7 @@ export interface ExciseCommandOptions {
 }
 
 function parseMethods(text: string): ExciseMethod[] {
-  const methods = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const methods = text.split(',').flatMap((s) => (s.trim() ? [s.trim()] : []));
   const unknown = methods.filter((m) => !(EXCISE_METHODS as readonly string[]).includes(m));
   if (methods.length === 0 || unknown.length > 0) {
     throw new UsageError({
@@ -91,6 +89,8 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   const methods = parseMethods(options.methods);
   const relearn = parseRelearn(options.relearn);
   await checkResultOutputs(options, [...modelInputs(path), partitionInput(options.partition)]);
+  // the model's train.json, for the never-trained floor to repeat (read only when no epochs are given)
+  const floor = options.neverTrained && options.neverTrainedEpochs === undefined ? await floorRecipeOf(path) : undefined;
   const model = await loadModel(path);
   const test = await loadDataset(options.data, { split: 'test', ...(options.limit ? { limit: options.limit } : {}) });
   inputsFor(model, test, {}); // the model/dataset checks of every command
@@ -117,7 +117,8 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
         evaluateEvery: options.evaluateEvery,
         mask: options.mask,
         methods,
-        neverTrainedEpochs: options.neverTrained ? options.neverTrainedEpochs : 0,
+        ...(!options.neverTrained ? { neverTrainedEpochs: 0 } : floor ? { floorRecipe: floor } : {}),
+        ...(options.neverTrained && options.neverTrainedEpochs !== undefined ? { neverTrainedEpochs: options.neverTrainedEpochs } : {}),
         relearn,
         relearnSteps: options.relearnSteps,
         relearnMix: options.relearnMix,
