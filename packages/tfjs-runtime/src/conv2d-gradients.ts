@@ -136,7 +136,7 @@ function spreadForTransposedConv(dy: tf.Tensor4D, xShape: readonly number[], kh:
  * The gradient of an ordinary convolution with respect to its input: a stride-1 convolution (dilated as
  * the forward one) of the spread `dy` with the kernel flipped in space and its channel axes swapped.
  */
-export function conv2dInputGradient(xShape: readonly number[], dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+function conv2dInputGradient(xShape: readonly number[], dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = filter.shape;
     const z = spreadForTransposedConv(dy, xShape, kh, kw, g);
