@@ -295,3 +295,46 @@ describe('modscope excise: the never-trained floor repeats the model’s own rec
     );
   });
 });
+
+describe('modscope excise on a CNN (conv layers train on wasm)', () => {
+  it('prunes channels of a conv layer, fine-tunes, trains the floor and runs the relearning attack', () => {
+    const r = runCli([
+      'excise',
+      fixture('cnn-fashion.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--forget',
+      'class:3',
+      '--limit',
+      '200',
+      '--train-limit',
+      '400',
+      '--finetune-steps',
+      '10',
+      '--evaluate-every',
+      '5',
+      '--methods',
+      'module,random',
+      '--relearn',
+      '10',
+      '--relearn-steps',
+      '3',
+      '--never-trained-epochs',
+      '1',
+      '--k',
+      '4',
+      '--json',
+      '-',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const [module, random] = result.methods as Method[];
+    expect(module!.units).toBeGreaterThan(0);
+    expect(module!.selection.some((s) => /Conv/.test(s.layer))).toBe(true);
+    expect(random!.units).toBe(module!.units);
+    for (const m of [module!, random!]) expect(m.curve.map((p) => p.step)).toEqual([0, 5, 10]);
+    expect(result.floor).toMatchObject({ training: 'epochs', epochs: 1 });
+    expect(result.relearning.map((x: { model: string }) => x.model)).toEqual(['module', 'never-trained']);
+  });
+});
