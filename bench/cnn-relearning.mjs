@@ -19,7 +19,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRandom, labelledExamples } from '@modscope/core';
+import { createRandom, labelledExamples, takeExamples } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import { floorRecipeOf, runExcise, trainFineTuner, trainingSets } from '@modscope/excision';
 import {
@@ -196,13 +196,7 @@ async function model(dir, seed, poison) {
 /** `count` examples drawn as `excise` of @modscope/intervention-prune draws them for its relearning attack. */
 function sample(dataset, count, random) {
   if (dataset.count <= count) return dataset;
-  const per = dataset.inputs.length / dataset.count;
-  const order = random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count);
-  const inputs = new Float32Array(count * per);
-  order.forEach((i, j) => {
-    inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per);
-  });
-  return { ...dataset, count, inputs, labels: Int32Array.from(order, (i) => dataset.labels[i]) };
+  return takeExamples(dataset, random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count));
 }
 
 function concat(a, b) {

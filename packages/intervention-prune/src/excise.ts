@@ -2,6 +2,7 @@ import {
   createRandom,
   InvalidArgumentError,
   labelledExamples,
+  takeExamples,
   type Dataset,
   type LabelledExamples,
   type Random,
@@ -114,13 +115,7 @@ export const RELEARN_RETAIN_PER_EXAMPLE = 9;
  */
 function sample(dataset: Dataset, count: number, random: Random): Dataset {
   if (dataset.count <= count) return dataset;
-  const per = dataset.inputs.length / dataset.count;
-  const order = random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count);
-  const inputs = new Float32Array(count * per);
-  order.forEach((i, j) => {
-    inputs.set(dataset.inputs.subarray(i * per, (i + 1) * per), j * per);
-  });
-  return { ...dataset, count, inputs, labels: Int32Array.from(order, (i) => dataset.labels[i]!) };
+  return takeExamples(dataset, random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count));
 }
 
 /** Two datasets of the same input shape as one. */
