@@ -1,23 +1,20 @@
 import {
-  createRandom,
   InvalidArgumentError,
   labelledExamples,
-  takeExamples,
   type Dataset,
-  type LabelledExamples,
-  type Random,
   type Evaluator,
   type Network,
   type UnitPartition,
   type UnitSelection,
 } from '@modscope/core';
 import type { Capability } from './capability.js';
-import { pruneUnits, releasePruned, weightDistance, type WeightMask } from './prune-units.js';
-import { recoveryStats, retainCollapse, type CurvePoint, type RecoveryStats } from './recovery.js';
+import { figuresOf, metricsOf, type CapabilityFigures } from './figures.js';
+import type { FineTuner } from './fine-tuner.js';
+import { pruneUnits, releasePruned, weightDistance } from './prune-units.js';
+import { recoveryStats, type CurvePoint, type RecoveryStats } from './recovery.js';
+import { relearningAttack, type RelearnRun } from './relearn.js';
 import {
-  capabilityCount,
   capabilityInputs,
-  capabilityMetrics,
   chooseModules,
   countsPerLayer,
   lowestMagnitudeUnits,
@@ -31,23 +28,9 @@ import {
 
 const pkg = '@modscope/intervention-prune';
 
-export interface FineTuneRequest {
-  network: Network;
-  /** The retain (or, for the relearning attack, forget) examples in the network's input layout. */
-  data: LabelledExamples;
-  steps: number;
-  /** Weights to hold at zero throughout (the mask kept); absent: pruned weights may regrow. */
-  masks?: readonly WeightMask[];
-  /** Called with the current weights every `evaluateEvery` steps (and at the end). */
-  evaluateEvery: number;
-  onEvaluate: (network: Network, step: number) => Promise<void>;
-  seed: number;
-}
-
-/** Fine-tunes a copy of a network and returns it; `trainFineTuner` of `@modscope/excision` makes one from `@modscope/train`. */
-export type FineTuner = (request: FineTuneRequest) => Promise<Network>;
-
 export type ExciseMethod = 'module' | 'random' | 'magnitude' | 'selective' | 'none';
+
+const ALL_METHODS: readonly ExciseMethod[] = ['module', 'random', 'magnitude', 'selective', 'none'];
 
 export interface ExciseOptions {
   partition: UnitPartition;
@@ -69,13 +52,14 @@ export interface ExciseOptions {
   /** A network trained from scratch on retain data only: the floor a removed capability should sit at. */
   neverTrained?: Network;
   /**
-   * Relearning attack (method §6.7): examples of the forget set to fine-tune on, e.g. [10, 100], for a
-   * fixed number of steps (default 50), from the module-pruned network after its retain fine-tuning and
-   * from the never-trained one, measured on the held-out forget set. `retainPerExample` (default 9) mixes
-   * that many retain examples per forget example into the attack's data, so batches are about 10% forget;
-   * 0 fine-tunes on forget examples alone, which a network fits by predicting the forget label everywhere.
+   * Relearning attack (method §6.7, `relearningAttack`): examples of the forget set to fine-tune on, e.g.
+   * [10, 100], for a fixed number of steps (default 50), measured on the held-out forget set. It starts from
+   * the network of each method in `from` (default every method run) after its retain fine-tuning, and from
+   * the never-trained one. `retainPerExample` (default 9) mixes that many retain examples per forget example
+   * into the attack's data, so batches are about 10% forget; 0 fine-tunes on forget examples alone, which a
+   * network fits by predicting the forget label everywhere.
    */
-  relearn?: { examples: readonly number[]; steps?: number; retainPerExample?: number };
+  relearn?: { examples: readonly number[]; steps?: number; retainPerExample?: number; from?: readonly ExciseMethod[] };
   seed?: number;
   onStage?: (stage: string) => void;
 }
@@ -93,49 +77,9 @@ export interface MethodResult {
   weightDistance: number;
 }
 
-export interface RelearnResult {
-  model: 'module' | 'never-trained';
-  /** Forget examples fine-tuned on, and the retain examples mixed in with them. */
-  examples: number;
-  retainExamples: number;
-  curve: CurvePoint[];
-  /** Retain metric at the start of the attack minus at its end. */
-  retainDrop: number;
-  /** The retain metric fell by more than 10 points: collapse, not relearning (method §6.7). */
-  degenerate: boolean;
-}
-
-/** Retain examples mixed into the relearning attack per forget example by default: batches about 10% forget. */
-export const RELEARN_RETAIN_PER_EXAMPLE = 9;
-
-/**
- * `count` examples of a dataset drawn at random (all of it when it has fewer): the first `count` of one
- * seeded permutation, so the draws for 10 and 100 examples are nested and a dataset sorted by class still
- * gives a mixed sample.
- */
-function sample(dataset: Dataset, count: number, random: Random): Dataset {
-  if (dataset.count <= count) return dataset;
-  return takeExamples(dataset, random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count));
-}
-
-/** Two datasets of the same input shape as one. */
-function concat(a: Dataset, b: Dataset): Dataset {
-  if (b.count === 0) return a;
-  const inputs = new Float32Array(a.inputs.length + b.inputs.length);
-  inputs.set(a.inputs);
-  inputs.set(b.inputs, a.inputs.length);
-  const labels = new Int32Array(a.count + b.count);
-  labels.set(a.labels);
-  labels.set(b.labels, a.count);
-  return { ...a, count: a.count + b.count, inputs, labels };
-}
-
-/** Forget and retain metrics of one network; for a trigger, also the raw rates behind the forget metric. */
-export interface CapabilityFigures {
-  forget: number;
-  retain: number;
-  /** A trigger's raw rates: triggered inputs, and the same inputs without the trigger, predicted as the target. */
-  attack?: { triggered: number; clean: number };
+/** A relearning attack (`RelearnRun`) and the network it started from: a method's, after its retain fine-tuning, or the floor. */
+export interface RelearnResult extends RelearnRun {
+  model: ExciseMethod | 'never-trained';
 }
 
 export interface ExciseResult {
@@ -150,46 +94,27 @@ export interface ExciseResult {
   relearning: RelearnResult[];
 }
 
-async function metricsOf(
-  createEvaluator: ExciseOptions['createEvaluator'],
-  network: Network,
-  capability: Capability,
-  data: CapabilityInputs,
-): Promise<{ forget: number; retain: number }> {
-  const { attack: _raw, ...metrics } = await figuresOf(createEvaluator, network, capability, data);
-  return metrics;
-}
-
-async function figuresOf(
-  createEvaluator: ExciseOptions['createEvaluator'],
-  network: Network,
-  capability: Capability,
-  data: CapabilityInputs,
-): Promise<CapabilityFigures> {
-  const evaluator = await createEvaluator(network);
-  try {
-    // The capability's inputs are laid out once, for the original network; its copies share the layout.
-    const { logits, outputs } = await evaluator.run({ inputs: data.inputs, count: capabilityCount(data) });
-    const metrics = capabilityMetrics(capability, data, logits, outputs);
-    const forgetLogits = logits.subarray(0, (data.forgetCount + data.controlCount) * outputs);
-    return capability.attackRates ? { ...metrics, attack: capability.attackRates(forgetLogits, outputs) } : metrics;
-  } finally {
-    await evaluator.dispose();
-  }
-}
-
 /**
  * The module-pruning experiment (method §6): scores modules for the capability, prunes the best until the
  * forget target or the budget, then fine-tunes on retain data only and records forget and retain metrics
- * along the way; the same for each baseline at the same number of pruned units; and, optionally, a
- * relearning attack against the never-trained model.
+ * along the way; the same for each baseline at the same number of pruned units; and, optionally, the
+ * relearning attack (`relearningAttack`) from each method's fine-tuned network and from the never-trained model.
  */
 export async function excise(network: Network, capability: Capability, options: ExciseOptions): Promise<ExciseResult> {
   const mask = options.mask ?? 'held';
   const steps = options.steps ?? 200;
   const every = options.evaluateEvery ?? 20;
   const seed = options.seed ?? 0;
-  const methods = options.methods ?? ['module', 'random', 'magnitude', 'selective', 'none'];
+  const methods = options.methods ?? ALL_METHODS;
+  const relearnFrom = options.relearn?.from ?? methods;
+  const notRun = relearnFrom.filter((m) => !methods.includes(m));
+  if (notRun.length > 0) {
+    throw new InvalidArgumentError({
+      argument: 'relearn',
+      message: `${pkg}: the relearning attack cannot start from ${notRun.join(', ')}: ${notRun.length === 1 ? 'that method is' : 'those methods are'} not run.`,
+      hint: `Attack from some of the methods run: ${methods.join(', ')}.`,
+    });
+  }
   if (!Number.isInteger(steps) || steps < 0 || !Number.isInteger(every) || every < 1) {
     throw new InvalidArgumentError({
       argument: 'steps',
@@ -239,7 +164,8 @@ export async function excise(network: Network, capability: Capability, options: 
   };
   const retainTraining = labelledExamples(options.retainTraining, network);
   const results: MethodResult[] = [];
-  let tunedModule: Network | null = null;
+  // each method's network after its retain fine-tuning, where the relearning attack starts from it
+  const tunedNetworks = new Map<ExciseMethod, Network>();
   for (const method of methods) {
     options.onStage?.(`fine-tuning: ${method}`);
     const pruned = pruneUnits(network, selections[method]);
@@ -256,7 +182,7 @@ export async function excise(network: Network, capability: Capability, options: 
       },
       seed,
     });
-    if (method === 'module') tunedModule = tuned;
+    if (options.relearn && relearnFrom.includes(method)) tunedNetworks.set(method, tuned);
     if (curve[0]?.step !== 0) curve.unshift({ step: 0, ...(await metricsOf(options.createEvaluator, pruned.network, capability, data)) });
     results.push({
       method,
@@ -271,31 +197,24 @@ export async function excise(network: Network, capability: Capability, options: 
   }
   const relearning: RelearnResult[] = [];
   if (options.relearn && options.forgetTraining) {
-    // The attack starts from what module pruning delivers: pruned, then fine-tuned on retain data.
-    const starts: [RelearnResult['model'], Network][] = [['module', tunedModule ?? pruneUnits(network, selections.module).network]];
+    // Each attack starts from what a method delivers (pruned, then fine-tuned on retain data), and from the floor.
+    const starts: [RelearnResult['model'], Network][] = [...tunedNetworks];
     if (options.neverTrained) starts.push(['never-trained', options.neverTrained]);
     for (const examples of options.relearn.examples) {
-      const few = sample(options.forgetTraining, examples, createRandom(seed).fork(1));
-      const mixed = sample(
-        options.retainTraining,
-        few.count * (options.relearn.retainPerExample ?? RELEARN_RETAIN_PER_EXAMPLE),
-        createRandom(seed).fork(2),
-      );
-      const attack = labelledExamples(concat(few, mixed), network);
       for (const [model, start] of starts) {
-        options.onStage?.(`relearning attack: ${model}, ${few.count} examples`);
-        const curve: CurvePoint[] = [];
-        await options.fineTune({
-          network: start,
-          data: attack,
-          steps: options.relearn.steps ?? 50,
-          evaluateEvery: Math.max(1, Math.floor((options.relearn.steps ?? 50) / 10)),
-          onEvaluate: async (current, step) => {
-            curve.push({ step, ...(await metricsOf(options.createEvaluator, current, capability, data)) });
-          },
+        options.onStage?.(`relearning attack: ${model}, ${Math.min(examples, options.forgetTraining.count)} examples`);
+        const run = await relearningAttack(start, capability, {
+          forgetTraining: options.forgetTraining,
+          retainTraining: options.retainTraining,
+          examples,
+          ...(options.relearn.steps !== undefined ? { steps: options.relearn.steps } : {}),
+          ...(options.relearn.retainPerExample !== undefined ? { retainPerExample: options.relearn.retainPerExample } : {}),
+          fineTune: options.fineTune,
+          createEvaluator: options.createEvaluator,
           seed,
+          data,
         });
-        relearning.push({ model, examples: few.count, retainExamples: mixed.count, curve, ...retainCollapse(curve) });
+        relearning.push({ model, ...run });
       }
     }
   }

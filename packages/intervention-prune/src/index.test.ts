@@ -24,6 +24,7 @@ describe('@modscope/intervention-prune', () => {
         'retainCollapse',
         'DEGENERATE_RETAIN_DROP',
         'RELEARN_RETAIN_PER_EXAMPLE',
+        'relearningAttack',
         'scoreModules',
         'selectionMasks',
         'selectivePruningScores',

@@ -35,13 +35,17 @@ export {
 export { recoveryStats, retainCollapse, DEGENERATE_RETAIN_DROP, type CurvePoint, type RecoveryStats } from './recovery.js';
 export {
   excise,
-  RELEARN_RETAIN_PER_EXAMPLE,
-  type CapabilityFigures,
   type ExciseMethod,
   type ExciseOptions,
   type ExciseResult,
-  type FineTuneRequest,
-  type FineTuner,
   type MethodResult,
   type RelearnResult,
 } from './excise.js';
+export type { CapabilityFigures } from './figures.js';
+export type { FineTuneRequest, FineTuner } from './fine-tuner.js';
+export {
+  relearningAttack,
+  RELEARN_RETAIN_PER_EXAMPLE,
+  type RelearningAttackOptions,
+  type RelearnRun,
+} from './relearn.js';

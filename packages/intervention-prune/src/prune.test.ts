@@ -3,7 +3,9 @@ import { modularMlp, referenceEvaluator, referenceForward, tinyCnn, tinyMlp } fr
 import { describe, expect, it } from 'vitest';
 import { capabilityFor, parseForgetSpec, parseTrigger } from './capability.js';
 import { liveUnits, pruneUnits, RELEASED_INIT_SCALE, releasePruned, weightDistance } from './prune-units.js';
-import { excise, type FineTuner, RELEARN_RETAIN_PER_EXAMPLE } from './excise.js';
+import { excise } from './excise.js';
+import type { FineTuner } from './fine-tuner.js';
+import { RELEARN_RETAIN_PER_EXAMPLE, relearningAttack } from './relearn.js';
 import { recoveryStats, retainCollapse } from './recovery.js';
 import {
   chooseModules,
@@ -347,37 +349,95 @@ describe('excise', () => {
 });
 
 describe('the relearning attack', () => {
-  it('starts from the module-pruned network after its retain fine-tuning', async () => {
+  it('starts from each method’s network after its retain fine-tuning, and from the floor, with the same examples', async () => {
     const { network, partition, dataset } = plantedTask();
     const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
-    const tuned = new Set<object>();
-    const started: object[] = [];
-    // Retain fine-tuning returns a marked copy; the attack must start from that copy, not from the pruned network.
+    const tuned = new Map<object, string>();
+    const started: { network: object; labels: number[] }[] = [];
+    const floor = structuredClone(network);
+    // Retain fine-tuning returns a marked copy; each attack must start from its method's copy, not from the pruned network.
     const fineTune: FineTuner = async (request) => {
       await request.onEvaluate(request.network, 0);
       if (request.data.count !== 5) {
         const copy = structuredClone(request.network);
-        tuned.add(copy);
+        tuned.set(copy, `${tuned.size}`);
         return copy;
       }
-      started.push(request.network);
+      started.push({ network: request.network, labels: Array.from(request.data.labels) });
       return request.network;
     };
-    const result = await excise(network, capability, {
+    const options = {
       partition,
       retainTraining: capability.retain,
       forgetTraining: capability.forget,
       fineTune,
-      createEvaluator: async (n) => referenceEvaluator(n),
+      createEvaluator: async (n: typeof network) => referenceEvaluator(n),
       forgetTarget: 0.4,
       steps: 10,
       evaluateEvery: 10,
-      methods: ['module', 'none'],
-      relearn: { examples: [5], steps: 10, retainPerExample: 0 },
+      methods: ['module', 'random', 'none'] as const,
+      neverTrained: floor,
+    };
+    const result = await excise(network, capability, { ...options, relearn: { examples: [5], steps: 10, retainPerExample: 0 } });
+    expect(result.relearning.map((r) => `${r.model}:${r.examples}:${r.retainExamples}`)).toEqual([
+      'module:5:0',
+      'random:5:0',
+      'none:5:0',
+      'never-trained:5:0',
+    ]);
+    // three fine-tuned copies in method order, then the floor itself; every attack fine-tunes on the same 5 examples
+    expect(started.slice(0, 3).map((s) => tuned.get(s.network))).toEqual(['0', '1', '2']);
+    expect(started[3]!.network).toBe(floor);
+    for (const s of started) expect(s.labels).toEqual(started[0]!.labels);
+    // `from` narrows the methods attacked (the floor is always attacked); a method not run is refused
+    started.length = 0;
+    const narrowed = await excise(network, capability, {
+      ...options,
+      relearn: { examples: [5], steps: 10, retainPerExample: 0, from: ['random'] },
     });
-    expect(result.relearning.map((r) => `${r.model}:${r.examples}:${r.retainExamples}`)).toEqual(['module:5:0']);
-    expect(started).toHaveLength(1);
-    expect(tuned.has(started[0]!)).toBe(true);
+    expect(narrowed.relearning.map((r) => r.model)).toEqual(['random', 'never-trained']);
+    await expect(excise(network, capability, { ...options, relearn: { examples: [5], from: ['selective'] } })).rejects.toThrow(
+      /the relearning attack cannot start from selective: that method is not run/,
+    );
+  });
+
+  it('relearningAttack: mixed forget and retain examples, the metrics on the held-out set from step 0, and degenerate when retain collapses', async () => {
+    const { network, dataset } = plantedTask();
+    const capability = capabilityFor(dataset, { kind: 'class', classes: [0, 1, 2, 3] });
+    const seen: { count: number; labels: number[]; steps: number; every: number }[] = [];
+    // a fine-tuner that "relearns" by wrecking the network: every weight zero after the first evaluation, so all logits tie
+    const collapse: FineTuner = async (request) => {
+      seen.push({ count: request.data.count, labels: Array.from(request.data.labels), steps: request.steps, every: request.evaluateEvery });
+      await request.onEvaluate(request.network, 0);
+      const zeroed = structuredClone(request.network);
+      for (const layer of zeroed.layers) if (layer.kind === 'dense') layer.kernel.fill(0);
+      await request.onEvaluate(zeroed, request.steps);
+      return zeroed;
+    };
+    const options = {
+      forgetTraining: capability.forget,
+      retainTraining: capability.retain,
+      fineTune: collapse,
+      createEvaluator: async (n: typeof network) => referenceEvaluator(n),
+      seed: 3,
+    };
+    const run = await relearningAttack(network, capability, { ...options, examples: 4, steps: 20 });
+    expect(run).toMatchObject({ examples: 4, retainExamples: 36 });
+    expect(seen[0]).toMatchObject({ count: 40, steps: 20, every: 2 });
+    expect(seen[0]!.labels.slice(0, 4).every((l) => l < 4)).toBe(true);
+    expect(seen[0]!.labels.slice(4).every((l) => l >= 4)).toBe(true);
+    expect(run.curve.map((p) => p.step)).toEqual([0, 20]);
+    // the first point is the network as given on the capability's forget and retain sets (labelled with its own predictions: 100%)
+    expect(run.curve[0]).toEqual({ step: 0, forget: 1, retain: 1 });
+    expect(run.retainDrop).toBeCloseTo(run.curve[0]!.retain - run.curve[1]!.retain, 12);
+    expect(run.degenerate).toBe(run.retainDrop > 0.1);
+    expect(run.retainDrop).toBeGreaterThan(0.1);
+    // the same seed draws the same examples; another seed others
+    await relearningAttack(network, capability, { ...options, examples: 4, steps: 20 });
+    await relearningAttack(network, capability, { ...options, seed: 4, examples: 4, steps: 20 });
+    expect(seen[1]!.labels).toEqual(seen[0]!.labels);
+    expect(seen[2]!.labels).not.toEqual(seen[0]!.labels);
+    await expect(relearningAttack(network, capability, { ...options, examples: 0 })).rejects.toThrow(/whole numbers of forget examples/);
   });
 
   it('mixes 9 retain examples per forget example by default (batches about 10% forget)', async () => {

@@ -117,7 +117,11 @@ export const exciseResultSchema = z
     relearning: z
       .array(
         z.object({
-          model: z.enum(['module', 'never-trained']).describe('Attacked: the module-pruned model or the never-trained one.'),
+          model: z
+            .enum([...excisionMethod.options, 'never-trained'])
+            .describe(
+              "Attacked: a method's network after its retain fine-tuning (module, random, magnitude, selective, none), or the never-trained one.",
+            ),
           examples: count(1).describe('Forget examples fine-tuned on.'),
           retainExamples: count(0).optional().describe('Retain examples mixed in with them.'),
           steps: count(0).optional(),
@@ -132,7 +136,7 @@ export const exciseResultSchema = z
       )
       .optional()
       .describe(
-        'The relearning attack (method §6.7): fine-tuning for a fixed number of steps on a few forget examples mixed into retain data (by default 9 retain examples per forget one), measured on the held-out forget set.',
+        'The relearning attack (method §6.7): fine-tuning for a fixed number of steps on a few forget examples mixed into retain data (by default 9 retain examples per forget one), measured on the held-out forget set; one run per number of examples and start (each method run, by default, and the never-trained floor), the same examples for every start.',
       ),
     timings: z.record(z.string(), timing()).optional().describe('Seconds per stage.'),
   })

@@ -1,5 +1,9 @@
 import type { z } from 'zod';
 
+/** `a or b`; `a, b or c`. */
+const listed = (items: readonly string[]) =>
+  items.length <= 2 ? items.join(' or ') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+
 const NOUNS: Readonly<Record<string, string>> = {
   number: 'a number',
   int: 'an integer',
@@ -34,7 +38,7 @@ export function issuePhrase(issue: z.core.$ZodRawIssue): string | undefined {
       if (issue.expected === 'int' && typeof input === 'number') return `is ${input}, expected an integer`;
       return `is ${describeValue(input)}, expected ${NOUNS[issue.expected] ?? issue.expected}`;
     case 'invalid_value':
-      return `is ${describeValue(input)}, expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+      return `is ${describeValue(input)}, expected ${listed(issue.values.map((v) => JSON.stringify(v)))}`;
     case 'too_small':
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;

@@ -52,6 +52,15 @@ describe('parseResult', () => {
     };
     expect(parseResult(minimal)).toEqual(minimal);
     expect(parseResult({ ...exciseExample(), floor: null }, { kinds: ['modscope/excise'] }).floor).toBeNull();
+    // the relearning attack from each method and baseline, and a version-2 file that has it from module pruning only
+    const excise = exciseExample();
+    expect(parseResult(excise, { kinds: ['modscope/excise'] }).relearning!.map((r) => r.model)).toEqual([
+      'module',
+      'none',
+      'never-trained',
+    ]);
+    const older = { ...excise, relearning: excise.relearning.filter((r) => r.model !== 'none') };
+    expect(parseResult(older)).toEqual(older);
   });
 
   it('drops fields it does not know, so a newer writer adding one does not break readers', () => {
@@ -132,6 +141,9 @@ describe('parseResult', () => {
     expect(reason({ ...exciseExample(), relearning: [{ model: 'module', examples: 0, curve: [{ step: 0, forget: 1, retain: 1 }] }] })).toBe(
       'relearning[0].examples is 0, expected an integer ≥ 1',
     );
+    expect(
+      reason({ ...exciseExample(), relearning: [{ model: 'lottery', examples: 1, curve: [{ step: 0, forget: 1, retain: 1 }] }] }),
+    ).toBe('relearning[0].model is a string ("lottery"), expected "module", "random", "magnitude", "selective", "none" or "never-trained"');
     const nulls = clusterExample().nulls;
     expect(reason({ ...clusterExample(), nulls: { ...nulls, layer: { ...nulls.layer, p: null } } })).toBe(
       'nulls.layer.p is null, expected a number',
