@@ -4,7 +4,22 @@ import * as api from './index.js';
 describe('@modscope/text', () => {
   it('exports exactly its public API', () => {
     expect(Object.keys(api).sort()).toEqual(
-      ['checkTokenizerFits', 'createCharTokenizer', 'loadGpt2Tokenizer', 'parseCharVocabulary', 'readCharTokenizer'].sort(),
+      [
+        'TEXT_WINDOW_DEFAULTS',
+        'checkTokenizerFits',
+        'createCharTokenizer',
+        'createNextTokenScorer',
+        'cutWindows',
+        'loadGpt2Tokenizer',
+        'loadTextWindows',
+        'parseCharVocabulary',
+        'parseCorpusSpec',
+        'readCharTokenizer',
+        'readCorpusManifest',
+        'scoreNextTokens',
+        'selectWindows',
+        'tokenizeCorpus',
+      ].sort(),
     );
   });
 });

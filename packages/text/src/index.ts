@@ -2,3 +2,15 @@ export type { Tokenizer } from './tokenizer.js';
 export { createCharTokenizer, parseCharVocabulary, readCharTokenizer, type CharVocabulary } from './char-tokenizer.js';
 export { loadGpt2Tokenizer } from './gpt2-tokenizer.js';
 export { checkTokenizerFits } from './check-tokenizer-fits.js';
+export { parseCorpusSpec, type CorpusDomain } from './corpus-domain.js';
+export { readCorpusManifest } from './read-corpus-manifest.js';
+export { tokenizeCorpus, type TokenizedCorpus, type TokenizedDomain } from './tokenize-corpus.js';
+export { cutWindows, selectWindows, TEXT_WINDOW_DEFAULTS, type CutWindowsOptions, type TokenWindows } from './cut-windows.js';
+export { loadTextWindows, type LoadTextWindowsOptions } from './load-text-windows.js';
+export {
+  scoreNextTokens,
+  createNextTokenScorer,
+  type NextTokenScore,
+  type NextTokenScorer,
+  type TextScore,
+} from './score-next-tokens.js';
