@@ -106,6 +106,10 @@ describe('runExcise', () => {
     await expect(run({ methods: ['module', 'lottery'] })).rejects.toThrow(/unknown method 'lottery'/);
     await expect(run({ forgetTarget: 1.5 })).rejects.toThrow(/the forget target 1.5 is not a fraction in \[0, 1\]/);
     await expect(run({ forget: { kind: 'class', classes: [8] } })).rejects.toThrow(/class 8 does not exist/);
+    await expect(run({ methods: ['module', 'none'], relearnFrom: ['random'] })).rejects.toThrow(
+      /the relearning attack cannot start from random, which --methods does not run/,
+    );
+    await expect(run({ relearnFrom: [] })).rejects.toThrow(/the relearning attack starts from no method/);
   });
 
   it('runs module pruning, its baselines, the floor and the relearning attack, as the modscope/excise result', async () => {
@@ -139,7 +143,22 @@ describe('runExcise', () => {
     expect(r.floor!.epochs).toBeLessThanOrEqual(EXCISE_DEFAULTS.floorMaxEpochs);
     expect(r.floor!.retainGap).toBeCloseTo(r.intact.retain - r.floor!.retain, 12);
     expect(r.floor!.comparable).toBe(r.floor!.retainGap <= EXCISE_DEFAULTS.floorTolerance + 1e-9);
-    expect(r.relearning.map((x) => `${x.model}:${x.examples}:${x.steps}`)).toEqual(['module:5:2', 'never-trained:5:2']);
+    // by default the attack starts from every method's fine-tuned network and from the floor, with the same examples
+    expect(r.relearning.map((x) => `${x.model}:${x.examples}:${x.steps}`)).toEqual(
+      [...EXCISE_METHODS, 'never-trained'].map((m) => `${m}:5:2`),
+    );
+    for (const x of r.relearning) {
+      expect(x.retainExamples).toBe(45);
+      expect(x.retainDrop).toBeCloseTo(x.curve[0]!.retain - x.curve[x.curve.length - 1]!.retain, 12);
+    }
+    // each attack starts where its method's retain fine-tuning ended
+    for (const m of r.methods) {
+      const { step: _step, ...tuned } = m.curve[m.curve.length - 1]!;
+      expect(r.relearning.find((x) => x.model === m.method)!.curve[0]).toEqual({ step: 0, ...tuned });
+    }
+    expect(stages.filter((s) => s.startsWith('relearning attack: '))).toEqual(
+      [...EXCISE_METHODS, 'never-trained'].map((m) => `relearning attack: ${m}, 5 examples`),
+    );
     expect(stages[0]).toBe('partition');
     expect(stages[1]).toBe("never-trained model (until its retain accuracy is within 1 point of the intact model's)");
     expect(Object.keys(r.timings)).toEqual(expect.arrayContaining(['partition', 'neverTrained', 'excise']));
@@ -167,6 +186,15 @@ describe('runExcise', () => {
         },
       );
     const asked = await run({ neverTrainedEpochs: 1 });
+    // relearnFrom narrows the attack to some methods; the floor is attacked as well
+    const narrowed = await run({
+      neverTrainedEpochs: 1,
+      methods: ['module', 'none'],
+      relearn: [5],
+      relearnSteps: 2,
+      relearnFrom: ['none'],
+    });
+    expect(narrowed.relearning.map((x) => x.model)).toEqual(['none', 'never-trained']);
     expect(asked.floor).toMatchObject({ training: 'epochs', epochs: 1 });
     const recipe = await run({
       floorRecipe: { epochs: 2, batchSize: 100, optimizer: 'adam', learningRate: null, source: '/m/train.json' },

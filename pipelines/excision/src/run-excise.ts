@@ -30,6 +30,8 @@ export const EXCISE_DEFAULTS = Object.freeze({
   relearn: [10, 100] as readonly number[],
   relearnSteps: 50,
   relearnMix: RELEARN_RETAIN_PER_EXAMPLE,
+  /** The relearning attack starts from every method run (and the floor): about 0.7 s an attack on a small MLP. */
+  relearnFrom: 'all' as const,
   seed: 0,
 });
 
@@ -76,6 +78,12 @@ export interface ExciseRunOptions {
   floorRecipe?: FloorRecipe;
   /** (number[], default [10, 100]; [] skips) — forget examples of each relearning attack. */
   relearn?: readonly number[];
+  /**
+   * (`'all'` or `ExciseMethod[]`, default `'all'`) — the methods whose network (after its retain fine-tuning) the
+   * relearning attack starts from: every method run, or some of them (e.g. `['module']`). The never-trained
+   * floor is always attacked too. Each run is recorded with its start in `relearning[].model`.
+   */
+  relearnFrom?: 'all' | readonly ExciseMethod[];
   /** (number, default 50) — fine-tuning steps of each relearning attack. */
   relearnSteps?: number;
   /**
@@ -140,6 +148,18 @@ function checkRunOptions(network: Network, options: ExciseRunOptions): void {
       hint: `Use some of: ${EXCISE_METHODS.join(', ')}.`,
     });
   }
+  const from = options.relearnFrom ?? EXCISE_DEFAULTS.relearnFrom;
+  const notRun = from === 'all' ? [] : from.filter((m) => !methods.includes(m));
+  if (notRun.length > 0 || (from !== 'all' && from.length === 0)) {
+    throw new InvalidArgumentError({
+      argument: 'relearnFrom',
+      message:
+        notRun.length > 0
+          ? `the relearning attack cannot start from ${notRun.join(', ')}, which --methods does not run.`
+          : 'the relearning attack starts from no method.',
+      hint: `Use all, or some of the methods run: ${methods.join(', ')}.`,
+    });
+  }
   if (options.forgetTarget !== undefined && !(options.forgetTarget >= 0 && options.forgetTarget <= 1)) {
     throw new InvalidArgumentError({
       argument: 'forgetTarget',
@@ -164,7 +184,8 @@ function settingsOf(options: ExciseRunOptions) {
  * The whole excise experiment (method §6) on one network: the capability's forget and retain sets from
  * `data.test`, a partition into modules, the never-trained model (unless `neverTrainedEpochs` is 0),
  * module pruning and its same-count baselines, retain-only fine-tuning with recovery curves, and the
- * relearning attack; returns the `modscope/excise` result (`ExciseResultFile` of `@modscope/results`, every
+ * relearning attack (`relearningAttack` of `@modscope/intervention-prune`) from each method's fine-tuned
+ * network (`relearnFrom`) and from the floor; returns the `modscope/excise` result (`ExciseResultFile` of `@modscope/results`, every
  * field written) that `modscope excise --json` writes and the report reads.
  */
 export async function runExcise(data: ExciseData, options: ExciseRunOptions) {
@@ -179,6 +200,7 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions) {
   const relearn = options.relearn ?? EXCISE_DEFAULTS.relearn;
   const relearnSteps = options.relearnSteps ?? EXCISE_DEFAULTS.relearnSteps;
   const relearnMix = options.relearnMix ?? EXCISE_DEFAULTS.relearnMix;
+  const relearnFrom = options.relearnFrom ?? EXCISE_DEFAULTS.relearnFrom;
   const createEvaluator = options.createEvaluator ?? (async (n: Network) => (await import('@modscope/loader-onnx')).createOnnxEvaluator(n));
   const timings: Record<string, number> = {};
 
@@ -233,7 +255,16 @@ export async function runExcise(data: ExciseData, options: ExciseRunOptions) {
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(options.forgetTarget !== undefined ? { forgetTarget: options.forgetTarget } : {}),
     ...(neverTrained ? { neverTrained } : {}),
-    ...(relearn.length > 0 ? { relearn: { examples: relearn, steps: relearnSteps, retainPerExample: relearnMix } } : {}),
+    ...(relearn.length > 0
+      ? {
+          relearn: {
+            examples: relearn,
+            steps: relearnSteps,
+            retainPerExample: relearnMix,
+            from: relearnFrom === 'all' ? methods : relearnFrom,
+          },
+        }
+      : {}),
     onStage: (next) => {
       if (stage) timings[stage] = seconds(stageStarted);
       stage = next;
