@@ -82,10 +82,19 @@ describe('modscope excise', () => {
       expect(Object.keys(m.stats).sort()).toEqual(['finalForget', 'finalRetain', 'forgetArea', 'stepsToHalf']);
       expect(m.weightDistance).toBeGreaterThan(0);
     }
+    // the relearning attack from every method's fine-tuned network (the default, --relearn-from all) and from the floor
     expect(result.relearning.map((x: { model: string; examples: number }) => `${x.model}:${x.examples}`)).toEqual([
       'module:10',
+      'random:10',
+      'magnitude:10',
+      'selective:10',
+      'none:10',
       'never-trained:10',
     ]);
+    for (const x of result.relearning) {
+      expect(x.retainExamples).toBe(90);
+      expect(typeof x.degenerate).toBe('boolean');
+    }
   });
 
   it('prunes a module that cuts the forget accuracy more than the retain accuracy, within the budget', () => {
@@ -132,7 +141,19 @@ describe('modscope excise', () => {
     for (const name of ['module pruning', 'random units', 'lowest-magnitude units', 'selective pruning', 'no pruning'])
       expect(stdout).toMatch(new RegExp(`^${name}\\s+\\d+\\s+\\d+\\.\\d\\d%`, 'm'));
     expect(stdout).toMatch(/^never-trained floor \(1 epoch from scratch on retain data\): forget \d+\.\d\d%/m);
-    expect(stdout).toMatch(/^never-trained\s+10\s+/m);
+    // a relearning row per start: every method and baseline, then the floor; DEGENERATE where retain collapsed
+    const rows = stdout.slice(stdout.indexOf('relearning attack (')).split('\n');
+    for (const name of ['module pruning', 'random units', 'lowest-magnitude units', 'selective pruning', 'no pruning', 'never-trained']) {
+      const row = rows.find((line) => new RegExp(`^${name}\\s+10\\s+90\\s+`).test(line));
+      expect(row, name).toBeDefined();
+      const start = name === 'never-trained' ? 'never-trained' : (result.methods as Method[]).find((m) => m.name === name)!.method;
+      expect(row!.trimEnd().endsWith('DEGENERATE'), name).toBe(
+        result.relearning.find((x: { model: string }) => x.model === start).degenerate,
+      );
+    }
+    expect(stdout).toMatch(
+      /from module pruning, random units, lowest-magnitude units, selective pruning and no pruning \(each after its retain fine-tuning\) and from the never-trained floor/,
+    );
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('data-kind="modscope/excise"');
     expect(html).toContain('data-figure="recovery"');
@@ -204,6 +225,11 @@ describe('modscope excise refuses bad input in one line', () => {
     const methods = fail(['--forget', 'class:3', '--methods', 'module,lottery']);
     expect(expectCleanFailure(methods)).toMatch(/unknown method 'lottery'/);
     expect(methods.code).toBe(2);
+    const from = fail(['--forget', 'class:3', '--methods', 'module,none', '--relearn-from', 'random']);
+    expect(expectCleanFailure(from)).toMatch(
+      /--relearn-from names random, which --methods does not run\. Use all, or some of: module, none/,
+    );
+    expect(from.code).toBe(2);
     const relearn = fail(['--forget', 'class:3', '--relearn', 'ten']);
     expect(expectCleanFailure(relearn)).toMatch(/--relearn 'ten' is not a list of example counts/);
     expect(relearn.code).toBe(2);
@@ -319,6 +345,8 @@ describe('modscope excise on a CNN (conv layers train on wasm)', () => {
       '10',
       '--relearn-steps',
       '3',
+      '--relearn-from',
+      'module',
       '--never-trained-epochs',
       '1',
       '--k',
@@ -336,5 +364,6 @@ describe('modscope excise on a CNN (conv layers train on wasm)', () => {
     for (const m of [module!, random!]) expect(m.curve.map((p) => p.step)).toEqual([0, 5, 10]);
     expect(result.floor).toMatchObject({ training: 'epochs', epochs: 1 });
     expect(result.relearning.map((x: { model: string }) => x.model)).toEqual(['module', 'never-trained']);
+    expect(result.relearning[0].curve[0].forget).toBeCloseTo(module!.curve.at(-1)!.forget, 12);
   });
 });

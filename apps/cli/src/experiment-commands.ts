@@ -106,6 +106,7 @@ export function addExperimentCommands(program: Command): void {
       nonNegativeInt,
       9,
     )
+    .option('--relearn-from <list>', 'relearning attack starts: all methods run, or some (e.g. module); the floor too', 'all')
     .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
     .option('--learning-rate <x>', 'fine-tuning learning rate (Adam, default 0.001)', positiveNumber)
     .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)

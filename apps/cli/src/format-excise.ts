@@ -4,6 +4,8 @@ import { percent, table } from './output.js';
 const fixed = (x: number | null, digits = 3) => (x !== null && Number.isFinite(x) ? x.toFixed(digits) : '—');
 const steps = (x: number | null) => (x === null ? 'never' : String(x));
 const last = <T>(xs: readonly T[]) => xs[xs.length - 1]!;
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (xs: readonly string[]) => (xs.length <= 2 ? xs.join(' and ') : `${xs.slice(0, -1).join(', ')} and ${last(xs)}`);
 // a trigger's forget metric is triggered − clean (method §6.8): the raw rates behind it
 const rates = (a: { triggered: number; clean: number } | undefined) =>
   a ? `; target predicted for ${percent(a.triggered)} of triggered inputs, ${percent(a.clean)} of the same without the trigger` : '';
@@ -61,13 +63,16 @@ export function formatExcise(r: ExciseRunResult): string {
     );
   }
   if (r.relearning.length > 0) {
+    const starts = [...new Set(r.relearning.map((x) => x.model))];
+    const name = (model: string) => r.methods.find((m) => m.method === model)?.name ?? 'never-trained';
+    const from = starts.filter((m) => m !== 'never-trained').map(name);
     lines.push(
       '',
-      `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed into retain data' : ' alone'}, from the module-pruned model after its fine-tuning and from the never-trained one; pruned weights free; measured on held-out forget examples):`,
+      `relearning attack (${r.relearning[0]!.steps} steps on forget examples${r.relearning[0]!.retainExamples > 0 ? ' mixed into retain data' : ' alone'}, from ${from.length > 0 ? `${listed(from)} (${from.length === 1 ? 'after' : 'each after'} its retain fine-tuning)` : 'no method'}${starts.includes('never-trained') ? ' and from the never-trained floor' : ''}; pruned weights free; measured on held-out forget examples):`,
       table(
         ['start', 'examples', 'retain mixed in', 'forget before', 'forget after', 'retain before', 'retain after', 'steps to half', ''],
         r.relearning.map((x) => [
-          x.model === 'module' ? 'module-pruned' : 'never-trained',
+          name(x.model),
           x.examples,
           x.retainExamples,
           percent(x.curve[0]!.forget),

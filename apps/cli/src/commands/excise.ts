@@ -1,7 +1,8 @@
 import { loadDataset } from '@modscope/datasets';
-import { EXCISE_METHODS, type ExciseRunResult, floorRecipeOf, runExcise } from '@modscope/excision';
-import { type ExciseMethod, parseForgetSpec } from '@modscope/intervention-prune';
+import { type ExciseRunResult, floorRecipeOf, runExcise } from '@modscope/excision';
+import { parseForgetSpec } from '@modscope/intervention-prune';
 import { inputsFor } from '@modscope/lesion-study';
+import { barLabel, parseMethods, parseRelearn, parseRelearnFrom } from '../excise-options.js';
 import { formatExcise } from '../format-excise.js';
 import { loadModel } from '../loaders.js';
 import { jsonText, type Progress, print, printJson, progress } from '../output.js';
@@ -34,6 +35,8 @@ export interface ExciseCommandOptions {
   relearn: string;
   relearnSteps: number;
   relearnMix: number;
+  /** `all` (default) or methods, comma-separated: where the relearning attack starts (and the floor). */
+  relearnFrom: string;
   seed: number;
   limit?: number;
   trainLimit?: number;
@@ -41,40 +44,6 @@ export interface ExciseCommandOptions {
   learningRate?: number;
   json?: string;
   report?: string;
-}
-
-function parseMethods(text: string): ExciseMethod[] {
-  const methods = text.split(',').flatMap((s) => (s.trim() ? [s.trim()] : []));
-  const unknown = methods.filter((m) => !(EXCISE_METHODS as readonly string[]).includes(m));
-  if (methods.length === 0 || unknown.length > 0) {
-    throw new UsageError({
-      argument: '--methods',
-      message: `unknown method '${unknown[0] ?? text}'.`,
-      hint: `Use some of: ${EXCISE_METHODS.join(', ')}, separated by commas.`,
-    });
-  }
-  return [...new Set(methods)] as ExciseMethod[];
-}
-
-function parseRelearn(text: string): number[] {
-  if (text === 'none' || text === '0') return [];
-  const counts = text.split(',').map((s) => Number(s.trim()));
-  if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new UsageError({
-      argument: '--relearn',
-      message: `--relearn '${text}' is not a list of example counts.`,
-      hint: 'e.g. --relearn 10,100, or --relearn none.',
-    });
-  }
-  return counts;
-}
-
-/** A short progress-bar label for a stage of `runExcise`: `tune random`, `relearn 10`, `never-trained`. */
-function barLabel(stage: string): string {
-  if (stage.startsWith('fine-tuning: ')) return `tune ${stage.slice('fine-tuning: '.length)}`;
-  const relearn = /^relearning attack: ([\w-]+), (\d+)/.exec(stage);
-  if (relearn) return `relearn ${relearn[2]} (${relearn[1] === 'module' ? 'pruned' : 'never trained'})`;
-  return stage.startsWith('never-trained') ? 'never-trained' : stage;
 }
 
 /** `modscope excise <model>`: module pruning of a capability, its baselines, retain fine-tuning and the relearning attack. */
@@ -88,6 +57,7 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   }
   const methods = parseMethods(options.methods);
   const relearn = parseRelearn(options.relearn);
+  const relearnFrom = parseRelearnFrom(options.relearnFrom, methods);
   await checkResultOutputs(options, [...modelInputs(path), partitionInput(options.partition)]);
   // the model's train.json, for the never-trained floor to repeat (read only when no epochs are given)
   const floor = options.neverTrained && options.neverTrainedEpochs === undefined ? await floorRecipeOf(path) : undefined;
@@ -122,6 +92,7 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
         relearn,
         relearnSteps: options.relearnSteps,
         relearnMix: options.relearnMix,
+        relearnFrom,
         seed: options.seed,
         ...(options.budget !== undefined ? { budget: options.budget } : {}),
         ...(options.forgetTarget !== undefined ? { forgetTarget: options.forgetTarget } : {}),
