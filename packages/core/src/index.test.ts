@@ -28,6 +28,7 @@ describe('@modscope/core', () => {
         'getUnitLayer',
         'inputLayer',
         'inputSize',
+        'isLanguageModel',
         'isWeighted',
         'labelledExamples',
         'lesionMask',
@@ -41,6 +42,7 @@ describe('@modscope/core', () => {
         'sparsity',
         'subclusters',
         'takeExamples',
+        'transformerView',
         'unitLayers',
         'validateNetwork',
         'weightedLayers',
@@ -69,6 +71,7 @@ describe('@modscope/core', () => {
         'referenceForward',
         'tinyCnn',
         'tinyMlp',
+        'tinyLanguageModel',
         'tinyResidualCnn',
       ].sort(),
     );

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './random.js';
 export * from './network.js';
+export * from './transformer.js';
 export * from './dataset.js';
 export * from './labelled-examples.js';
 export * from './classification.js';

@@ -5,12 +5,18 @@
  * - dense kernels are `[inputs, outputs]` row-major (row i = input unit i), as in `y = x W + b`;
  * - conv kernels are `[kh, kw, inChannelsPerGroup, outChannels]` (HWIO), so `K[:, :, i, j]` is the slice
  *   joining input channel i to output channel j.
- * Activations flow in the network's `layout`: `nchw` (ONNX/PyTorch), `nhwc` (TF.js) or `flat` (MLPs).
+ * Activations flow in the network's `layout`: `nchw` (ONNX/PyTorch), `nhwc` (TF.js), `flat` (MLPs) or
+ * `sequence` (language models: the input is `[context]` token ids, every later output `[positions, features]`,
+ * and dense, layer-norm and activation layers act on the last axis at every position).
  */
 
-export type DataLayout = 'flat' | 'nchw' | 'nhwc';
+export type DataLayout = 'flat' | 'nchw' | 'nhwc' | 'sequence';
 
-export type ActivationFunction = 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'linear';
+/**
+ * `gelu` is the exact GELU, x·Φ(x); `gelu-tanh` is GPT-2's approximation
+ * 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+ */
+export type ActivationFunction = 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu-tanh' | 'linear';
 
 interface LayerBase {
   /** Unique id within the network; other layers refer to it in `inputs`. */
@@ -31,10 +37,57 @@ export interface InputLayer extends LayerBase {
 
 export interface DenseLayer extends LayerBase {
   kind: 'dense';
-  /** `[inputs, outputs]`, row-major. */
+  /** `[inputs, outputs]`, row-major. In a `sequence` network it applies at every position. */
   kernel: Float32Array;
   kernelShape: [number, number];
   bias: Float32Array | null;
+  /**
+   * Id of the embedding layer whose token table this kernel is the transpose of (a tied unembedding). The
+   * kernel holds its own copy; training keeps the two equal.
+   */
+  tiedTo?: string;
+}
+
+/**
+ * Token embedding plus learned absolute positions: `out[p] = tokens[id[p]] + positions[p]`. Its input is the
+ * input layer's token ids; `units` is the model width d.
+ */
+export interface EmbeddingLayer extends LayerBase {
+  kind: 'embedding';
+  /** `[vocabulary, d]`, row-major: row t is token t's vector. */
+  tokens: Float32Array;
+  vocabulary: number;
+  /** `[context, d]`, row-major, or null when the model adds no learned positions. */
+  positions: Float32Array | null;
+}
+
+/** Layer normalization over the last axis: `(x − mean) / √(var + ε) · gamma + beta`. */
+export interface LayerNormLayer extends LayerBase {
+  kind: 'layernorm';
+  gamma: Float32Array;
+  beta: Float32Array;
+  epsilon: number;
+}
+
+/**
+ * Causal multi-head self-attention up to, not including, the output projection W_O (a dense layer after
+ * it): each head h reads `q = x Wq[:, h] + bq[h]` and likewise k and v, and writes `softmax(scale · q kᵀ +
+ * causal mask) v`; the heads' outputs are concatenated, head-major, into `[positions, heads × headSize]`.
+ * Its units are the heads (method §9): unit h owns output channels `h·headSize … (h+1)·headSize − 1`.
+ */
+export interface AttentionLayer extends LayerBase {
+  kind: 'attention';
+  heads: number;
+  headSize: number;
+  /** Multiplies the query-key products; usually 1/√headSize. */
+  scale: number;
+  /** `[d, heads × headSize]` each, `[inputs, outputs]` row-major like a dense kernel. */
+  query: Float32Array;
+  key: Float32Array;
+  value: Float32Array;
+  queryBias: Float32Array | null;
+  keyBias: Float32Array | null;
+  valueBias: Float32Array | null;
 }
 
 export interface Conv2dLayer extends LayerBase {
@@ -107,6 +160,9 @@ export interface SoftmaxLayer extends LayerBase {
 
 export type Layer =
   | InputLayer
+  | EmbeddingLayer
+  | LayerNormLayer
+  | AttentionLayer
   | DenseLayer
   | Conv2dLayer
   | BatchNormLayer
@@ -187,6 +243,15 @@ export function parameterCount(layer: Layer): number {
       return layer.kernel.length + (layer.bias?.length ?? 0);
     case 'batchnorm':
       return layer.gamma.length + layer.beta.length + layer.mean.length + layer.variance.length;
+    case 'embedding':
+      return layer.tokens.length + (layer.positions?.length ?? 0);
+    case 'layernorm':
+      return layer.gamma.length + layer.beta.length;
+    case 'attention':
+      return [layer.query, layer.key, layer.value, layer.queryBias, layer.keyBias, layer.valueBias].reduce(
+        (n, a) => n + (a?.length ?? 0),
+        0,
+      );
     default:
       return 0;
   }
@@ -243,6 +308,26 @@ export function validateNetwork(network: Network): string[] {
     } else if (layer.kind === 'batchnorm') {
       for (const key of ['gamma', 'beta', 'mean', 'variance'] as const) {
         if (layer[key].length !== layer.units) problems.push(`batchnorm '${layer.id}' ${key} length ≠ ${layer.units}`);
+      }
+    } else if (layer.kind === 'layernorm') {
+      for (const key of ['gamma', 'beta'] as const) {
+        if (layer[key].length !== layer.units) problems.push(`layernorm '${layer.id}' ${key} length ≠ ${layer.units}`);
+      }
+    } else if (layer.kind === 'embedding') {
+      if (layer.tokens.length !== layer.vocabulary * layer.units)
+        problems.push(`embedding '${layer.id}' token table length ≠ ${layer.vocabulary}×${layer.units}`);
+      const context = layer.outputShape[0] ?? 0;
+      if (layer.positions && layer.positions.length !== context * layer.units)
+        problems.push(`embedding '${layer.id}' position table length ≠ ${context}×${layer.units}`);
+    } else if (layer.kind === 'attention') {
+      const width = layer.heads * layer.headSize;
+      const d = layer.query.length / Math.max(width, 1);
+      if (layer.units !== layer.heads) problems.push(`attention '${layer.id}' has ${layer.heads} heads but ${layer.units} units`);
+      if (!Number.isInteger(d) || layer.key.length !== d * width || layer.value.length !== d * width)
+        problems.push(`attention '${layer.id}' query, key and value kernels are not all d×${width}`);
+      for (const key of ['queryBias', 'keyBias', 'valueBias'] as const) {
+        const bias = layer[key];
+        if (bias && bias.length !== width) problems.push(`attention '${layer.id}' ${key} length ≠ ${width}`);
       }
     }
     seen.add(layer.id);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { shapeSize, UnsupportedOpError, type Network } from '@modscope/core';
+import { shapeSize, UnsupportedOpError, type AttentionLayer, type Network } from '@modscope/core';
 import { convolve, type ConvFunction } from './conv2d-gradients.js';
 import { pool2d } from './pool-2d.js';
 
@@ -17,10 +17,18 @@ export interface NormTensors {
   variance: tf.Tensor1D;
 }
 
+/**
+ * The parameters of a language model's other layers, by name: an embedding's `tokens` and `positions`, a
+ * layer norm's `gamma` and `beta`, an attention layer's `query`, `key`, `value` and their biases.
+ */
+export type ParameterTensors<T extends tf.Tensor = tf.Tensor> = Record<string, T>;
+
 /** A network's weights on the tfjs side: `T` is `tf.Variable` where they are trained. */
 export interface NetworkWeights<T extends tf.Tensor = tf.Tensor> {
   weights: Map<string, LayerTensors<T>>;
   norms: Map<string, NormTensors>;
+  /** Embedding, layer-norm and attention parameters (language models). */
+  parameters: Map<string, ParameterTensors<T>>;
 }
 
 /** What the forward pass lets its caller change, layer by layer. */
@@ -54,9 +62,40 @@ export function uploadWeights(network: Network, options: { trainable: true }): N
 export function uploadWeights(network: Network, options: { trainable?: boolean } = {}): NetworkWeights {
   const weights = new Map<string, LayerTensors>();
   const norms = new Map<string, NormTensors>();
+  const parameters = new Map<string, ParameterTensors>();
   const upload = options.trainable ? variableOf : (values: Float32Array, shape: readonly number[]) => tf.tensor(values, [...shape]);
+  const uploadAll = (entries: Record<string, [Float32Array | null, number[]]>): ParameterTensors => {
+    const out: ParameterTensors = {};
+    for (const [name, [values, shape]] of Object.entries(entries)) if (values) out[name] = upload(values, shape);
+    return out;
+  };
   for (const layer of network.layers) {
-    if (layer.kind === 'dense' || layer.kind === 'conv2d') {
+    if (layer.kind === 'embedding') {
+      const d = layer.units;
+      parameters.set(
+        layer.id,
+        uploadAll({
+          tokens: [layer.tokens, [layer.vocabulary, d]],
+          positions: [layer.positions, [(layer.positions?.length ?? 0) / d, d]],
+        }),
+      );
+    } else if (layer.kind === 'layernorm') {
+      parameters.set(layer.id, uploadAll({ gamma: [layer.gamma, [layer.units]], beta: [layer.beta, [layer.units]] }));
+    } else if (layer.kind === 'attention') {
+      const width = layer.heads * layer.headSize;
+      const d = layer.query.length / width;
+      parameters.set(
+        layer.id,
+        uploadAll({
+          query: [layer.query, [d, width]],
+          key: [layer.key, [d, width]],
+          value: [layer.value, [d, width]],
+          queryBias: [layer.queryBias, [width]],
+          keyBias: [layer.keyBias, [width]],
+          valueBias: [layer.valueBias, [width]],
+        }),
+      );
+    } else if (layer.kind === 'dense' || layer.kind === 'conv2d') {
       const kernel = upload(layer.kernel, layer.kernelShape);
       const bias = layer.bias ? upload(layer.bias, [layer.bias.length]) : null;
       weights.set(layer.id, { kernel, bias });
@@ -69,12 +108,92 @@ export function uploadWeights(network: Network, options: { trainable?: boolean }
       });
     }
   }
-  return { weights, norms };
+  return { weights, norms, parameters };
 }
 
 export function disposeWeights(weights: NetworkWeights): void {
   for (const { kernel, bias } of weights.weights.values()) tf.dispose([kernel, ...(bias ? [bias] : [])]);
   for (const n of weights.norms.values()) tf.dispose([n.gamma, n.beta, n.mean, n.variance]);
+  for (const p of weights.parameters.values()) tf.dispose(Object.values(p));
+}
+
+/** `x · w (+ bias)` over the last axis of a value of any rank. */
+function affine(
+  matMul: (a: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D,
+  x: tf.Tensor,
+  w: tf.Tensor,
+  bias: tf.Tensor | null | undefined,
+): tf.Tensor {
+  const fanIn = x.shape[x.rank - 1]!;
+  const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, fanIn]);
+  let y: tf.Tensor = matMul(flat as tf.Tensor2D, w as tf.Tensor2D);
+  if (bias) y = tf.add(y, bias);
+  return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]!]);
+}
+
+/**
+ * Rows of `table` at `ids` (any shape), with a gradient that scatter-adds into the table: tfjs's own
+ * gradient of `gather` needs `UnsortedSegmentSum`, which the wasm backend lacks.
+ */
+const gatherRows = tf.customGrad((table, ids, save) => {
+  (save as tf.GradSaveFunc)([ids as tf.Tensor]);
+  const t = table as tf.Tensor2D;
+  return {
+    value: tf.gather(t, ids as tf.Tensor),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const flat = tf.reshape(saved[0]!, [-1, 1]);
+      const updates = tf.reshape(dy as tf.Tensor, [-1, t.shape[1]]);
+      return [tf.scatterND(flat, updates, t.shape), tf.zerosLike(saved[0]!)];
+    },
+  };
+}) as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
+
+/** Layer normalization over the last axis. */
+function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+}
+
+/** Causal multi-head self-attention of `x: [batch, positions, d]` up to W_O (see core's `AttentionLayer`). */
+function attention(
+  layer: AttentionLayer,
+  p: ParameterTensors,
+  x: tf.Tensor,
+  matMul: (a: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D,
+): tf.Tensor {
+  const [batch, positions] = x.shape as [number, number, number];
+  const { heads, headSize } = layer;
+  const split = (w: tf.Tensor, b: tf.Tensor | undefined) =>
+    tf.transpose(tf.reshape(affine(matMul, x, w, b), [batch, positions, heads, headSize]), [0, 2, 1, 3]);
+  const q = split(p.query!, p.queryBias);
+  const k = split(p.key!, p.keyBias);
+  const v = split(p.value!, p.valueBias);
+  const causal = tf.linalg.bandPart(tf.ones([positions, positions]), -1, 0);
+  const blocked = tf.mul(tf.sub(1, causal), -1e30);
+  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), layer.scale), blocked);
+  const mixed = tf.matMul(tf.softmax(scores), v);
+  return tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, positions, heads * headSize]);
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+function activate(activation: string, v: tf.Tensor, alpha: number): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(v);
+    case 'leaky-relu':
+      return tf.leakyRelu(v, alpha);
+    case 'sigmoid':
+      return tf.sigmoid(v);
+    case 'tanh':
+      return tf.tanh(v);
+    case 'gelu':
+      return tf.mul(tf.mul(v, 0.5), tf.add(1, tf.erf(tf.mul(v, Math.SQRT1_2))));
+    case 'gelu-tanh':
+      return tf.mul(tf.mul(v, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(v, tf.mul(tf.pow(v, 3), 0.044715)), SQRT_2_OVER_PI))));
+    default:
+      return v;
+  }
 }
 
 /**
@@ -105,7 +224,7 @@ export function checkTfjsSupport(network: Network): void {
         hint: 'tfjs cannot combine strides and dilations in one convolution.',
       });
     }
-    if (layer.kind === 'softmax' && layer.outputShape.length !== 1) {
+    if (layer.kind === 'softmax' && layer.outputShape.length !== 1 && network.layout !== 'sequence') {
       throw new UnsupportedOpError({
         op: 'softmax over a spatial value',
         node: layer.id,
@@ -130,6 +249,7 @@ export function forwardNetwork(
   options: ForwardOptions = {},
 ): Map<string, tf.Tensor> {
   const nchw = network.layout === 'nchw';
+  const sequence = network.layout === 'sequence';
   const wanted = new Set(options.outputs ?? [network.output]);
   const matMul = options.matMul ?? ((a: tf.Tensor2D, w: tf.Tensor2D) => tf.matMul(a, w));
   const conv = options.conv2d ?? convolve;
@@ -144,14 +264,29 @@ export function forwardNetwork(
     let y: tf.Tensor;
     switch (layer.kind) {
       case 'input': {
-        const shaped = tf.reshape(x, [count, ...layer.outputShape]);
+        // A sequence network's ids may be shorter than its context: [count, positions].
+        const shaped = sequence ? tf.reshape(x, [count, -1]) : tf.reshape(x, [count, ...layer.outputShape]);
         y = nchw && layer.outputShape.length === 3 ? tf.transpose(shaped, [0, 2, 3, 1]) : shaped;
         break;
       }
+      case 'embedding': {
+        const p = weights.parameters.get(layer.id)!;
+        const positions = v.shape[1]!;
+        y = gatherRows(p.tokens!, tf.cast(v, 'int32'));
+        if (p.positions) y = tf.add(y, tf.slice(p.positions, [0, 0], [positions, layer.units]));
+        break;
+      }
+      case 'layernorm': {
+        const p = weights.parameters.get(layer.id)!;
+        y = layerNorm(v, p.gamma!, p.beta!, layer.epsilon);
+        break;
+      }
+      case 'attention':
+        y = attention(layer, weights.parameters.get(layer.id)!, v, matMul);
+        break;
       case 'dense': {
         const p = weights.weights.get(layer.id)!;
-        y = matMul(v as tf.Tensor2D, p.kernel as tf.Tensor2D);
-        if (p.bias) y = tf.add(y, p.bias);
+        y = affine(matMul, v, p.kernel, p.bias);
         break;
       }
       case 'conv2d': {
@@ -166,16 +301,7 @@ export function forwardNetwork(
         break;
       }
       case 'activation':
-        y =
-          layer.activation === 'relu'
-            ? tf.relu(v)
-            : layer.activation === 'leaky-relu'
-              ? tf.leakyRelu(v, layer.alpha ?? 0.01)
-              : layer.activation === 'sigmoid'
-                ? tf.sigmoid(v)
-                : layer.activation === 'tanh'
-                  ? tf.tanh(v)
-                  : v;
+        y = activate(layer.activation, v, layer.alpha ?? 0.01);
         break;
       case 'pool':
         y = pool2d(layer, v as tf.Tensor4D, network.layout);

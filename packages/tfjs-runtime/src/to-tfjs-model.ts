@@ -38,6 +38,14 @@ export function toTfjsModel(network: Network): tf.LayersModel {
     });
   }
   const { layout } = network;
+  if (layout === 'sequence') {
+    throw new UnsupportedOpError({
+      op: 'a language model',
+      node: network.name,
+      format: 'tfjs',
+      hint: 'Language models are evaluated and trained with forwardNetwork, not converted to a TF.js LayersModel.',
+    });
+  }
   const nchw = layout === 'nchw';
   const usedNames = new Set<string>();
   const nameFor = (id: string, suffix = '') => {
@@ -136,7 +144,13 @@ export function toTfjsModel(network: Network): tf.LayersModel {
         weighted.push({ layer, tfLayer });
         break;
       }
+      case 'embedding':
+      case 'layernorm':
+      case 'attention':
+        throw unsupported(layer.kind, layer, 'Language models are not converted to a TF.js LayersModel.');
       case 'activation':
+        if (layer.activation === 'gelu' || layer.activation === 'gelu-tanh')
+          throw unsupported(layer.activation, layer, 'Use forwardNetwork for networks with GELU activations.');
         y =
           layer.activation === 'leaky-relu'
             ? apply(tf.layers.leakyReLU({ alpha: layer.alpha ?? 0.01, name: nameFor(layer.id) }))

@@ -65,6 +65,13 @@ export function buildOnnxModel(network: Network, options: NetworkToOnnxOptions =
       hint: 'Use an opset from 11 to 18 (default 13).',
     });
   }
+  if (network.layout === 'sequence') {
+    throw new InvalidArgumentError({
+      argument: 'network',
+      message: `${pkg}: network '${network.name}' is a language model; modscope does not write language models to ONNX yet.`,
+      hint: 'Keep the original ONNX file; language-model analyses read it directly.',
+    });
+  }
   if (network.layout === 'nhwc') {
     throw new InvalidArgumentError({
       argument: 'network',
@@ -182,7 +189,21 @@ function emitLayer(
       emit('BatchNormalization', inputs, out, [floatAttr('epsilon', layer.epsilon)]);
       return;
     }
+    case 'embedding':
+    case 'layernorm':
+    case 'attention':
+      throw new InvalidArgumentError({
+        argument: 'network',
+        message: `${pkg}: layer '${layer.id}' (${layer.kind}) belongs to a language model, which modscope does not write to ONNX yet.`,
+        hint: 'Keep the original ONNX file.',
+      });
     case 'activation': {
+      if (layer.activation === 'gelu' || layer.activation === 'gelu-tanh')
+        throw new InvalidArgumentError({
+          argument: 'network',
+          message: `${pkg}: layer '${layer.id}' uses ${layer.activation}, which modscope does not write to ONNX yet.`,
+          hint: 'Keep the original ONNX file.',
+        });
       const op = { relu: 'Relu', 'leaky-relu': 'LeakyRelu', sigmoid: 'Sigmoid', tanh: 'Tanh', linear: 'Identity' }[layer.activation];
       emit(op, [from], out, layer.activation === 'leaky-relu' ? [floatAttr('alpha', layer.alpha ?? 0.01)] : []);
       return;

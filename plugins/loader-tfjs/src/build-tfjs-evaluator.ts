@@ -57,7 +57,14 @@ function editedWeights(
     }
     weights.set(layer.id, { kernel, bias });
   }
-  return { weights: { weights, norms: base.norms }, temporary };
+  return { weights: { weights, norms: base.norms, parameters: base.parameters }, temporary };
+}
+
+/** One factor per channel from one factor per head. */
+function expandHeads(mask: Float32Array, headSize: number): Float32Array {
+  const channels = new Float32Array(mask.length * headSize);
+  for (let h = 0; h < mask.length; h++) channels.fill(mask[h]!, h * headSize, (h + 1) * headSize);
+  return channels;
 }
 
 function maskTensors(network: Network, masks: EvaluateRequest['masks'] = []): Map<string, tf.Tensor> {
@@ -66,8 +73,9 @@ function maskTensors(network: Network, masks: EvaluateRequest['masks'] = []): Ma
     const layer = getLayer(network, id);
     if (mask.length !== layer.units)
       throw new ShapeMismatchError({ what: `mask of layer '${id}'`, expected: [layer.units], actual: [mask.length] });
-    // Masks scale channels, the last axis of every compute value (NHWC or flat).
-    out.set(id, tf.tensor1d(mask));
+    // Masks scale channels, the last axis of every compute value (NHWC, flat or sequence); an attention
+    // layer's units are its heads, each owning `headSize` consecutive channels.
+    out.set(id, tf.tensor1d(layer.kind === 'attention' ? expandHeads(mask, layer.headSize) : mask));
   }
   return out;
 }

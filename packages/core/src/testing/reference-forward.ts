@@ -16,16 +16,137 @@ function spatial(shape: readonly number[], layout: DataLayout) {
 }
 
 /** Channel (or unit) of each element of a per-example output. */
-function channelOf(shape: readonly number[], layout: DataLayout): (i: number) => number {
+function channelOf(layer: Layer, layout: DataLayout): (i: number) => number {
+  const shape = layer.outputShape;
+  if (layout === 'sequence') {
+    const width = shape[shape.length - 1] ?? 1;
+    if (layer.kind === 'attention') return (i) => Math.floor((i % width) / layer.headSize);
+    return (i) => i % width;
+  }
   if (shape.length !== 3) return (i) => i;
   const { C, H, W } = spatial(shape, layout);
   return layout === 'nhwc' ? (i) => i % C : (i) => Math.floor(i / (H * W));
+}
+
+/** `[positions, fanIn] · [fanIn, fanOut] + bias` at every position (one position for flat layouts). */
+function affine(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, fanIn: number, fanOut: number): Float32Array {
+  const positions = x.length / fanIn;
+  const y = new Float32Array(positions * fanOut);
+  for (let p = 0; p < positions; p++)
+    for (let j = 0; j < fanOut; j++) {
+      let s = bias ? bias[j]! : 0;
+      for (let i = 0; i < fanIn; i++) s += x[p * fanIn + i]! * kernel[i * fanOut + j]!;
+      y[p * fanOut + j] = s;
+    }
+  return y;
+}
+
+/** The Gauss error function, to float32 precision (Abramowitz–Stegun 7.1.26 is too coarse; this is a series/continued fraction). */
+function erf(x: number): number {
+  const t = Math.abs(x);
+  if (t > 6) return Math.sign(x);
+  if (t < 2.5) {
+    // Maclaurin series: converges quickly for |x| < 2.5 in double precision.
+    let sum = 0;
+    let term = t;
+    for (let n = 0; n < 80; n++) {
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+      term *= (-t * t) / (n + 1);
+    }
+    return Math.sign(x) * ((2 / Math.sqrt(Math.PI)) * sum);
+  }
+  // Continued fraction for erfc at larger |x|.
+  let f = 0;
+  for (let n = 60; n >= 1; n--) f = n / 2 / (t + f);
+  const erfc = Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f);
+  return Math.sign(x) * (1 - erfc);
+}
+
+function activate(activation: string, v: number, alpha: number): number {
+  switch (activation) {
+    case 'relu':
+      return Math.max(0, v);
+    case 'leaky-relu':
+      return v >= 0 ? v : alpha * v;
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v));
+    case 'tanh':
+      return Math.tanh(v);
+    case 'gelu':
+      return 0.5 * v * (1 + erf(v / Math.SQRT2));
+    case 'gelu-tanh':
+      return 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+    default:
+      return v;
+  }
+}
+
+/** Causal multi-head self-attention of one example `x: [positions, d]` (see `AttentionLayer`). */
+function attend(layer: Extract<Layer, { kind: 'attention' }>, x: Float32Array): Float32Array {
+  const width = layer.heads * layer.headSize;
+  const d = layer.query.length / width;
+  const q = affine(x, layer.query, layer.queryBias, d, width);
+  const k = affine(x, layer.key, layer.keyBias, d, width);
+  const v = affine(x, layer.value, layer.valueBias, d, width);
+  const positions = x.length / d;
+  const y = new Float32Array(positions * width);
+  const scores = new Float64Array(positions);
+  for (let h = 0; h < layer.heads; h++) {
+    const o = h * layer.headSize;
+    for (let p = 0; p < positions; p++) {
+      let max = -Infinity;
+      for (let r = 0; r <= p; r++) {
+        let s = 0;
+        for (let c = 0; c < layer.headSize; c++) s += q[p * width + o + c]! * k[r * width + o + c]!;
+        scores[r] = s * layer.scale;
+        max = Math.max(max, scores[r]!);
+      }
+      let sum = 0;
+      for (let r = 0; r <= p; r++) sum += scores[r] = Math.exp(scores[r]! - max);
+      for (let c = 0; c < layer.headSize; c++) {
+        let acc = 0;
+        for (let r = 0; r <= p; r++) acc += scores[r]! * v[r * width + o + c]!;
+        y[p * width + o + c] = acc / sum;
+      }
+    }
+  }
+  return y;
 }
 
 function forwardLayer(layer: Layer, inputs: Float32Array[], inShapes: number[][], layout: DataLayout): Float32Array {
   const x = inputs[0]!;
   const outSize = shapeSize(layer.outputShape);
   switch (layer.kind) {
+    case 'embedding': {
+      const d = layer.units;
+      const y = new Float32Array(x.length * d);
+      for (let p = 0; p < x.length; p++) {
+        const token = x[p]!;
+        if (!Number.isInteger(token) || token < 0 || token >= layer.vocabulary)
+          throw new RangeError(`token id ${token} at position ${p} is outside the vocabulary of ${layer.vocabulary}`);
+        for (let c = 0; c < d; c++) y[p * d + c] = layer.tokens[token * d + c]! + (layer.positions ? layer.positions[p * d + c]! : 0);
+      }
+      return y;
+    }
+    case 'layernorm': {
+      const d = layer.units;
+      const y = new Float32Array(x.length);
+      for (let p = 0; p < x.length / d; p++) {
+        let mean = 0;
+        for (let c = 0; c < d; c++) mean += x[p * d + c]!;
+        mean /= d;
+        let variance = 0;
+        for (let c = 0; c < d; c++) variance += (x[p * d + c]! - mean) ** 2;
+        variance /= d;
+        const inv = 1 / Math.sqrt(variance + layer.epsilon);
+        for (let c = 0; c < d; c++) y[p * d + c] = (x[p * d + c]! - mean) * inv * layer.gamma[c]! + layer.beta[c]!;
+      }
+      return y;
+    }
+    case 'attention':
+      return attend(layer, x);
     case 'input':
     case 'flatten':
     case 'reshape':
@@ -33,14 +154,10 @@ function forwardLayer(layer: Layer, inputs: Float32Array[], inShapes: number[][]
       return x.slice();
     case 'dense': {
       const [fanIn, fanOut] = layer.kernelShape;
-      if (x.length !== fanIn) throw new ShapeMismatchError({ what: `input of dense '${layer.id}'`, expected: [fanIn], actual: [x.length] });
-      const y = new Float32Array(fanOut);
-      for (let j = 0; j < fanOut; j++) {
-        let s = layer.bias ? layer.bias[j]! : 0;
-        for (let i = 0; i < fanIn; i++) s += x[i]! * layer.kernel[i * fanOut + j]!;
-        y[j] = s;
-      }
-      return y;
+      const positions = layout === 'sequence' ? x.length / fanIn : 1;
+      if (x.length !== fanIn * positions || !Number.isInteger(positions))
+        throw new ShapeMismatchError({ what: `input of dense '${layer.id}'`, expected: [fanIn], actual: [x.length] });
+      return affine(x, layer.kernel, layer.bias, fanIn, fanOut);
     }
     case 'conv2d': {
       const src = spatial(inShapes[0]!, layout);
@@ -70,7 +187,7 @@ function forwardLayer(layer: Layer, inputs: Float32Array[], inShapes: number[][]
       return y;
     }
     case 'batchnorm': {
-      const ch = channelOf(layer.outputShape, layout);
+      const ch = channelOf(layer, layout);
       const y = new Float32Array(outSize);
       for (let i = 0; i < outSize; i++) {
         const c = ch(i);
@@ -81,21 +198,7 @@ function forwardLayer(layer: Layer, inputs: Float32Array[], inShapes: number[][]
     case 'activation': {
       const y = new Float32Array(x.length);
       const alpha = layer.alpha ?? 0.01;
-      for (let i = 0; i < x.length; i++) {
-        const v = x[i]!;
-        y[i] =
-          layer.activation === 'relu'
-            ? Math.max(0, v)
-            : layer.activation === 'leaky-relu'
-              ? v >= 0
-                ? v
-                : alpha * v
-              : layer.activation === 'sigmoid'
-                ? 1 / (1 + Math.exp(-v))
-                : layer.activation === 'tanh'
-                  ? Math.tanh(v)
-                  : v;
-      }
+      for (let i = 0; i < x.length; i++) y[i] = activate(layer.activation, x[i]!, alpha);
       return y;
     }
     case 'pool': {
@@ -140,12 +243,16 @@ function forwardLayer(layer: Layer, inputs: Float32Array[], inShapes: number[][]
       return y;
     }
     case 'softmax': {
-      let max = -Infinity;
-      for (const v of x) max = Math.max(max, v);
+      // Over the last axis: the whole example, or each position of a sequence.
+      const width = layout === 'sequence' ? layer.outputShape[layer.outputShape.length - 1]! : x.length;
       const y = new Float32Array(x.length);
-      let sum = 0;
-      for (let i = 0; i < x.length; i++) sum += y[i] = Math.exp(x[i]! - max);
-      for (let i = 0; i < x.length; i++) y[i]! /= sum;
+      for (let p = 0; p < x.length; p += width) {
+        let max = -Infinity;
+        for (let i = p; i < p + width; i++) max = Math.max(max, x[i]!);
+        let sum = 0;
+        for (let i = p; i < p + width; i++) sum += y[i] = Math.exp(x[i]! - max);
+        for (let i = p; i < p + width; i++) y[i]! /= sum;
+      }
       return y;
     }
   }
@@ -187,7 +294,7 @@ export function referenceForward(network: Network, request: EvaluateRequest): Ev
       const y = forwardLayer(layer, ins, shapes, net.layout);
       const mask = masks.get(layer.id);
       if (mask) {
-        const ch = channelOf(layer.outputShape, net.layout);
+        const ch = channelOf(layer, net.layout);
         for (let i = 0; i < y.length; i++) y[i]! *= mask[ch(i)]!;
       }
       values.set(layer.id, y);
