@@ -72,7 +72,7 @@ describe('the HTML report in a real browser', () => {
         '--never-trained-epochs',
         '1',
         '--relearn',
-        '10',
+        '5,10',
         '--relearn-steps',
         '10',
       ],
@@ -139,11 +139,14 @@ describe('the HTML report in a real browser', () => {
       'never-trained floors': { found: 2 },
     });
     expect(excise.methods).toHaveLength(3);
+    // the attack from every method run and from the floor, in one panel per number of forget examples
     expect(marksOf(figures, 'relearning')[0]).toMatchObject({
       'relearning curves': { found: excise.relearning.length },
-      'intact line': { found: 1 },
+      'intact lines': { found: 2 },
     });
-    expect(excise.relearning).toHaveLength(2);
+    expect(excise.relearning.map((r: { model: string; examples: number }) => `${r.model}:${r.examples}`)).toEqual(
+      [5, 10].flatMap((n) => ['module', 'random', 'none', 'never-trained'].map((m) => `${m}:${n}`)),
+    );
     // the feature visualizations are embedded images that the browser decoded
     const images = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLImageElement>('.feature-viz img')].map((img) => [img.src.slice(0, 22), img.naturalWidth]),

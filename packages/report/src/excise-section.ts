@@ -1,7 +1,7 @@
 import type { ExciseView } from './excise-view.js';
 import type { Block, Section } from './figure.js';
 import { escapeHtml, fixed, percent } from './html.js';
-import { methodCount, recoveryFigure, relearningFigure } from './recovery-figure.js';
+import { methodCount, recoveryFigure, relearnStart, relearningFigure } from './recovery-figure.js';
 
 /** The excision section: recovery curves of every method and baseline against the never-trained floor, the table, the relearning attack. */
 export function exciseSection(result: ExciseView): Section {
@@ -26,7 +26,7 @@ export function exciseSection(result: ExciseView): Section {
       type: 'html',
       kind: 'relearning-table',
       title: 'Relearning attack, with the retain metric',
-      caption: `The ${escapeHtml(metric)} on held-out forget examples and the retain accuracy at the start and the end of each attack. A run whose retain accuracy fell by more than 10 points is marked degenerate: the network collapsed (e.g. predicts one class everywhere), which is no measure of relearning.`,
+      caption: `The ${escapeHtml(metric)} on held-out forget examples and the retain accuracy at the start and the end of each attack, from each method's network after its retain fine-tuning and from the never-trained floor (every start fine-tuned on the same examples). A run whose retain accuracy fell by more than 10 points is marked degenerate: the network collapsed (e.g. predicts one class everywhere), which is no measure of relearning.`,
       html: relearningTable(result),
       wide: true,
     });
@@ -84,7 +84,7 @@ function relearningTable(result: ExciseView): string {
       percent(end.retain),
     ];
     const verdict = r.degenerate ? '<td class="degenerate"><strong>degenerate</strong></td>' : '<td></td>';
-    return `<tr><th scope="row">${r.model === 'module' ? 'module-pruned' : 'never trained'}</th>${cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}${verdict}</tr>`;
+    return `<tr><th scope="row">${escapeHtml(relearnStart(result, r.model))}</th>${cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}${verdict}</tr>`;
   });
   return `<table class="data"><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

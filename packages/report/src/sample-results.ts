@@ -254,6 +254,19 @@ export function sampleExciseRun() {
         degenerate: false,
       },
       {
+        model: 'random',
+        examples: 10,
+        steps: 10,
+        curve: [
+          { step: 0, forget: 0.766, retain: 0.8985 },
+          { step: 5, forget: 0.9149, retain: 0.8918 },
+          { step: 10, forget: 0.9574, retain: 0.8874 },
+        ],
+        stats: { stepsToHalf: 5, forgetArea: 0.8883, finalForget: 0.9574, finalRetain: 0.8874 },
+        retainDrop: 0.0111,
+        degenerate: false,
+      },
+      {
         model: 'never-trained',
         examples: 10,
         steps: 10,
@@ -273,6 +286,32 @@ export function sampleExciseRun() {
         stats: { stepsToHalf: 4, forgetArea: 0.6138, finalForget: 1, finalRetain: 0 },
         retainDrop: 0.7285,
         degenerate: true,
+      },
+      {
+        model: 'module',
+        examples: 100,
+        steps: 10,
+        curve: [
+          { step: 0, forget: 0.3617, retain: 0.8675 },
+          { step: 5, forget: 0.8511, retain: 0.8587 },
+          { step: 10, forget: 0.9149, retain: 0.8543 },
+        ],
+        stats: { stepsToHalf: 5, forgetArea: 0.7447, finalForget: 0.9149, finalRetain: 0.8543 },
+        retainDrop: 0.0132,
+        degenerate: false,
+      },
+      {
+        model: 'never-trained',
+        examples: 100,
+        steps: 10,
+        curve: [
+          { step: 0, forget: 0, retain: 0.7285 },
+          { step: 5, forget: 0.5957, retain: 0.7196 },
+          { step: 10, forget: 0.8298, retain: 0.7064 },
+        ],
+        stats: { stepsToHalf: 5, forgetArea: 0.5053, finalForget: 0.8298, finalRetain: 0.7064 },
+        retainDrop: 0.0221,
+        degenerate: false,
       },
     ],
   };
