@@ -6,32 +6,25 @@
 // metric is at the never-trained floor, the same-count baselines (random, lowest-magnitude, selective,
 // none), retain-only fine-tuning with curves, the never-trained floor trained with the model's own recipe
 // (`floorRecipeOf`: its train.json), and the default mixed relearning attack (n forget examples + 9 retain
-// examples each) from the module-pruned model and from the floor. `runExcise` attacks only those two, so
-// this script runs the same attack (same examples, steps, fine-tuner and seed) from each baseline's
-// fine-tuned network as well. Writes, into the output directory: the models (seed-N/clean, seed-N/backdoor),
-// each excise result (seed-N/<capability>.excise.json, `modscope/excise`), the baselines' relearning
-// (seed-N/<capability>.bench.json), `table.md` (also printed) and `report.html` (@modscope/report).
+// examples each) from every method's fine-tuned network and from the floor (`relearnFrom: 'all'`, the
+// default). Writes, into the output directory: the models (seed-N/clean, seed-N/backdoor), each excise
+// result (seed-N/<capability>.excise.json, `modscope/excise`, with every start's relearning curves), its
+// scale and timings (seed-N/<capability>.bench.json), `table.md` (also printed) and `report.html`
+// (@modscope/report, the relearning curves of every method against the floor).
 // Results of a seed are reused when they exist at the same scale, so seeds can run in parallel processes
 // into one directory and a last run over all seeds writes the combined table and report.
 // Run from the repository root after `npm run build`:
 //   node bench/cnn-relearning.mjs --out DIR [--seeds 0,1,2] [--limit 20000] [--epochs 1] [--test-limit 2000]
 //     [--steps 200] [--evaluate-every 20] [--relearn 10,100] [--relearn-steps 50] [--class 7] [--target 0]
+// A check that it works end to end in about a minute (a few hundred images, a few steps; numbers meaningless):
+//   node bench/cnn-relearning.mjs --out DIR --tiny        (or MODSCOPE_BENCH_TINY=1)
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRandom, labelledExamples, takeExamples } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
-import { floorRecipeOf, runExcise, trainFineTuner, trainingSets } from '@modscope/excision';
-import {
-  capabilityFor,
-  capabilityInputs,
-  capabilityMetrics,
-  parseForgetSpec,
-  RELEARN_RETAIN_PER_EXAMPLE,
-  recoveryStats,
-  retainCollapse,
-} from '@modscope/intervention-prune';
-import { createOnnxEvaluator, onnxLoader } from '@modscope/loader-onnx';
+import { floorRecipeOf, runExcise } from '@modscope/excision';
+import { parseForgetSpec, RELEARN_RETAIN_PER_EXAMPLE } from '@modscope/intervention-prune';
+import { onnxLoader } from '@modscope/loader-onnx';
 import { writeResultsReport } from '@modscope/report';
 import { runTrain } from '@modscope/training-run';
 
@@ -50,7 +43,25 @@ const USAGE = `usage: node bench/cnn-relearning.mjs --out DIR [options]
   --target C            the backdoor's target class (default 0)
   --poison-fraction F   share of training images that carry the trigger (default 0.1)
   --capabilities LIST   class, trigger or both (default class,trigger)
+  --tiny                a check that the bench works end to end, in about a minute: the defaults become
+                        seed 0, 600 training and 300 test images, 10 retain steps (curve every 5), relearning
+                        n = 10, 50 for 5 steps (options given still win); also MODSCOPE_BENCH_TINY=1
   -h, --help            this text`;
+
+// --tiny: the same pipeline at a scale that only shows it runs (a few hundred images, a few steps)
+const tiny = process.argv.includes('--tiny') || process.env.MODSCOPE_BENCH_TINY === '1';
+const DEFAULTS = {
+  seeds: '0,1,2',
+  limit: '20000',
+  'test-limit': '2000',
+  steps: '200',
+  'evaluate-every': '20',
+  relearn: '10,100',
+  'relearn-steps': '50',
+  ...(tiny
+    ? { seeds: '0', limit: '600', 'test-limit': '300', steps: '10', 'evaluate-every': '5', relearn: '10,50', 'relearn-steps': '5' }
+    : {}),
+};
 
 function fail(message) {
   process.stderr.write(`cnn-relearning: ${message} (--help for usage)\n`);
@@ -62,19 +73,20 @@ try {
   parsed = parseArgs({
     options: {
       out: { type: 'string' },
-      seeds: { type: 'string', default: '0,1,2' },
-      limit: { type: 'string', default: '20000' },
+      seeds: { type: 'string', default: DEFAULTS.seeds },
+      limit: { type: 'string', default: DEFAULTS.limit },
       epochs: { type: 'string', default: '1' },
-      'test-limit': { type: 'string', default: '2000' },
-      steps: { type: 'string', default: '200' },
-      'evaluate-every': { type: 'string', default: '20' },
-      relearn: { type: 'string', default: '10,100' },
-      'relearn-steps': { type: 'string', default: '50' },
+      'test-limit': { type: 'string', default: DEFAULTS['test-limit'] },
+      steps: { type: 'string', default: DEFAULTS.steps },
+      'evaluate-every': { type: 'string', default: DEFAULTS['evaluate-every'] },
+      relearn: { type: 'string', default: DEFAULTS.relearn },
+      'relearn-steps': { type: 'string', default: DEFAULTS['relearn-steps'] },
       'relearn-mix': { type: 'string', default: String(RELEARN_RETAIN_PER_EXAMPLE) },
       class: { type: 'string', default: '7' },
       target: { type: 'string', default: '0' },
       'poison-fraction': { type: 'string', default: '0.1' },
       capabilities: { type: 'string', default: 'class,trigger' },
+      tiny: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -193,76 +205,10 @@ async function model(dir, seed, poison) {
   return result;
 }
 
-/** `count` examples drawn as `excise` of @modscope/intervention-prune draws them for its relearning attack. */
-function sample(dataset, count, random) {
-  if (dataset.count <= count) return dataset;
-  return takeExamples(dataset, random.shuffle(Int32Array.from({ length: dataset.count }, (_, i) => i)).subarray(0, count));
-}
+// The format of seed-N/*.bench.json: 2 since the relearning attack from every method is in the excise result.
+const BENCH_FORMAT = 2;
 
-function concat(a, b) {
-  if (b.count === 0) return a;
-  const inputs = new Float32Array(a.inputs.length + b.inputs.length);
-  inputs.set(a.inputs);
-  inputs.set(b.inputs, a.inputs.length);
-  const labels = new Int32Array(a.count + b.count);
-  labels.set(a.labels);
-  labels.set(b.labels, a.count);
-  return { ...a, count: a.count + b.count, inputs, labels };
-}
-
-/**
- * The relearning attack of `excise` (same forget and retain examples, steps, evaluation interval, fine-tuner
- * and seed), from each baseline's network after its retain-only fine-tuning.
- */
-async function baselineRelearning(tuned, spec, seed, label) {
-  const capability = capabilityFor(test, spec);
-  const sets = trainingSets(train, spec);
-  const fineTune = await trainFineTuner({});
-  let data;
-  const metrics = async (network) => {
-    const evaluator = await createOnnxEvaluator(network);
-    try {
-      data ??= capabilityInputs(evaluator, capability);
-      const count = data.forgetCount + data.controlCount + data.retainCount;
-      const { logits, outputs } = await evaluator.run({ inputs: data.inputs, count });
-      return capabilityMetrics(capability, data, logits, outputs);
-    } finally {
-      await evaluator.dispose();
-    }
-  };
-  const results = [];
-  for (const examples of scale.relearn) {
-    const few = sample(sets.forget, examples, createRandom(seed).fork(1));
-    const mixed = sample(sets.retain, few.count * scale.relearnMix, createRandom(seed).fork(2));
-    for (const method of BASELINES) {
-      const start = tuned.get(method);
-      if (!start) continue;
-      log(`${label}: relearning attack: ${method}, ${few.count} examples`);
-      const curve = [];
-      await fineTune({
-        network: start,
-        data: labelledExamples(concat(few, mixed), start),
-        steps: scale.relearnSteps,
-        evaluateEvery: Math.max(1, Math.floor(scale.relearnSteps / 10)),
-        onEvaluate: async (network, step) => {
-          curve.push({ step, ...(await metrics(network)) });
-        },
-        seed,
-      });
-      results.push({
-        model: method,
-        examples: few.count,
-        retainExamples: mixed.count,
-        curve,
-        stats: recoveryStats(curve, curve[0].forget),
-        ...retainCollapse(curve),
-      });
-    }
-  }
-  return results;
-}
-
-/** One capability of one seed: `runExcise`, then the baselines' relearning attack (reused at the same scale). */
+/** One capability of one seed: `runExcise`, the relearning attack from every method included (reused at the same scale). */
 async function experiment(seed, capability, modelDir) {
   const name = capability === 'class' ? `class-${scale.forgetClass}` : 'trigger';
   const label = `seed ${seed}, ${name}`;
@@ -270,7 +216,7 @@ async function experiment(seed, capability, modelDir) {
   const benchFile = join(out, `seed-${seed}`, `${name}.bench.json`);
   if (existsSync(resultFile) && existsSync(benchFile)) {
     const bench = JSON.parse(readFileSync(benchFile, 'utf8'));
-    if (sameScale(bench.scale)) {
+    if (bench.format === BENCH_FORMAT && sameScale(bench.scale)) {
       log(`${label}: reusing the results of an earlier run at this scale`);
       return { seed, capability, name, result: JSON.parse(readFileSync(resultFile, 'utf8')), bench, resultFile };
     }
@@ -283,9 +229,6 @@ async function experiment(seed, capability, modelDir) {
     inputShape: test.inputShape,
   });
   const floorRecipe = await floorRecipeOf(modelPath);
-  // the last network evaluated while a method fine-tunes is its fine-tuned network (evaluated after the last step)
-  const tuned = new Map();
-  let stage = '';
   const result = await runExcise(
     { network, model: `${scale.arch} seed ${seed} (${capability === 'class' ? 'clean' : 'backdoored'})`, test, train },
     {
@@ -295,36 +238,28 @@ async function experiment(seed, capability, modelDir) {
       relearn: scale.relearn,
       relearnSteps: scale.relearnSteps,
       relearnMix: scale.relearnMix,
+      relearnFrom: 'all',
       seed,
       ...(floorRecipe ? { floorRecipe } : {}),
-      createEvaluator: async (n) => {
-        if (stage.startsWith('fine-tuning: ')) tuned.set(stage.slice('fine-tuning: '.length), n);
-        return createOnnxEvaluator(n);
-      },
-      onStage: (s) => {
-        stage = s;
-        log(`${label}: ${s}`);
-      },
+      onStage: (s) => log(`${label}: ${s}`),
     },
   );
-  const exciseSeconds = seconds(began);
-  result.timings.total = Math.round(exciseSeconds * 10) / 10;
-  const relearnBegan = performance.now();
-  const relearning = scale.relearn.length > 0 ? await baselineRelearning(tuned, spec, seed, label) : [];
+  result.timings.total = Math.round(seconds(began) * 10) / 10;
+  const relearnSeconds = Object.entries(result.timings)
+    .filter(([stage]) => stage.startsWith('relearning attack: '))
+    .reduce((sum, [, t]) => sum + t, 0);
   const bench = {
     kind: 'bench/cnn-relearning',
+    format: BENCH_FORMAT,
     scale,
     seed,
     capability: name,
     floorRecipe: floorRecipe ?? null,
-    seconds: { excise: exciseSeconds, baselineRelearning: seconds(relearnBegan), total: seconds(began) },
-    baselineRelearning: relearning,
+    seconds: { total: seconds(began), relearning: relearnSeconds },
   };
   writeFileSync(resultFile, json(result));
   writeFileSync(benchFile, json(bench));
-  log(
-    `${label}: done in ${bench.seconds.total.toFixed(0)} s (runExcise ${exciseSeconds.toFixed(0)} s, baselines' relearning ${bench.seconds.baselineRelearning.toFixed(0)} s)`,
-  );
+  log(`${label}: done in ${bench.seconds.total.toFixed(0)} s (relearning attacks ${relearnSeconds.toFixed(0)} s of it)`);
   return { seed, capability, name, result: JSON.parse(json(result)), bench: JSON.parse(json(bench)), resultFile };
 }
 
@@ -369,8 +304,7 @@ function capabilityTable(name) {
   const rs = runs.filter((r) => r.name === name);
   if (rs.length === 0) return '';
   const first = rs[0].result;
-  const attacks = (r, model, n) =>
-    [...r.result.relearning, ...r.bench.baselineRelearning].find((x) => x.model === model && x.examples === n);
+  const attacks = (r, model, n) => r.result.relearning.find((x) => x.model === model && x.examples === n);
   const degenerate = (model, n) => rs.filter((r) => attacks(r, model, n)?.degenerate).length;
   const relearnHeads = scale.relearn.flatMap((n) => [`relearn n=${n}: forget`, `n=${n}: retain`]);
   const lines = [
@@ -444,7 +378,7 @@ const written = await writeResultsReport(
 );
 for (const w of written.warnings) console.error(`warning: ${w}`);
 console.log(
-  `\nwrote ${join(out, 'table.md')} and ${written.path} (${runs.length} excise results; the baselines' relearning curves are in seed-N/*.bench.json)`,
+  `\nwrote ${join(out, 'table.md')} and ${written.path} (${runs.length} excise results, each with every method's relearning curves)`,
 );
 console.log(
   `time: ${Object.entries(seedSeconds)
