@@ -1,4 +1,4 @@
-import { getLayer, type Layer } from '@modscope/core';
+import { getLayer, type Layer, type Network } from '@modscope/core';
 import type { BoundModel } from './model-binding.js';
 import { floatValueInfo } from './network-to-onnx.js';
 import { AttributeType, DataType, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-proto.js';
@@ -27,8 +27,12 @@ function floatInput(name: string, shape: readonly number[]): ValueInfoProto {
   return { name, type: { tensor_type: { elem_type: DataType.FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } } };
 }
 
-/** Shape of a mask input: `[1, C, 1, 1]` for per-example `[C, H, W]` outputs, else `[1, ...shape]`. */
-export function maskShape(layer: Layer): number[] {
+/**
+ * Shape of a mask input: `[1, 1, C]` for a language model's `[positions, C]` outputs (any sequence length),
+ * `[1, C, 1, 1]` for per-example `[C, H, W]` outputs, else `[1, ...shape]`.
+ */
+export function maskShape(layer: Layer, layout: Network['layout']): number[] {
+  if (layout === 'sequence') return [1, 1, layer.outputShape[layer.outputShape.length - 1]!];
   return layer.outputShape.length === 3 ? [1, layer.outputShape[0]!, 1, 1] : [1, ...layer.outputShape];
 }
 
@@ -46,6 +50,11 @@ export function editKernelShape(layer: Layer): number[] {
  */
 export function prepareRuntimeModel(bound: BoundModel): ModelProto {
   const graph = bound.model.graph!;
+  if (bound.network.layout === 'sequence') {
+    // A language model keeps its integer [batch, sequence] input and computes its own shapes.
+    const input = graph.input.find((i) => i.name === bound.inputName)!;
+    return { ...bound.model, graph: { ...graph, input: [input], output: [floatValueInfo(bound.outputName)], value_info: [] } };
+  }
   const input = graph.input.find((i) => i.name === bound.inputName)!;
   const inputShape = input.type!.tensor_type!.shape!.dim.slice(1).map((d) => d.dim_value ?? 0);
   const node = [...graph.node];
@@ -136,7 +145,7 @@ export function instrumentModel(runtime: ModelProto, bound: BoundModel, structur
     const tensor = bound.layers.get(id)!.output;
     const mask = `modscope.mask${k}`;
     maskInputs.set(id, mask);
-    inputs.push(floatInput(mask, maskShape(layer)));
+    inputs.push(floatInput(mask, maskShape(layer, bound.network.layout)));
     const at = nodes.findIndex((n) => n.output.includes(tensor));
     if (at >= 0) {
       const unmasked = `${tensor}.modscope.unmasked${k}`;

@@ -88,6 +88,7 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
   const outputs = outputSize(network);
   const inputShape = inputLayer(network).outputShape;
   const label = modelLabel(network);
+  const tokenIds = network.layout === 'sequence';
   let disposed = false;
 
   const sessionFor = (structure: RunStructure): Promise<CachedSession> => {
@@ -151,8 +152,12 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
       );
       fixed[names.bias] = new ort.Tensor('float32', edit.bias ?? layer.bias ?? new Float32Array(layer.units), [layer.units]);
     }
-    for (const [id, mask] of masks)
-      fixed[instrumented.maskInputs.get(id)!] = new ort.Tensor('float32', mask, maskShape(getLayer(network, id)));
+    for (const [id, mask] of masks) {
+      const layer = getLayer(network, id);
+      // An attention layer's units are heads; its mask scales each head's channels.
+      const values = layer.kind === 'attention' ? expandHeads(mask, layer.headSize) : mask;
+      fixed[instrumented.maskInputs.get(id)!] = new ort.Tensor('float32', values, maskShape(layer, network.layout));
+    }
 
     const logits = new Float32Array(count * outputs);
     const activations = new Map<string, Activations>();
@@ -164,7 +169,10 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
     for (let start = 0; start < count; start += batchSize) {
       const n = Math.min(batchSize, count - start);
       const x = request.inputs.subarray(start * per, (start + n) * per);
-      const feeds = { ...fixed, [bound.inputName]: new ort.Tensor('float32', x, [n, ...inputShape]) };
+      const feeds = {
+        ...fixed,
+        [bound.inputName]: tokenIds ? new ort.Tensor('int64', toInt64(x), [n, per]) : new ort.Tensor('float32', x, [n, ...inputShape]),
+      };
       const result = await guardOnnxRuntime(label, 'run', () => session.run(feeds));
       logits.set(floatData(result[bound.outputName]!, n * outputs, 'output'), start * outputs);
       for (const [id, act] of activations) {
@@ -195,6 +203,20 @@ export function evaluatorForBoundModel(bound: BoundModel, options: OnnxEvaluator
     },
   };
   return evaluator;
+}
+
+/** One factor per channel from one factor per attention head. */
+function expandHeads(mask: Float32Array, headSize: number): Float32Array {
+  const channels = new Float32Array(mask.length * headSize);
+  for (let h = 0; h < mask.length; h++) channels.fill(mask[h]!, h * headSize, (h + 1) * headSize);
+  return channels;
+}
+
+/** Token ids, carried as float32 in evaluate requests, as the int64 onnxruntime feeds a language model. */
+function toInt64(ids: Float32Array): BigInt64Array {
+  const out = new BigInt64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) out[i] = BigInt(ids[i]!);
+  return out;
 }
 
 function floatData(tensor: Ort.Tensor, expected: number, what: string): Float32Array {

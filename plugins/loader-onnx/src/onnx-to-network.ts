@@ -11,8 +11,9 @@ import {
 import { constantValue } from './constant-value.js';
 import type { BoundModel, LayerBinding } from './model-binding.js';
 import { nodeAttributes, type NodeAttributes } from './node-attributes.js';
+import { onnxToTransformer } from './onnx-to-transformer.js';
 import { BATCH, evaluateShapeNode, shapeOps } from './shape-value.js';
-import { toNumber, type ModelProto, type TensorProto } from './onnx-proto.js';
+import { DataType, toNumber, type ModelProto, type TensorProto } from './onnx-proto.js';
 import { tensorDims, tensorToFloat32, tensorToNumbers } from './tensor-data.js';
 import { checkFinite, MAX_ELEMENTS, validateOnnxModel } from './validate-onnx-model.js';
 
@@ -184,6 +185,9 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
   for (const t of graph.initializer) constants.set(t.name ?? '', t);
   const initializerNames = new Set(constants.keys());
   const realInputs = graph.input.filter((i) => !constants.has(i.name));
+  // Integer token ids: a language model (method §9), read block by block rather than node by node.
+  if (realInputs.some((i) => i.type?.tensor_type?.elem_type === DataType.INT64 || i.type?.tensor_type?.elem_type === DataType.INT32))
+    return onnxToTransformer(model, path);
   if (realInputs.length !== 1) {
     throw new InvalidArgumentError({
       argument: 'path',

@@ -132,10 +132,12 @@ export function validateOnnxModel(model: ModelProto, path = '<bytes>'): void {
   for (const input of graph!.input) {
     if (stored.has(input.name)) continue; // an initializer listed among the inputs, as older exporters do
     const type = input.type?.tensor_type?.elem_type;
-    if (type !== DataType.FLOAT) {
+    // Token ids: a language model's one input, [batch, sequence] integers (method §9).
+    const tokenIds = (type === DataType.INT64 || type === DataType.INT32) && input.type?.tensor_type?.shape?.dim.length === 2;
+    if (type !== DataType.FLOAT && !tokenIds) {
       throw new InvalidArgumentError({
         argument: 'path',
-        message: `${pkg}: graph input '${input.name}' of ${path} has element type ${dataTypeName(type)}; modscope feeds models float32 (FLOAT) inputs.`,
+        message: `${pkg}: graph input '${input.name}' of ${path} has element type ${dataTypeName(type)}; modscope feeds models float32 (FLOAT) inputs, or int64 token ids [batch, sequence] to language models.`,
         hint: 'Export the model with a float32 input (pass a float tensor as the example input to torch.onnx.export).',
       });
     }
