@@ -62,7 +62,8 @@ export function logitsLayer(network: Network): string {
 /**
  * The forward pass (`forwardNetwork` of `@modscope/tfjs-runtime`) from a batch `x` (`count` examples in
  * the network layout) to the logits, with the dense and conv gradients that are fast on wasm (which has no
- * conv kernel gradient of its own) and, in training, the dropout hook. Batch norms use their stored
+ * conv kernel gradient of its own; ordinary, depthwise and grouped convolutions alike) and, in training,
+ * the dropout hook. Batch norms use their stored
  * statistics (they are not trained).
  */
 export function forwardLogits(
@@ -72,16 +73,6 @@ export function forwardLogits(
   count: number,
   options: Pick<ForwardHooks, 'dropout' | 'dropoutAt'> = {},
 ): tf.Tensor2D {
-  for (const layer of network.layers) {
-    if (layer.kind === 'conv2d' && layer.groups !== 1) {
-      throw new UnsupportedOpError({
-        op: `conv2d with ${layer.groups} groups`,
-        node: layer.id,
-        format: 'modscope network',
-        hint: '@modscope/train trains ordinary (groups = 1) convolutions.',
-      });
-    }
-  }
   const stop = logitsLayer(network);
   const logits = forwardNetwork(network, params, x, count, {
     ...options,
