@@ -11,6 +11,11 @@ import {
   workerCount,
 } from './option-values.js';
 
+/** Collects a repeatable option's values in order. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** The commands that look at a model: inspect, evaluate, cluster, lesion, compare. Each loads its implementation only when it runs. */
 export function addAnalysisCommands(program: Command): void {
   program
@@ -27,8 +32,18 @@ export function addAnalysisCommands(program: Command): void {
     .command('evaluate')
     .description('Accuracy, per-class accuracy and confusion matrix of a classifier on a dataset.')
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
-    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
-    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--data <name|dir>', 'a classifier: fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .option('--text <spec>', 'a language model: name=file[,file…] (one domain; repeat for more) or a corpus.json', collect)
+    .option(
+      '--tokenizer <file|gpt2>',
+      "a language model's tokenizer: a character vocabulary file or gpt2 (default: vocab.json beside the model)",
+    )
+    .option('--stride <n>', 'text: tokens from one window to the next (default: the context, no overlap)', positiveInt)
+    .addOption(
+      new Option('--split <split>', "which split (text: the last 10% of each domain's windows is test; all: both)")
+        .choices(['train', 'test', 'all'])
+        .default('test'),
+    )
     .option('--limit <n>', 'use only the first n examples', positiveInt)
     .option('--batch-size <n>', 'examples per inference call', positiveInt)
     .option('--mean <values>', 'normalize inputs: subtract this mean (one value or one per channel)', numberList)
@@ -77,8 +92,18 @@ export function addAnalysisCommands(program: Command): void {
     .command('lesion')
     .description('Do the modules do anything? Lesion each sub-cluster (cluster ∩ layer) against random same-size lesions.')
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
-    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
-    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--data <name|dir>', 'a classifier: fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .option('--text <spec>', 'a language model: name=file[,file…] (one domain; repeat for more) or a corpus.json', collect)
+    .option(
+      '--tokenizer <file|gpt2>',
+      "a language model's tokenizer: a character vocabulary file or gpt2 (default: vocab.json beside the model)",
+    )
+    .option('--stride <n>', 'text: tokens from one window to the next (default: the context, no overlap)', positiveInt)
+    .addOption(
+      new Option('--split <split>', "which split (text: the last 10% of each domain's windows is test; all: both)")
+        .choices(['train', 'test', 'all'])
+        .default('test'),
+    )
     .option('--limit <n>', 'use only the first n examples', positiveInt)
     .option(
       '--partition <source>',
@@ -117,8 +142,18 @@ export function addAnalysisCommands(program: Command): void {
     .command('compare')
     .description('How well do the weight-graph and coactivation partitions agree? ARI and NMI against a permutation null.')
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
-    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
-    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
+    .option('--data <name|dir>', 'a classifier: fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .option('--text <spec>', 'a language model: name=file[,file…] (one domain; repeat for more) or a corpus.json', collect)
+    .option(
+      '--tokenizer <file|gpt2>',
+      "a language model's tokenizer: a character vocabulary file or gpt2 (default: vocab.json beside the model)",
+    )
+    .option('--stride <n>', 'text: tokens from one window to the next (default: the context, no overlap)', positiveInt)
+    .addOption(
+      new Option('--split <split>', "which split (text: the last 10% of each domain's windows is test; all: both)")
+        .choices(['train', 'test', 'all'])
+        .default('test'),
+    )
     .option('--limit <n>', 'use only the first n examples (the coactivations use at most 5,000)', positiveInt)
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--prune <sparsity>', 'prune each layer to this sparsity before building the weight graph, e.g. 0.9', fraction)

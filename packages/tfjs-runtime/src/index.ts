@@ -10,6 +10,7 @@ export {
   type LayerTensors,
   type NetworkWeights,
   type NormTensors,
+  type ParameterTensors,
 } from './forward-network.js';
 export {
   convolve,

@@ -8,7 +8,7 @@ import { checkResultOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
-import { warningLines } from '../warning-lines.js';
+import { pText, warningLines } from '../warning-lines.js';
 
 export interface ClusterOptions {
   k: number;
@@ -60,14 +60,7 @@ function formatClusterability(r: ClusterabilityResult): string {
       table(
         ['null', 'shuffles', 'mean n-cut', 'std', 'z', 'p'],
         // a p at its floor 1/(n + 1) says so: more shuffles could take it lower
-        nulls.map(([name, s]) => [
-          name,
-          s.n,
-          fixed(s.mean),
-          fixed(s.std),
-          fixed(s.z, 2),
-          `${fixed(s.p)}${s.p === s.smallestP ? ' (smallest possible)' : ''}`,
-        ]),
+        nulls.map(([name, s]) => [name, s.n, fixed(s.mean), fixed(s.std), fixed(s.z, 2), pText(s.p, { floor: s.smallestP })]),
       ),
       '',
     );

@@ -6,7 +6,7 @@ import { writeOutputFile } from '../output-file.js';
 import { modelInputs } from '../command-inputs.js';
 import { checkResultOutputs } from '../output-paths.js';
 import { writeReportOption } from '../report-option.js';
-import { warningLines } from '../warning-lines.js';
+import { pText, warningLines } from '../warning-lines.js';
 
 export interface CompareOptions extends CompareStudyOptions {
   data: string;
@@ -36,15 +36,17 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
   print(`${result.model}: weight-graph vs coactivation partitions of the hidden units, k = ${options.k}`);
   print(`coactivation from ${result.partitions.coactivation}; null: ${options.permutations} permutations of one partition's labels`);
   print();
+  // each p is (r + 1)/(permutations + 1): one at that floor says so; smaller ones print as 1e-4, not 0.000
+  const floor = 1 / (options.permutations + 1);
   const row = (name: string, c: typeof overall) => [
     name,
     c.n,
     fixed(c.ari),
     fixed(c.permutation.ariMean),
-    fixed(c.permutation.ariP),
+    pText(c.permutation.ariP, { floor }),
     fixed(c.nmi),
     fixed(c.permutation.nmiMean),
-    fixed(c.permutation.nmiP),
+    pText(c.permutation.nmiP, { floor }),
   ];
   print(
     table(

@@ -1,5 +1,6 @@
 import {
   classificationReport,
+  isLanguageModel,
   outputSize,
   prepareInputs,
   ShapeMismatchError,
@@ -10,11 +11,15 @@ import {
 } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import { loadModel } from '../loaders.js';
+import { UsageError } from '../usage-error.js';
 import { percent, print, printJson, progress, table, thousands } from '../output.js';
 
 export interface EvaluateOptions {
-  data: string;
-  split?: 'train' | 'test';
+  data?: string;
+  text?: string[];
+  tokenizer?: string;
+  stride?: number;
+  split?: 'train' | 'test' | 'all';
   limit?: number;
   batchSize?: number;
   mean?: number[];
@@ -110,8 +115,34 @@ function printEvaluation(r: EvaluationResult): void {
 }
 
 export async function evaluateCommand(path: string, options: EvaluateOptions): Promise<void> {
+  if ((options.data === undefined) === (options.text === undefined)) {
+    throw new UsageError({
+      argument: 'data',
+      message: options.data
+        ? 'evaluate takes --data or --text, not both.'
+        : 'evaluate needs --data (a classifier) or --text (a language model).',
+      hint: 'Pass --data fashion-mnist for a classifier, or --text name=file[,file…] (or a corpus.json) for a language model.',
+    });
+  }
   const model = await loadModel(path);
-  const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
+  if (options.text) {
+    const { evaluateTextCommand } = await import('./evaluate-text.js');
+    return evaluateTextCommand(path, model, { ...options, text: options.text });
+  }
+  if (isLanguageModel(model.network)) {
+    throw new UsageError({
+      argument: 'data',
+      message: `'${model.network.name}' is a language model; it reads token ids, not the examples of --data.`,
+      hint: 'Evaluate it on text: --text name=file[,file…] or --text corpus.json.',
+    });
+  }
+  if (options.split === 'all')
+    throw new UsageError({
+      argument: 'split',
+      message: '--split all is for text.',
+      hint: 'Evaluate a classifier on --split test or --split train.',
+    });
+  const dataset = await loadDataset(options.data!, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
   const result = await evaluateModel(model, dataset, options);
   if (options.json) printJson(result);
   else printEvaluation(result);

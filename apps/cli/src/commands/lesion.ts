@@ -7,7 +7,7 @@ import { modelInputs, partitionInput } from '../command-inputs.js';
 import { checkOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
-import { floorText, warningLines } from '../warning-lines.js';
+import { floorText, pText, warningLines } from '../warning-lines.js';
 
 export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress' | 'partitioner'> {
   data: string;
@@ -96,9 +96,9 @@ function formatLesions(r: LesionResultJson): string {
         `${s.size}/${s.layerUnits}`,
         percent(s.accuracy),
         percent(mean(s.random.accuracy)),
-        fixed(s.importanceP),
-        fixed(s.coherenceP),
-        fixed(s.upstream.p),
+        pText(s.importanceP),
+        pText(s.coherenceP),
+        pText(s.upstream.p),
         affected(s.drop),
       ]),
     ),
@@ -108,7 +108,13 @@ function formatLesions(r: LesionResultJson): string {
           `p = (r + 1)/(n + 1) against n = ${r.random} random lesions: no sub-cluster's p can be below ${floorText(r.smallestP.subcluster)}${r.smallestP.fisher !== null ? `, no Fisher-combined p below ${floorText(r.smallestP.fisher)}` : ''}`,
         ]
       : []),
-    `Fisher-combined p: importance ${fixed(r.fisher.importance?.p ?? Number.NaN, 4)}, class selectivity ${fixed(r.fisher.coherence?.p ?? Number.NaN, 4)}, upstream coherence ${fixed(r.fisher.upstream?.p ?? Number.NaN, 4)}`,
+    // small p-values in scientific notation (6e-10, not 0.0000); one at the floor its random sets allow says so
+    `Fisher-combined p: ${(['importance', 'coherence', 'upstream'] as const)
+      .map(
+        (t, i) =>
+          `${['importance', 'class selectivity', 'upstream coherence'][i]} ${pText(r.fisher[t]?.p, { digits: 4, floor: r.smallestP?.fisher })}`,
+      )
+      .join(', ')}`,
     `effect factor ${fixed(r.effectFactor)} (random-lesion accuracy / sub-cluster-lesion accuracy; above 1: modules matter more than random units)`,
     ...warningLines(r.warnings),
   ];
