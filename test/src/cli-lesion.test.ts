@@ -82,6 +82,33 @@ describe('modscope lesion', () => {
     expect(cnn).toMatchObject({ random: 19, randomFrom: 'default-conv', smallestP: { subcluster: 0.05 }, warnings: [] });
   });
 
+  it('prints a small Fisher-combined p in scientific notation, never 0.0000, and names a p at its floor', () => {
+    // the control MLP's 6-cluster modules matter: with 99 random lesions its importance p is about 9e-6
+    const json = join(dir, 'small-p.json');
+    const r = runCli([
+      'lesion',
+      fixture('clusterability/control.onnx'),
+      '--data',
+      'fashion-mnist',
+      '--limit',
+      '300',
+      '--k',
+      '6',
+      '--json',
+      json,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    const p = result.fisher.importance.p as number;
+    expect(p).toBeLessThan(1e-4);
+    const printed = /^Fisher-combined p: importance (\d(?:\.\d)?e-\d+)( \(smallest possible\))?, class selectivity /m.exec(r.stdout);
+    expect(printed, r.stdout).not.toBeNull();
+    expect(Math.abs(Number(printed![1]) - p) / p).toBeLessThan(0.06);
+    expect(printed![2] !== undefined).toBe(p <= result.smallestP.fisher * (1 + 1e-9));
+    expect(r.stdout).not.toMatch(/\b0\.0000\b/);
+  });
+
   it('--random 10 warns on stdout and in the JSON that no sub-cluster p can reach 0.05', () => {
     const json = join(dir, 'few.json');
     const r = runCli([
