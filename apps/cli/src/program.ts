@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { addAnalysisCommands } from './analysis-commands.js';
+import { addLesionCommands } from './lesion-commands.js';
 import { addExperimentCommands } from './experiment-commands.js';
 
 const VERSION = '0.1.0';
@@ -18,6 +19,7 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
     .version(VERSION);
 
   addAnalysisCommands(program);
+  addLesionCommands(program);
   addExperimentCommands(program);
   return program;
 }

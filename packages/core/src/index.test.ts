@@ -43,6 +43,7 @@ describe('@modscope/core', () => {
         'subclusters',
         'takeExamples',
         'transformerView',
+        'blockMlpNetwork',
         'unitLayers',
         'validateNetwork',
         'weightedLayers',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateNetwork, type Network } from './network.js';
 import { referenceForward } from './testing/reference-forward.js';
 import { tinyLanguageModel } from './testing/synthetic-networks.js';
-import { transformerView } from './transformer.js';
+import { blockMlpNetwork, transformerView } from './transformer.js';
 
 function logitsFor(network: Network, ids: number[]): Float32Array {
   return referenceForward(network, { inputs: Float32Array.from(ids), count: 1 }).logits;
@@ -79,5 +79,40 @@ describe('referenceForward on a language model', () => {
       expect(masked.subarray(p * 8, p * 8 + 4).every((v) => v === 0)).toBe(true);
       expect(masked.subarray(p * 8 + 4, p * 8 + 8).some((v) => v !== 0)).toBe(true);
     }
+  });
+});
+
+describe('blockMlpNetwork (the per-block view)', () => {
+  it("is the block's MLP as d → neurons → d with the LN2 gain folded into W_in", () => {
+    const network = tinyLanguageModel({ blocks: 2, width: 8, neurons: 12, seed: 2 });
+    const mlp = blockMlpNetwork(network, 1);
+    expect(validateNetwork(mlp)).toEqual([]);
+    expect(mlp.layers.map((l) => [l.id, l.kind, l.units])).toEqual([
+      ['block1.ln2', 'input', 8],
+      ['block1.mlp.in', 'dense', 12],
+      ['block1.mlp.act', 'activation', 12],
+      ['block1.mlp.out', 'dense', 8],
+    ]);
+    // The MLP of the block applied to LN2's output: W_out·act(W_in·(γ ⊙ x̂) + b) + b_out.
+    const view = transformerView(network);
+    const x = Float32Array.from({ length: 8 }, (_, i) => Math.cos(i));
+    const gained = x.map((v, i) => v * view.blocks[1]!.norm2.gamma[i]!);
+    const single: Network = {
+      ...network,
+      layout: 'flat',
+      output: 'block1.mlp.out',
+      layers: [
+        { kind: 'input', id: 'x', name: 'x', inputs: [], units: 8, outputShape: [8] },
+        { ...view.blocks[1]!.mlpIn, inputs: ['x'], outputShape: [12] },
+        { ...view.blocks[1]!.activation, outputShape: [12] },
+        { ...view.blocks[1]!.mlpOut, outputShape: [8] },
+      ],
+    };
+    const a = referenceForward(mlp, { inputs: x, count: 1 }).logits;
+    const b = referenceForward(single, { inputs: gained, count: 1 }).logits;
+    a.forEach((v, i) => {
+      expect(v).toBeCloseTo(b[i]!, 5);
+    });
+    expect(() => blockMlpNetwork(network, 2)).toThrow(/has no block 2; its blocks are 0 to 1/);
   });
 });

@@ -113,3 +113,38 @@ export function transformerView(network: Network): TransformerView {
     stream = mlpResidual;
   }
 }
+
+/**
+ * The `per-block` view of method §9: block `index`'s MLP as a three-layer network of its own, d → neurons
+ * → d (flat layout), with the block's LN2 gain folded into W_in's rows, so the weight graph, nulls and
+ * statistics of §1–§4 apply to it unchanged. Layer ids: `block{b}.ln2` (the input), `block{b}.mlp.in`,
+ * `block{b}.mlp.act`, `block{b}.mlp.out`.
+ */
+export function blockMlpNetwork(network: Network, index: number): Network {
+  const view = transformerView(network);
+  const block = view.blocks[index];
+  if (!block) {
+    throw new InvalidArgumentError({
+      argument: 'block',
+      message: `@modscope/core: '${network.name}' has no block ${index}; its blocks are 0 to ${view.blocks.length - 1}.`,
+      hint: `Choose a block from 0 to ${view.blocks.length - 1}.`,
+    });
+  }
+  const d = view.width;
+  const { mlpIn, activation, mlpOut, norm2 } = block;
+  const neurons = mlpIn.units;
+  const kernel = mlpIn.kernel.slice();
+  for (let i = 0; i < d; i++) for (let j = 0; j < neurons; j++) kernel[i * neurons + j]! *= norm2.gamma[i]!;
+  return {
+    specificationVersion: 'v1',
+    name: `${network.name} block ${index} MLP`,
+    layout: 'flat',
+    output: mlpOut.id,
+    layers: [
+      { kind: 'input', id: norm2.id, name: norm2.name, inputs: [], units: d, outputShape: [d] },
+      { ...mlpIn, inputs: [norm2.id], outputShape: [neurons], kernel },
+      { ...activation, outputShape: [neurons] },
+      { ...mlpOut, outputShape: [d] },
+    ],
+  };
+}

@@ -8,6 +8,7 @@ describe('@modscope/graph', () => {
         'CsrBuilder',
         'NULL_MODELS',
         'WEIGHT_GRAPH_DEFAULTS',
+        'buildLanguageModelGraph',
         'buildWeightGraph',
         'degrees',
         'edgeCount',

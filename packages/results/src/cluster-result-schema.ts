@@ -42,6 +42,18 @@ export const clusterResultSchema = z
   .object({
     ...header(CLUSTER_RESULT_KIND, CLUSTER_RESULT_VERSION),
     network: z.string().describe('The network’s name.'),
+    view: z
+      .object({
+        view: z
+          .enum(['residual', 'per-block'])
+          .describe(
+            'residual: the residual stream as one bus joined to every MLP neuron (and head); per-block: one block’s MLP, d → neurons → d.',
+          ),
+        attention: z.boolean().describe('Attention heads are nodes too.'),
+        block: count(0).nullable().describe('The block of the per-block view; null for the residual view.'),
+      })
+      .optional()
+      .describe('For a language model: the weight-graph view of method §9. Absent for other networks.'),
     partitioner: z.string().describe('The partitioner’s name, e.g. spectral.'),
     k: count(1).describe('Clusters found.'),
     seed: z.number(),

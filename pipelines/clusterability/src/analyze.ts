@@ -1,5 +1,6 @@
-import { InvalidArgumentError, type Metric, type Network, type Partitioner } from '@modscope/core';
+import { blockMlpNetwork, InvalidArgumentError, isLanguageModel, type Metric, type Network, type Partitioner } from '@modscope/core';
 import {
+  buildLanguageModelGraph,
   buildWeightGraph,
   edgeCount,
   expandLabels,
@@ -51,8 +52,21 @@ export interface ClusterabilityOptions {
    * many in all, shared evenly between the pairs of node layers that edges join. Default 0 (none).
    */
   drawingEdges?: number;
+  /**
+   * Language models (method §9): the `residual` view (default: the residual stream as one bus of d nodes
+   * joined to every MLP neuron, and with `attention` to every head; nulls applied to each weight matrix) or
+   * the `per-block` view (block `block`'s MLP as a three-layer network, d → neurons → d, default block 0).
+   */
+  languageModel?: LanguageModelView;
   signal?: AbortSignal;
   onProgress?: (stage: 'partition' | 'shuffles', done: number, total: number) => void;
+}
+
+/** How a language model becomes a weight graph (see `ClusterabilityOptions.languageModel`). */
+export interface LanguageModelView {
+  view?: 'residual' | 'per-block';
+  attention?: boolean;
+  block?: number;
 }
 
 /**
@@ -76,6 +90,8 @@ export interface NullResult extends ShuffleStatistics {
 
 export interface ClusterabilityResult {
   network: string;
+  /** For a language model: the weight-graph view clustered (method §9). Absent for other networks. */
+  view?: { view: 'residual' | 'per-block'; attention: boolean; block: number | null };
   partitioner: string;
   k: number;
   seed: number;
@@ -160,13 +176,21 @@ export async function analyzeClusterability(network: Network, options: Clusterab
   checkPartitionerOption(options.partitioner);
   checkMetrics(options.metrics ?? []);
   const started = performance.now();
+  const lm = isLanguageModel(network) ? { view: 'residual' as const, ...options.languageModel } : undefined;
+  if (lm?.view === 'per-block') {
+    // §1–§4 unchanged on the block's MLP, d → neurons → d.
+    const block = lm.block ?? 0;
+    const result = await analyzeClusterability(blockMlpNetwork(network, block), { ...options, languageModel: undefined });
+    return { ...result, network: network.name, view: { view: 'per-block', attention: false, block } };
+  }
   // the shuffle workers start now, so their start-up overlaps building the graph and the real clustering
   const given = options.partitioner;
   const workerCount =
     shuffles > 0 && nulls.length > 0 && Number.isInteger(shuffles)
       ? shuffleWorkerCount({ shuffles, nulls, partitioner: given, workers: options.workers })
       : 0;
-  const pool = Number.isInteger(workerCount) && workerCount > 0 ? startShufflePool(given as PartitionerSpec, workerCount) : undefined;
+  const pool =
+    !lm && Number.isInteger(workerCount) && workerCount > 0 ? startShufflePool(given as PartitionerSpec, workerCount) : undefined;
   try {
     return await analyzeWith(network, options, { k, seed, shuffles, nulls, given, started }, pool);
   } finally {
@@ -195,7 +219,10 @@ async function analyzeWith(
   pool: ShufflePool | undefined,
 ): Promise<ClusterabilityResult> {
   const source = options.prune !== undefined ? magnitudePrune(network, { sparsity: options.prune }) : network;
-  const full = buildWeightGraph(source, options.graph);
+  const lm = isLanguageModel(source)
+    ? buildLanguageModelGraph(source, { attention: options.languageModel?.attention ?? false })
+    : undefined;
+  const full = lm ? lm.graph : buildWeightGraph(source, options.graph);
   const graph: WeightGraph = removeIsolatedNodes(full);
   if (graph.nodeCount === 0) {
     throw new InvalidArgumentError({
@@ -222,7 +249,7 @@ async function analyzeWith(
   const nullResults: Record<string, NullResult> = {};
   if (shuffles > 0 && nulls.length > 0) {
     const tests = await shuffleTestWith(
-      graph,
+      lm ? lm.shuffler : graph,
       {
         real: ncut,
         k: partition.k,
@@ -245,6 +272,7 @@ async function analyzeWith(
   const eigenvalues = (partition as { eigenvalues?: Float64Array }).eigenvalues;
   return {
     network: network.name,
+    ...(lm ? { view: { view: 'residual' as const, attention: options.languageModel?.attention ?? false, block: null } } : {}),
     partitioner: partitioner.name,
     k: partition.k,
     seed,

@@ -3,6 +3,7 @@ export {
   verdict,
   type ClusterabilityOptions,
   type ClusterabilityResult,
+  type LanguageModelView,
   type NullResult,
   type WeightGraphDrawing,
 } from './analyze.js';

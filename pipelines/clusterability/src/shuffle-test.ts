@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Partitioner } from '@modscope/core';
-import { isNullModel, NULL_MODELS, weightGraphShuffler, type NullModel, type WeightGraph } from '@modscope/graph';
+import { isNullModel, NULL_MODELS, weightGraphShuffler, type NullModel, type WeightGraph, type WeightGraphShuffler } from '@modscope/graph';
 import { shuffleStatistics, type ShuffleStatistics } from '@modscope/metrics';
 import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
@@ -58,7 +58,7 @@ export function shuffleWorkerCount(options: Pick<ShuffleTestOptions, 'shuffles' 
  * `shuffleWorkerCount(options)` workers and the same partitioner); the pool is closed after.
  */
 export async function shuffleTestWith(
-  graph: WeightGraph,
+  graph: WeightGraph | WeightGraphShuffler,
   options: ShuffleTestOptions,
   pool: ShufflePool | undefined,
 ): Promise<Record<string, ShuffleStatistics>> {
@@ -70,7 +70,7 @@ export async function shuffleTestWith(
 }
 
 async function shuffleTestIn(
-  graph: WeightGraph,
+  graph: WeightGraph | WeightGraphShuffler,
   options: ShuffleTestOptions,
   pool: ShufflePool | undefined,
 ): Promise<Record<string, ShuffleStatistics>> {
@@ -98,7 +98,8 @@ async function shuffleTestIn(
     Array.from({ length: shuffles }, (_, index) => ({ model, nullIndex, index })),
   );
   const given = options.partitioner;
-  const workers = shuffleWorkerCount(options);
+  // A shuffler of its own (a language model's, which shuffles each weight matrix) runs in this thread.
+  const workers = 'shuffle' in graph ? 0 : shuffleWorkerCount(options);
   if (!Number.isInteger(workers) || workers < 0) {
     throw new InvalidArgumentError({
       argument: 'workers',
@@ -110,7 +111,7 @@ async function shuffleTestIn(
   if (workers === 0) {
     const partitioner = isPartitioner(given) ? given : await loadPartitioner(given);
     ncuts = new Float64Array(tasks.length);
-    const shuffler = weightGraphShuffler(graph);
+    const shuffler = 'shuffle' in graph ? graph : weightGraphShuffler(graph);
     for (let t = 0; t < tasks.length; t++) {
       options.signal?.throwIfAborted();
       const task = tasks[t]!;
@@ -121,7 +122,7 @@ async function shuffleTestIn(
     }
   } else {
     // the pool closes itself when the run ends, however it ends
-    ncuts = await (pool ?? startShufflePool(given as PartitionerSpec, workers)).run(graph, tasks, settings, options);
+    ncuts = await (pool ?? startShufflePool(given as PartitionerSpec, workers)).run(graph as WeightGraph, tasks, settings, options);
   }
   const out: Record<string, ShuffleStatistics> = {};
   nulls.forEach((model, nullIndex) => {

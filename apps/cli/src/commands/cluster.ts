@@ -22,6 +22,9 @@ export interface ClusterOptions {
   workers?: number;
   norm: 'l1' | 'l2';
   includeDense?: boolean;
+  view: 'residual' | 'per-block';
+  attention?: boolean;
+  block: number;
   /** Also write the HTML report of the result to this file. */
   report?: string;
 }
@@ -44,11 +47,17 @@ function parseNulls(value: string): NullModel[] {
 
 const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
+/** A language model's weight-graph view in words. */
+function viewText(view: NonNullable<ClusterabilityResult['view']>): string {
+  if (view.view === 'per-block') return `per-block view: block ${view.block}'s MLP`;
+  return `residual view: the residual stream and every MLP neuron${view.attention ? ' and attention head' : ''}`;
+}
+
 /** The human summary of a clusterability analysis. */
 function formatClusterability(r: ClusterabilityResult): string {
   const lines = [
     `${r.network}: ${r.nodes} nodes (${r.removedNodes} of degree 0 removed), ${r.edges} edges${r.prune !== null ? `, pruned to ${(100 * r.prune).toFixed(0)}% sparsity per layer` : ''}`,
-    `${r.partitioner} partition, k = ${r.k}, seed ${r.seed}`,
+    `${r.partitioner} partition, k = ${r.k}, seed ${r.seed}${r.view ? `, ${viewText(r.view)}` : ''}`,
     '',
     `n-cut ${fixed(r.ncut)} (0 = perfectly separate clusters, about ${r.k - 1} for a structureless graph)`,
     `modularity ${fixed(r.modularity)}, ${(100 * r.withinClusterFraction).toFixed(1)}% of edge weight inside clusters`,
@@ -98,6 +107,7 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
       nulls,
       partitioner,
       graph: { norm: options.norm, includeDense: options.includeDense ?? false },
+      languageModel: { view: options.view, attention: options.attention ?? false, block: options.block },
       ...(options.prune !== undefined ? { prune: options.prune } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       onProgress: (stage, done, total) => {
