@@ -19,7 +19,10 @@ interface Term {
   cols: number;
   rowGroup: number;
   colGroup: number;
-  values: Float32Array;
+  /** The network's own kernel, `[rows, cols]` (not copied). */
+  kernel: Float32Array;
+  /** A LayerNorm gain per row, folded in as |gain[r] · w[r, c]|. */
+  gain?: Float32Array;
 }
 
 /** A language model's residual-view weight graph and a shuffler that applies the nulls to each weight matrix. */
@@ -71,7 +74,8 @@ export function buildLanguageModelGraph(network: Network, options: LanguageModel
           cols: width,
           rowGroup: 1,
           colGroup: attention.headSize,
-          values: folded(kernel, d, width, norm1.gamma),
+          kernel,
+          gain: norm1.gamma,
         });
       }
       terms.push({
@@ -81,7 +85,7 @@ export function buildLanguageModelGraph(network: Network, options: LanguageModel
         cols: d,
         rowGroup: attention.headSize,
         colGroup: 1,
-        values: folded(attentionOutput.kernel, width, d),
+        kernel: attentionOutput.kernel,
       });
     }
     const neurons = block.mlpIn.units;
@@ -93,7 +97,8 @@ export function buildLanguageModelGraph(network: Network, options: LanguageModel
       cols: neurons,
       rowGroup: 1,
       colGroup: 1,
-      values: folded(block.mlpIn.kernel, d, neurons, block.norm2.gamma),
+      kernel: block.mlpIn.kernel,
+      gain: block.norm2.gamma,
     });
     terms.push({
       rowLayer: mlp,
@@ -102,7 +107,7 @@ export function buildLanguageModelGraph(network: Network, options: LanguageModel
       cols: d,
       rowGroup: 1,
       colGroup: 1,
-      values: folded(block.mlpOut.kernel, neurons, d),
+      kernel: block.mlpOut.kernel,
     });
   }
   const nodeLayer = new Int32Array(total);
@@ -114,22 +119,25 @@ export function buildLanguageModelGraph(network: Network, options: LanguageModel
     }
   });
   const frame = { layers, nodeLayer, nodeUnit, originalNodeCount: total, originalIndex: Int32Array.from({ length: total }, (_, i) => i) };
-  const graph: WeightGraph = { ...assemble(layers, terms, d), ...frame };
+  const graph: WeightGraph = { ...assemble(layers, terms, d, (t) => folded(t.kernel, t.rows, t.cols, t.gain)), ...frame };
 
   const shuffler: WeightGraphShuffler = {
     graph,
     direct: true,
     shuffle(model: NullModel, random: Random): WeightGraph {
-      const shuffled = terms.map((t) => ({ ...t, values: shuffleValues(t.values, model, random) }));
-      return { ...assemble(layers, shuffled, d), ...frame };
+      // One matrix at a time, in a fixed order, each from its own fork of the shuffle's stream.
+      const streams = terms.map((_, i) => random.fork(i));
+      return {
+        ...assemble(layers, terms, d, (t, i) => shuffleValues(folded(t.kernel, t.rows, t.cols, t.gain), model, streams[i]!)),
+        ...frame,
+      };
     },
   };
   return { graph, shuffler };
 }
 
-/** A copy of `values` under a null: every entry permuted (`layer`), or the non-zero ones among their positions (`layer-nonzero`). */
-function shuffleValues(values: Float32Array, model: NullModel, random: Random): Float32Array {
-  const out = values.slice();
+/** `values` (a fresh copy) under a null: every entry permuted (`layer`), or the non-zero ones among their positions (`layer-nonzero`). */
+function shuffleValues(out: Float32Array, model: NullModel, random: Random): Float32Array {
   if (model === 'layer') return random.shuffle(out);
   const at: number[] = [];
   for (let i = 0; i < out.length; i++) if (out[i] !== 0) at.push(i);
@@ -142,36 +150,43 @@ function shuffleValues(values: Float32Array, model: NullModel, random: Random): 
 
 /**
  * The symmetric CSR of a star-shaped graph: residual node i (0 ≤ i < d) joined to the nodes of every other
- * layer by the summed means of `terms`; rows sorted, zero weights dropped.
+ * layer by the summed means of `terms` (their |values| from `valuesOf`); rows sorted, zero weights
+ * dropped. One layer's edges are held at a time: a first pass counts each row's entries, a second fills
+ * them, so a GPT-2-sized model needs the CSR and one block's matrices, not every block's at once.
  */
 function assemble(
   layers: readonly NodeLayer[],
   terms: readonly Term[],
   d: number,
+  valuesOf: (term: Term, index: number) => Float32Array,
 ): Pick<WeightGraph, 'nodeCount' | 'indptr' | 'indices' | 'weights'> {
-  // Per non-residual layer, its [d, units] edge weights.
-  const edges = layers.map((l, li) => (li === 0 ? new Float64Array(0) : new Float64Array(d * l.units)));
-  for (const t of terms) {
-    const other = t.rowLayer === 0 ? t.colLayer : t.rowLayer;
-    const units = layers[other]!.units;
-    const e = edges[other]!;
-    const share = 1 / (t.rowGroup * t.colGroup);
-    for (let r = 0; r < t.rows; r++) {
-      const a = Math.floor(r / t.rowGroup);
-      for (let c = 0; c < t.cols; c++) {
-        const b = Math.floor(c / t.colGroup);
-        const v = t.values[r * t.cols + c]! * share;
-        // residual index first, the other layer's unit second
-        if (t.rowLayer === 0) e[a * units + b]! += v;
-        else e[b * units + a]! += v;
-      }
-    }
-  }
   const n = layers.reduce((s, l) => s + l.units, 0);
+  /** One non-residual layer's [d, units] edge weights. */
+  const edgesOf = (li: number): Float64Array => {
+    const units = layers[li]!.units;
+    const e = new Float64Array(d * units);
+    terms.forEach((t, index) => {
+      if (t.rowLayer !== li && t.colLayer !== li) return;
+      const values = valuesOf(t, index);
+      const share = 1 / (t.rowGroup * t.colGroup);
+      for (let r = 0; r < t.rows; r++) {
+        const a = Math.floor(r / t.rowGroup);
+        for (let c = 0; c < t.cols; c++) {
+          const b = Math.floor(c / t.colGroup);
+          const v = values[r * t.cols + c]! * share;
+          // residual index first, the other layer's unit second
+          if (t.rowLayer === 0) e[a * units + b]! += v;
+          else e[b * units + a]! += v;
+        }
+      }
+    });
+    return e;
+  };
+  const perLayer = layers.map((_, li) => (li === 0 ? undefined : edgesOf(li)));
   const degree = new Int32Array(n);
   for (let li = 1; li < layers.length; li++) {
     const { units, offset } = layers[li]!;
-    const e = edges[li]!;
+    const e = perLayer[li]!;
     for (let i = 0; i < d; i++)
       for (let u = 0; u < units; u++)
         if (e[i * units + u] !== 0) {
@@ -184,29 +199,19 @@ function assemble(
   const indices = new Int32Array(indptr[n]!);
   const weights = new Float64Array(indptr[n]!);
   const cursor = indptr.slice(0, n);
-  // Residual rows: the other layers' nodes in order (ascending node index).
-  for (let i = 0; i < d; i++) {
-    for (let li = 1; li < layers.length; li++) {
-      const { units, offset } = layers[li]!;
-      const e = edges[li]!;
-      for (let u = 0; u < units; u++) {
-        const w = e[i * units + u]!;
-        if (w === 0) continue;
-        const p = cursor[i]!++;
-        indices[p] = offset + u;
-        weights[p] = w;
-      }
-    }
-  }
-  // The other rows: residual nodes in order.
+  // Layers in order: each residual row gets the layer's nodes (ascending), each node row the residual nodes.
   for (let li = 1; li < layers.length; li++) {
     const { units, offset } = layers[li]!;
-    const e = edges[li]!;
+    const e = perLayer[li]!;
+    perLayer[li] = undefined;
     for (let i = 0; i < d; i++)
       for (let u = 0; u < units; u++) {
         const w = e[i * units + u]!;
         if (w === 0) continue;
-        const p = cursor[offset + u]!++;
+        let p = cursor[i]!++;
+        indices[p] = offset + u;
+        weights[p] = w;
+        p = cursor[offset + u]!++;
         indices[p] = i;
         weights[p] = w;
       }

@@ -349,7 +349,7 @@ export function onnxToTransformer(model: ModelProto, path: string): BoundModel {
       if (forward(proj!.output) !== output && proj!.output !== output)
         unsupported('operations after the unembedding', `The logits should be the graph output '${output}'.`);
       const unembedding = dense(proj!, 'unembedding', 'ln_f', lnOut);
-      if (proj!.source === tokenTable.name || sameValues(unembedding.kernel, transposed(tokens, vocabulary, width)))
+      if (proj!.source === tokenTable.name || isTransposeOf(unembedding.kernel, tokens, vocabulary, width))
         unembedding.tiedTo = 'embedding';
       layers.push(unembedding);
       break;
@@ -612,8 +612,9 @@ export function onnxToTransformer(model: ModelProto, path: string): BoundModel {
   return { model, network, layers: bindings, inputName: ids, outputName: output };
 }
 
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether `kernel` ([cols, rows]) is exactly the transpose of `table` ([rows, cols]), compared in place. */
+function isTransposeOf(kernel: Float32Array, table: Float32Array, rows: number, cols: number): boolean {
+  if (kernel.length !== table.length) return false;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) if (kernel[c * rows + r] !== table[r * cols + c]) return false;
   return true;
 }

@@ -96,11 +96,12 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
   const nulls = parseNulls(options.nulls);
   const partitioner = await partitionerSpec(options.partitioner);
   await checkResultOutputs(options, modelInputs(model));
-  const loaded = await loadModel(model);
+  // Only the network: the model file's bytes can go before the graph is built (a GPT-2-sized file is 0.6 GB).
+  const { network } = await loadModel(model);
   const bar = progress('shuffles', { quiet: options.json === '-' });
   let json: ClusterRun;
   try {
-    json = await runCluster(loaded.network, {
+    json = await runCluster(network, {
       k: options.k,
       seed: options.seed,
       shuffles: options.shuffles,
