@@ -1,14 +1,24 @@
 import type { ClusterView } from './cluster-view.js';
 import type { Block, Section } from './figure.js';
 import { count, escapeHtml, fixed, percent, significant } from './html.js';
+import { blockCompositionFigure } from './block-composition-figure.js';
 import { networkFigure } from './network-figure.js';
 import { moduleColor } from './palette.js';
+import { residualLayout, shortResidualLayer } from './residual-layout.js';
+import { residualNetworkFigure } from './residual-network-figure.js';
 import { shuffleHistogramFigure } from './shuffle-histogram-figure.js';
 
 /** The clusterability section: headline numbers, the network by module, the shuffle tests and the cluster table. */
 export function clusterSection(result: ClusterView): Section {
   const nulls = Object.entries(result.nulls);
-  const blocks: Block[] = [{ type: 'figure', figure: networkFigure(result), wide: true }];
+  // a language model's residual view is drawn block by block, with what each block is made of
+  const layout = residualLayout(result);
+  const blocks: Block[] = layout
+    ? [
+        { type: 'figure', figure: residualNetworkFigure(result, layout), wide: true },
+        { type: 'figure', figure: blockCompositionFigure(result, layout), wide: true },
+      ]
+    : [{ type: 'figure', figure: networkFigure(result), wide: true }];
   for (const [name, test] of nulls)
     blocks.push({ type: 'figure', figure: shuffleHistogramFigure(result, name, test), wide: nulls.length === 1 });
   blocks.push({
@@ -23,8 +33,8 @@ export function clusterSection(result: ClusterView): Section {
   const best = nulls.length > 0 ? nulls.reduce((a, b) => (a[1].p <= b[1].p ? a : b)) : undefined;
   return {
     kind: 'modscope/cluster',
-    title: `Clusterability of ${result.network}`,
-    subtitle: `${result.partitioner} partition of the weight graph, k = ${result.k}; ${count(result.nodes)} nodes (${count(result.removedNodes)} of degree 0 removed), ${count(result.edges)} edges${result.prune !== null ? `, pruned to ${(100 * result.prune).toFixed(0)}% sparsity per layer` : ''}`,
+    title: `Clusterability of ${result.network}${result.view?.view === 'per-block' ? `, block ${result.view.block}'s MLP` : ''}`,
+    subtitle: `${result.partitioner} partition of the ${viewWords(result)}weight graph, k = ${result.k}; ${count(result.nodes)} nodes (${count(result.removedNodes)} of degree 0 removed), ${count(result.edges)} edges${result.prune !== null ? `, pruned to ${(100 * result.prune).toFixed(0)}% sparsity per layer` : ''}`,
     highlights: [
       { label: 'n-cut', value: fixed(result.ncut), note: `0 = separate modules, ≈ ${result.k - 1} without structure` },
       ...nulls.map(([name, t]) => ({
@@ -64,6 +74,14 @@ export function warningsBlock(warnings: readonly { message: string }[] | undefin
   ];
 }
 
+/** The weight-graph view of a language model (method §9), in words, or nothing for other networks. */
+function viewWords(result: ClusterView): string {
+  const view = result.view;
+  if (!view) return '';
+  if (view.view === 'per-block') return `per-block view's (block ${view.block}'s MLP, d → neurons → d) `;
+  return `residual view's (the residual stream joined to every block's MLP neurons${view.attention ? ' and attention heads' : ''}) `;
+}
+
 function verdicts(result: ClusterView): string {
   const items = Object.values(result.nulls).map((t) => `<li>The network is ${escapeHtml(t.verdict)}.</li>`);
   return `<ul class="verdicts">${items.join('')}</ul>`;
@@ -87,7 +105,10 @@ function clusterTable(result: ClusterView): string {
 </tr>`;
   });
   const header = result.layers
-    .map((l) => `<span title="${escapeHtml(l.name)} (${l.units} units)">${escapeHtml(shortLayer(l.name))}</span>`)
+    .map(
+      (l) =>
+        `<span title="${escapeHtml(l.name)} (${l.units} units)">${escapeHtml((result.view?.view === 'residual' ? shortResidualLayer(l.id) : undefined) ?? shortLayer(l.name))}</span>`,
+    )
     .join('');
   return `<table class="data clusters">
 <thead><tr><th>module</th><th class="num">units</th><th class="layers">${header}</th><th class="num">volume</th><th class="num">cut</th><th class="num">conductance</th><th>within-module weight</th></tr></thead>

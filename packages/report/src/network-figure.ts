@@ -17,7 +17,7 @@ export function networkFigure(result: ClusterView): Figure {
   const { layers, labels } = result;
   // y position of every unit: sorted by module within its layer, removed units last
   const position = labels.map((layerLabels) => {
-    const order = layerLabels.map((_, u) => u).sort((a, b) => rank(layerLabels[a]!) - rank(layerLabels[b]!) || a - b);
+    const order = layerLabels.map((_, u) => u).sort((a, b) => moduleRank(layerLabels[a]!) - moduleRank(layerLabels[b]!) || a - b);
     const y = new Float64Array(layerLabels.length);
     order.forEach((unit, r) => {
       y[unit] = (r + 0.5) / layerLabels.length;
@@ -25,7 +25,7 @@ export function networkFigure(result: ClusterView): Figure {
     return y;
   });
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
-  const modules = [...new Set(labels.flat())].sort((a, b) => rank(a) - rank(b));
+  const modules = [...new Set(labels.flat())].sort((a, b) => moduleRank(a) - moduleRank(b));
   const nodeSeries = modules.map((label) => ({
     type: 'scatter',
     name: label < 0 ? 'removed (degree 0)' : `module ${label}`,
@@ -75,11 +75,17 @@ export function networkFigure(result: ClusterView): Figure {
   };
   const nodes = labels.reduce((s, l) => s + l.length, 0);
   const shown = edges.length;
+  const block = result.view?.view === 'per-block' ? result.view.block : null;
   return {
     kind: 'network',
-    title: `The network by module: ${count(nodes)} units in ${layers.length} layers, k = ${result.k}`,
+    title:
+      block !== null
+        ? `Block ${block}'s MLP by module: ${count(nodes)} units in ${layers.length} layers, k = ${result.k}`
+        : `The network by module: ${count(nodes)} units in ${layers.length} layers, k = ${result.k}`,
     caption:
-      `Each column is a layer (input on the left) and each dot a unit, sorted and coloured by its module (grey: units without edges, removed before clustering); ` +
+      (block !== null
+        ? `The per-block view (method §9): block ${block}'s MLP as a network of its own, the residual stream as it reads it (after its second LayerNorm, whose gain is folded into W_in) on the left, its neurons, and the residual stream it writes to (W_out) on the right; each dot is a unit, sorted and coloured by its module (grey: units without edges, removed before clustering); `
+        : `Each column is a layer (input on the left) and each dot a unit, sorted and coloured by its module (grey: units without edges, removed before clustering); `) +
       `lines are the ${count(shown)} strongest of ${count(result.drawing?.totalEdges ?? result.edges)} weights, darker and thicker for larger |w| within each pair of layers, and coloured where both ends belong to the same module — a modular network shows mostly coloured bands.`,
     height: HEIGHT,
     option: {
@@ -109,6 +115,6 @@ export function networkFigure(result: ClusterView): Figure {
 }
 
 /** Modules in label order, removed units (−1) last. */
-function rank(label: number): number {
+export function moduleRank(label: number): number {
   return label < 0 ? Number.MAX_SAFE_INTEGER : label;
 }

@@ -16,6 +16,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
     histogramTooltip: function (p) { return p.value[2] + ' shuffle' + (p.value[2] === 1 ? '' : 's') + ' with n-cut ' + fixed(p.value[0], 3) + '–' + fixed(p.value[1], 3); },
     shortNumber: function (v) { return String(Number(Number(v).toPrecision(4))); },
     dataTip: function (p) { return (p.data && p.data.tip) || p.name; },
+    segmentLabel: function (p) { return p.data && p.data.units !== undefined && p.value >= 0.06 ? String(p.data.units) : ''; },
     dropLabel: function (p) { var v = p.value[2]; return v === null || Math.abs(v) < 0.5 ? '' : String(Math.round(v)); },
     threeDecimals: function (v) { return fixed(v, 3); },
     percent: function (v) { return v === null || v === undefined ? '—' : fixed(100 * v, 1) + '%'; },

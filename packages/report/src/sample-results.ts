@@ -316,3 +316,50 @@ export function sampleExciseRun() {
     ],
   };
 }
+
+/**
+ * A language model's cluster result in the residual view (method §9) with `--attention`: a residual stream
+ * of 4 dimensions and 2 blocks of 2 heads and 3 neurons; one neuron of block 1 has no edges.
+ */
+export function sampleLanguageModelCluster() {
+  return {
+    ...sampleCluster(),
+    network: 'lm.onnx',
+    view: { view: 'residual', attention: true, block: null },
+    k: 3,
+    nodes: 13,
+    removedNodes: 1,
+    edges: 40,
+    layers: [
+      { id: 'residual', name: 'residual stream', units: 4 },
+      { id: 'block0.attention', name: 'block 0 heads', units: 2 },
+      { id: 'block0.mlp.act', name: 'block 0 neurons', units: 3 },
+      { id: 'block1.attention', name: 'block 1 heads', units: 2 },
+      { id: 'block1.mlp.act', name: 'block 1 neurons', units: 3 },
+    ],
+    labels: [
+      [0, 1, 2, 0],
+      [0, 0],
+      [0, 1, 1],
+      [2, 1],
+      [2, 2, -1],
+    ],
+    clusters: [
+      { label: 0, size: 5, volume: 10, internal: 6, cut: 4, conductance: 0.4 },
+      { label: 1, size: 4, volume: 8, internal: 5, cut: 3, conductance: 0.375 },
+      { label: 2, size: 4, volume: 7, internal: 4, cut: 3, conductance: 0.429 },
+    ],
+    drawing: {
+      maxEdges: 6,
+      totalEdges: 40,
+      edges: [
+        [0, 0, 1, 0, 0.9],
+        [0, 0, 2, 0, 1.4],
+        [0, 1, 2, 2, 0.7],
+        [0, 2, 3, 0, 0.5],
+        [0, 2, 4, 1, 1.1],
+        [0, 3, 4, 0, 0.3],
+      ],
+    },
+  };
+}

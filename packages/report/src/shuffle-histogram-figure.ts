@@ -11,6 +11,23 @@ const NULL_WORDS: Record<string, string> = {
   'layer-nonzero': "each layer's non-zero weights permuted among the non-zero positions",
 };
 
+/**
+ * What a null shuffles, in words: for a language model (method §9), each weight matrix on its own before
+ * the edges are combined; otherwise each layer's weights.
+ */
+function nullWords(result: ClusterView, name: string): string {
+  const view = result.view;
+  if (!view) return NULL_WORDS[name] ?? `weights shuffled by the '${name}' null`;
+  const matrices =
+    view.view === 'per-block'
+      ? `block ${view.block}'s W_in and W_out`
+      : `every block's W_in, W_out${view.attention ? ', W_Q, W_K, W_V and W_O' : ''}`;
+  if (name === 'layer') return `each weight matrix (${matrices}) permuted on its own, zeros included, before the edges are combined`;
+  if (name === 'layer-nonzero')
+    return `each weight matrix's non-zero weights (${matrices}) permuted among its non-zero positions before the edges are combined`;
+  return `each weight matrix (${matrices}) shuffled by the '${name}' null before the edges are combined`;
+}
+
 /** Number of histogram bins for n shuffled values. */
 function histogramBins(n: number): number {
   return Math.max(5, Math.min(30, 2 * Math.ceil(Math.sqrt(n))));
@@ -35,7 +52,7 @@ export function shuffleHistogramFigure(result: ClusterView, name: string, test: 
     kind: 'shuffle-histogram',
     title: `'${name}' null: n-cut ${fixed(result.ncut)} vs ${fixed(test.mean)} ± ${fixed(test.std)} shuffled (z = ${z}, p = ${fixed(test.p)})`,
     caption:
-      `Bars count the n-cuts of ${test.n} networks with ${NULL_WORDS[name] ?? `weights shuffled by the '${name}' null`}; the red line is the network's own n-cut, ` +
+      `Bars count the n-cuts of ${test.n} networks with ${nullWords(result, name)}; the red line is the network's own n-cut, ` +
       `and the further left of the bars it lies, the more clusterable the network is than chance` +
       (test.p <= minP + 1e-12 ? ` (p = ${fixed(test.p)} is the smallest p that ${test.n} shuffles can give).` : '.'),
     height: 260,
