@@ -321,29 +321,37 @@ function checkMetrics(metrics: readonly Metric<unknown>[]): void {
  * each pair gets an equal share, and what a pair cannot use (it has fewer edges) goes to the others.
  */
 function strongestEdges(graph: WeightGraph, max: number): WeightGraphDrawing {
-  const pairs = new Map<string, { from: number[]; to: number[]; weight: number[] }>();
+  // Pass 1: edges per pair of node layers (each undirected edge once, from the earlier layer).
+  const layerCount = graph.layers.length;
+  const sizeOf = new Map<number, number>();
+  const keyOf = (i: number, j: number): number => {
+    const li = graph.nodeLayer[i]!;
+    const lj = graph.nodeLayer[j]!;
+    return li > lj || (li === lj && i >= j) ? -1 : li * layerCount + lj;
+  };
+  for (let i = 0; i < graph.nodeCount; i++) {
+    for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) {
+      const key = keyOf(i, graph.indices[p]!);
+      if (key >= 0) sizeOf.set(key, (sizeOf.get(key) ?? 0) + 1);
+    }
+  }
+  // Pass 2: each pair's edges as CSR positions, in graph order.
+  const pairs = new Map<number, { at: Int32Array; from: Int32Array; count: number }>();
+  for (const [key, size] of sizeOf) pairs.set(key, { at: new Int32Array(size), from: new Int32Array(size), count: 0 });
   let total = 0;
   for (let i = 0; i < graph.nodeCount; i++) {
     for (let p = graph.indptr[i]!; p < graph.indptr[i + 1]!; p++) {
-      const j = graph.indices[p]!;
-      const li = graph.nodeLayer[i]!;
-      const lj = graph.nodeLayer[j]!;
-      // each undirected edge once, from the earlier layer (CSR stores both directions)
-      if (li > lj || (li === lj && i >= j)) continue;
+      const key = keyOf(i, graph.indices[p]!);
+      if (key < 0) continue;
+      const pair = pairs.get(key)!;
+      pair.at[pair.count] = p;
+      pair.from[pair.count++] = i;
       total++;
-      const key = `${li},${lj}`;
-      let pair = pairs.get(key);
-      if (!pair) {
-        pair = { from: [], to: [], weight: [] };
-        pairs.set(key, pair);
-      }
-      pair.from.push(i);
-      pair.to.push(j);
-      pair.weight.push(graph.weights[p]!);
     }
   }
   // water-filling: pairs with fewer edges than an even share keep all of them, the rest split what is left
-  const sizes = [...pairs.values()].map((p) => p.weight.length);
+  const list = [...pairs.values()];
+  const sizes = list.map((p) => p.count);
   const order = sizes.map((_, i) => i).sort((a, b) => sizes[a]! - sizes[b]!);
   const quota = new Array<number>(sizes.length).fill(0);
   let left = max;
@@ -353,20 +361,50 @@ function strongestEdges(graph: WeightGraph, max: number): WeightGraphDrawing {
     left -= quota[index]!;
   });
   const edges: WeightGraphDrawing['edges'] = [];
-  [...pairs.values()].forEach((pair, index) => {
-    const ranked = pair.weight.map((_, e) => e).sort((a, b) => pair.weight[b]! - pair.weight[a]! || a - b);
-    for (const e of ranked.slice(0, quota[index])) {
+  list.forEach((pair, index) => {
+    const want = quota[index]!;
+    if (want === 0) return;
+    // The strongest `want` edges, ties in graph order: a threshold by selection, then a sort of the few above it.
+    const weightOf = (e: number) => graph.weights[pair.at[e]!]!;
+    const threshold = kthLargest(
+      Float64Array.from({ length: pair.count }, (_, e) => weightOf(e)),
+      want,
+    );
+    const chosen: number[] = [];
+    for (let e = 0; e < pair.count; e++) if (weightOf(e) > threshold) chosen.push(e);
+    for (let e = 0; e < pair.count && chosen.length < want; e++) if (weightOf(e) === threshold) chosen.push(e);
+    chosen.sort((a, b) => weightOf(b) - weightOf(a) || a - b);
+    for (const e of chosen) {
       const i = pair.from[e]!;
-      const j = pair.to[e]!;
-      edges.push([
-        graph.nodeLayer[i]!,
-        graph.nodeUnit[i]!,
-        graph.nodeLayer[j]!,
-        graph.nodeUnit[j]!,
-        Number(pair.weight[e]!.toPrecision(4)),
-      ]);
+      const j = graph.indices[pair.at[e]!]!;
+      edges.push([graph.nodeLayer[i]!, graph.nodeUnit[i]!, graph.nodeLayer[j]!, graph.nodeUnit[j]!, Number(weightOf(e).toPrecision(4))]);
     }
   });
   edges.sort((a, b) => a[0] - b[0] || a[2] - b[2] || b[4] - a[4]);
   return { maxEdges: max, totalEdges: total, edges };
+}
+
+/** The `rank`-th largest value (1-based) of `values`, which it reorders (quickselect). */
+function kthLargest(values: Float64Array, rank: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = rank - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return values[target]!;
+  }
+  return values[target]!;
 }
