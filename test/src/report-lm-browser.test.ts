@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '@modscope/report';
+import type { ClusterResultFile } from '@modscope/results';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, runCli } from './run-cli.js';
@@ -10,7 +11,7 @@ import { expectEveryFigureDrawn, launchChromium, marksOf, openReport } from './s
 const dir = mkdtempSync(join(tmpdir(), 'modscope-report-lm-browser-'));
 
 /** Runs a modscope command that writes `--json FILE` and returns the parsed result. */
-function resultOf(args: string[], file: string): Record<string, any> {
+function resultOf(args: string[], file: string): ClusterResultFile {
   const r = runCli([...args, '--json', join(dir, file)]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -19,8 +20,8 @@ function resultOf(args: string[], file: string): Record<string, any> {
 
 describe('the HTML report of a language model in a real browser', () => {
   let browser: Browser;
-  let residual: Record<string, any>;
-  let perBlock: Record<string, any>;
+  let residual: ClusterResultFile;
+  let perBlock: ClusterResultFile;
   let out: string;
 
   beforeAll(async () => {
@@ -39,7 +40,7 @@ describe('the HTML report of a language model in a real browser', () => {
 
   it('clusters the residual view with heads and the per-block view of block 1', () => {
     expect(residual.view).toEqual({ view: 'residual', attention: true, block: null });
-    expect(residual.layers.map((l: { id: string }) => l.id)).toEqual([
+    expect(residual.layers.map((l) => l.id)).toEqual([
       'residual',
       'block0.attention',
       'block0.mlp.act',
@@ -65,17 +66,17 @@ describe('the HTML report of a language model in a real browser', () => {
     ]);
     expectEveryFigureDrawn(figures);
     // the counts the page promises follow from the results, not from the page
-    const units = residual.labels.reduce((s: number, l: number[]) => s + l.length, 0);
+    const units = residual.labels.reduce((s, l) => s + l.length, 0);
     expect(marksOf(figures, 'residual-network')[0]).toMatchObject({
       units: { found: units },
-      edges: { found: residual.drawing.edges.length },
+      edges: { found: residual.drawing!.edges.length },
       'block bands': { found: 1 }, // every other one of 3 blocks is shaded
     });
     // one bar segment per (residual stream or block's heads or neurons) × module present there
-    const segments = residual.labels.reduce((s: number, l: number[]) => s + new Set(l).size, 0);
+    const segments = residual.labels.reduce((s, l) => s + new Set(l).size, 0);
     expect(marksOf(figures, 'block-composition')[0]).toMatchObject({ segments: { found: segments } });
     expect(segments).toBeGreaterThan(7);
-    const perBlockUnits = perBlock.labels.reduce((s: number, l: number[]) => s + l.length, 0);
+    const perBlockUnits = perBlock.labels.reduce((s, l) => s + l.length, 0);
     expect(marksOf(figures, 'network')[0]).toMatchObject({ units: { found: perBlockUnits } });
     // the words: the block names in the figure, the view in the caption, the nulls per weight matrix, the block in the per-block headings
     const text = await page.evaluate(() => ({

@@ -1,7 +1,7 @@
 import type { ClusterView } from './cluster-view.js';
 
 /** One transformer block of a residual-view weight graph: the indices of its node layers in the result. */
-export interface ResidualBlock {
+interface ResidualBlock {
   block: number;
   /** Its attention heads' layer (with `--attention`), or undefined. */
   heads: number | undefined;
