@@ -1,15 +1,20 @@
 import { type Command, Option } from 'commander';
+import { addExampleOptions } from './example-options.js';
 import { fraction, numberList, permutationCount, positiveInt, randomLesionCount, seed, stepCount } from './option-values.js';
 
 /** The commands that test what modules do: lesion and compare. Each loads its implementation only when it runs. */
 export function addLesionCommands(program: Command): void {
-  program
+  const lesion = program
     .command('lesion')
     .description('Do the modules do anything? Lesion each sub-cluster (cluster ∩ layer) against random same-size lesions.')
-    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
-    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
-    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
-    .option('--limit <n>', 'use only the first n examples', positiveInt)
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)');
+  addExampleOptions(lesion)
+    .option('--limit <n>', 'use only the first n examples (text: the first n windows of each domain)', positiveInt)
+    .addOption(
+      new Option('--ablation <how>', 'language models: zero a unit, or set it to its mean over the text')
+        .choices(['zero', 'mean'])
+        .default('zero'),
+    )
     .option(
       '--partition <source>',
       "weights, coactivation, coactivation-local (each layer on its own), or a 'modscope cluster --json' file",

@@ -1,10 +1,13 @@
-import { outputSize, type Evaluator, type LoadedModel } from '@modscope/core';
+import { outputSize, type Evaluator, type LoadedModel, type UnitMask, type WeightEdit } from '@modscope/core';
 import { createNextTokenScorer, type NextTokenScore, type TextScore, type TokenWindows } from '@modscope/text';
 import { loadTextData, type TextDataOptions, type TextSplit } from './text-data.js';
 
 export interface ScoreWindowsOptions {
   /** Windows per inference call (default 32). */
   batchSize?: number;
+  /** Unit masks and weight edits applied to every window (lesions). */
+  masks?: readonly UnitMask[];
+  edits?: readonly WeightEdit[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -19,7 +22,13 @@ export async function scoreWindows(evaluator: Evaluator, windows: TokenWindows, 
   for (let first = 0; first < windows.count; first += batch) {
     const n = Math.min(batch, windows.count - first);
     const inputs = Float32Array.from(windows.tokens.subarray(first * windows.context, (first + n) * windows.context));
-    const { logits } = await evaluator.run({ inputs, count: n, batchSize: n });
+    const { logits } = await evaluator.run({
+      inputs,
+      count: n,
+      batchSize: n,
+      ...(options.masks ? { masks: options.masks } : {}),
+      ...(options.edits ? { edits: options.edits } : {}),
+    });
     scorer.add(logits, first);
     options.onProgress?.(first + n, windows.count);
   }

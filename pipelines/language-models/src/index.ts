@@ -8,3 +8,21 @@ export {
   type TextSplit,
 } from './text-data.js';
 export { runEvaluateText, scoreWindows, type EvaluateTextOptions, type ScoreWindowsOptions, type TextEvaluation } from './evaluate-text.js';
+export {
+  textLesionSweep,
+  type Ablation,
+  type TextLesionOptions,
+  type TextLesionSweep,
+  type TextLoss,
+  type TextSubclusterLesion,
+} from './text-lesion-sweep.js';
+export { topContexts, type SubclusterContexts, type TopContext, type TopContextsOptions, type UnitSet } from './top-contexts.js';
+export { selectWindowsPerDomain } from './select-windows.js';
+export {
+  runLesionText,
+  TEXT_LESION_RESULT_KIND,
+  TEXT_LESION_RESULT_VERSION,
+  type TextLesionResult,
+  type TextLesionStudyOptions,
+  type TextSubclusterResult,
+} from './run-lesion-text.js';

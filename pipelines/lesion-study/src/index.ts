@@ -1,7 +1,7 @@
 export { inputsFor } from './inputs-for.js';
 export { partitionFor, readPartitionFile, type PartitionSourceOptions } from './partition-source.js';
 export { runLesion, LESION_STUDY_DEFAULTS, type LesionStudyOptions, type LesionStudyStage } from './run-lesion.js';
-export { RANDOM_LESION_DEFAULTS, type RandomFrom } from './random-lesions.js';
+export { lesionFloors, lesionFloorWarnings, RANDOM_LESION_DEFAULTS, type LesionFloors, type RandomFrom } from './random-lesions.js';
 export {
   featureVisualizations,
   type FeatureVisualizationsOptions,

@@ -1,6 +1,8 @@
 import { loadDataset } from '@modscope/datasets';
 import { runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
+import { isLanguageModel } from '@modscope/core';
 import { loadModel } from '../loaders.js';
+import { UsageError } from '../usage-error.js';
 import { jsonText, print, printJson, progress, table, percent, type Progress } from '../output.js';
 import { writeOutputFile } from '../output-file.js';
 import { modelInputs, partitionInput } from '../command-inputs.js';
@@ -10,10 +12,14 @@ import { writeReportOption } from '../report-option.js';
 import { floorText, pText, warningLines } from '../warning-lines.js';
 
 export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress' | 'partitioner'> {
-  data: string;
+  data?: string;
+  text?: string[];
+  tokenizer?: string;
+  stride?: number;
+  ablation?: 'zero' | 'mean';
   /** Weights partition: a name of `PARTITIONERS`, or a partitioner package name or path. Default spectral. */
   partitioner?: string;
-  split?: 'train' | 'test';
+  split?: 'train' | 'test' | 'all';
   limit?: number;
   json?: string;
   /** Also write the HTML report of the result to this file. */
@@ -33,6 +39,20 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     inputs: [...modelInputs(path), partitionInput(options.partition)],
   });
   const model = await loadModel(path);
+  // A language model, or text: the lesion study of method §9.
+  if (options.text || isLanguageModel(model.network)) return (await import('./lesion-text.js')).lesionTextCommand(path, model, options);
+  if (!options.data)
+    throw new UsageError({
+      argument: 'data',
+      message: 'lesion needs --data (a classifier) or --text (a language model).',
+      hint: 'Pass --data fashion-mnist, or --text name=file[,file…].',
+    });
+  if (options.split === 'all')
+    throw new UsageError({
+      argument: 'split',
+      message: '--split all is for text.',
+      hint: 'Lesion a classifier on --split test or --split train.',
+    });
   const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
   const quiet = options.json === '-';
   // One bar per stage, closed when its stage is done or the next one starts.

@@ -1,0 +1,90 @@
+import type { LoadedModel } from '@modscope/core';
+import { runLesionText, type Ablation, type TextLesionResult, type TextSplit } from '@modscope/language-models';
+import { jsonText, print, printJson, progress, table } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
+import { UsageError } from '../usage-error.js';
+import { floorText, pText, warningLines } from '../warning-lines.js';
+
+export interface LesionTextOptions {
+  text?: string[];
+  data?: string;
+  report?: string;
+  tokenizer?: string;
+  split?: TextSplit | 'train' | 'test';
+  stride?: number;
+  partition?: string;
+  k?: number;
+  random?: number;
+  seed?: number;
+  ablation?: Ablation;
+  top?: number;
+  limit?: number;
+  batchSize?: number;
+  json?: string;
+}
+
+const nats = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : '—');
+
+function formatTextLesion(r: TextLesionResult): string {
+  const lines = [
+    `${r.model} on ${r.domains.join(' + ')} (${r.split}, ${r.windows} windows of ${r.context} tokens): ${r.baseline.loss.toFixed(4)} nats per token intact`,
+    `${r.ablation} ablation of ${r.subclusters.length} sub-clusters (partition: ${r.partition.source}, k = ${r.partition.k}) against ${r.random} random same-size sets of the same block`,
+    '',
+    table(
+      ['layer', 'cluster', 'units', 'Δ loss', 'random Δ', 'p', ...r.domains.map((d) => `Δ ${d}`), 'selectivity p', 'upstream p'],
+      r.subclusters.map((s) => [
+        s.layer,
+        s.cluster,
+        `${s.size}/${s.layerUnits}`,
+        nats(s.increase),
+        nats(s.random.increase.reduce((a, b) => a + b, 0) / s.random.increase.length),
+        pText(s.importanceP),
+        ...s.domainIncrease.map(nats),
+        pText(s.selectivityP),
+        pText(s.upstream.domainEntropyP),
+      ]),
+    ),
+    '',
+    `p = (r + 1)/(n + 1) against n = ${r.random} random sets: no sub-cluster's p can be below ${floorText(r.smallestP.subcluster)}`,
+    `Fisher-combined p: importance ${pText(r.fisher.importance, { digits: 4, floor: r.smallestP.fisher })}, domain selectivity ${pText(r.fisher.selectivity, { digits: 4, floor: r.smallestP.fisher })}`,
+    ...warningLines(r.warnings),
+  ];
+  const strongest = [...r.subclusters].sort((a, b) => b.increase - a.increase)[0];
+  if (strongest) {
+    lines.push('', `text that activates ${strongest.layer} cluster ${strongest.cluster} most (the token in [brackets]):`);
+    for (const c of strongest.upstream.contexts.slice(0, 5))
+      lines.push(`  ${c.domain}: …${oneLine(c.before)}[${oneLine(c.token)}]${oneLine(c.after)}…`);
+  }
+  return lines.join('\n');
+}
+
+const oneLine = (s: string) => s.replace(/\s/g, (c) => (c === ' ' ? ' ' : '⏎'));
+
+/** `modscope lesion MODEL --text …`: the lesion study of a language model's neurons and heads (method §9). */
+export async function lesionTextCommand(path: string, model: LoadedModel, options: LesionTextOptions): Promise<void> {
+  const { text, data, report, ...study } = options;
+  if (!text || data)
+    throw new UsageError({
+      argument: 'text',
+      message: text ? 'lesion takes --data or --text, not both.' : `'${model.network.name}' is a language model; lesion it on text.`,
+      hint: 'Pass --text name=file[,file…] (or a corpus.json) for a language model, --data for a classifier.',
+    });
+  if (report)
+    throw new UsageError({
+      argument: 'report',
+      message: '--report is not drawn for language-model lesions yet.',
+      hint: 'Use --json FILE.',
+    });
+  const quiet = options.json === '-';
+  const bar = progress('lesions', { quiet });
+  let result: TextLesionResult;
+  try {
+    result = await runLesionText(model, { ...study, text, modelPath: path, onProgress: (done, total) => bar.update(done, total) });
+  } finally {
+    bar.stop();
+  }
+  if (quiet) return printJson(result);
+  if (options.json) await writeOutputFile(options.json, jsonText(result));
+  print(formatTextLesion(result));
+  if (options.json) print(`\nwrote ${options.json}`);
+}
