@@ -45,10 +45,53 @@ describe('modscope lesion --text on a language model', () => {
     expect(result.subclusters[0]!.upstream.contexts).toHaveLength(2);
   });
 
-  it('refuses a language model given a dataset, and a coactivation partition, in one line', () => {
-    const a = runCli(['lesion', lm('lm-tiny.onnx'), '--data', 'fashion-mnist']);
-    expect(expectCleanFailure(a)).toMatch(/is a language model; lesion it on text/);
-    const b = runCli(['lesion', lm('lm-tiny.onnx'), '--text', lm('corpus.json'), '--partition', 'coactivation']);
-    expect(expectCleanFailure(b)).toMatch(/coactivation partitions of language models are not built yet/);
+  it('lesions a coactivation partition of the neurons over tokens', () => {
+    const r = runCli([
+      'lesion',
+      lm('lm-tiny.onnx'),
+      '--text',
+      lm('corpus.json'),
+      '--partition',
+      'coactivation',
+      '--k',
+      '3',
+      '--random',
+      '3',
+      '--limit',
+      '4',
+      '--top',
+      '1',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/partition: coactivation over tokens \(spearman, \d+ positions\), k = 3/);
+  });
+
+  it('compares the weight-graph and coactivation partitions of the neurons', () => {
+    const r = runCli([
+      'compare',
+      lm('lm-tiny.onnx'),
+      '--text',
+      lm('corpus.json'),
+      '--k',
+      '3',
+      '--limit',
+      '8',
+      '--permutations',
+      '19',
+      '--json',
+      '-',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as { kind: string; overall: { n: number; ari: number }; layers: { layer: string }[] };
+    expect(result.kind).toBe('text-compare');
+    expect(result.overall.n).toBe(512);
+    expect(result.layers.map((l) => l.layer)).toEqual(['block0.mlp.act', 'block1.mlp.act']);
+  });
+
+  it('refuses a language model given a dataset in one line', () => {
+    expect(expectCleanFailure(runCli(['lesion', lm('lm-tiny.onnx'), '--data', 'fashion-mnist']))).toMatch(
+      /is a language model; lesion it on text/,
+    );
+    expect(expectCleanFailure(runCli(['compare', lm('lm-tiny.onnx'), '--data', 'fashion-mnist']))).toMatch(/takes --text and no --data/);
   });
 });

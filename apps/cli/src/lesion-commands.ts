@@ -48,13 +48,12 @@ export function addLesionCommands(program: Command): void {
       await lesionCommand(model, options);
     });
 
-  program
+  const compare = program
     .command('compare')
     .description('How well do the weight-graph and coactivation partitions agree? ARI and NMI against a permutation null.')
-    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
-    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
-    .addOption(new Option('--split <split>', 'which split').choices(['train', 'test']).default('test'))
-    .option('--limit <n>', 'use only the first n examples (the coactivations use at most 5,000)', positiveInt)
+    .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)');
+  addExampleOptions(compare)
+    .option('--limit <n>', 'use only the first n examples (text: windows per domain; the coactivations use at most 5,000)', positiveInt)
     .option('--k <n>', 'number of clusters', positiveInt, 12)
     .option('--prune <sparsity>', 'prune each layer to this sparsity before building the weight graph, e.g. 0.9', fraction)
     .addOption(new Option('--measure <measure>', 'coactivation correlation measure').choices(['spearman', 'pearson']).default('spearman'))

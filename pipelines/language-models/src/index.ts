@@ -26,3 +26,5 @@ export {
   type TextLesionStudyOptions,
   type TextSubclusterResult,
 } from './run-lesion-text.js';
+export { textCoactivationPartition, type TextCoactivationOptions } from './coactivation-text.js';
+export { runCompareText, type TextCompareOptions, type TextCompareResult } from './run-compare-text.js';

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type LoadedModel, type UnitPartition } from '@modscope/core';
+import type { LoadedModel, UnitPartition } from '@modscope/core';
+import { textCoactivationPartition } from './coactivation-text.js';
 import { lesionFloors, lesionFloorWarnings, readPartitionFile, type LesionFloors } from '@modscope/lesion-study';
 import type { PValueFloorWarning } from '@modscope/metrics';
 import { selectWindowsPerDomain } from './select-windows.js';
@@ -11,7 +12,10 @@ export const TEXT_LESION_RESULT_KIND = 'text-lesion';
 export const TEXT_LESION_RESULT_VERSION = 1;
 
 export interface TextLesionStudyOptions extends TextDataOptions {
-  /** `weights` (the residual-view weight graph, heads included) or a `modscope cluster --json` file. Default `weights`. */
+  /**
+   * `weights` (the residual-view weight graph, heads included), `coactivation` (the MLP neurons' correlations
+   * over tokens) or a `modscope cluster --json` file. Default `weights`.
+   */
   partition?: string;
   /** Clusters of a computed partition. Default 12. */
   k?: number;
@@ -101,18 +105,14 @@ export async function runLesionText(model: LoadedModel, options: TextLesionStudy
   const seed = options.seed ?? 0;
   const data = await loadTextData(model.network, options);
   const windows = options.limit ? selectWindowsPerDomain(data.windows, options.limit) : data.windows;
-  if (options.partition?.startsWith('coactivation'))
-    throw new InvalidArgumentError({
-      argument: 'partition',
-      message: '@modscope/language-models: coactivation partitions of language models are not built yet.',
-      hint: "Use --partition weights (the residual view) or a 'modscope cluster --json' file of this model.",
-    });
-  const partition =
-    !options.partition || options.partition === 'weights'
-      ? await weightPartition(model, options.k ?? 12, seed)
-      : await readPartitionFile(options.partition);
   const evaluator = await model.createEvaluator();
   try {
+    const partition =
+      !options.partition || options.partition === 'weights'
+        ? await weightPartition(model, options.k ?? 12, seed)
+        : options.partition === 'coactivation'
+          ? await textCoactivationPartition(evaluator, windows, { k: options.k ?? 12, seed })
+          : await readPartitionFile(options.partition);
     const sweep = await textLesionSweep(evaluator, windows, partition, {
       random: options.random ?? 19,
       seed,

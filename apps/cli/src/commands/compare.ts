@@ -1,6 +1,9 @@
 import { loadDataset } from '@modscope/datasets';
 import { runCompare, type CompareStudyOptions } from '@modscope/lesion-study';
+import { isLanguageModel } from '@modscope/core';
+import { runCompareText } from '@modscope/language-models';
 import { loadModel } from '../loaders.js';
+import { UsageError } from '../usage-error.js';
 import { jsonText, print, printJson, table } from '../output.js';
 import { writeOutputFile } from '../output-file.js';
 import { modelInputs } from '../command-inputs.js';
@@ -9,8 +12,11 @@ import { writeReportOption } from '../report-option.js';
 import { pText, warningLines } from '../warning-lines.js';
 
 export interface CompareOptions extends CompareStudyOptions {
-  data: string;
-  split?: 'train' | 'test';
+  data?: string;
+  text?: string[];
+  tokenizer?: string;
+  stride?: number;
+  split?: 'train' | 'test' | 'all';
   limit?: number;
   k: number;
   permutations: number;
@@ -24,12 +30,29 @@ const fixed = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits)
 export async function compareCommand(path: string, options: CompareOptions): Promise<void> {
   await checkResultOutputs(options, modelInputs(path));
   const model = await loadModel(path);
-  const dataset = await loadDataset(options.data, { split: options.split ?? 'test', ...(options.limit ? { limit: options.limit } : {}) });
-  const result = await runCompare(model, dataset, options);
+  const text = options.text !== undefined || isLanguageModel(model.network);
+  if (text ? !options.text || options.data || options.report : !options.data || options.split === 'all')
+    throw new UsageError({
+      argument: text ? 'text' : 'data',
+      message: text
+        ? `compare on a language model takes --text and no --data${options.report ? ' (and no --report yet)' : ''}.`
+        : 'compare on a classifier takes --data (and --split train or test).',
+      hint: 'Pass --data fashion-mnist for a classifier, or --text name=file[,file…] for a language model.',
+    });
+  const result = text
+    ? await runCompareText(model, { ...options, text: options.text!, modelPath: path })
+    : await runCompare(
+        model,
+        await loadDataset(options.data!, {
+          split: options.split === 'train' ? 'train' : 'test',
+          ...(options.limit ? { limit: options.limit } : {}),
+        }),
+        options,
+      );
   const { overall, layers: perLayer } = result;
   if (options.json === '-') {
     printJson(result);
-    if (options.report) await writeReportOption(result, options.report, { quiet: true });
+    if (options.report && 'warnings' in result) await writeReportOption(result, options.report, { quiet: true });
     return;
   }
   if (options.json) await writeOutputFile(options.json, jsonText(result));
@@ -60,7 +83,7 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
       ? 'The two partitions agree more than chance (ARI 1 = identical, 0 = chance).'
       : 'The two partitions do not agree more than chance (ARI 1 = identical, 0 = chance).',
   );
-  for (const line of warningLines(result.warnings)) print(line);
+  for (const line of warningLines('warnings' in result ? result.warnings : [])) print(line);
   if (options.json) print(`\nwrote ${options.json}`);
   if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
 }
