@@ -40,7 +40,7 @@ describe('modscope lesion --text on a language model', () => {
       partition: { source: string };
       subclusters: { upstream: { contexts: unknown[] } }[];
     };
-    expect(result.kind).toBe('text-lesion');
+    expect(result.kind).toBe('modscope/text-lesion');
     expect(result.partition.source).toContain('cluster.json');
     expect(result.subclusters[0]!.upstream.contexts).toHaveLength(2);
   });
@@ -83,7 +83,7 @@ describe('modscope lesion --text on a language model', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as { kind: string; overall: { n: number; ari: number }; layers: { layer: string }[] };
-    expect(result.kind).toBe('text-compare');
+    expect(result.kind).toBe('modscope/text-compare');
     expect(result.overall.n).toBe(512);
     expect(result.layers.map((l) => l.layer)).toEqual(['block0.mlp.act', 'block1.mlp.act']);
   });

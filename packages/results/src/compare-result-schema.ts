@@ -3,7 +3,8 @@ import { COMPARE_RESULT_KIND, COMPARE_RESULT_VERSION } from './result-kinds.js';
 import { pValueFloorWarnings } from './cluster-result-schema.js';
 import { count, header } from './schema-parts.js';
 
-const agreement = {
+/** The fields of one agreement of two partitions (ARI, NMI, their permutation null); also the text compare's. */
+export const agreement = {
   ari: z.number().describe('Adjusted Rand index (1 = identical, 0 = chance).'),
   nmi: z.number().describe('Normalized mutual information, arithmetic-mean normalization.'),
   n: count(0).describe('Units compared.'),

@@ -14,6 +14,10 @@ describe('@modscope/results', () => {
         'LESION_RESULT_KIND',
         'LESION_RESULT_VERSION',
         'RESULT_KINDS',
+        'TEXT_COMPARE_RESULT_KIND',
+        'TEXT_COMPARE_RESULT_VERSION',
+        'TEXT_LESION_RESULT_KIND',
+        'TEXT_LESION_RESULT_VERSION',
         'TRAIN_RESULT_KIND',
         'TRAIN_RESULT_VERSION',
         'clusterResultSchema',
@@ -24,6 +28,8 @@ describe('@modscope/results', () => {
         'parseResult',
         'readResultFile',
         'resultJsonSchema',
+        'textCompareResultSchema',
+        'textLesionResultSchema',
         'trainResultSchema',
       ].sort(),
     );
@@ -33,7 +39,9 @@ describe('@modscope/results', () => {
     expect(api.RESULT_KINDS.map((k) => `${k.kind}@${k.version}`)).toEqual([
       'modscope/cluster@1',
       'modscope/lesion@1',
+      'modscope/text-lesion@1',
       'modscope/compare@1',
+      'modscope/text-compare@1',
       'modscope/excise@2',
       'modscope/train@2',
     ]);

@@ -3,6 +3,8 @@ export * from './format.js';
 export { clusterResultSchema, type ClusterResultFile } from './cluster-result-schema.js';
 export { lesionResultSchema, type LesionResultFile } from './lesion-result-schema.js';
 export { compareResultSchema, type CompareResultFile } from './compare-result-schema.js';
+export { textLesionResultSchema, type TextLesionResultFile } from './text-lesion-result-schema.js';
+export { textCompareResultSchema, type TextCompareResultFile } from './text-compare-result-schema.js';
 export { exciseResultSchema, type ExciseResultFile } from './excise-result-schema.js';
 export { trainResultSchema, type TrainResultFile } from './train-result-schema.js';
 export { parseResult, type ParseResultOptions, type ResultFile, type ResultFileOf, type ResultReader } from './parse-result.js';

@@ -1,7 +1,15 @@
 import { CorruptFileError, InvalidArgumentError, ModscopeError } from '@modscope/core';
 import { describe, expect, it } from 'vitest';
 import { parseResult, type ParseResultOptions } from './parse-result.js';
-import { clusterExample, compareExample, exciseExample, lesionExample, trainExample } from './result-examples.js';
+import {
+  clusterExample,
+  compareExample,
+  exciseExample,
+  lesionExample,
+  textCompareExample,
+  textLesionExample,
+  trainExample,
+} from './result-examples.js';
 import type { ResultKind } from './result-kinds.js';
 
 const failure = (value: unknown, options: ParseResultOptions<ResultKind> = { path: 'run/result.json' }) => {
@@ -19,7 +27,15 @@ const failure = (value: unknown, options: ParseResultOptions<ResultKind> = { pat
 
 describe('parseResult', () => {
   it('reads every kind as the commands write it, typed by its kind', () => {
-    for (const example of [clusterExample(), lesionExample(), compareExample(), exciseExample(), trainExample()]) {
+    for (const example of [
+      clusterExample(),
+      lesionExample(),
+      textLesionExample(),
+      compareExample(),
+      textCompareExample(),
+      exciseExample(),
+      trainExample(),
+    ]) {
       expect(parseResult(example)).toEqual(example);
     }
     const cluster = parseResult(clusterExample(), { kinds: ['modscope/cluster'] });
@@ -75,7 +91,7 @@ describe('parseResult', () => {
       "lesion.json is not a valid modscope result file: it is a lesion result ('modscope/lesion'), not a cluster result. Pass a file written by 'modscope cluster MODEL --json FILE'.",
     );
     expect(failure({ kind: 'modscope/teleport', version: 1 }).message).toBe(
-      "run/result.json is not a valid modscope result file: its kind 'modscope/teleport' is not one this modscope knows (modscope/cluster, modscope/lesion, modscope/compare, modscope/excise, modscope/train). It may come from a newer modscope: update @modscope/results, or leave the file out.",
+      "run/result.json is not a valid modscope result file: its kind 'modscope/teleport' is not one this modscope knows (modscope/cluster, modscope/lesion, modscope/text-lesion, modscope/compare, modscope/text-compare, modscope/excise, modscope/train). It may come from a newer modscope: update @modscope/results, or leave the file out.",
     );
     expect(failure({ kind: 'something/else' }).message).toMatch(
       /kind 'something\/else' is not one this modscope knows .*only modscope results/,

@@ -6,10 +6,19 @@ import { exciseResultSchema, type ExciseResultFile } from './excise-result-schem
 import { fieldPath, issuePhrase } from './issue-phrase.js';
 import { lesionResultSchema, type LesionResultFile } from './lesion-result-schema.js';
 import { RESULT_KINDS, resultKindInfo, type ResultKind, type ResultKindInfo } from './result-kinds.js';
+import { textCompareResultSchema, type TextCompareResultFile } from './text-compare-result-schema.js';
+import { textLesionResultSchema, type TextLesionResultFile } from './text-lesion-result-schema.js';
 import { trainResultSchema, type TrainResultFile } from './train-result-schema.js';
 
 /** Any modscope result file. */
-export type ResultFile = ClusterResultFile | LesionResultFile | CompareResultFile | ExciseResultFile | TrainResultFile;
+export type ResultFile =
+  | ClusterResultFile
+  | LesionResultFile
+  | TextLesionResultFile
+  | CompareResultFile
+  | TextCompareResultFile
+  | ExciseResultFile
+  | TrainResultFile;
 
 /** The result file of one kind: `ResultFileOf<'modscope/cluster'>` is `ClusterResultFile`. */
 export type ResultFileOf<K extends ResultKind> = Extract<ResultFile, { kind: K }>;
@@ -17,7 +26,9 @@ export type ResultFileOf<K extends ResultKind> = Extract<ResultFile, { kind: K }
 const SCHEMAS: Readonly<Record<ResultKind, z.ZodType>> = {
   'modscope/cluster': clusterResultSchema,
   'modscope/lesion': lesionResultSchema,
+  'modscope/text-lesion': textLesionResultSchema,
   'modscope/compare': compareResultSchema,
+  'modscope/text-compare': textCompareResultSchema,
   'modscope/excise': exciseResultSchema,
   'modscope/train': trainResultSchema,
 };

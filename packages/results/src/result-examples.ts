@@ -279,3 +279,100 @@ export function trainExample() {
     files: { onnx: '/tmp/run/model.onnx', tfjs: '/tmp/run/model.json' },
   };
 }
+
+export function textLesionExample() {
+  const context = (activation: number, domain: string, before: string, token: string, after: string, window: number) => ({
+    activation,
+    domain,
+    window,
+    position: before.length,
+    before,
+    token,
+    after,
+  });
+  const sub = (layer: string, kind: 'neurons' | 'heads', cluster: number, units: number[], increase: number, domainIncrease: number[]) => ({
+    layer,
+    kind,
+    block: Number(layer.charAt(5)),
+    cluster,
+    size: units.length,
+    layerUnits: kind === 'heads' ? 4 : 256,
+    units,
+    loss: 1.7777 + increase,
+    accuracy: 0.44,
+    domainLoss: domainIncrease.map((d, i) => [1.7779, 1.7774][i]! + d),
+    increase,
+    domainIncrease,
+    importanceP: 0.2,
+    selectivity: 0.35,
+    selectivityP: 0.1,
+    domainP: [0.65, 0.2],
+    random: { increase: [0.25, 0.31, 0.2], selectivity: [0.1, null, 0.4] },
+    upstream: {
+      contexts: [context(0.414, 'de', 't war', '?', '\nAngekla', 31), context(0.395, 'en', 'And the LORD said', ' ', 'unto', 2)],
+      domainEntropy: 1,
+      domainEntropyP: 0.5,
+    },
+  });
+  return {
+    kind: 'modscope/text-lesion',
+    version: 1,
+    model: 'lm-tiny.onnx',
+    engine: 'onnxruntime',
+    tokenizer: 'chars:fixtures/lm/vocab.json',
+    split: 'test',
+    domains: ['en', 'de'],
+    windows: 32,
+    context: 64,
+    ablation: 'zero',
+    partition: {
+      source: 'weights (residual view, heads included)',
+      k: 2,
+      layers: [
+        { layer: 'block0.attention', labels: [0, 1, 1, 0] },
+        { layer: 'block0.mlp.act', labels: [0, 1, 0, -1] },
+      ],
+    },
+    random: 3,
+    seed: 0,
+    smallestP: { subcluster: 0.25, fisher: 0.0107 },
+    baseline: { loss: 1.7777, accuracy: 0.4623, domainLoss: [1.7779, 1.7774] },
+    subclusters: [
+      sub('block0.mlp.act', 'neurons', 0, [0, 2], 0.3297, [0.2723, 0.387]),
+      sub('block0.attention', 'heads', 1, [1, 2], 0.0982, [0.1107, 0.0856]),
+    ],
+    fisher: { importance: 0.565, selectivity: null },
+    warnings: [
+      {
+        test: 'importance, selectivity, per-domain and upstream',
+        samples: 3,
+        smallestP: 0.25,
+        message: 'with 3 random sets no p-value can be below 0.25',
+      },
+    ],
+    seconds: 1.25,
+  };
+}
+
+export function textCompareExample() {
+  const agreement = (ari: number, nmi: number, n: number) => ({
+    ari,
+    nmi,
+    n,
+    permutation: { permutations: 999, ariMean: -0.0001, ariStd: 0.0033, ariP: 0.001, nmiMean: 0.0067, nmiStd: 0.0031, nmiP: 0.001 },
+  });
+  return {
+    kind: 'modscope/text-compare',
+    version: 1,
+    model: 'lm-tiny.onnx',
+    domains: ['en', 'de'],
+    windows: 80,
+    k: 4,
+    partitions: { weights: 'weights (residual view)', coactivation: 'coactivation over tokens (spearman, 5000 positions)' },
+    overall: agreement(0.0234, 0.0371, 512),
+    layers: [
+      { layer: 'block0.mlp.act', ...agreement(0.0041, 0.0053, 256) },
+      { layer: 'block1.mlp.act', ...agreement(-0.031, 0.027, 256) },
+    ],
+  };
+}

@@ -8,12 +8,18 @@ export const EXCISE_RESULT_KIND = 'modscope/excise';
 export const EXCISE_RESULT_VERSION = 2;
 export const TRAIN_RESULT_KIND = 'modscope/train';
 export const TRAIN_RESULT_VERSION = 2;
+export const TEXT_LESION_RESULT_KIND = 'modscope/text-lesion';
+export const TEXT_LESION_RESULT_VERSION = 1;
+export const TEXT_COMPARE_RESULT_KIND = 'modscope/text-compare';
+export const TEXT_COMPARE_RESULT_VERSION = 1;
 
 /** The `kind` of a modscope result file: the command that wrote it. */
 export type ResultKind =
   | typeof CLUSTER_RESULT_KIND
   | typeof LESION_RESULT_KIND
+  | typeof TEXT_LESION_RESULT_KIND
   | typeof COMPARE_RESULT_KIND
+  | typeof TEXT_COMPARE_RESULT_KIND
   | typeof EXCISE_RESULT_KIND
   | typeof TRAIN_RESULT_KIND;
 
@@ -38,10 +44,22 @@ export const RESULT_KINDS: readonly ResultKindInfo[] = Object.freeze([
     writer: 'modscope lesion MODEL --data DATA --json FILE',
   },
   {
+    kind: TEXT_LESION_RESULT_KIND,
+    name: 'text-lesion',
+    version: TEXT_LESION_RESULT_VERSION,
+    writer: 'modscope lesion MODEL --text CORPUS --json FILE',
+  },
+  {
     kind: COMPARE_RESULT_KIND,
     name: 'compare',
     version: COMPARE_RESULT_VERSION,
     writer: 'modscope compare MODEL --data DATA --json FILE',
+  },
+  {
+    kind: TEXT_COMPARE_RESULT_KIND,
+    name: 'text-compare',
+    version: TEXT_COMPARE_RESULT_VERSION,
+    writer: 'modscope compare MODEL --text CORPUS --json FILE',
   },
   {
     kind: EXCISE_RESULT_KIND,

@@ -20,8 +20,6 @@ export { topContexts, type SubclusterContexts, type TopContext, type TopContexts
 export { selectWindowsPerDomain } from './select-windows.js';
 export {
   runLesionText,
-  TEXT_LESION_RESULT_KIND,
-  TEXT_LESION_RESULT_VERSION,
   type TextLesionResult,
   type TextLesionStudyOptions,
   type TextSubclusterResult,

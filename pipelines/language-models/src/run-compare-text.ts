@@ -1,5 +1,7 @@
 import type { LoadedModel } from '@modscope/core';
 import { comparePartitions, type PartitionComparison } from '@modscope/metrics';
+import type { TextCompareResultFile } from '@modscope/results';
+import { TEXT_COMPARE_RESULT_KIND, TEXT_COMPARE_RESULT_VERSION } from '@modscope/results/format';
 import { textCoactivationPartition } from './coactivation-text.js';
 import { selectWindowsPerDomain } from './select-windows.js';
 import { loadTextData, type TextDataOptions } from './text-data.js';
@@ -12,10 +14,10 @@ export interface TextCompareOptions extends TextDataOptions {
   limit?: number;
 }
 
-/** What `modscope compare MODEL --text …` reports. */
+/** What `modscope compare MODEL --text … --json` writes: a `TextCompareResultFile` of `@modscope/results`. */
 export interface TextCompareResult {
-  kind: 'text-compare';
-  version: 1;
+  kind: typeof TEXT_COMPARE_RESULT_KIND;
+  version: typeof TEXT_COMPARE_RESULT_VERSION;
   model: string;
   domains: string[];
   windows: number;
@@ -52,8 +54,8 @@ export async function runCompareText(model: LoadedModel, options: TextCompareOpt
     const concat = (of: (layer: string) => Int32Array) => Int32Array.from(neuronLayers.flatMap((layer) => Array.from(of(layer))));
     const permutationNull = { permutations: options.permutations ?? 999, seed };
     return {
-      kind: 'text-compare',
-      version: 1,
+      kind: TEXT_COMPARE_RESULT_KIND,
+      version: TEXT_COMPARE_RESULT_VERSION,
       model: model.network.name,
       domains: [...windows.domains],
       windows: windows.count,
@@ -61,7 +63,7 @@ export async function runCompareText(model: LoadedModel, options: TextCompareOpt
       partitions: { weights: 'weights (residual view)', coactivation: coactivation.source },
       overall: comparePartitions(concat(weightLabels), concat(coLabels), permutationNull),
       layers: neuronLayers.map((layer) => ({ layer, ...comparePartitions(weightLabels(layer), coLabels(layer), permutationNull) })),
-    };
+    } satisfies TextCompareResultFile;
   } finally {
     await evaluator.dispose();
   }

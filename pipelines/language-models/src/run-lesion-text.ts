@@ -2,14 +2,12 @@ import type { LoadedModel, UnitPartition } from '@modscope/core';
 import { textCoactivationPartition } from './coactivation-text.js';
 import { lesionFloors, lesionFloorWarnings, readPartitionFile, type LesionFloors } from '@modscope/lesion-study';
 import type { PValueFloorWarning } from '@modscope/metrics';
+import type { TextLesionResultFile } from '@modscope/results';
+import { TEXT_LESION_RESULT_KIND, TEXT_LESION_RESULT_VERSION } from '@modscope/results/format';
 import { selectWindowsPerDomain } from './select-windows.js';
 import { loadTextData, type TextDataOptions, type TextSplit } from './text-data.js';
 import { textLesionSweep, type Ablation, type TextLoss } from './text-lesion-sweep.js';
 import { topContexts, type TopContext } from './top-contexts.js';
-
-/** The kind and version of what `modscope lesion MODEL --text … --json` writes. */
-export const TEXT_LESION_RESULT_KIND = 'text-lesion';
-export const TEXT_LESION_RESULT_VERSION = 1;
 
 export interface TextLesionStudyOptions extends TextDataOptions {
   /**
@@ -53,7 +51,10 @@ export interface TextSubclusterResult {
   upstream: { contexts: TopContext[]; domainEntropy: number; domainEntropyP: number };
 }
 
-/** What `modscope lesion MODEL --text … --json` writes (method §9, Lesions). */
+/**
+ * What `modscope lesion MODEL --text … --json` writes (method §9, Lesions): a `TextLesionResultFile` of
+ * `@modscope/results` (statistics that are not defined are NaN here, null in the file).
+ */
 export interface TextLesionResult {
   kind: typeof TEXT_LESION_RESULT_KIND;
   version: typeof TEXT_LESION_RESULT_VERSION;
@@ -181,7 +182,7 @@ export async function runLesionText(model: LoadedModel, options: TextLesionStudy
         subclusters: k,
       }),
       seconds: (performance.now() - started) / 1000,
-    };
+    } satisfies TextLesionResultFile;
   } finally {
     await evaluator.dispose();
   }
