@@ -41,6 +41,18 @@ describe('modscope evaluate --text', () => {
   });
 });
 
+describe('modscope inspect on a language model', () => {
+  it('lists the blocks by their layer ids, heads, GELU form and the tied unembedding', () => {
+    const r = runCli(['inspect', lm('lm-gpt2.onnx')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/layout sequence/);
+    expect(r.stdout).toMatch(/^block2\.attention\s+attention\s+4 heads × 32, causal/m);
+    expect(r.stdout).toMatch(/^block0\.mlp\.act\s+activation\s+gelu-tanh/m);
+    expect(r.stdout).toMatch(/^unembedding\s+dense\s+128→100, tied to embedding/m);
+    expect(r.stdout).toMatch(/^block1\.ln2\s+layernorm\s+ε 1e-5/m);
+  });
+});
+
 describe('modscope evaluate --text refuses bad input in one line', () => {
   const write = (name: string, content: string | Uint8Array) => {
     const path = join(dir, name);

@@ -25,7 +25,13 @@ interface ModelSummary {
 function detail(layer: Layer): string {
   switch (layer.kind) {
     case 'dense':
-      return `${layer.kernelShape[0]}→${layer.kernelShape[1]}`;
+      return `${layer.kernelShape[0]}→${layer.kernelShape[1]}${layer.tiedTo ? `, tied to ${layer.tiedTo}` : ''}`;
+    case 'embedding':
+      return `vocabulary ${layer.vocabulary}${layer.positions ? ', learned positions' : ''}`;
+    case 'layernorm':
+      return `ε ${layer.epsilon.toExponential(0)}`;
+    case 'attention':
+      return `${layer.heads} heads × ${layer.headSize}, causal`;
     case 'conv2d':
       return `${layer.kernelShape[0]}×${layer.kernelShape[1]} ${layer.kernelShape[2] * layer.groups}→${layer.kernelShape[3]}${layer.strides.some((s) => s !== 1) ? ` stride ${layer.strides.join('×')}` : ''}`;
     case 'activation':
@@ -76,7 +82,8 @@ function printSummary(s: ModelSummary): void {
     table(
       ['layer', 'kind', 'detail', 'output', 'units', 'params', 'sparsity'],
       s.layers.map((l) => [
-        l.name,
+        // a language model's layers by their ids (block0.mlp.in, …), which analyses name; others by their source names
+        s.layout === 'sequence' ? l.id : l.name,
         l.kind,
         l.detail,
         `[${l.outputShape.join(', ')}]`,
