@@ -32,7 +32,9 @@ export interface FuzzBases {
   lesionJson: string;
 }
 
-const ONNX_MODELS = ['resnet-tiny.onnx', 'cnn-fashion.onnx', 'mlp-sigmoid-tanh.onnx'];
+const ONNX_MODELS = ['resnet-tiny.onnx', 'cnn-fashion.onnx', 'mlp-sigmoid-tanh.onnx', 'lm/lm-tiny.onnx'];
+/** Text a mutated language model is evaluated on. */
+const TEXT = 'en=/usr/share/games/fortunes/people';
 const TFJS_MODELS = ['tfjs-mlp', 'tfjs-cnn'];
 const FASHION = '/usr/share/datasets/fashion-mnist';
 
@@ -72,7 +74,8 @@ function onnxCase(random: Random, dir: string): Omit<FuzzCase, 'index' | 'kind' 
       output: out.output,
     };
   }
-  return { mutation: mutated.name, args: ['evaluate', model, '--data', 'fashion-mnist', '--limit', '64'], inputs: [model] };
+  const examples = file.startsWith('lm/') ? ['--text', TEXT, '--tokenizer', fixture('lm/vocab.json')] : ['--data', 'fashion-mnist', '--limit', '64'];
+  return { mutation: mutated.name, args: ['evaluate', model, ...examples], inputs: [model] };
 }
 
 function tfjsCase(random: Random, dir: string): Omit<FuzzCase, 'index' | 'kind' | 'dir'> {
