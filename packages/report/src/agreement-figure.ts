@@ -9,7 +9,7 @@ const NULL_NMI = '#f2c2c6';
 const BAR_BORDER = '#fffffd';
 
 /** ARI and NMI of the weight-graph and coactivation partitions, overall and per layer, next to the permutation null's mean. */
-export function agreementFigure(result: CompareView): Figure {
+export function agreementFigure(result: Pick<CompareView, 'overall' | 'layers'>): Figure {
   const rows = [{ layer: 'all hidden', ...result.overall }, ...result.layers];
   const bar = (value: number, p?: number) => ({
     value: Number.isFinite(value) ? Math.round(value * 1e4) / 1e4 : null,

@@ -1,15 +1,18 @@
 import { parseResult } from '@modscope/results';
 import { clusterView, type ClusterView } from './cluster-view.js';
-import { compareView, type CompareView } from './compare-view.js';
+import { compareView, textCompareView, type CompareView, type TextCompareView } from './compare-view.js';
 import { exciseView, type ExciseView } from './excise-view.js';
 import { lesionView, type LesionView } from './lesion-view.js';
 import { REPORT_KINDS, REPORT_READER } from './report-kinds.js';
+import { textLesionView, type TextLesionView } from './text-lesion-view.js';
 
 /** A result checked and in the shape the report draws, by kind. */
 export type CheckedResult =
   | { kind: 'modscope/cluster'; result: ClusterView }
   | { kind: 'modscope/lesion'; result: LesionView }
+  | { kind: 'modscope/text-lesion'; result: TextLesionView }
   | { kind: 'modscope/compare'; result: CompareView }
+  | { kind: 'modscope/text-compare'; result: TextCompareView }
   | { kind: 'modscope/excise'; result: ExciseView };
 
 /**
@@ -24,8 +27,12 @@ export function checkResult(value: unknown, source: string): CheckedResult {
       return { kind: file.kind, result: clusterView(file) };
     case 'modscope/lesion':
       return { kind: file.kind, result: lesionView(file) };
+    case 'modscope/text-lesion':
+      return { kind: file.kind, result: textLesionView(file) };
     case 'modscope/compare':
       return { kind: file.kind, result: compareView(file) };
+    case 'modscope/text-compare':
+      return { kind: file.kind, result: textCompareView(file) };
     case 'modscope/excise':
       return { kind: file.kind, result: exciseView(file) };
   }

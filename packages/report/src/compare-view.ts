@@ -1,7 +1,7 @@
-import type { CompareResultFile } from '@modscope/results';
+import type { CompareResultFile, TextCompareResultFile } from '@modscope/results';
 
 /** Agreement of two partitions of the same units, with the permutation null's means and p-values. */
-interface AgreementView {
+export interface AgreementView {
   n: number;
   ari: number;
   nmi: number;
@@ -37,6 +37,33 @@ export function compareView(file: CompareResultFile): CompareView {
     model: file.model,
     dataset: file.dataset,
     examples: file.examples,
+    k: file.k,
+    partitions: file.partitions,
+    overall: agreementView(file.overall),
+    layers: file.layers.map((l) => ({ layer: l.layer, ...agreementView(l) })),
+  };
+}
+
+/** A `modscope/text-compare` result as the report draws it: the MLP neurons of a language model, over the windows of its domains. */
+export interface TextCompareView {
+  kind: TextCompareResultFile['kind'];
+  version: TextCompareResultFile['version'];
+  model: string;
+  domains: string[];
+  windows: number;
+  k: number;
+  partitions: { weights: string; coactivation: string };
+  overall: AgreementView;
+  layers: (AgreementView & { layer: string })[];
+}
+
+export function textCompareView(file: TextCompareResultFile): TextCompareView {
+  return {
+    kind: file.kind,
+    version: file.version,
+    model: file.model,
+    domains: file.domains,
+    windows: file.windows,
     k: file.k,
     partitions: file.partitions,
     overall: agreementView(file.overall),

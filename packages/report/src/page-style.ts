@@ -54,6 +54,19 @@ td.bar-cell .num { position: relative; float: right; }
 .tile img { width: 112px; height: 112px; image-rendering: pixelated; border-radius: 6px; border: 1px solid var(--line); background: #000; }
 .tile.sig img { outline: 2px solid var(--good); outline-offset: 1px; }
 .tile .missing { width: 112px; height: 112px; margin: 0 auto; display: flex; align-items: center; justify-content: center; flex-direction: column; border: 1px dashed #c5ccd6; border-radius: 6px; font-size: 11px; overflow: hidden; word-break: break-all; padding: 4px; }
+.domain-tag { display: inline-block; font-size: 11.5px; line-height: 1.3; padding: 0 7px; border-radius: 999px; border: 1px solid var(--tag); background: color-mix(in srgb, var(--tag) 16%, #fff); color: var(--ink); font-weight: 600; white-space: nowrap; }
+.contexts { display: grid; gap: 8px; }
+details.context-group { border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; }
+details.context-group > summary { cursor: pointer; font-size: 13px; color: var(--muted); }
+details.context-group > summary .mono { color: var(--ink); }
+details.context-group .p.sig { color: var(--good); font-weight: 650; }
+ol.context-list { list-style: none; margin: 6px 0 2px; padding: 0; }
+li.context { display: grid; grid-template-columns: 52px minmax(0, 1fr) 56px; gap: 8px; align-items: baseline; padding: 3px 0; border-top: 1px solid #f0f2f5; }
+li.context .text { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; white-space: pre-wrap; overflow-wrap: anywhere; }
+li.context .before, li.context .after { color: #6b7480; }
+li.context mark.token { background: #ffd54f; color: #1f242b; border-radius: 3px; padding: 0 1px; box-shadow: 0 0 0 1px #e0a800; }
+li.context .activation { text-align: right; font-size: 11.5px; color: var(--muted); font-variant-numeric: tabular-nums; }
+.ws { color: #b0476b; }
 footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); padding: 18px 0 40px; }
 footer button { font: inherit; font-size: 12px; background: var(--card); border: 1px solid #cfd4db; border-radius: 6px; padding: 3px 10px; margin: 2px 6px 2px 0; cursor: pointer; }
 footer code { font-size: 12px; }

@@ -1,7 +1,22 @@
-import { CLUSTER_RESULT_KIND, COMPARE_RESULT_KIND, EXCISE_RESULT_KIND, LESION_RESULT_KIND, type ResultReader } from '@modscope/results';
+import {
+  CLUSTER_RESULT_KIND,
+  COMPARE_RESULT_KIND,
+  EXCISE_RESULT_KIND,
+  LESION_RESULT_KIND,
+  TEXT_COMPARE_RESULT_KIND,
+  TEXT_LESION_RESULT_KIND,
+  type ResultReader,
+} from '@modscope/results';
 
 /** The kinds of result the report draws, in the order their sections appear. */
-export const REPORT_KINDS = Object.freeze([CLUSTER_RESULT_KIND, LESION_RESULT_KIND, COMPARE_RESULT_KIND, EXCISE_RESULT_KIND] as const);
+export const REPORT_KINDS = Object.freeze([
+  CLUSTER_RESULT_KIND,
+  LESION_RESULT_KIND,
+  TEXT_LESION_RESULT_KIND,
+  COMPARE_RESULT_KIND,
+  TEXT_COMPARE_RESULT_KIND,
+  EXCISE_RESULT_KIND,
+] as const);
 
 export type ReportKind = (typeof REPORT_KINDS)[number];
 

@@ -4,6 +4,8 @@ import { compareSection } from './compare-section.js';
 import { exciseSection } from './excise-section.js';
 import type { Section } from './figure.js';
 import { lesionSection, type ImageMap } from './lesion-section.js';
+import { textCompareSection } from './text-compare-section.js';
+import { textLesionSection } from './text-lesion-section.js';
 
 /** The section of the page that draws one checked result. Adding a kind is one case here and one in `checkResult`. */
 export function resultSection(checked: CheckedResult, images: ImageMap): Section {
@@ -12,8 +14,12 @@ export function resultSection(checked: CheckedResult, images: ImageMap): Section
       return clusterSection(checked.result);
     case 'modscope/lesion':
       return lesionSection(checked.result, images);
+    case 'modscope/text-lesion':
+      return textLesionSection(checked.result);
     case 'modscope/compare':
       return compareSection(checked.result);
+    case 'modscope/text-compare':
+      return textCompareSection(checked.result);
     case 'modscope/excise':
       return exciseSection(checked.result);
   }

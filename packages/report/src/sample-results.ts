@@ -363,3 +363,110 @@ export function sampleLanguageModelCluster() {
     },
   };
 }
+
+/** A language model's lesion, with corpus text that must be escaped (markup, ampersands) and line breaks. */
+export function sampleTextLesion() {
+  const context = (activation: number, domain: string, before: string, token: string, after: string) => ({
+    activation,
+    domain,
+    window: 0,
+    position: before.length,
+    before,
+    token,
+    after,
+  });
+  const sub = (
+    layer: string,
+    kind: 'neurons' | 'heads',
+    cluster: number,
+    increase: number,
+    domainIncrease: (number | null)[],
+    importanceP: number,
+  ) => ({
+    layer,
+    kind,
+    block: Number(layer.charAt(5)),
+    cluster,
+    size: kind === 'heads' ? 1 : 3,
+    layerUnits: kind === 'heads' ? 4 : 16,
+    units: kind === 'heads' ? [cluster] : [cluster, cluster + 4, cluster + 8],
+    loss: 2 + increase,
+    accuracy: 0.4,
+    domainLoss: domainIncrease.map((d) => (d === null ? null : 2 + d)),
+    increase,
+    domainIncrease,
+    importanceP,
+    selectivity: null,
+    selectivityP: 0.5,
+    domainP: domainIncrease.map((d) => (d === null ? null : importanceP)),
+    random: { increase: [0.01, 0.02, 0.03], selectivity: [0.1, 0.2, null] },
+    upstream: {
+      contexts: [
+        context(0.9, 'code & <tags>', 'if (a < b && c) {', '\n', '  <script>alert(1)</script>'),
+        context(0.7, 'prose', 'Tom & Jerry said', ' ', '"hi"\tthen'),
+      ],
+      domainEntropy: 1,
+      domainEntropyP: 0.75,
+    },
+  });
+  return {
+    kind: 'modscope/text-lesion',
+    version: 1,
+    model: 'lm-tiny.onnx',
+    engine: 'onnxruntime',
+    tokenizer: 'chars:vocab.json',
+    split: 'test',
+    domains: ['prose', 'code & <tags>'],
+    windows: 8,
+    context: 32,
+    ablation: 'zero',
+    partition: {
+      source: 'weights (residual view, heads included)',
+      k: 2,
+      layers: [{ layer: 'block0.mlp.act', labels: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] }],
+    },
+    random: 3,
+    seed: 0,
+    smallestP: { subcluster: 0.25, fisher: 0.0107 },
+    baseline: { loss: 2, accuracy: 0.45, domainLoss: [1.9, 2.1] },
+    subclusters: [
+      sub('block0.mlp.act', 'neurons', 0, 0.05, [0.04, 0.06], 0.25),
+      sub('block0.mlp.act', 'neurons', 1, 0.2, [0.1, null], 0.25),
+      sub('block1.attention', 'heads', 2, 0.1, [0.12, 0.08], 0.5),
+    ],
+    fisher: { importance: 0.2, selectivity: null },
+    warnings: [
+      {
+        test: 'importance, selectivity, per-domain and upstream',
+        samples: 3,
+        smallestP: 0.25,
+        message: 'with 3 random sets no p-value can be below 0.25',
+      },
+    ],
+    seconds: 0.5,
+  };
+}
+
+/** A language model's comparison of weight-graph and coactivation partitions of its MLP neurons. */
+export function sampleTextCompare() {
+  const agreement = (ari: number, nmi: number, n: number) => ({
+    ari,
+    nmi,
+    n,
+    permutation: { permutations: 19, ariMean: 0.001, ariStd: 0.01, ariP: 0.05, nmiMean: 0.02, nmiStd: 0.01, nmiP: 0.1 },
+  });
+  return {
+    kind: 'modscope/text-compare',
+    version: 1,
+    model: 'lm-tiny.onnx',
+    domains: ['prose', 'code & <tags>'],
+    windows: 8,
+    k: 2,
+    partitions: { weights: 'weights (residual view)', coactivation: 'coactivation over tokens (spearman, 256 positions)' },
+    overall: agreement(0.12, 0.2, 32),
+    layers: [
+      { layer: 'block0.mlp.act', ...agreement(0.1, 0.18, 16) },
+      { layer: 'block1.mlp.act', ...agreement(0.15, 0.22, 16) },
+    ],
+  };
+}
