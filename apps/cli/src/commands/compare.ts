@@ -31,11 +31,11 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
   await checkResultOutputs(options, modelInputs(path));
   const model = await loadModel(path);
   const text = options.text !== undefined || isLanguageModel(model.network);
-  if (text ? !options.text || options.data || options.report : !options.data || options.split === 'all')
+  if (text ? !options.text || options.data : !options.data || options.split === 'all')
     throw new UsageError({
       argument: text ? 'text' : 'data',
       message: text
-        ? `compare on a language model takes --text and no --data${options.report ? ' (and no --report yet)' : ''}.`
+        ? 'compare on a language model takes --text and no --data.'
         : 'compare on a classifier takes --data (and --split train or test).',
       hint: 'Pass --data fashion-mnist for a classifier, or --text name=file[,file…] for a language model.',
     });
@@ -52,7 +52,7 @@ export async function compareCommand(path: string, options: CompareOptions): Pro
   const { overall, layers: perLayer } = result;
   if (options.json === '-') {
     printJson(result);
-    if (options.report && 'warnings' in result) await writeReportOption(result, options.report, { quiet: true });
+    if (options.report) await writeReportOption(result, options.report, { quiet: true });
     return;
   }
   if (options.json) await writeOutputFile(options.json, jsonText(result));

@@ -2,6 +2,7 @@ import type { LoadedModel } from '@modscope/core';
 import { runLesionText, type Ablation, type TextLesionResult, type TextSplit } from '@modscope/language-models';
 import { jsonText, print, printJson, progress, table } from '../output.js';
 import { writeOutputFile } from '../output-file.js';
+import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
 import { floorText, pText, warningLines } from '../warning-lines.js';
 
@@ -69,12 +70,6 @@ export async function lesionTextCommand(path: string, model: LoadedModel, option
       message: text ? 'lesion takes --data or --text, not both.' : `'${model.network.name}' is a language model; lesion it on text.`,
       hint: 'Pass --text name=file[,file…] (or a corpus.json) for a language model, --data for a classifier.',
     });
-  if (report)
-    throw new UsageError({
-      argument: 'report',
-      message: '--report is not drawn for language-model lesions yet.',
-      hint: 'Use --json FILE.',
-    });
   const quiet = options.json === '-';
   const bar = progress('lesions', { quiet });
   let result: TextLesionResult;
@@ -83,8 +78,13 @@ export async function lesionTextCommand(path: string, model: LoadedModel, option
   } finally {
     bar.stop();
   }
-  if (quiet) return printJson(result);
+  if (quiet) {
+    printJson(result);
+    if (report) await writeReportOption(result, report, { quiet: true });
+    return;
+  }
   if (options.json) await writeOutputFile(options.json, jsonText(result));
   print(formatTextLesion(result));
   if (options.json) print(`\nwrote ${options.json}`);
+  if (report) await writeReportOption(result, report, options.json ? { source: options.json } : {});
 }
