@@ -14,9 +14,9 @@ import { loadTextData } from './text-data.js';
 // modscope recovers the planted modules and reproduces PyTorch's module lesions; the modules do NOT align
 // with the domains (the README's "Language models" section and the fixture's manifest say so).
 const folder = fileURLToPath(new URL('../../../fixtures/lm/', import.meta.url));
-const entry = (JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { models: { name: string; groundTruth: GroundTruth }[] }).models.find(
-  (m) => m.name === 'lm-modular',
-)!;
+const entry = (
+  JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { models: { name: string; groundTruth: GroundTruth }[] }
+).models.find((m) => m.name === 'lm-modular')!;
 
 interface GroundTruth {
   residualModules: number[];
