@@ -1,26 +1,16 @@
 import type { LoadedModel } from '@modscope/core';
-import { runLesionText, type Ablation, type TextLesionResult, type TextSplit } from '@modscope/language-models';
+import { runLesionText, type TextLesionResult, type TextLesionStudyOptions } from '@modscope/language-models';
 import { jsonText, print, printJson, progress, table } from '../output.js';
 import { writeOutputFile } from '../output-file.js';
 import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
 import { floorText, pText, warningLines } from '../warning-lines.js';
 
-export interface LesionTextOptions {
+/** The options of `modscope lesion` a language model's study reads: the pipeline's own, as parsed. */
+export interface LesionTextOptions extends Omit<TextLesionStudyOptions, 'text' | 'modelPath' | 'onProgress'> {
   text?: string[];
   data?: string;
   report?: string;
-  tokenizer?: string;
-  split?: TextSplit | 'train' | 'test';
-  stride?: number;
-  partition?: string;
-  k?: number;
-  random?: number;
-  seed?: number;
-  ablation?: Ablation;
-  top?: number;
-  limit?: number;
-  batchSize?: number;
   json?: string;
 }
 
