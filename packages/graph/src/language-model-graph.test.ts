@@ -76,6 +76,14 @@ describe('buildLanguageModelGraph (the residual view of method §9)', () => {
     }
   });
 
+  it('draws the same permutation under both nulls where a matrix has no zeros', () => {
+    const { shuffler } = buildLanguageModelGraph(network);
+    const a = shuffler.shuffle('layer', createRandom(5));
+    const b = shuffler.shuffle('layer-nonzero', createRandom(5));
+    expect(Array.from(b.weights)).toEqual(Array.from(a.weights));
+    expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
+  });
+
   it('keeps a pruned matrix’s zeros in place under layer-nonzero and moves them under layer', () => {
     const pruned = tinyLanguageModel({ blocks: 1, width: 8, heads: 2, neurons: 12, seed: 8 });
     const { mlpIn, mlpOut } = transformerView(pruned).blocks[0]!;

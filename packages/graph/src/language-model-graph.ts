@@ -136,16 +136,36 @@ export function buildLanguageModelGraph(network: Network, options: LanguageModel
   return { graph, shuffler };
 }
 
+/** Rows (or nodes) per tile of the cache-friendly transposes in `assemble`. */
+const TILE = 16;
+
 /** `values` (a fresh copy) under a null: every entry permuted (`layer`), or the non-zero ones among their positions (`layer-nonzero`). */
 function shuffleValues(out: Float32Array, model: NullModel, random: Random): Float32Array {
-  if (model === 'layer') return random.shuffle(out);
-  const at: number[] = [];
-  for (let i = 0; i < out.length; i++) if (out[i] !== 0) at.push(i);
-  const nonzero = random.shuffle(Float32Array.from(at, (i) => out[i]!));
-  at.forEach((i, k) => {
-    out[i] = nonzero[k]!;
-  });
+  if (model === 'layer') return shuffleFloats(out, random);
+  let count = 0;
+  for (let i = 0; i < out.length; i++) if (out[i] !== 0) count++;
+  if (count === out.length) return shuffleFloats(out, random);
+  const at = new Int32Array(count);
+  const nonzero = new Float32Array(count);
+  for (let i = 0, c = 0; i < out.length; i++)
+    if (out[i] !== 0) {
+      at[c] = i;
+      nonzero[c++] = out[i]!;
+    }
+  shuffleFloats(nonzero, random);
+  for (let c = 0; c < count; c++) out[at[c]!] = nonzero[c]!;
   return out;
+}
+
+/** Fisher–Yates on a Float32Array in place: the same draws, in the same order, as core's `Random.shuffle`. */
+function shuffleFloats(a: Float32Array, random: Random): Float32Array {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+  return a;
 }
 
 /**
@@ -169,6 +189,15 @@ function assemble(
       if (t.rowLayer !== li && t.colLayer !== li) return;
       const values = valuesOf(t, index);
       const share = 1 / (t.rowGroup * t.colGroup);
+      if (t.rowGroup === 1 && t.colGroup === 1) {
+        // one entry per node pair (the MLP's matrices): a plain add, or a transpose in tiles of TILE rows
+        if (t.rowLayer === 0) for (let p = 0; p < values.length; p++) e[p]! += values[p]!;
+        else
+          for (let r0 = 0; r0 < t.rows; r0 += TILE)
+            for (let c = 0; c < t.cols; c++)
+              for (let r = r0, end = Math.min(r0 + TILE, t.rows); r < end; r++) e[c * units + r]! += values[r * t.cols + c]!;
+        return;
+      }
       for (let r = 0; r < t.rows; r++) {
         const a = Math.floor(r / t.rowGroup);
         for (let c = 0; c < t.cols; c++) {
@@ -208,13 +237,22 @@ function assemble(
       for (let u = 0; u < units; u++) {
         const w = e[i * units + u]!;
         if (w === 0) continue;
-        let p = cursor[i]!++;
+        const p = cursor[i]!++;
         indices[p] = offset + u;
         weights[p] = w;
-        p = cursor[offset + u]!++;
-        indices[p] = i;
-        weights[p] = w;
       }
+    // the node rows in tiles of TILE nodes, so that the writes go to a few rows at a time
+    for (let u0 = 0; u0 < units; u0 += TILE) {
+      const end = Math.min(u0 + TILE, units);
+      for (let i = 0; i < d; i++)
+        for (let u = u0; u < end; u++) {
+          const w = e[i * units + u]!;
+          if (w === 0) continue;
+          const p = cursor[offset + u]!++;
+          indices[p] = i;
+          weights[p] = w;
+        }
+    }
   }
   return { nodeCount: n, indptr, indices, weights };
 }
