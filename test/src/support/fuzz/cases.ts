@@ -74,7 +74,9 @@ function onnxCase(random: Random, dir: string): Omit<FuzzCase, 'index' | 'kind' 
       output: out.output,
     };
   }
-  const examples = file.startsWith('lm/') ? ['--text', TEXT, '--tokenizer', fixture('lm/vocab.json')] : ['--data', 'fashion-mnist', '--limit', '64'];
+  const examples = file.startsWith('lm/')
+    ? ['--text', TEXT, '--tokenizer', fixture('lm/vocab.json')]
+    : ['--data', 'fashion-mnist', '--limit', '64'];
   return { mutation: mutated.name, args: ['evaluate', model, ...examples], inputs: [model] };
 }
 
