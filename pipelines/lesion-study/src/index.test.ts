@@ -10,6 +10,8 @@ describe('@modscope/lesion-study', () => {
         'RANDOM_LESION_DEFAULTS',
         'featureVisualizations',
         'inputsFor',
+        'lesionFloorWarnings',
+        'lesionFloors',
         'partitionFor',
         'readPartitionFile',
         'runCompare',
