@@ -16,3 +16,20 @@ export { magnitudeMask, polynomialSparsity, type PruneOptions } from './prune-sc
 export type { LayerMask } from './held-masks.js';
 export { weightGraphEigenvalues, type SpectralRegularizerOptions } from './spectral-regularizer.js';
 export { normalizeUnits } from './normalize-units.js';
+export { createLanguageModel, LANGUAGE_MODEL_DEFAULTS, type LanguageModelOptions } from './language-model.js';
+export {
+  trainLanguageModel,
+  fineTuneLanguageModel,
+  evaluateLanguageModel,
+  LANGUAGE_MODEL_TRAIN_DEFAULTS,
+  type LanguageModelTrainOptions,
+  type LanguageModelTrainResult,
+  type LanguageModelEvaluationState,
+} from './train-language-model.js';
+export type { TokenSequences, LanguageModelEvaluation } from './language-model-data.js';
+export {
+  languageModelClusterableInit,
+  languageModelParameterMasks,
+  type LanguageModelMask,
+  type LanguageModelModules,
+} from './language-model-masks.js';

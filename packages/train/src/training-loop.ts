@@ -7,10 +7,10 @@ import {
   unitLayers,
   type LabelledExamples,
   type Network,
-  type Random,
 } from '@modscope/core';
 import { clusterableInit } from './clusterable-init.js';
 import { crossEntropy, headMask } from './cross-entropy.js';
+import { dropoutWith } from './dropout.js';
 import { evaluateParams } from './evaluate.js';
 import { createParams, disposeParams, forwardLogits, readNetwork, variablesOf, type Params } from './forward-pass.js';
 import { resolveMasks } from './held-masks.js';
@@ -36,16 +36,6 @@ function gather(data: LabelledExamples, per: number, order: Uint32Array, start: 
     y[i] = data.labels[j]!;
   }
   return { x, y };
-}
-
-/** Inverted dropout with masks drawn from `random`: kept values are scaled by 1 / (1 − rate). */
-function dropoutWith(random: Random, rate: number) {
-  const keep = 1 / (1 - rate);
-  return (value: tf.Tensor): tf.Tensor => {
-    const mask = new Float32Array(value.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = random.next() < rate ? 0 : keep;
-    return tf.mul(value, tf.tensor(mask, value.shape));
-  };
 }
 
 interface PruneState {
