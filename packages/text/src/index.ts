@@ -14,3 +14,4 @@ export {
   type NextTokenScorer,
   type TextScore,
 } from './score-next-tokens.js';
+export { corpusCharVocabulary, UNKNOWN_CHAR } from './corpus-char-vocabulary.js';
