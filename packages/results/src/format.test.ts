@@ -18,6 +18,8 @@ describe('@modscope/results/format', () => {
         'TEXT_COMPARE_RESULT_VERSION',
         'TEXT_LESION_RESULT_KIND',
         'TEXT_LESION_RESULT_VERSION',
+        'TEXT_TRAIN_RESULT_KIND',
+        'TEXT_TRAIN_RESULT_VERSION',
         'TRAIN_RESULT_KIND',
         'TRAIN_RESULT_VERSION',
         'resultJsonText',

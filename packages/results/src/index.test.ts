@@ -18,6 +18,8 @@ describe('@modscope/results', () => {
         'TEXT_COMPARE_RESULT_VERSION',
         'TEXT_LESION_RESULT_KIND',
         'TEXT_LESION_RESULT_VERSION',
+        'TEXT_TRAIN_RESULT_KIND',
+        'TEXT_TRAIN_RESULT_VERSION',
         'TRAIN_RESULT_KIND',
         'TRAIN_RESULT_VERSION',
         'clusterResultSchema',
@@ -30,6 +32,7 @@ describe('@modscope/results', () => {
         'resultJsonSchema',
         'textCompareResultSchema',
         'textLesionResultSchema',
+        'textTrainResultSchema',
         'trainResultSchema',
       ].sort(),
     );
@@ -44,6 +47,7 @@ describe('@modscope/results', () => {
       'modscope/text-compare@1',
       'modscope/excise@2',
       'modscope/train@2',
+      'modscope/text-train@1',
     ]);
   });
 });

@@ -7,6 +7,7 @@ export { textLesionResultSchema, type TextLesionResultFile } from './text-lesion
 export { textCompareResultSchema, type TextCompareResultFile } from './text-compare-result-schema.js';
 export { exciseResultSchema, type ExciseResultFile } from './excise-result-schema.js';
 export { trainResultSchema, type TrainResultFile } from './train-result-schema.js';
+export { textTrainResultSchema, type TextTrainResultFile } from './text-train-result-schema.js';
 export { parseResult, type ParseResultOptions, type ResultFile, type ResultFileOf, type ResultReader } from './parse-result.js';
 export { readResultFile } from './read-result-file.js';
 export { resultJsonSchema } from './result-json-schema.js';

@@ -8,6 +8,7 @@ import { lesionResultSchema, type LesionResultFile } from './lesion-result-schem
 import { RESULT_KINDS, resultKindInfo, type ResultKind, type ResultKindInfo } from './result-kinds.js';
 import { textCompareResultSchema, type TextCompareResultFile } from './text-compare-result-schema.js';
 import { textLesionResultSchema, type TextLesionResultFile } from './text-lesion-result-schema.js';
+import { textTrainResultSchema, type TextTrainResultFile } from './text-train-result-schema.js';
 import { trainResultSchema, type TrainResultFile } from './train-result-schema.js';
 
 /** Any modscope result file. */
@@ -18,7 +19,8 @@ export type ResultFile =
   | CompareResultFile
   | TextCompareResultFile
   | ExciseResultFile
-  | TrainResultFile;
+  | TrainResultFile
+  | TextTrainResultFile;
 
 /** The result file of one kind: `ResultFileOf<'modscope/cluster'>` is `ClusterResultFile`. */
 export type ResultFileOf<K extends ResultKind> = Extract<ResultFile, { kind: K }>;
@@ -31,6 +33,7 @@ const SCHEMAS: Readonly<Record<ResultKind, z.ZodType>> = {
   'modscope/text-compare': textCompareResultSchema,
   'modscope/excise': exciseResultSchema,
   'modscope/train': trainResultSchema,
+  'modscope/text-train': textTrainResultSchema,
 };
 
 /** The zod schema of a kind of result. */

@@ -12,6 +12,8 @@ export const TEXT_LESION_RESULT_KIND = 'modscope/text-lesion';
 export const TEXT_LESION_RESULT_VERSION = 1;
 export const TEXT_COMPARE_RESULT_KIND = 'modscope/text-compare';
 export const TEXT_COMPARE_RESULT_VERSION = 1;
+export const TEXT_TRAIN_RESULT_KIND = 'modscope/text-train';
+export const TEXT_TRAIN_RESULT_VERSION = 1;
 
 /** The `kind` of a modscope result file: the command that wrote it. */
 export type ResultKind =
@@ -21,7 +23,8 @@ export type ResultKind =
   | typeof COMPARE_RESULT_KIND
   | typeof TEXT_COMPARE_RESULT_KIND
   | typeof EXCISE_RESULT_KIND
-  | typeof TRAIN_RESULT_KIND;
+  | typeof TRAIN_RESULT_KIND
+  | typeof TEXT_TRAIN_RESULT_KIND;
 
 /** What every reader needs to know about one kind of result. */
 export interface ResultKindInfo {
@@ -68,6 +71,12 @@ export const RESULT_KINDS: readonly ResultKindInfo[] = Object.freeze([
     writer: 'modscope excise MODEL --data DATA --forget SPEC --json FILE',
   },
   { kind: TRAIN_RESULT_KIND, name: 'train', version: TRAIN_RESULT_VERSION, writer: 'modscope train --data DATA --out DIR' },
+  {
+    kind: TEXT_TRAIN_RESULT_KIND,
+    name: 'text-train',
+    version: TEXT_TRAIN_RESULT_VERSION,
+    writer: 'modscope train --arch gpt --text CORPUS --out DIR',
+  },
 ]);
 
 /** The entry of `RESULT_KINDS` for a kind, or undefined for a string that is none. */
