@@ -11,9 +11,10 @@ import {
   type ValueInfoProto,
 } from './onnx-proto.js';
 import { float32Tensor, int64Tensor } from './tensor-data.js';
+import { buildTransformerOnnxModel } from './transformer-to-onnx.js';
 
 export interface NetworkToOnnxOptions {
-  /** Default-domain opset to declare, 11 to 18. Default 13. */
+  /** Default-domain opset to declare: 11 to 18, default 13; 17 or 18 for a language model, default 17. */
   opset?: number;
   /** `producer_name` written into the model. Default `modscope`. */
   producerName?: string;
@@ -53,30 +54,19 @@ function irVersionFor(opset: number): number {
 }
 
 /**
- * Builds an ONNX model computing a network (layout `nchw` or `flat`), with the binding of each layer to
- * its output tensor. Each layer's output tensor and main node are named after the layer id.
+ * Builds an ONNX model computing a network (layout `nchw` or `flat`, or a GPT-style `sequence` network: see
+ * `buildTransformerOnnxModel`), with the binding of each layer to its output tensor. Each layer's output
+ * tensor and main node are named after the layer id.
  */
 export function buildOnnxModel(network: Network, options: NetworkToOnnxOptions = {}): BoundModel {
-  const opset = options.opset ?? 13;
-  if (!(opset >= 11 && opset <= 18)) {
+  const languageModel = network.layout === 'sequence';
+  const opset = options.opset ?? (languageModel ? 17 : 13);
+  const [min, max] = languageModel ? [17, 18] : [11, 18];
+  if (!(opset >= min && opset <= max)) {
     throw new InvalidArgumentError({
       argument: 'opset',
-      message: `${pkg}: opset ${opset} is not supported.`,
-      hint: 'Use an opset from 11 to 18 (default 13).',
-    });
-  }
-  if (network.layout === 'sequence') {
-    throw new InvalidArgumentError({
-      argument: 'network',
-      message: `${pkg}: network '${network.name}' is a language model; modscope does not write language models to ONNX yet.`,
-      hint: 'Keep the original ONNX file; language-model analyses read it directly.',
-    });
-  }
-  if (network.layout === 'nhwc') {
-    throw new InvalidArgumentError({
-      argument: 'network',
-      message: `${pkg}: network '${network.name}' is channels-last (nhwc); ONNX convolutions are channels-first.`,
-      hint: 'Convert the network to nchw first, or export it with its own format (TF.js).',
+      message: `${pkg}: opset ${opset} is not supported${languageModel ? ' for a language model (LayerNormalization needs 17)' : ''}.`,
+      hint: `Use an opset from ${min} to ${max} (default ${languageModel ? 17 : 13}).`,
     });
   }
   const problems = validateNetwork(network);
@@ -85,6 +75,14 @@ export function buildOnnxModel(network: Network, options: NetworkToOnnxOptions =
       argument: 'network',
       message: `${pkg}: network '${network.name}' is invalid: ${problems.join('; ')}.`,
       hint: 'Fix the network before exporting it.',
+    });
+  }
+  if (languageModel) return buildTransformerOnnxModel(network, opset, options.producerName ?? 'modscope');
+  if (network.layout === 'nhwc') {
+    throw new InvalidArgumentError({
+      argument: 'network',
+      message: `${pkg}: network '${network.name}' is channels-last (nhwc); ONNX convolutions are channels-first.`,
+      hint: 'Convert the network to nchw first, or export it with its own format (TF.js).',
     });
   }
   const nodes: NodeProto[] = [];
@@ -194,8 +192,8 @@ function emitLayer(
     case 'attention':
       throw new InvalidArgumentError({
         argument: 'network',
-        message: `${pkg}: layer '${layer.id}' (${layer.kind}) belongs to a language model, which modscope does not write to ONNX yet.`,
-        hint: 'Keep the original ONNX file.',
+        message: `${pkg}: layer '${layer.id}' (${layer.kind}) belongs to a language model, and the network's layout is not 'sequence'.`,
+        hint: "Give the network layout 'sequence' to write it as a language model.",
       });
     case 'activation': {
       if (layer.activation === 'gelu' || layer.activation === 'gelu-tanh')
@@ -249,7 +247,7 @@ function emitLayer(
   }
 }
 
-/** Encodes a network (layout `nchw` or `flat`) as the bytes of an `.onnx` file. */
+/** Encodes a network (layout `nchw`, `flat` or `sequence`) as the bytes of an `.onnx` file. */
 export function networkToOnnx(network: Network, options: NetworkToOnnxOptions = {}): Uint8Array {
   return encodeOnnxModel(buildOnnxModel(network, options).model);
 }
