@@ -1,5 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { UnsupportedOpError, shapeSize, type ActivationFunction, type DataLayout, type Layer, type Network } from '@modscope/core';
+import { UnsupportedOpError, shapeSize, type DataLayout, type Layer, type Network } from '@modscope/core';
+import { coreActivation, tfjsActivationNames } from './activation-layers.js';
+import { fromTfjsLanguageModel, isTfjsLanguageModel } from './from-tfjs-language-model.js';
+import { ModscopeGeluTanh } from './gelu-tanh-layer.js';
+import { layerWeights } from './layer-weights.js';
 import { samePadding } from './same-padding.js';
 
 export interface FromTfjsModelOptions {
@@ -13,14 +17,6 @@ type TfLayer = tf.layers.Layer;
 type Shape = (number | null)[];
 
 const format = 'TF.js';
-
-const activations: Record<string, ActivationFunction | 'softmax'> = {
-  relu: 'relu',
-  linear: 'linear',
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  softmax: 'softmax',
-};
 
 function unsupported(op: string, layer: TfLayer, hint?: string): UnsupportedOpError {
   return new UnsupportedOpError({ op, node: layer.name, format, ...(hint ? { hint } : {}) });
@@ -50,15 +46,6 @@ function inputShapeOf(layer: TfLayer): Shape {
   return (Array.isArray(shapes[0]) ? shapes[0] : shapes) as Shape;
 }
 
-function weightsOf(layer: TfLayer): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  for (const variable of layer.weights) {
-    const short = variable.originalName.split('/').pop()!;
-    out.set(short, new Float32Array(variable.read().dataSync() as Float32Array));
-  }
-  return out;
-}
-
 function permuteDims(layer: TfLayer): string {
   return ((layer.getConfig() as { dims?: number[] }).dims ?? []).join(',');
 }
@@ -67,7 +54,9 @@ function permuteDims(layer: TfLayer): string {
  * Converts a tfjs LayersModel (Sequential or functional) to the network representation. Fused activations
  * of Dense and Conv2D become separate `activation` (or `softmax`) layers named `<layer>/<activation>`.
  * Models built by `toTfjsModel` from an `nchw` network (a Permute after the input, and before each
- * Flatten/Reshape of a spatial tensor) convert back to an `nchw` network.
+ * Flatten/Reshape of a spatial tensor) convert back to an `nchw` network. A language model (one whose
+ * token ids feed a `ModscopeTokenPositionEmbedding`, as `toTfjsModel` builds them) converts to a `sequence`
+ * network with the same layers, weights and tied unembeddings.
  */
 export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptions = {}): Network {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
@@ -78,6 +67,7 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
       hint: 'modscope analyses models with exactly one input and one output; export a single-input, single-output model.',
     });
   }
+  if (isTfjsLanguageModel(model)) return fromTfjsLanguageModel(model, options);
   const inputTfLayer = model.inputs[0]!.sourceLayer as TfLayer;
   const outputTfLayer = model.outputs[0]!.sourceLayer as TfLayer;
   const layersInOrder = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
@@ -169,13 +159,9 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
     const fused = (id: string): string => {
       const name = (config.activation as string | undefined) ?? 'linear';
       if (name === 'linear') return id;
-      const kind = activations[name];
+      const kind = coreActivation(name);
       if (!kind)
-        throw unsupported(
-          `${className} activation '${name}'`,
-          tfLayer,
-          `modscope supports ${Object.keys(activations).join(', ')} activations.`,
-        );
+        throw unsupported(`${className} activation '${name}'`, tfLayer, `modscope supports ${tfjsActivationNames.join(', ')} activations.`);
       const act = {
         id: uniqueId(`${tfLayer.name}/${name}`),
         name: `${tfLayer.name}/${name}`,
@@ -191,7 +177,7 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
       case 'Dense': {
         if (inShape.length !== 1)
           throw unsupported(`Dense on a rank-${inShape.length} input`, tfLayer, 'Add a Flatten layer before the Dense layer.');
-        const w = weightsOf(tfLayer);
+        const w = layerWeights(tfLayer);
         const units = config.units as number;
         push({ kind: 'dense', ...base, kernel: w.get('kernel')!, kernelShape: [inShape[0]!, units], bias: w.get('bias') ?? null });
         valueId = fused(base.id);
@@ -209,7 +195,7 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
         if (padding !== 'same' && padding !== 'valid') throw unsupported(`${className} with padding '${padding}'`, tfLayer);
         const pads =
           padding === 'same' ? samePadding([h, w], kernelSize, strides, dilations) : ([0, 0, 0, 0] as [number, number, number, number]);
-        const weights = weightsOf(tfLayer);
+        const weights = layerWeights(tfLayer);
         const multiplier = (config.depthMultiplier as number | undefined) ?? 1;
         const cout = depthwise ? cin * multiplier : (config.filters as number);
         push({
@@ -230,7 +216,7 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
         const axis = (config.axis as number | undefined) ?? -1;
         if (axis !== -1 && axis !== inShape.length)
           throw unsupported(`BatchNormalization over axis ${axis}`, tfLayer, 'modscope normalizes channels (the last axis in tfjs).');
-        const w = weightsOf(tfLayer);
+        const w = layerWeights(tfLayer);
         const c = inShape[inShape.length - 1]!;
         push({
           kind: 'batchnorm',
@@ -245,12 +231,14 @@ export function fromTfjsModel(model: tf.LayersModel, options: FromTfjsModelOptio
       }
       case 'Activation': {
         const name = config.activation as string;
-        const kind = activations[name];
-        if (!kind)
-          throw unsupported(`Activation '${name}'`, tfLayer, `modscope supports ${Object.keys(activations).join(', ')} activations.`);
+        const kind = coreActivation(name);
+        if (!kind) throw unsupported(`Activation '${name}'`, tfLayer, `modscope supports ${tfjsActivationNames.join(', ')} activations.`);
         push(kind === 'softmax' ? { kind: 'softmax', ...base } : { kind: 'activation', ...base, activation: kind });
         break;
       }
+      case ModscopeGeluTanh.className:
+        push({ kind: 'activation', ...base, activation: 'gelu-tanh' });
+        break;
       case 'ReLU': {
         if (config.maxValue !== undefined && config.maxValue !== null)
           throw unsupported('ReLU with maxValue', tfLayer, 'modscope supports plain ReLU; remove maxValue (ReLU6) or open an issue.');

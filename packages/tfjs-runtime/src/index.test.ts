@@ -4,6 +4,9 @@ import * as api from './index.js';
 describe('@modscope/tfjs-runtime public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'ModscopeCausalSelfAttention',
+      'ModscopeGeluTanh',
+      'ModscopeTokenPositionEmbedding',
       'checkTfjsSupport',
       'convolve',
       'convolveWithIm2colGradients',
@@ -12,6 +15,7 @@ describe('@modscope/tfjs-runtime public API', () => {
       'fromTfjsModel',
       'matMulWithTransposedGradient',
       'pool2d',
+      'registerModscopeLayers',
       'registerWasmConvGradients',
       'saveTfjsModel',
       'selectBackend',

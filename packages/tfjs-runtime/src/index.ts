@@ -21,6 +21,12 @@ export {
 } from './conv2d-gradients.js';
 export { registerWasmConvGradients } from './register-wasm-conv-gradients.js';
 export { pool2d } from './pool-2d.js';
-export { toTfjsModel, tfjsLayerName } from './to-tfjs-model.js';
+export { toTfjsModel } from './to-tfjs-model.js';
+export { tfjsLayerName } from './tfjs-layer-name.js';
+export { registerModscopeLayers } from './register-modscope-layers.js';
+export { ModscopeTokenPositionEmbedding, type TokenPositionEmbeddingArgs } from './token-position-embedding-layer.js';
+export { ModscopeCausalSelfAttention, type CausalSelfAttentionArgs } from './causal-self-attention-layer.js';
+export { ModscopeGeluTanh } from './gelu-tanh-layer.js';
+export type { LanguageModelMetadata } from './to-tfjs-language-model.js';
 export { fromTfjsModel, type FromTfjsModelOptions } from './from-tfjs-model.js';
 export { saveTfjsModel, type SavedTfjsModel } from './save-tfjs-model.js';

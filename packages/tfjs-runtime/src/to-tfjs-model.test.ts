@@ -10,6 +10,8 @@ beforeAll(useTestBackend);
 
 const networks = [
   tinyMlp(),
+  { ...tinyMlp({ activation: 'gelu', seed: 1 }), name: 'tiny-mlp-gelu' },
+  { ...tinyMlp({ activation: 'gelu-tanh', seed: 2 }), name: 'tiny-mlp-gelu-tanh' },
   tinyCnn({ layout: 'nhwc' }),
   tinyCnn({ layout: 'nchw' }),
   tinyResidualCnn({ layout: 'nhwc' }),

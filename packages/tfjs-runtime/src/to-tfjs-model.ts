@@ -1,16 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnsupportedOpError, getLayer, inputLayer, validateNetwork, InvalidArgumentError, type Layer, type Network } from '@modscope/core';
+import { tfjsActivationLayer } from './activation-layers.js';
 import { samePadding, samePads, windowOutputSize } from './same-padding.js';
+import { createLayerNamer, tfjsLayerName } from './tfjs-layer-name.js';
+import { toTfjsLanguageModel } from './to-tfjs-language-model.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
 const format = 'modscope network';
-
-/** A tfjs layer name: letters, digits, `._/-`, starting with a letter or digit. */
-export function tfjsLayerName(id: string): string {
-  const cleaned = id.replace(/[^A-Za-z0-9._/-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
-  return cleaned.length > 0 ? cleaned : 'layer';
-}
 
 function unsupported(op: string, layer: Layer, hint?: string): UnsupportedOpError {
   return new UnsupportedOpError({ op, node: layer.id, format, ...(hint ? { hint } : {}) });
@@ -22,11 +19,14 @@ function spatialSize(shape: readonly number[], layout: Network['layout']): [numb
 }
 
 /**
- * Builds a trainable tfjs LayersModel computing what the network computes, with its weights. Dense and
- * conv layers keep their ids as layer names (made tfjs-safe). tfjs computes NHWC on cpu and wasm, so an
- * `nchw` network gets a Permute after its input and Permutes back to channel-first order before each
- * Flatten/Reshape of a spatial tensor (and at a spatial output), so inputs, flattened vectors and outputs
- * are exactly the network's.
+ * Builds a trainable tfjs LayersModel computing what the network computes, with its weights. Layers keep
+ * their ids as layer names (made tfjs-safe). tfjs computes NHWC on cpu and wasm, so an `nchw` network gets
+ * a Permute after its input and Permutes back to channel-first order before each Flatten/Reshape of a
+ * spatial tensor (and at a spatial output), so inputs, flattened vectors and outputs are exactly the
+ * network's. A language model (layout `sequence`) takes int32 token ids `[batch, positions]` and gives
+ * logits `[batch, positions, vocabulary]`; its embedding and attention layers are modscope's own layer
+ * classes (see `registerModscopeLayers`), and a tied unembedding is saved as a Dense with its own copy of
+ * the kernel, the tie recorded in the model's user-defined metadata.
  */
 export function toTfjsModel(network: Network): tf.LayersModel {
   const problems = validateNetwork(network);
@@ -38,23 +38,9 @@ export function toTfjsModel(network: Network): tf.LayersModel {
     });
   }
   const { layout } = network;
-  if (layout === 'sequence') {
-    throw new UnsupportedOpError({
-      op: 'a language model',
-      node: network.name,
-      format: 'tfjs',
-      hint: 'Language models are evaluated and trained with forwardNetwork, not converted to a TF.js LayersModel.',
-    });
-  }
+  if (layout === 'sequence') return toTfjsLanguageModel(network);
   const nchw = layout === 'nchw';
-  const usedNames = new Set<string>();
-  const nameFor = (id: string, suffix = '') => {
-    const base = tfjsLayerName(id) + suffix;
-    let name = base;
-    for (let i = 2; usedNames.has(name); i++) name = `${base}_${i}`;
-    usedNames.add(name);
-    return name;
-  };
+  const nameFor = createLayerNamer();
   /** Network value (in compute layout) of each layer, and whether it is a rank-4 spatial tensor. */
   const values = new Map<string, SymbolicTensor>();
   const weighted: { layer: Layer; tfLayer: tf.layers.Layer }[] = [];
@@ -147,14 +133,9 @@ export function toTfjsModel(network: Network): tf.LayersModel {
       case 'embedding':
       case 'layernorm':
       case 'attention':
-        throw unsupported(layer.kind, layer, 'Language models are not converted to a TF.js LayersModel.');
+        throw unsupported(layer.kind, layer, "Only language models (layout 'sequence') have embedding, layernorm and attention layers.");
       case 'activation':
-        if (layer.activation === 'gelu' || layer.activation === 'gelu-tanh')
-          throw unsupported(layer.activation, layer, 'Use forwardNetwork for networks with GELU activations.');
-        y =
-          layer.activation === 'leaky-relu'
-            ? apply(tf.layers.leakyReLU({ alpha: layer.alpha ?? 0.01, name: nameFor(layer.id) }))
-            : apply(tf.layers.activation({ activation: layer.activation, name: nameFor(layer.id) }));
+        y = apply(tfjsActivationLayer(layer, nameFor(layer.id)));
         break;
       case 'softmax': {
         if (x.shape.length !== 2)
