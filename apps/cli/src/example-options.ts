@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { positiveInt } from './option-values.js';
 
 /** Collects a repeatable option's values in order. */
-function collect(value: string, previous: string[] | undefined): string[] {
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 

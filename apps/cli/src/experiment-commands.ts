@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { collect } from './example-options.js';
 import {
   epochCount,
   fraction,
@@ -17,19 +18,27 @@ export function addExperimentCommands(program: Command): void {
   program
     .command('train')
     .description(
-      'Train a network (MLP or small CNN) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.',
+      'Train a network (MLP or small CNN on --data, GPT-style language model on --text with --arch gpt) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.',
     )
-    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .option('--data <name|dir>', 'a classifier: fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .option('--text <spec>', 'a language model (--arch gpt): name=file[,file…] (one domain; repeat for more) or a corpus.json', collect)
     .requiredOption('--out <dir>', 'where to write model.onnx, the TF.js model (model.json, weights.bin) and train.json')
     .option(
       '--arch <arch>',
-      '784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, or layer sizes like 784-64-10',
+      '784-256-256-256-256-10 (the default, input and output adapted to the data), cnn-small, layer sizes like 784-64-10, or gpt (a language model on --text)',
     )
-    .option('--epochs <n>', 'passes over the training set', epochCount, 10)
-    .option('--batch-size <n>', 'examples per step', positiveInt, 64)
+    .option('--blocks <n>', 'gpt: transformer blocks (default 2)', positiveInt)
+    .option('--width <n>', 'gpt: d_model, the width of the residual stream (default 64)', positiveInt)
+    .option('--heads <n>', 'gpt: attention heads per block, dividing the width (default 4)', positiveInt)
+    .option('--context <n>', 'gpt: the context in characters (default 64)', positiveInt)
+    .option('--neurons <n>', 'gpt: MLP neurons per block (default 4 × width)', positiveInt)
+    .option('--steps <n>', 'gpt: train exactly this many steps instead of --epochs', stepCount)
+    .option('--weight-decay <x>', 'gpt: AdamW weight decay of the matrices (default 0.01)', nonNegativeNumber)
+    .option('--epochs <n>', 'passes over the training set (default 10)', epochCount)
+    .option('--batch-size <n>', 'examples per step (default 64; gpt: 32 windows)', positiveInt)
     .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', positiveNumber)
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
-    .option('--dropout <rate>', 'dropout rate after each hidden layer, e.g. 0.5', fraction)
+    .addOption(new Option('--optimizer <name>', 'optimizer (default adam; gpt: adamw)').choices(['adam', 'adamw', 'sgd']))
+    .option('--dropout <rate>', 'dropout rate after each hidden layer (gpt: on the MLP neurons), e.g. 0.5', fraction)
     .option('--l1 <weight>', 'L1 penalty weight on every kernel, e.g. 5e-5', nonNegativeNumber)
     .option('--l2 <weight>', 'L2 penalty weight on every kernel, e.g. 1e-4', nonNegativeNumber)
     .option(
@@ -51,8 +60,13 @@ export function addExperimentCommands(program: Command): void {
     .option('--seed <n>', 'seed of the initialization, shuffling, dropout and poisoning, 0 to 4294967295', seed, 0)
     .option('--json', 'print train.json to stdout instead of tables')
     .action(async (options) => {
-      const { trainCommand } = await import('./commands/train.js');
-      await trainCommand(options);
+      if (options.arch === 'gpt') {
+        const { trainTextCommand } = await import('./commands/train-text.js');
+        await trainTextCommand(options);
+      } else {
+        const { trainCommand } = await import('./commands/train.js');
+        await trainCommand(options);
+      }
     });
 
   program

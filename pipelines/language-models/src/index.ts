@@ -26,3 +26,4 @@ export {
 } from './run-lesion-text.js';
 export { textCoactivationPartition, type TextCoactivationOptions } from './coactivation-text.js';
 export { runCompareText, type TextCompareOptions, type TextCompareResult } from './run-compare-text.js';
+export { runTrainText, parameterCount, type TrainTextOptions, type TrainTextPlan } from './train-text.js';

@@ -1,18 +1,19 @@
 import { join, resolve } from 'node:path';
-import type { TrainProgress } from '@modscope/train';
+import { TRAIN_DEFAULTS } from '@modscope/train';
 import { parsePoison, runTrain, type TrainPlan } from '@modscope/training-run';
-import cliProgress from 'cli-progress';
 import { percent, print, printJson, table } from '../output.js';
+import { trainingBar } from './training-bar.js';
 import { checkOutputs } from '../output-paths.js';
-import { asUsage } from '../usage-error.js';
+import { asUsage, UsageError } from '../usage-error.js';
 
 export interface TrainCommandOptions {
-  data: string;
+  data?: string;
+  text?: string[];
   arch?: string;
-  epochs: number;
-  batchSize: number;
+  epochs?: number;
+  batchSize?: number;
   lr?: number;
-  optimizer: 'adam' | 'sgd';
+  optimizer?: 'adam' | 'adamw' | 'sgd';
   dropout?: number;
   l1?: number;
   l2?: number;
@@ -29,41 +30,6 @@ export interface TrainCommandOptions {
   json?: boolean;
 }
 
-/** A progress bar on stderr showing the running loss and accuracy (TTY only, not with --json). */
-function trainingBar(quiet: boolean): { update(p: TrainProgress): void; stop(): void } {
-  if (quiet || !process.stderr.isTTY) return { update() {}, stop() {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      format:
-        'training     [{bar}] {percentage}% | epoch {epoch} | step {value}/{total} | loss {loss} | accuracy {accuracy} | {duration_formatted}',
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  let last = 0;
-  return {
-    update(p) {
-      const payload = { epoch: p.epoch, loss: p.loss.toFixed(4), accuracy: percent(p.accuracy) };
-      if (!started) {
-        bar.start(p.steps, 0, payload);
-        started = true;
-      }
-      // redraw at most ~20 times a second
-      const now = performance.now();
-      if (now - last > 50 || p.step === p.steps) {
-        bar.update(p.step, payload);
-        last = now;
-      }
-    },
-    stop() {
-      if (started) bar.stop();
-    },
-  };
-}
-
 function planLines({ dataset, trainExamples, testExamples, arch, poison }: TrainPlan): string[] {
   const stamped = poison ? `, ${poison.stamped.toLocaleString('en-US')} stamped with the trigger and relabelled ${poison.target}` : '';
   return [
@@ -72,12 +38,55 @@ function planLines({ dataset, trainExamples, testExamples, arch, poison }: Train
   ];
 }
 
+/** The language-model options a classifier cannot take, by flag. */
+const GPT_ONLY = {
+  blocks: '--blocks',
+  width: '--width',
+  heads: '--heads',
+  context: '--context',
+  neurons: '--neurons',
+  steps: '--steps',
+  weightDecay: '--weight-decay',
+} as const;
+
+/** Checks the command line of a classifier run (no --text, no gpt-only options, --data given); returns the data. */
+function checkClassifierOptions(options: TrainCommandOptions & Partial<Record<keyof typeof GPT_ONLY, unknown>>): string {
+  if (options.text !== undefined)
+    throw new UsageError({
+      argument: '--text',
+      message: '--text trains a language model.',
+      hint: 'Add --arch gpt, or train a classifier on --data.',
+    });
+  for (const [key, flag] of Object.entries(GPT_ONLY)) {
+    if (options[key as keyof typeof GPT_ONLY] !== undefined)
+      throw new UsageError({
+        argument: flag,
+        message: `${flag} is an option of language models (--arch gpt).`,
+        hint: `Leave ${flag} out, or add --arch gpt --text CORPUS.`,
+      });
+  }
+  if (options.optimizer === 'adamw')
+    throw new UsageError({
+      argument: '--optimizer',
+      message: 'adamw is the optimizer of language models (--arch gpt).',
+      hint: 'Use --optimizer adam or sgd.',
+    });
+  if (options.data === undefined)
+    throw new UsageError({
+      argument: '--data',
+      message: 'train needs --data (a classifier) or --arch gpt with --text (a language model).',
+      hint: 'Add --data fashion-mnist, for example.',
+    });
+  return options.data;
+}
+
 /**
  * Trains a network on a dataset with the method's regularizers (§7), optional scheduled magnitude
  * pruning and an optional backdoor (`runTrain` of `@modscope/training-run`), which writes `model.onnx`,
  * the TF.js model and `train.json`; prints the result.
  */
 export async function trainCommand(options: TrainCommandOptions): Promise<void> {
+  const data = checkClassifierOptions(options);
   // the poison spec is read again by runTrain; reading it here first makes a typo a usage error (exit 2)
   if (options.poison !== undefined) asUsage(() => parsePoison(options.poison!));
   const spectral =
@@ -92,11 +101,11 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   let json: Awaited<ReturnType<typeof runTrain>>;
   try {
     json = await runTrain({
-      data: options.data,
+      data,
       out: options.out,
-      epochs: options.epochs,
-      batchSize: options.batchSize,
-      optimizer: options.optimizer,
+      epochs: options.epochs ?? TRAIN_DEFAULTS.epochs,
+      batchSize: options.batchSize ?? TRAIN_DEFAULTS.batchSize,
+      optimizer: options.optimizer === 'sgd' ? 'sgd' : 'adam',
       seed: options.seed,
       ...(options.arch !== undefined ? { arch: options.arch } : {}),
       ...(options.lr !== undefined ? { learningRate: options.lr } : {}),
@@ -122,7 +131,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<void> 
   const last = json.history[json.history.length - 1];
   const poison = json.options.poison;
   const rows: (string | number)[][] = [
-    ['epochs', String(options.epochs)],
+    ['epochs', String(json.options.epochs)],
     ['steps', String(json.steps)],
     ['final train loss', last && last.loss !== null ? last.loss.toFixed(4) : '—'],
     ['final train accuracy', last ? percent(last.accuracy) : '—'],

@@ -1,0 +1,208 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { transformerView, type Network } from '@modscope/core';
+import type { TextTrainResultFile } from '@modscope/results';
+import { resultJsonText, TEXT_TRAIN_RESULT_KIND, TEXT_TRAIN_RESULT_VERSION } from '@modscope/results/format';
+import { corpusCharVocabulary, createCharTokenizer, cutWindows, selectWindows, tokenizeCorpus, type TokenWindows } from '@modscope/text';
+import {
+  createLanguageModel,
+  LANGUAGE_MODEL_DEFAULTS,
+  LANGUAGE_MODEL_TRAIN_DEFAULTS,
+  trainLanguageModel,
+  type LanguageModelEvaluation,
+  type LanguageModelTrainOptions,
+  type TrainProgress,
+} from '@modscope/train';
+import { saveCheckpoint } from '@modscope/training-run';
+import { corpusDomains } from './text-data.js';
+
+export interface TrainTextOptions {
+  /** (string[], required) — the corpus: `name=path[,path…]` specs or manifests, as `--text` everywhere. */
+  text: readonly string[];
+  /** (string, required) — where `model.onnx`, `model.json` + `weights.bin`, `vocab.json` and `train.json` go. */
+  out: string;
+  /** (number, default 2) — transformer blocks. */
+  blocks?: number;
+  /** (number, default 64) — d_model, the width of the residual stream. */
+  width?: number;
+  /** (number, default 4) — attention heads per block. */
+  heads?: number;
+  /** (number, default 64) — the context, in characters. */
+  context?: number;
+  /** (number, default 4 × width) — MLP neurons per block. */
+  neurons?: number;
+  /** (`'gelu' | 'relu'`, default `'gelu'`). */
+  activation?: 'gelu' | 'relu';
+  epochs?: number;
+  /** (number) — exactly this many steps instead of epochs. */
+  steps?: number;
+  batchSize?: number;
+  optimizer?: 'adamw' | 'adam' | 'sgd';
+  learningRate?: number;
+  weightDecay?: number;
+  dropout?: number;
+  l1?: number;
+  l2?: number;
+  clusterableInit?: boolean;
+  /** (number in (0, 1), default 0.1) — the last share of each domain held out for the test loss. */
+  testFraction?: number;
+  seed?: number;
+  onPlan?: (plan: TrainTextPlan) => void;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+/** What a language-model training run is about to do. */
+export interface TrainTextPlan {
+  domains: { name: string; trainWindows: number; testWindows: number }[];
+  vocabulary: number;
+  parameters: number;
+  steps: number;
+}
+
+/** Trainable numbers in a network (a tied unembedding counted once). */
+export function parameterCount(network: Network): number {
+  let n = 0;
+  for (const layer of network.layers) {
+    if (layer.kind === 'dense' && layer.tiedTo) continue;
+    for (const value of Object.values(layer)) if (value instanceof Float32Array) n += value.length;
+  }
+  return n;
+}
+
+/** The windows of one domain. */
+function domainWindows(windows: TokenWindows, domain: number): TokenWindows {
+  const keep: number[] = [];
+  for (let w = 0; w < windows.count; w++) if (windows.domainOf[w] === domain) keep.push(w);
+  const tokens = new Int32Array(keep.length * windows.context);
+  keep.forEach((w, i) => {
+    tokens.set(windows.tokens.subarray(w * windows.context, (w + 1) * windows.context), i * windows.context);
+  });
+  return {
+    ...windows,
+    tokens,
+    count: keep.length,
+    domainOf: new Int32Array(keep.length).fill(domain),
+    test: Uint8Array.from(keep, (w) => windows.test[w]!),
+  };
+}
+
+/**
+ * What `modscope train --arch gpt --text …` runs (method §9): builds the corpus's character vocabulary,
+ * cuts every domain into windows of context + 1 characters (the last `testFraction` of each held out),
+ * trains a fresh GPT-style model with `trainLanguageModel`, scores it on the held-out windows overall and
+ * per domain, and writes the model as ONNX and TF.js with `vocab.json` and `train.json` beside it.
+ */
+export async function runTrainText(options: TrainTextOptions): Promise<TextTrainResultFile> {
+  const seed = options.seed ?? LANGUAGE_MODEL_TRAIN_DEFAULTS.seed;
+  const context = options.context ?? LANGUAGE_MODEL_DEFAULTS.context;
+  const testFraction = options.testFraction ?? 0.1;
+  const domains = await corpusDomains(options.text);
+  const vocabulary = await corpusCharVocabulary(domains);
+  const tokenizer = createCharTokenizer(vocabulary);
+  const network = createLanguageModel({
+    vocabulary: tokenizer.vocabSize,
+    context,
+    seed,
+    ...(options.blocks !== undefined ? { blocks: options.blocks } : {}),
+    ...(options.width !== undefined ? { width: options.width } : {}),
+    ...(options.heads !== undefined ? { heads: options.heads } : {}),
+    ...(options.neurons !== undefined ? { neurons: options.neurons } : {}),
+    ...(options.activation !== undefined ? { activation: options.activation } : {}),
+  });
+  const windows = cutWindows(await tokenizeCorpus(domains, tokenizer), { context: context + 1, testFraction });
+  const train = selectWindows(windows, 'train');
+  const test = selectWindows(windows, 'test');
+  const batchSize = options.batchSize ?? LANGUAGE_MODEL_TRAIN_DEFAULTS.batchSize;
+  const optimizer = options.optimizer ?? LANGUAGE_MODEL_TRAIN_DEFAULTS.optimizer;
+  const epochs = options.steps === undefined ? (options.epochs ?? LANGUAGE_MODEL_TRAIN_DEFAULTS.epochs) : null;
+  const steps = options.steps ?? (epochs ?? 0) * Math.ceil(train.count / batchSize);
+  const trainOptions: LanguageModelTrainOptions<{ overall: LanguageModelEvaluation; domains: LanguageModelEvaluation[] }> = {
+    batchSize,
+    optimizer,
+    seed,
+    ...(options.steps !== undefined ? { steps: options.steps } : { epochs: epochs! }),
+    ...(options.learningRate !== undefined ? { learningRate: options.learningRate } : {}),
+    ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
+    ...(options.dropout !== undefined ? { dropout: options.dropout } : {}),
+    ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
+    ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
+    ...(options.clusterableInit ? { clusterableInit: true } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    // scored once, after the last step, while the weights are still on the backend
+    evaluateEvery: 0,
+    onEvaluate: (state) =>
+      state.step === 0
+        ? { overall: { loss: Number.NaN, accuracy: 0, tokens: 0 }, domains: [] }
+        : {
+            overall: state.evaluate(test),
+            domains: windows.domains
+              .map((_, d) => domainWindows(test, d))
+              .map((w) => (w.count > 0 ? state.evaluate(w) : { loss: Number.NaN, accuracy: 0, tokens: 0 })),
+          },
+  };
+  const view = transformerView(network);
+  const shape = {
+    blocks: view.blocks.length,
+    width: view.width,
+    heads: view.blocks[0]!.attention.heads,
+    neurons: view.blocks[0]!.mlpIn.units,
+    context,
+    vocabulary: tokenizer.vocabSize,
+    activation: (view.blocks[0]!.activation.activation === 'relu' ? 'relu' : 'gelu') as 'gelu' | 'relu',
+    parameters: parameterCount(network),
+  };
+  const perDomain = windows.domains.map((name, d) => {
+    let trainWindows = 0;
+    let testWindows = 0;
+    for (let w = 0; w < windows.count; w++) if (windows.domainOf[w] === d) windows.test[w] ? testWindows++ : trainWindows++;
+    return { name, trainWindows, testWindows };
+  });
+  options.onPlan?.({ domains: perDomain, vocabulary: tokenizer.vocabSize, parameters: shape.parameters, steps });
+
+  const result = await trainLanguageModel(network, train, trainOptions);
+  const final = result.evaluations.at(-1)!.value;
+  const out = resolve(options.out);
+  await mkdir(out, { recursive: true });
+  const checkpoint = await saveCheckpoint(result.network, out);
+  const vocabularyFile = join(out, 'vocab.json');
+  await writeFile(vocabularyFile, `${JSON.stringify(vocabulary)}\n`);
+  const json: TextTrainResultFile = {
+    kind: TEXT_TRAIN_RESULT_KIND,
+    version: TEXT_TRAIN_RESULT_VERSION,
+    arch: 'gpt',
+    model: shape,
+    tokenizer: 'chars',
+    domains: domains.map((d, i) => ({
+      name: d.name,
+      files: [...d.files],
+      trainWindows: perDomain[i]!.trainWindows,
+      testWindows: perDomain[i]!.testWindows,
+    })),
+    options: {
+      epochs,
+      steps: options.steps ?? null,
+      batchSize,
+      optimizer,
+      learningRate: options.learningRate ?? LANGUAGE_MODEL_TRAIN_DEFAULTS.learningRate[optimizer],
+      weightDecay: optimizer === 'adamw' ? (options.weightDecay ?? LANGUAGE_MODEL_TRAIN_DEFAULTS.weightDecay) : 0,
+      clipNorm: LANGUAGE_MODEL_TRAIN_DEFAULTS.clipNorm,
+      dropout: options.dropout ?? 0,
+      l1: options.l1 ?? 0,
+      l2: options.l2 ?? 0,
+      clusterableInit: options.clusterableInit ?? false,
+      testFraction,
+      seed,
+    },
+    steps: result.steps,
+    history: result.history,
+    test: { loss: final.overall.loss, accuracy: final.overall.accuracy },
+    testDomains: final.domains.map((d, i) => ({ name: windows.domains[i]!, loss: d.loss, accuracy: d.accuracy })),
+    backend: result.backend,
+    backendReason: result.backendReason,
+    seconds: result.seconds,
+    tokensPerSecond: result.tokensPerSecond,
+    files: { onnx: checkpoint.onnx ?? '', tfjs: checkpoint.modelJson, vocabulary: vocabularyFile },
+  };
+  await writeFile(join(out, 'train.json'), resultJsonText(json));
+  return json;
+}
