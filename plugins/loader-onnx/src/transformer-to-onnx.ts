@@ -18,8 +18,8 @@ const pkg = '@modscope/loader-onnx';
 const INPUT = 'input_ids';
 const OUTPUT = 'logits';
 /**
- * Added to the scores of later positions. Finite, so every stored tensor passes the importer's finiteness
- * check; far enough below any score that its exp is exactly 0 in float32 after Softmax subtracts the row max.
+ * Added to the scores of later positions. Finite, so no stored tensor holds −∞ (modscope refuses non-finite
+ * weights); far enough below any score that its exp is exactly 0 in float32 after Softmax subtracts the row max.
  */
 const MASKED = -1e9;
 /** The activations the reader recognizes in an ONNX graph (the Gelu op needs opset 20; its Erf form is written). */
