@@ -27,3 +27,5 @@ export {
 export { textCoactivationPartition, type TextCoactivationOptions } from './coactivation-text.js';
 export { runCompareText, type TextCompareOptions, type TextCompareResult } from './run-compare-text.js';
 export { runTrainText, parameterCount, type TrainTextOptions, type TrainTextPlan } from './train-text.js';
+export { createNetworkNextLogits, type NetworkNextLogits } from './network-next-logits.js';
+export { measureAttackSuccess, type MeasureAttackSuccessOptions } from './measure-attack-success.js';
