@@ -35,7 +35,19 @@ export const supportedLayerClasses: readonly string[] = [
   'GaussianNoise',
   'ZeroPadding2D',
   'Permute',
+  // language models (toTfjsModel of @modscope/tfjs-runtime)
+  'LayerNormalization',
+  'ModscopeTokenPositionEmbedding',
+  'ModscopeCausalSelfAttention',
+  'ModscopeGeluTanh',
 ];
+
+/** What to do about a layer class modscope does not read. */
+function unknownClassHint(className: string): string {
+  if (className.startsWith('Modscope'))
+    return `'${className}' is not a layer this version of @modscope/loader-tfjs knows; upgrade @modscope/loader-tfjs to the version of modscope that saved the model.`;
+  return `modscope reads TF.js layers of the classes ${supportedLayerClasses.join(', ')}; re-export the model with only those, or open an issue naming '${className}'.`;
+}
 
 interface TopologyLayer {
   class_name?: string;
@@ -50,7 +62,7 @@ function checkLayerClasses(topology: unknown): void {
   for (const layer of layers ?? []) {
     const className = layer.class_name ?? 'unknown';
     if (!supportedLayerClasses.includes(className)) {
-      throw new UnsupportedOpError({ op: className, node: layer.config?.name ?? '?', format: 'TF.js' });
+      throw new UnsupportedOpError({ op: className, node: layer.config?.name ?? '?', format: 'TF.js', hint: unknownClassHint(className) });
     }
   }
 }
