@@ -18,9 +18,10 @@ function isNetwork(value: tf.LayersModel | Network): value is Network {
 }
 
 /**
- * Writes a tfjs LayersModel (or a network, converted with `toTfjsModel`) as `model.json` plus one
- * `weights.bin` shard in `dir`, which is created if needed. The files load with the loader of
- * `@modscope/loader-tfjs` and with stock TF.js (`tf.loadLayersModel`).
+ * Writes a tfjs LayersModel (or a network, language models included, converted with `toTfjsModel`) as
+ * `model.json` plus one `weights.bin` shard in `dir`, which is created if needed. The files load with the
+ * loader of `@modscope/loader-tfjs` and with stock TF.js (`tf.loadLayersModel`, after
+ * `registerModscopeLayers()` where the model uses modscope's layer classes).
  */
 export async function saveTfjsModel(model: tf.LayersModel | Network, dir: string): Promise<SavedTfjsModel> {
   const owned = isNetwork(model);
