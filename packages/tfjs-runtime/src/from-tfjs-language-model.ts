@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedOpError, type Layer, type Network } from '@modscope/core';
 import { coreActivation, tfjsActivationNames } from './activation-layers.js';
 import { ModscopeCausalSelfAttention } from './causal-self-attention-layer.js';
-import type { FromTfjsModelOptions } from './from-tfjs-model.js';
+import type { FromTfjsModelOptions } from './from-tfjs-model-options.js';
 import { ModscopeGeluTanh } from './gelu-tanh-layer.js';
 import { layerWeights } from './layer-weights.js';
 import type { LanguageModelMetadata } from './to-tfjs-language-model.js';

@@ -2,16 +2,10 @@ import type * as tf from '@tensorflow/tfjs';
 import { UnsupportedOpError, shapeSize, type DataLayout, type Layer, type Network } from '@modscope/core';
 import { coreActivation, tfjsActivationNames } from './activation-layers.js';
 import { fromTfjsLanguageModel, isTfjsLanguageModel } from './from-tfjs-language-model.js';
+import type { FromTfjsModelOptions } from './from-tfjs-model-options.js';
 import { ModscopeGeluTanh } from './gelu-tanh-layer.js';
 import { layerWeights } from './layer-weights.js';
 import { samePadding } from './same-padding.js';
-
-export interface FromTfjsModelOptions {
-  /** Name of the network, for reports; defaults to the model's name. */
-  name?: string;
-  /** Where the model came from, recorded in `network.source.path`. */
-  path?: string;
-}
 
 type TfLayer = tf.layers.Layer;
 type Shape = (number | null)[];

@@ -28,5 +28,6 @@ export { ModscopeTokenPositionEmbedding, type TokenPositionEmbeddingArgs } from 
 export { ModscopeCausalSelfAttention, type CausalSelfAttentionArgs } from './causal-self-attention-layer.js';
 export { ModscopeGeluTanh } from './gelu-tanh-layer.js';
 export type { LanguageModelMetadata } from './to-tfjs-language-model.js';
-export { fromTfjsModel, type FromTfjsModelOptions } from './from-tfjs-model.js';
+export { fromTfjsModel } from './from-tfjs-model.js';
+export type { FromTfjsModelOptions } from './from-tfjs-model-options.js';
 export { saveTfjsModel, type SavedTfjsModel } from './save-tfjs-model.js';
