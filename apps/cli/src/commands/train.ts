@@ -4,7 +4,8 @@ import { parsePoison, runTrain, type TrainPlan } from '@modscope/training-run';
 import { percent, print, printJson, table } from '../output.js';
 import { trainingBar } from './training-bar.js';
 import { checkOutputs } from '../output-paths.js';
-import { asUsage, UsageError } from '../usage-error.js';
+import { asUsage } from '../usage-error.js';
+import { checkClassifierOptions } from './classifier-options.js';
 
 export interface TrainCommandOptions {
   data?: string;
@@ -36,48 +37,6 @@ function planLines({ dataset, trainExamples, testExamples, arch, poison }: Train
     `data: ${dataset}, ${trainExamples.toLocaleString('en-US')} train / ${testExamples.toLocaleString('en-US')} test examples${stamped}`,
     `network: ${arch}`,
   ];
-}
-
-/** The language-model options a classifier cannot take, by flag. */
-const GPT_ONLY = {
-  blocks: '--blocks',
-  width: '--width',
-  heads: '--heads',
-  context: '--context',
-  neurons: '--neurons',
-  steps: '--steps',
-  weightDecay: '--weight-decay',
-} as const;
-
-/** Checks the command line of a classifier run (no --text, no gpt-only options, --data given); returns the data. */
-function checkClassifierOptions(options: TrainCommandOptions & Partial<Record<keyof typeof GPT_ONLY, unknown>>): string {
-  if (options.text !== undefined)
-    throw new UsageError({
-      argument: '--text',
-      message: '--text trains a language model.',
-      hint: 'Add --arch gpt, or train a classifier on --data.',
-    });
-  for (const [key, flag] of Object.entries(GPT_ONLY)) {
-    if (options[key as keyof typeof GPT_ONLY] !== undefined)
-      throw new UsageError({
-        argument: flag,
-        message: `${flag} is an option of language models (--arch gpt).`,
-        hint: `Leave ${flag} out, or add --arch gpt --text CORPUS.`,
-      });
-  }
-  if (options.optimizer === 'adamw')
-    throw new UsageError({
-      argument: '--optimizer',
-      message: 'adamw is the optimizer of language models (--arch gpt).',
-      hint: 'Use --optimizer adam or sgd.',
-    });
-  if (options.data === undefined)
-    throw new UsageError({
-      argument: '--data',
-      message: 'train needs --data (a classifier) or --arch gpt with --text (a language model).',
-      hint: 'Add --data fashion-mnist, for example.',
-    });
-  return options.data;
 }
 
 /**
