@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError, isLanguageModel, transformerView, type Network } from '@modscope/core';
 import {
@@ -69,11 +69,13 @@ export async function corpusDomains(text: readonly string[]): Promise<CorpusDoma
   return domains;
 }
 
-/** The tokenizer a model reads: `gpt2`, a character vocabulary file, or the `vocab.json` beside the model. */
+/** The tokenizer a model reads: `gpt2`, a character vocabulary file, or the `vocab.json` beside the model (in it, for a directory). */
 export async function resolveTokenizer(spec: string | undefined, modelPath: string | undefined): Promise<Tokenizer> {
   if (spec === 'gpt2') return loadGpt2Tokenizer();
   if (spec) return readCharTokenizer(spec);
-  const beside = modelPath ? join(dirname(modelPath), 'vocab.json') : undefined;
+  // a model directory (a TF.js model.json's, or `modscope train --out`) holds its vocab.json
+  const folder = modelPath ? (existsSync(modelPath) && statSync(modelPath).isDirectory() ? modelPath : dirname(modelPath)) : undefined;
+  const beside = folder ? join(folder, 'vocab.json') : undefined;
   if (beside && existsSync(beside)) return readCharTokenizer(beside);
   throw new InvalidArgumentError({
     argument: 'tokenizer',

