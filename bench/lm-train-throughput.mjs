@@ -1,0 +1,155 @@
+// Training throughput of a GPT-style language model: modscope's trainLanguageModel (tfjs wasm) against
+// PyTorch (Debian's python3-torch, bench/torch-lm-train.py, torch.set_num_threads(2)) on the same model
+// shape, batch, optimizer (AdamW, lr 0.001, weight decay 0.01 on the matrices, global-norm clipping to 1)
+// and number of steps: WARMUP steps, then STEPS timed steps, in one process per run. The two sides
+// alternate REPEATS times per shape, so that the shared machine's drifting speed reaches both alike; the
+// table gives each side's median tokens per second (predicted positions per second of training) and the
+// ratio as the median of the run-by-run ratios. Target (issue 17): modscope ≥ 0.5 × PyTorch.
+// Run from the repository root after `npx turbo run build --filter=@modscope/train...`:
+//   node bench/lm-train-throughput.mjs [--shapes default,small] [--workers N]
+// REPEATS (3), WARMUP (3), STEPS (10), PYTHON (/usr/bin/python3). `--workers N` passes N to
+// trainLanguageModel (default: its own default). `--profile` prints a tf.profile of one modscope step per
+// shape instead (kernels by total time).
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const SHAPES = {
+  default: { vocabulary: 96, context: 64, blocks: 4, width: 128, heads: 4, batch: 32 },
+  small: { vocabulary: 96, context: 64, blocks: 2, width: 64, heads: 4, batch: 32 },
+};
+
+const argument = (name) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+
+/** Seeded uniform token windows of `context + 1` ids (throughput does not depend on them). */
+function randomWindows(vocabulary, count, length) {
+  const tokens = new Int32Array(count * length);
+  let s = 1;
+  for (let i = 0; i < tokens.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    tokens[i] = (s >>> 8) % vocabulary;
+  }
+  return { tokens, count, context: length };
+}
+
+async function child(shape, warmup, steps, workers) {
+  const { createLanguageModel, trainLanguageModel } = await import('@modscope/train');
+  const { vocabulary, context, blocks, width, heads, batch } = shape;
+  const network = createLanguageModel({ vocabulary, context, blocks, width, heads, seed: 0 });
+  const data = randomWindows(vocabulary, batch * (warmup + steps), context + 1);
+  let timedFrom = 0;
+  let timedTo = 0;
+  let loss = 0;
+  const result = await trainLanguageModel(network, data, {
+    steps: warmup + steps,
+    batchSize: batch,
+    ...(workers === undefined ? {} : { workers }),
+    onProgress: (p) => {
+      if (p.step === warmup) timedFrom = performance.now();
+      if (p.step === warmup + steps) {
+        timedTo = performance.now();
+        loss = p.loss;
+      }
+    },
+  });
+  const seconds = (timedTo - timedFrom) / 1000;
+  return {
+    backend: result.backend,
+    workers: result.workers ?? 0,
+    steps,
+    seconds,
+    tokensPerSecond: (steps * batch * context) / seconds,
+    loss,
+  };
+}
+
+async function profile(shape) {
+  const tf = await import('@tensorflow/tfjs');
+  const { createLanguageModel, trainLanguageModel } = await import('@modscope/train');
+  const { vocabulary, context, blocks, width, heads, batch } = shape;
+  const network = createLanguageModel({ vocabulary, context, blocks, width, heads, seed: 0 });
+  const data = randomWindows(vocabulary, batch, context + 1);
+  await trainLanguageModel(network, data, { steps: 2, batchSize: batch, workers: 0 });
+  const began = performance.now();
+  const info = await tf.profile(() => trainLanguageModel(network, data, { steps: 1, batchSize: batch, workers: 0 }));
+  const wall = performance.now() - began;
+  const byKernel = new Map();
+  for (const k of info.kernels) {
+    const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    entry.ms += k.kernelTimeMs;
+    entry.calls++;
+    byKernel.set(k.name, entry);
+  }
+  const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
+  const total = rows.reduce((s, [, e]) => s + e.ms, 0);
+  console.log(`one step (wall ${wall.toFixed(0)} ms under the profiler, kernels ${total.toFixed(0)} ms):`);
+  for (const [name, { ms, calls }] of rows.slice(0, 20))
+    console.log(`  ${name.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms  ${String(calls).padStart(5)} calls`);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function run(command, args) {
+  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+if (process.argv[2] === '--child') {
+  const [shape, warmup, steps, workers] = JSON.parse(process.argv[3]);
+  console.log(JSON.stringify(await child(shape, warmup, steps, workers ?? undefined)));
+} else {
+  const names = (argument('--shapes') ?? 'default,small').split(',');
+  const workers = argument('--workers') === undefined ? null : Number(argument('--workers'));
+  if (process.argv.includes('--profile')) {
+    for (const name of names) {
+      console.log(`${name}:`);
+      await profile(SHAPES[name]);
+    }
+  } else {
+    const repeats = Number(process.env.REPEATS ?? 3);
+    const warmup = Number(process.env.WARMUP ?? 3);
+    const steps = Number(process.env.STEPS ?? 10);
+    const python = process.env.PYTHON ?? '/usr/bin/python3';
+    const rows = [];
+    for (const name of names) {
+      const shape = SHAPES[name];
+      const ours = [];
+      const theirs = [];
+      for (let r = 0; r < repeats; r++) {
+        ours.push(run(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify([shape, warmup, steps, workers])]));
+        const { vocabulary, context, blocks, width, heads, batch } = shape;
+        theirs.push(
+          run(python, ['bench/torch-lm-train.py', ...[vocabulary, context, blocks, width, heads, batch, warmup, steps].map(String)]),
+        );
+        const [a, b] = [ours.at(-1), theirs.at(-1)];
+        console.error(
+          `${name} run ${r + 1}/${repeats} (load average ${loadavg()[0].toFixed(1)}): modscope ${a.tokensPerSecond.toFixed(0)} tokens/s (${a.workers} workers, loss ${a.loss.toFixed(3)}), ` +
+            `PyTorch ${b.tokensPerSecond.toFixed(0)} tokens/s (loss ${b.loss.toFixed(3)})`,
+        );
+      }
+      rows.push({ name, shape, ours, theirs });
+    }
+    console.log(
+      `\nload average now ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} (1, 5, 15 min) on ${availableParallelism()} cores`,
+    );
+    console.log(
+      `language-model training, batch of windows × context tokens, AdamW + clip 1, ${warmup} warm-up + ${steps} timed steps, ${repeats} alternating runs`,
+    );
+    console.log('| shape | modscope tokens/s | PyTorch tokens/s (2 threads) | ratio | target |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const { name, shape, ours, theirs } of rows) {
+      const ratio = median(ours.map((o, i) => o.tokensPerSecond / theirs[i].tokensPerSecond));
+      const label = `${name}: ${shape.blocks} blocks × width ${shape.width}, ${shape.heads} heads, context ${shape.context}, vocab ${shape.vocabulary}, batch ${shape.batch}`;
+      const ok = ratio >= 0.5 ? 'met' : 'not met';
+      console.log(
+        `| ${label} | ${median(ours.map((o) => o.tokensPerSecond)).toFixed(0)} | ${median(theirs.map((t) => t.tokensPerSecond)).toFixed(0)} | ${ratio.toFixed(2)} | ≥ 0.5 (${ok}) |`,
+      );
+    }
+  }
+}
