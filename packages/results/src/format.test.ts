@@ -16,6 +16,8 @@ describe('@modscope/results/format', () => {
         'RESULT_KINDS',
         'TEXT_COMPARE_RESULT_KIND',
         'TEXT_COMPARE_RESULT_VERSION',
+        'TEXT_EXCISE_RESULT_KIND',
+        'TEXT_EXCISE_RESULT_VERSION',
         'TEXT_LESION_RESULT_KIND',
         'TEXT_LESION_RESULT_VERSION',
         'TEXT_TRAIN_RESULT_KIND',

@@ -49,6 +49,13 @@ export function issuePhrase(issue: z.core.$ZodRawIssue): string | undefined {
       const sign = issue.code === 'too_small' ? (issue.inclusive ? '≥' : '>') : issue.inclusive ? '≤' : '<';
       return `is ${String(input)}, expected a number ${sign} ${String(bound)}`;
     }
+    case 'invalid_union': {
+      // a tagged union (`forget: { kind: 'domain' | 'trigger', … }`) with an unknown tag: the issue sits at the tag, its input is the object
+      const options = (issue as { options?: readonly unknown[] }).options;
+      if (!issue.discriminator || !options?.length) return undefined;
+      const tag = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[issue.discriminator] : undefined;
+      return `is ${describeValue(tag)}, expected ${listed(options.map((v) => JSON.stringify(v)))}`;
+    }
     default:
       return undefined;
   }

