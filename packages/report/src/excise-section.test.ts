@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkResult } from './check-result.js';
 import type { ExciseView } from './excise-view.js';
-import { exciseSection } from './excise-section.js';
+import { exciseMetrics, exciseSection } from './excise-section.js';
 import { recoveryFigure, relearningFigure } from './recovery-figure.js';
 import { sampleExcise, sampleExciseRun } from './sample-results.js';
 
@@ -93,7 +93,7 @@ describe('the excise result and section', () => {
 
   it('draws the relearning curves of every start against the floor, one panel per number of forget examples', () => {
     const r = read(sampleExciseRun());
-    const figure = relearningFigure(r);
+    const figure = relearningFigure(r, exciseMetrics(r));
     type Series = {
       name: string;
       xAxisIndex: number;
@@ -111,7 +111,7 @@ describe('the excise result and section', () => {
       '1:never trained:solid',
     ]);
     // each method in its colour of the recovery figure, the floor in black; the same start, the same colour in both panels
-    const recovery = recoveryFigure(r).option.series as Series[];
+    const recovery = recoveryFigure(r, exciseMetrics(r)).option.series as Series[];
     expect(series[0]!.color).toBe(recovery[0]!.color);
     expect(series[1]!.color).toBe(recovery[1]!.color);
     expect(series[0]!.color).not.toBe(series[1]!.color);
@@ -129,7 +129,7 @@ describe('the excise result and section', () => {
       { selector: 'path[stroke="#8a919c"]', count: 2, what: 'intact lines' },
     ]);
     // one number of examples: one panel across the width
-    const one = relearningFigure({ ...r, relearning: r.relearning.filter((x) => x.examples === 10) });
+    const one = relearningFigure({ ...r, relearning: r.relearning.filter((x) => x.examples === 10) }, exciseMetrics(r));
     expect((one.option.grid as { width: string }[]).map((g) => g.width)).toEqual(['92%']);
   });
 });
