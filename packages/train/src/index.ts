@@ -30,6 +30,7 @@ export type { TokenSequences, LanguageModelEvaluation } from './language-model-d
 export {
   languageModelClusterableInit,
   languageModelParameterMasks,
+  pruneLanguageModel,
   type LanguageModelMask,
   type LanguageModelModules,
 } from './language-model-masks.js';

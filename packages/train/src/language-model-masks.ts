@@ -91,9 +91,17 @@ export function applyParameterMasks(network: Network, masks: readonly ParameterM
   for (const { layer, parameter, mask } of masks) {
     const target = out.layers.find((l) => l.id === layer) as unknown as Record<string, Float32Array | null>;
     const values = target[parameter];
-    if (values) for (let i = 0; i < values.length; i++) values[i]! *= mask[i]!;
+    if (values) for (let i = 0; i < values.length; i++) if (mask[i] === 0) values[i] = 0;
   }
   return out;
+}
+
+/**
+ * Module pruning of a language model (method §9): a copy with every masked neuron's row of W_in, b_in entry
+ * and column of W_out, and every masked head's Q/K/V slices, biases and rows of W_O, set to zero.
+ */
+export function pruneLanguageModel(network: Network, masks: readonly LanguageModelMask[]): Network {
+  return applyParameterMasks(cloneNetwork(network), languageModelParameterMasks(network, masks));
 }
 
 export interface LanguageModelModules {

@@ -3,7 +3,7 @@ import { InvalidArgumentError, transformerView, type Network } from '@modscope/c
 import { referenceForward, tinyLanguageModel } from '@modscope/core/testing';
 import { createLanguageModel } from './language-model.js';
 import type { TokenSequences } from './language-model-data.js';
-import { languageModelClusterableInit } from './language-model-masks.js';
+import { languageModelClusterableInit, pruneLanguageModel } from './language-model-masks.js';
 import { evaluateLanguageModel, fineTuneLanguageModel, trainLanguageModel } from './train-language-model.js';
 
 /** Windows of `length` ids from a repeating pattern, each starting at a seeded offset. */
@@ -161,5 +161,34 @@ describe('languageModelClusterableInit', () => {
       expect(after.mlpOut.kernel[j * 16 + i]).toBeCloseTo(before.mlpOut.kernel[j * 16 + i]! * f, 6);
     }
     expect(after.attention.query).toEqual(before.attention.query);
+  });
+});
+
+describe('pruneLanguageModel', () => {
+  it('zeros the pruned neurons and heads, and the network computes as with those units silenced', () => {
+    const network = fresh(5);
+    const units = new Float32Array(64).fill(1);
+    units[7] = 0;
+    const pruned = pruneLanguageModel(network, [
+      { layer: 'block1.mlp.act', units },
+      { layer: 'block0.attention', units: [1, 0] },
+    ]);
+    const b1 = transformerView(pruned).blocks[1]!;
+    for (let i = 0; i < 16; i++) expect(b1.mlpIn.kernel[i * 64 + 7]).toBe(0);
+    expect([...b1.mlpOut.kernel.subarray(7 * 16, 8 * 16)].every((v) => v === 0)).toBe(true);
+    const b0 = transformerView(pruned).blocks[0]!;
+    for (let i = 0; i < 16; i++) for (let c = 0; c < 16; c++) expect(b0.attention.value[i * 16 + c] === 0).toBe(c >= 8);
+    expect(transformerView(network).blocks[1]!.mlpIn.kernel[7]).not.toBe(0);
+    const inputs = Float32Array.from({ length: 8 }, (_, i) => pattern[i]!);
+    const silenced = referenceForward(network, {
+      inputs,
+      count: 1,
+      masks: [
+        { layer: 'block1.mlp.act', mask: units },
+        { layer: 'block0.attention', mask: Float32Array.from([1, 0]) },
+      ],
+    }).logits;
+    const logits = referenceForward(pruned, { inputs, count: 1 }).logits;
+    for (let i = 0; i < logits.length; i++) expect(logits[i]).toBeCloseTo(silenced[i]!, 5);
   });
 });
