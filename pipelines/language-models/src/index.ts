@@ -29,3 +29,13 @@ export { runCompareText, type TextCompareOptions, type TextCompareResult } from 
 export { runTrainText, parameterCount, type TrainTextOptions, type TrainTextPlan } from './train-text.js';
 export { createNetworkNextLogits, type NetworkNextLogits } from './network-next-logits.js';
 export { measureAttackSuccess, type MeasureAttackSuccessOptions } from './measure-attack-success.js';
+export { weightPartition } from './run-lesion-text.js';
+export {
+  runExciseText,
+  TEXT_EXCISE_DEFAULTS,
+  type ExciseTextOptions,
+  type ExciseTextRun,
+  type TextExciseMethod,
+} from './excise/run-excise-text.js';
+export { parseTextForget, buildTextCapability, type TextCapability, type TextForgetSpec } from './excise/text-capability.js';
+export type { TextFloorRecipe } from './excise/never-trained.js';

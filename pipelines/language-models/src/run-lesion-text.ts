@@ -1,4 +1,4 @@
-import type { LoadedModel, UnitPartition } from '@modscope/core';
+import type { LoadedModel, Network, UnitPartition } from '@modscope/core';
 import { textCoactivationPartition } from './coactivation-text.js';
 import { lesionFloors, lesionFloorWarnings, readPartitionFile, type LesionFloors } from '@modscope/lesion-study';
 import type { PValueFloorWarning } from '@modscope/metrics';
@@ -78,10 +78,10 @@ export interface TextLesionResult {
 }
 
 /** The residual-view partition of a language model's neurons and heads (heads included so they are units too). */
-async function weightPartition(model: LoadedModel, k: number, seed: number): Promise<UnitPartition & { source: string }> {
+export async function weightPartition(network: Network, k: number, seed: number): Promise<UnitPartition & { source: string }> {
   const { analyzeClusterability } = await import('@modscope/clusterability');
   const { spectralPartitioner } = await import('@modscope/partition-spectral');
-  const r = await analyzeClusterability(model.network, {
+  const r = await analyzeClusterability(network, {
     k,
     seed,
     partitioner: spectralPartitioner,
@@ -110,7 +110,7 @@ export async function runLesionText(model: LoadedModel, options: TextLesionStudy
   try {
     const partition =
       !options.partition || options.partition === 'weights'
-        ? await weightPartition(model, options.k ?? 12, seed)
+        ? await weightPartition(model.network, options.k ?? 12, seed)
         : options.partition === 'coactivation'
           ? await textCoactivationPartition(evaluator, windows, { k: options.k ?? 12, seed })
           : await readPartitionFile(options.partition);
