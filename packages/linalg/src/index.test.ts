@@ -6,6 +6,7 @@ describe('@modscope/linalg', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'bipartiteColouring',
+        'causalAttentionKernel',
         'checkGraph',
         'connectedComponents',
         'denseSymmetricEigen',

@@ -5,3 +5,4 @@ export { spectralClustering, type SpectralClustering, type SpectralClusteringOpt
 export { kmeans, kmeansPlusPlus, lloyd, type KMeansOptions, type KMeansResult } from './kmeans.js';
 export { kmeansThreads } from './kmeans-pool.js';
 export { sparseProducts, type SparseProducts, type CsrBlock } from './run-matrix.js';
+export { causalAttentionKernel, type CausalAttentionKernel, type CausalAttentionShape } from './causal-attention.js';
