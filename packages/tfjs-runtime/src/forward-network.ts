@@ -40,6 +40,13 @@ export interface ForwardHooks {
   dropoutAt?: ReadonlySet<string>;
   /** x·W of dense layers; `tf.matMul` by default, `matMulWithTransposedGradient` when training. */
   matMul?: (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+  /** x·W + b of dense layers and attention's projections, in place of `matMul` and an add: a fused op with its own gradients. */
+  affine?: (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null) => tf.Tensor2D;
+  /**
+   * Attention layers' causal softmax(scale · q·kᵀ)·v per head, from q, k, v `[batch, positions, heads × headSize]`
+   * (after their projections) to `[batch, positions, heads × headSize]`; tfjs's ops by default.
+   */
+  causalAttention?: (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number, scale: number) => tf.Tensor3D;
   /** Conv2d layers; `convolve` (tfjs's ops and gradients) by default, `convolveWithIm2colGradients` when training. */
   conv2d?: ConvFunction;
 }
@@ -117,17 +124,20 @@ export function disposeWeights(weights: NetworkWeights): void {
   for (const p of weights.parameters.values()) tf.dispose(Object.values(p));
 }
 
+/** How `affine` multiplies: the `affine` hook where given, else the `matMul` hook (or `tf.matMul`) and an add. */
+type Multiply = Pick<ForwardHooks, 'matMul' | 'affine'>;
+
 /** `x · w (+ bias)` over the last axis of a value of any rank. */
-function affine(
-  matMul: (a: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D,
-  x: tf.Tensor,
-  w: tf.Tensor,
-  bias: tf.Tensor | null | undefined,
-): tf.Tensor {
+function affine(hooks: Multiply, x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | null | undefined): tf.Tensor {
   const fanIn = x.shape[x.rank - 1]!;
-  const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, fanIn]);
-  let y: tf.Tensor = matMul(flat as tf.Tensor2D, w as tf.Tensor2D);
-  if (bias) y = tf.add(y, bias);
+  const flat = (x.rank === 2 ? x : tf.reshape(x, [-1, fanIn])) as tf.Tensor2D;
+  let y: tf.Tensor;
+  if (hooks.affine) {
+    y = hooks.affine(flat, w as tf.Tensor2D, bias ?? null);
+  } else {
+    y = hooks.matMul ? hooks.matMul(flat, w as tf.Tensor2D) : tf.matMul(flat, w as tf.Tensor2D);
+    if (bias) y = tf.add(y, bias);
+  }
   return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]!]);
 }
 
@@ -155,16 +165,21 @@ function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: num
 }
 
 /** Causal multi-head self-attention of `x: [batch, positions, d]` up to W_O (see core's `AttentionLayer`). */
-function attention(
-  layer: AttentionLayer,
-  p: ParameterTensors,
-  x: tf.Tensor,
-  matMul: (a: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D,
-): tf.Tensor {
+function attention(layer: AttentionLayer, p: ParameterTensors, x: tf.Tensor, hooks: ForwardHooks): tf.Tensor {
   const [batch, positions] = x.shape as [number, number, number];
   const { heads, headSize } = layer;
+  if (hooks.causalAttention) {
+    const project = (w: tf.Tensor, b: tf.Tensor | undefined) => affine(hooks, x, w, b) as tf.Tensor3D;
+    return hooks.causalAttention(
+      project(p.query!, p.queryBias),
+      project(p.key!, p.keyBias),
+      project(p.value!, p.valueBias),
+      heads,
+      layer.scale,
+    );
+  }
   const split = (w: tf.Tensor, b: tf.Tensor | undefined) =>
-    tf.transpose(tf.reshape(affine(matMul, x, w, b), [batch, positions, heads, headSize]), [0, 2, 1, 3]);
+    tf.transpose(tf.reshape(affine(hooks, x, w, b), [batch, positions, heads, headSize]), [0, 2, 1, 3]);
   const q = split(p.query!, p.queryBias);
   const k = split(p.key!, p.keyBias);
   const v = split(p.value!, p.valueBias);
@@ -251,7 +266,6 @@ export function forwardNetwork(
   const nchw = network.layout === 'nchw';
   const sequence = network.layout === 'sequence';
   const wanted = new Set(options.outputs ?? [network.output]);
-  const matMul = options.matMul ?? ((a: tf.Tensor2D, w: tf.Tensor2D) => tf.matMul(a, w));
   const conv = options.conv2d ?? convolve;
   const values = new Map<string, tf.Tensor>();
   const out = new Map<string, tf.Tensor>();
@@ -282,11 +296,11 @@ export function forwardNetwork(
         break;
       }
       case 'attention':
-        y = attention(layer, weights.parameters.get(layer.id)!, v, matMul);
+        y = attention(layer, weights.parameters.get(layer.id)!, v, options);
         break;
       case 'dense': {
         const p = weights.weights.get(layer.id)!;
-        y = affine(matMul, v, p.kernel, p.bias);
+        y = affine(options, v, p.kernel, p.bias);
         break;
       }
       case 'conv2d': {
