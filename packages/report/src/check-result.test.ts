@@ -32,7 +32,7 @@ describe('checkResult', () => {
   it('refuses a kind it does not draw, a train result', () => {
     const error = failure({ kind: 'modscope/train', version: 1 }, 'run/train.json');
     expect(error.message).toMatch(
-      /^run\/train\.json is not a valid modscope result file: it is a train result \('modscope\/train'\), not a cluster, lesion, text-lesion, compare, text-compare or excise result\. Leave it out: this report reads cluster, lesion, text-lesion, compare, text-compare or excise results\./,
+      /^run\/train\.json is not a valid modscope result file: it is a train result \('modscope\/train'\), not a cluster, lesion, text-lesion, compare, text-compare, excise or text-excise result\. Leave it out: this report reads cluster, lesion, text-lesion, compare, text-compare, excise or text-excise results\./,
     );
   });
 
@@ -67,7 +67,7 @@ describe('checkResult', () => {
     );
     expect(failure({ hello: 'world' }).message).toMatch(/it has no 'kind' naming the command that wrote it/);
     expect(failure({ kind: 'modscope/teleport', version: 1 }).message).toMatch(
-      /its kind 'modscope\/teleport' is not one this report knows \(modscope\/cluster, modscope\/lesion, modscope\/text-lesion, modscope\/compare, modscope\/text-compare, modscope\/excise\)\. It may come from a newer modscope/,
+      /its kind 'modscope\/teleport' is not one this report knows \(modscope\/cluster, modscope\/lesion, modscope\/text-lesion, modscope\/compare, modscope\/text-compare, modscope\/excise, modscope\/text-excise\)\. It may come from a newer modscope/,
     );
     expect(failure({ kind: 'modscope/lesion' }).message).toMatch(/its version is missing, expected an integer/);
     const lesion = sampleLesion();

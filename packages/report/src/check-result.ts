@@ -4,6 +4,7 @@ import { compareView, textCompareView, type CompareView, type TextCompareView } 
 import { exciseView, type ExciseView } from './excise-view.js';
 import { lesionView, type LesionView } from './lesion-view.js';
 import { REPORT_KINDS, REPORT_READER } from './report-kinds.js';
+import { textExciseView, type TextExciseView } from './text-excise-view.js';
 import { textLesionView, type TextLesionView } from './text-lesion-view.js';
 
 /** A result checked and in the shape the report draws, by kind. */
@@ -13,7 +14,8 @@ export type CheckedResult =
   | { kind: 'modscope/text-lesion'; result: TextLesionView }
   | { kind: 'modscope/compare'; result: CompareView }
   | { kind: 'modscope/text-compare'; result: TextCompareView }
-  | { kind: 'modscope/excise'; result: ExciseView };
+  | { kind: 'modscope/excise'; result: ExciseView }
+  | { kind: 'modscope/text-excise'; result: TextExciseView };
 
 /**
  * Checks one parsed results file with `parseResult` of `@modscope/results` (a kind the report draws, the
@@ -35,5 +37,7 @@ export function checkResult(value: unknown, source: string): CheckedResult {
       return { kind: file.kind, result: textCompareView(file) };
     case 'modscope/excise':
       return { kind: file.kind, result: exciseView(file) };
+    case 'modscope/text-excise':
+      return { kind: file.kind, result: textExciseView(file) };
   }
 }

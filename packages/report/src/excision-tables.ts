@@ -15,7 +15,7 @@ interface MethodRow {
 }
 
 /** An excision result as its tables read it: a classifier's or a language model's. */
-export interface ExcisionTableData extends RecoveryData {
+interface ExcisionTableData extends RecoveryData {
   methods: readonly MethodRow[];
   relearning: readonly (RecoveryData['relearning'][number] & { examples: number })[];
 }

@@ -23,8 +23,9 @@ export function significant(x: number, digits = 4): string {
   return String(Number(x.toPrecision(digits))).replace(/^-/, '−');
 }
 
+/** A share in percent (a minus sign below zero, as `fixed` writes it), or an em dash where it is not finite. */
 export function percent(x: number, digits = 1): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '—';
+  return Number.isFinite(x) ? `${(100 * x).toFixed(digits).replace(/^-(?=\d)/, '−')}%` : '—';
 }
 
 /** Whole numbers with thousands separators. */

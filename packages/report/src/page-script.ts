@@ -20,7 +20,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
     dropLabel: function (p) { var v = p.value[2]; return v === null || Math.abs(v) < 0.5 ? '' : String(Math.round(v)); },
     threeDecimals: function (v) { return fixed(v, 3); },
     percent: function (v) { return v === null || v === undefined ? '—' : fixed(100 * v, 1) + '%'; },
-    percentAxis: function (v) { return Math.round(100 * v) + '%'; },
+    percentAxis: function (v) { return (Math.round(100 * v) + '%').replace(/^-/, '\u2212'); },
     // a share axis starts at 0 unless a value is below it (an attack success under zero), then at the tenth below
     shareMin: function (extent) { return Math.min(0, Math.floor(extent.min * 10) / 10); }
   };

@@ -67,6 +67,9 @@ li.context .before, li.context .after { color: #6b7480; }
 li.context mark.token { background: #ffd54f; color: #1f242b; border-radius: 3px; padding: 0 1px; box-shadow: 0 0 0 1px #e0a800; }
 li.context .activation { text-align: right; font-size: 11.5px; color: var(--muted); font-variant-numeric: tabular-nums; }
 .ws { color: #b0476b; }
+table.samples td.sample { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; white-space: pre-wrap; overflow-wrap: anywhere; vertical-align: top; }
+table.samples mark.target { background: #f6c7c7; color: #1f242b; border-radius: 3px; padding: 0 1px; }
+table.data tr.chosen td { background: #f1f6fc; }
 footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); padding: 18px 0 40px; }
 footer button { font: inherit; font-size: 12px; background: var(--card); border: 1px solid #cfd4db; border-radius: 6px; padding: 3px 10px; margin: 2px 6px 2px 0; cursor: pointer; }
 footer code { font-size: 12px; }

@@ -50,12 +50,22 @@ export const metricText = (unit: MetricUnit, x: number) => (unit === 'share' ? p
 const rounded = (x: number) => Math.round(x * 1e4) / 1e4;
 const finiteOrUndefined = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : undefined);
 
-/** A y axis for a metric: shares from 0 (or below, for an attack success under zero) to 100%, losses fitted to the data. */
-function metricAxis(unit: MetricUnit, gridIndex: number): Record<string, unknown> {
+/**
+ * A y axis for a metric: shares from 0 (or below, for an attack success under zero) to 100%; losses over
+ * `values` — the curves and the reference lines, which ECharts leaves out of an axis's extent — padded a little.
+ */
+function metricAxis(unit: MetricUnit, gridIndex: number, values: readonly number[]): Record<string, unknown> {
   const common = { gridIndex, type: 'value', splitLine: { lineStyle: { color: '#eef0f3' } } };
-  return unit === 'share'
-    ? { ...common, min: '@fn:shareMin', max: 1, axisLabel: { color: '#4a5361', formatter: '@fn:percentAxis' } }
-    : { ...common, scale: true, axisLabel: { color: '#4a5361', formatter: '@fn:shortNumber' } };
+  if (unit === 'share') return { ...common, min: '@fn:shareMin', max: 1, axisLabel: { color: '#4a5361', formatter: '@fn:percentAxis' } };
+  const finite = values.filter(Number.isFinite);
+  const [lo, hi] = finite.length > 0 ? [Math.min(...finite), Math.max(...finite)] : [0, 1];
+  const pad = Math.max(0.05 * (hi - lo), 0.05);
+  return {
+    ...common,
+    min: Math.floor((lo - pad) * 10) / 10,
+    max: Math.ceil((hi + pad) * 10) / 10,
+    axisLabel: { color: '#4a5361', formatter: '@fn:shortNumber' },
+  };
 }
 
 const tooltipOf = (unit: MetricUnit) => ({ valueFormatter: unit === 'share' ? '@fn:percent' : '@fn:threeDecimals' });
@@ -141,7 +151,12 @@ export function recoveryFigure(result: RecoveryData, metrics: RecoveryMetrics): 
         { left: '54%', width: '42%', top: 60, bottom: 44, containLabel: true },
       ],
       xAxis: [stepAxis(0), stepAxis(1)],
-      yAxis: panels.map((panel, p) => metricAxis(panel.unit, p)),
+      yAxis: panels.map((panel, p) =>
+        metricAxis(panel.unit, p, [
+          ...result.methods.flatMap((m) => m.curve.map((pt) => pt[panel.key])),
+          ...(panel.floor !== undefined ? [panel.floor] : []),
+        ]),
+      ),
       series,
     },
     marks: [
@@ -239,7 +254,12 @@ export function relearningFigure(result: RecoveryData, metrics: RecoveryMetrics)
       })),
       grid: counts.map((_, p) => ({ left: left(p), width: `${width}%`, top: 60, bottom: 44, containLabel: true })),
       xAxis: counts.map((_, p) => stepAxis(p)),
-      yAxis: counts.map((_, p) => metricAxis(metrics.forgetUnit, p)),
+      yAxis: counts.map((n, p) =>
+        metricAxis(metrics.forgetUnit, p, [
+          ...result.relearning.filter((r) => r.examples === n).flatMap((r) => r.curve.map((pt) => pt.forget)),
+          ...(intact !== undefined ? [intact] : []),
+        ]),
+      ),
       series,
     },
     marks: [

@@ -4,6 +4,7 @@ import {
   EXCISE_RESULT_KIND,
   LESION_RESULT_KIND,
   TEXT_COMPARE_RESULT_KIND,
+  TEXT_EXCISE_RESULT_KIND,
   TEXT_LESION_RESULT_KIND,
   type ResultReader,
 } from '@modscope/results';
@@ -16,6 +17,7 @@ export const REPORT_KINDS = Object.freeze([
   COMPARE_RESULT_KIND,
   TEXT_COMPARE_RESULT_KIND,
   EXCISE_RESULT_KIND,
+  TEXT_EXCISE_RESULT_KIND,
 ] as const);
 
 export type ReportKind = (typeof REPORT_KINDS)[number];

@@ -5,6 +5,7 @@ import { exciseSection } from './excise-section.js';
 import type { Section } from './figure.js';
 import { lesionSection, type ImageMap } from './lesion-section.js';
 import { textCompareSection } from './text-compare-section.js';
+import { textExciseSection } from './text-excise-section.js';
 import { textLesionSection } from './text-lesion-section.js';
 
 /** The section of the page that draws one checked result. Adding a kind is one case here and one in `checkResult`. */
@@ -22,5 +23,7 @@ export function resultSection(checked: CheckedResult, images: ImageMap): Section
       return textCompareSection(checked.result);
     case 'modscope/excise':
       return exciseSection(checked.result);
+    case 'modscope/text-excise':
+      return textExciseSection(checked.result);
   }
 }
