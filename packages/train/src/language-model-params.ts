@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { transformerView, type Layer, type Network } from '@modscope/core';
-import {
-  forwardNetwork,
-  matMulWithTransposedGradient,
-  uploadWeights,
-  type ForwardHooks,
-  type NetworkWeights,
-} from '@modscope/tfjs-runtime';
+import { forwardNetwork, uploadWeights, type ForwardHooks, type NetworkWeights } from '@modscope/tfjs-runtime';
+import { affineForTraining } from './affine-for-training.js';
+import { causalSelfAttentionOp } from './causal-self-attention.js';
 import type { ParameterMask } from './language-model-masks.js';
 
 /** A language model's weights as tfjs variables, and which of them are trained and decayed. */
@@ -67,9 +63,11 @@ export function languageModelLogits(
   count: number,
   hooks: Pick<ForwardHooks, 'dropout' | 'dropoutAt'> = {},
 ): tf.Tensor3D {
+  const causalAttention = causalSelfAttentionOp();
   return forwardNetwork(network, forwardWeights(params), x, count, {
     ...hooks,
-    matMul: matMulWithTransposedGradient,
+    affine: affineForTraining,
+    ...(causalAttention ? { causalAttention } : {}),
     outputs: [network.output],
   }).get(network.output)! as tf.Tensor3D;
 }
