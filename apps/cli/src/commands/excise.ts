@@ -12,12 +12,28 @@ import { checkResultOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
+import { isLanguageModel } from '@modscope/core';
+
+/** A classifier's `--target`: a class index. */
+function classOf(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError({
+      argument: '--target',
+      message: `--target '${text}' is not a class index.`,
+      hint: 'Give the class the trigger sends inputs to, e.g. --target 0.',
+    });
+  return n;
+}
 
 export interface ExciseCommandOptions {
-  data: string;
+  data?: string;
+  text?: string[];
+  tokenizer?: string;
   forget: string;
   trigger?: string;
-  target?: number;
+  /** A class (a classifier's backdoor) or text (a language model's), as typed. */
+  target?: string;
   budget?: number;
   forgetTarget?: number;
   finetuneSteps: number;
@@ -48,6 +64,15 @@ export interface ExciseCommandOptions {
 
 /** `modscope excise <model>`: module pruning of a capability, its baselines, retain fine-tuning and the relearning attack. */
 export async function exciseCommand(path: string, options: ExciseCommandOptions): Promise<void> {
+  if (options.text) return (await import('./excise-text.js')).exciseTextCommand(path, options);
+  const data = options.data;
+  if (data === undefined)
+    throw new UsageError({
+      argument: '--data',
+      message: 'excise needs --data (a classifier) or --text (a language model).',
+      hint: 'Add --data fashion-mnist, for example.',
+    });
+  const target = options.target === undefined ? undefined : classOf(options.target);
   if (options.forget.trim() !== 'trigger' && (options.trigger !== undefined || options.target !== undefined)) {
     throw new UsageError({
       argument: '--trigger',
@@ -62,15 +87,21 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   // the model's train.json, for the never-trained floor to repeat (read only when no epochs are given)
   const floor = options.neverTrained && options.neverTrainedEpochs === undefined ? await floorRecipeOf(path) : undefined;
   const model = await loadModel(path);
-  const test = await loadDataset(options.data, { split: 'test', ...(options.limit ? { limit: options.limit } : {}) });
+  if (isLanguageModel(model.network))
+    throw new UsageError({
+      argument: '--data',
+      message: `'${model.network.name}' is a language model; excise a capability of it on text.`,
+      hint: 'Pass --text name=file[,file…] with --forget domain:NAME or trigger:STRING.',
+    });
+  const test = await loadDataset(data, { split: 'test', ...(options.limit ? { limit: options.limit } : {}) });
   inputsFor(model, test, {}); // the model/dataset checks of every command
   // the trigger's defaults (a 4×4 patch in the bottom-right corner, as `modscope train` plants) need the input shape
   const spec = parseForgetSpec(options.forget, {
     ...(options.trigger !== undefined ? { trigger: options.trigger } : {}),
-    ...(options.target !== undefined ? { target: options.target } : {}),
+    ...(target !== undefined ? { target } : {}),
     inputShape: test.inputShape,
   });
-  const train = await loadDataset(options.data, { split: 'train', ...(options.trainLimit ? { limit: options.trainLimit } : {}) });
+  const train = await loadDataset(data, { split: 'train', ...(options.trainLimit ? { limit: options.trainLimit } : {}) });
   const quiet = options.json === '-';
   let bar: Progress | null = null;
   const started = performance.now();

@@ -68,7 +68,10 @@ export interface ExciseTextOptions {
   relearn?: readonly number[];
   relearnSteps?: number;
   seed?: number;
+  /** Held-out sequences scored per set (forget, retain) for the metrics and curves (default 128). */
   evaluationWindows?: number;
+  /** Most triggered prompts the attack success is measured on (default 64). */
+  prompts?: number;
   onStage?: (stage: string) => void;
 }
 
@@ -113,7 +116,10 @@ export async function runExciseText(network: Network, options: ExciseTextOptions
   };
   const timings: Record<string, number> = {};
   const stage = (name: string) => options.onStage?.(name);
-  const full = await buildTextCapability(options.domains, options.tokenizer, options.forget, { context: view.context });
+  const full = await buildTextCapability(options.domains, options.tokenizer, options.forget, {
+    context: view.context,
+    ...(options.prompts !== undefined ? { prompts: options.prompts } : {}),
+  });
   const n = options.evaluationWindows ?? TEXT_EXCISE_DEFAULTS.evaluationWindows;
   const capability: TextCapability = { ...full, forgetTest: spread(full.forgetTest, n), retainTest: spread(full.retainTest, n) };
   if (capability.retainTraining.count === 0 || capability.forgetTest.length === 0)
