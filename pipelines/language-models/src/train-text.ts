@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { transformerView, type Network } from '@modscope/core';
 import type { TextTrainResultFile } from '@modscope/results';
 import { resultJsonText, TEXT_TRAIN_RESULT_KIND, TEXT_TRAIN_RESULT_VERSION } from '@modscope/results/format';
@@ -248,7 +248,11 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
     }));
     for (const f of files) await writeFile(f.file, f.text);
     corpusFile = join(out, 'corpus.json');
-    await writeFile(corpusFile, `${JSON.stringify({ domains: files.map((f) => ({ name: f.name, files: [f.file] })) }, null, 2)}\n`);
+    // paths relative to corpus.json, so the directory can move
+    await writeFile(
+      corpusFile,
+      `${JSON.stringify({ domains: files.map((f) => ({ name: f.name, files: [relative(out, f.file)] })) }, null, 2)}\n`,
+    );
   }
   const json: TextTrainResultFile = {
     kind: TEXT_TRAIN_RESULT_KIND,
