@@ -34,3 +34,4 @@ export {
   type LanguageModelMask,
   type LanguageModelModules,
 } from './language-model-masks.js';
+export { defaultTrainingWorkers } from './training-workers.js';

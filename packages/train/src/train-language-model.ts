@@ -1,13 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
-import { createRandom, InvalidArgumentError, transformerView, type Network } from '@modscope/core';
+import { createRandom, InvalidArgumentError, type Network } from '@modscope/core';
 import { disposeWeights, selectBackend } from '@modscope/tfjs-runtime';
 import type { ClusterableInitOptions } from './clusterable-init.js';
-import { dropoutWith } from './dropout.js';
 import {
   checkSequences,
   evaluateLanguageModelParams,
   gatherSequences,
-  nextTokenLoss,
   type LanguageModelEvaluation,
   type TokenSequences,
 } from './language-model-data.js';
@@ -18,10 +15,19 @@ import {
   type LanguageModelMask,
   type LanguageModelModules,
 } from './language-model-masks.js';
-import { createLanguageModelParams, languageModelLogits, maskedVariable, readLanguageModel } from './language-model-params.js';
-import { createOptimizer, learningRateAt } from './optimizer.js';
+import { createLanguageModelParams, readLanguageModel } from './language-model-params.js';
+import { type BatchShare, createLanguageModelStep, type ShareStatistics } from './language-model-step.js';
+import { learningRateAt } from './optimizer.js';
 import { trainingBackend } from './training-backend.js';
 import { checkOptions, type FineTuneOptions, type HistoryEntry } from './train-options.js';
+import {
+  defaultTrainingWorkers,
+  gradientSlot,
+  startTrainingWorkers,
+  sumGradientSlots,
+  trainingWorkersAvailable,
+  type TrainingWorkers,
+} from './training-workers.js';
 
 /** Options of `trainLanguageModel` and `fineTuneLanguageModel`. */
 export interface LanguageModelTrainOptions<E = unknown>
@@ -38,6 +44,15 @@ export interface LanguageModelTrainOptions<E = unknown>
   clusterableInit?: boolean | ClusterableInitOptions;
   /** (function) — called before the first step, every `evaluateEvery` steps and after the last. */
   onEvaluate?: (state: LanguageModelEvaluationState) => E | Promise<E>;
+  /**
+   * (number ≥ 0, default `defaultTrainingWorkers()` for runs of more than about 2·10¹⁰ operations, else 0) —
+   * helper threads of data-parallel training: each batch is split into contiguous shares of windows, one
+   * per thread (this one included), whose gradients are added in thread order; every thread applies the
+   * same update. The same seed and worker count give the same weights bit for bit; other worker counts
+   * give the same up to float rounding (the order of the sums). Only on the wasm and cpu backends, and
+   * from the built package (never from sources run by a test runner); at most batch size − 1.
+   */
+  workers?: number;
 }
 
 export interface LanguageModelEvaluationState {
@@ -59,6 +74,8 @@ export interface LanguageModelTrainResult<E = unknown> {
   steps: number;
   /** Predicted tokens trained on per second of the training loop (evaluations excluded). */
   tokensPerSecond: number;
+  /** Helper threads the batches were shared with (0: this thread alone). */
+  workers: number;
   evaluations: { step: number; epoch: number; value: E }[];
   /** With clusterable initialization: the module of every residual dimension and MLP neuron. */
   modules?: LanguageModelModules;
@@ -77,6 +94,40 @@ export const LANGUAGE_MODEL_TRAIN_DEFAULTS = Object.freeze({
 
 const STREAM = { shuffle: 1, dropout: 2, modules: 3 } as const;
 const pkg = '@modscope/train';
+/** Below this estimate of a run's arithmetic (6 × parameters × tokens), helper threads cost more to start than they save. */
+const WORKER_MIN_OPERATIONS = 2e10;
+
+/** Helper threads for a run: as asked (or the default for long runs), where they can run, at most one per window of a batch less one. */
+function workerCount(asked: number | undefined, backend: string, batchSize: number, operations: number): number {
+  if (backend === 'tensorflow' || !trainingWorkersAvailable()) return 0;
+  const wanted = asked ?? (operations >= WORKER_MIN_OPERATIONS ? defaultTrainingWorkers() : 0);
+  return Math.max(0, Math.min(wanted, batchSize - 1));
+}
+
+/** Contiguous shares of a batch of `count` windows for `threads` threads, the first ones a window larger; null where empty. */
+function splitBatch(inputs: Int32Array, targets: Int32Array, count: number, threads: number, step: number): (BatchShare | null)[] {
+  const length = inputs.length / count;
+  const shares: (BatchShare | null)[] = [];
+  let first = 0;
+  for (let t = 0; t < threads; t++) {
+    const n = Math.floor(count / threads) + (t < count % threads ? 1 : 0);
+    shares.push(
+      n === 0
+        ? null
+        : {
+            inputs: inputs.subarray(first * length, (first + n) * length),
+            targets: targets.subarray(first * length, (first + n) * length),
+            count: n,
+            first,
+            total: count,
+            step,
+            penalty: t === 0,
+          },
+    );
+    first += n;
+  }
+  return shares;
+}
 
 function refuse(argument: string, what: string): never {
   throw new InvalidArgumentError({
@@ -106,7 +157,14 @@ function checkLanguageModelOptions(options: LanguageModelTrainOptions<unknown>):
     if (value !== undefined && !(value >= 0 && Number.isFinite(value)))
       throw new InvalidArgumentError({ argument: name, message: `${pkg}: ${name} must be a finite number ≥ 0, got ${value}.` });
   }
-  const { optimizer: _o, masks: _m, onEvaluate: _e, clusterableInit, ...shared } = options;
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 0)) {
+    throw new InvalidArgumentError({
+      argument: 'workers',
+      message: `${pkg}: workers must be an integer ≥ 0, got ${String(options.workers)}.`,
+      hint: 'Use 0 to train in this thread alone.',
+    });
+  }
+  const { optimizer: _o, masks: _m, onEvaluate: _e, clusterableInit, workers: _w, ...shared } = options;
   checkOptions({ ...shared, ...(clusterableInit !== undefined ? { clusterableInit } : {}) });
 }
 
@@ -147,18 +205,28 @@ async function runLanguageModelTraining<E>(
   }
   const parameterMasks = languageModelParameterMasks(start, options.masks ?? []);
   start = applyParameterMasks(start, parameterMasks);
-  const view = transformerView(start);
-  const mlpKernels = view.blocks.flatMap((b) => [b.mlpIn.id, b.mlpOut.id]);
-  const dropoutAt = new Set(view.blocks.map((b) => b.activation.id));
-  const drop = options.dropout ? dropoutWith(root.fork(STREAM.dropout), options.dropout) : undefined;
 
   const backend = await trainingBackend(start, options.backend);
-  const params = createLanguageModelParams(start);
-  const masks = parameterMasks.map((m) => {
-    const variable = maskedVariable(params, m);
-    return { variable, mask: tf.tensor(m.mask, variable.shape) };
-  });
-  const optimizer = createOptimizer({ name: optimizerName === 'sgd' ? 'sgd' : 'adam', momentum: options.momentum ?? 0, epsilon: 1e-8 });
+  const settings = {
+    optimizer: optimizerName,
+    momentum: options.momentum ?? 0,
+    weightDecay,
+    clipNorm,
+    l1,
+    l2,
+    dropout: options.dropout ?? 0,
+    dropoutSeed: root.fork(STREAM.dropout).seed,
+    parameterMasks,
+  };
+  const trainer = createLanguageModelStep(start, settings);
+  const { params, size } = trainer;
+  const operations = 6 * size * Math.min(data.count, batchSize) * length * totalSteps;
+  const helpers = workerCount(options.workers, backend.name, batchSize, operations);
+  const threads = helpers + 1;
+  const buffer = helpers > 0 ? new SharedArrayBuffer(threads * 2 * size * 4) : null;
+  const own = [0, 1].map((parity) => (buffer ? gradientSlot(buffer, size, 0, parity) : new Float32Array(size)));
+  const total = buffer ? new Float32Array(size) : null;
+  let workers: TrainingWorkers | undefined;
   const history: HistoryEntry[] = [];
   const evaluations: LanguageModelTrainResult<E>['evaluations'] = [];
   let step = 0;
@@ -179,6 +247,7 @@ async function runLanguageModelTraining<E>(
     evaluations.push({ step, epoch, value });
   };
   try {
+    if (buffer) workers = startTrainingWorkers(helpers, { network: start, settings, backend: backend.name, buffer, size });
     await evaluateState();
     let lastEvaluated = 0;
     while (step < totalSteps) {
@@ -198,41 +267,24 @@ async function runLanguageModelTraining<E>(
         const n = hi - lo;
         const batch = gatherSequences(data, order, lo, hi);
         const lr = learningRateAt(baseRate, schedule, step, totalSteps);
-        const [ce, pen, hits] = tf.tidy(() => {
-          const x = tf.tensor2d(batch.inputs, [n, length], 'int32');
-          const y = tf.tensor1d(batch.targets, 'int32');
-          let kept: tf.Scalar[] = [];
-          const { value, grads } = tf.variableGrads(() => {
-            const logits = languageModelLogits(start, params, x, n, drop ? { dropout: drop, dropoutAt } : {});
-            const { loss, correct: c } = nextTokenLoss(logits, y);
-            let penalty: tf.Scalar = tf.scalar(0);
-            for (const id of mlpKernels) {
-              const kernel = params.weights.weights.get(id)!.kernel;
-              if (l1 > 0) penalty = tf.add(penalty, tf.mul(l1, tf.sum(tf.abs(kernel))));
-              if (l2 > 0) penalty = tf.add(penalty, tf.mul(l2, tf.sum(tf.square(kernel))));
-            }
-            kept = [tf.keep(loss), tf.keep(penalty), tf.keep(c)];
-            return tf.add(loss, penalty) as tf.Scalar;
-          }, params.variables);
-          let scale = 1;
-          if (clipNorm > 0) {
-            const norm = Math.sqrt(tf.addN(params.variables.map((v) => tf.sum(tf.square(grads[v.name]!)))).dataSync()[0]!);
-            if (norm > clipNorm) scale = clipNorm / norm;
-          }
-          if (weightDecay > 0) for (const v of params.decayed) v.assign(tf.mul(v, 1 - lr * weightDecay));
-          optimizer.apply(new Map(params.variables.map((v) => [v, scale === 1 ? grads[v.name]! : tf.mul(grads[v.name]!, scale)])), lr);
-          for (const { variable, mask } of masks) variable.assign(tf.mul(variable, mask));
-          value.dispose();
-          const read = kept.map((t) => t.dataSync()[0]!) as [number, number, number];
-          tf.dispose(kept);
-          return read;
-        });
+        const parity = step & 1;
+        const shares = splitBatch(batch.inputs, batch.targets, n, threads, step);
+        const pending = workers?.compute(shares, parity);
+        const statistics: (ShareStatistics | null)[] = [trainer.gradients(shares[0]!, own[parity]!)];
+        if (pending) statistics.push(...(await pending));
+        const active = shares.flatMap((share, t) => (share ? [t] : []));
+        const gradient = buffer ? sumGradientSlots(buffer, size, active, parity, total!) : own[parity]!;
+        workers?.apply(parity, active, lr);
+        trainer.apply(gradient, lr);
         trainingSeconds += (performance.now() - stepBegan) / 1000;
         step++;
         batches++;
-        lossSum += ce;
-        penaltySum += pen;
-        correct += hits;
+        for (const s of statistics) {
+          if (!s) continue;
+          lossSum += s.loss / n;
+          penaltySum += s.penalty;
+          correct += s.correct;
+        }
         seen += n * length;
         options.onProgress?.({ epoch, step, steps: totalSteps, loss: lossSum / batches, accuracy: correct / seen });
         if (evaluateEvery > 0 && step % evaluateEvery === 0) {
@@ -257,13 +309,13 @@ async function runLanguageModelTraining<E>(
       seconds: (performance.now() - began) / 1000,
       steps: step,
       tokensPerSecond: trainingSeconds > 0 ? (tokensSeen(data, batchSize, step) * length) / trainingSeconds : 0,
+      workers: helpers,
       evaluations,
       ...(modules ? { modules } : {}),
     };
   } finally {
-    tf.dispose(masks.map((m) => m.mask));
-    optimizer.dispose();
-    disposeWeights(params.weights);
+    workers?.close();
+    trainer.dispose();
     await backend.restore();
   }
 }
