@@ -138,7 +138,11 @@ export function addExperimentCommands(program: Command): void {
     .option('--batch-size <n>', 'fine-tuning batch size', positiveInt)
     .option('--learning-rate <x>', 'fine-tuning learning rate (Adam, default 0.001)', positiveNumber)
     .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
-    .option('--limit <n>', 'use only the first n test examples for the forget and retain metrics', positiveInt)
+    .option(
+      '--limit <n>',
+      'use only the first n test examples for the forget and retain metrics (text: n held-out windows per set, at most 64 prompts)',
+      positiveInt,
+    )
     .option('--train-limit <n>', 'use only the first n training examples (fine-tuning, never-trained model, relearning)', positiveInt)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
     .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')

@@ -18,7 +18,6 @@ const CLASSIFIER_ONLY = {
   forgetTarget: '--forget-target',
   partitioner: '--partitioner',
   neverTrainedEpochs: '--never-trained-epochs',
-  limit: '--limit',
   trainLimit: '--train-limit',
 } as const;
 
@@ -81,6 +80,8 @@ export async function exciseTextCommand(path: string, options: ExciseCommandOpti
       relearnSteps: options.relearnSteps,
       seed: options.seed,
       noFloor: !options.neverTrained,
+      // --limit: held-out windows per set, and at most as many triggered prompts
+      ...(options.limit !== undefined ? { evaluationWindows: options.limit, prompts: Math.min(64, options.limit) } : {}),
       ...(options.budget !== undefined ? { budget: options.budget } : {}),
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.learningRate ? { learningRate: options.learningRate } : {}),

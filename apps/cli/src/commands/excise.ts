@@ -84,8 +84,6 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
   const relearn = parseRelearn(options.relearn);
   const relearnFrom = parseRelearnFrom(options.relearnFrom, methods);
   await checkResultOutputs(options, [...modelInputs(path), partitionInput(options.partition)]);
-  // the model's train.json, for the never-trained floor to repeat (read only when no epochs are given)
-  const floor = options.neverTrained && options.neverTrainedEpochs === undefined ? await floorRecipeOf(path) : undefined;
   const model = await loadModel(path);
   if (isLanguageModel(model.network))
     throw new UsageError({
@@ -93,6 +91,8 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
       message: `'${model.network.name}' is a language model; excise a capability of it on text.`,
       hint: 'Pass --text name=file[,file…] with --forget domain:NAME or trigger:STRING.',
     });
+  // the model's train.json, for the never-trained floor to repeat (read only when no epochs are given)
+  const floor = options.neverTrained && options.neverTrainedEpochs === undefined ? await floorRecipeOf(path) : undefined;
   const test = await loadDataset(data, { split: 'test', ...(options.limit ? { limit: options.limit } : {}) });
   inputsFor(model, test, {}); // the model/dataset checks of every command
   // the trigger's defaults (a 4×4 patch in the bottom-right corner, as `modscope train` plants) need the input shape
