@@ -1,7 +1,7 @@
-// Compiles the AssemblyScript kernels in assembly/ (k-means, sparse products, dense vectors, attention)
-// to WebAssembly with SIMD and writes each, base64-encoded, to src/generated/<name>-wasm.ts, which the
-// bundle inlines: consumers need no .wasm file. Run by `npm run build` before tsup; the generated folder
-// is git-ignored.
+// Compiles the AssemblyScript kernels in assembly/ (k-means, sparse products, dense vectors, attention,
+// transpose) to WebAssembly with SIMD and writes each, base64-encoded, to src/generated/<name>-wasm.ts,
+// which the bundle inlines: consumers need no .wasm file. Run by `npm run build` before tsup; the
+// generated folder is git-ignored.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ const kernels = [
   { name: 'spmv', constant: 'spmvWasmBase64', what: 'The sparse matrix–vector kernels' },
   { name: 'dense', constant: 'denseWasmBase64', what: 'The eigensolver’s dense vector kernels' },
   { name: 'attention', constant: 'attentionWasmBase64', what: 'The causal self-attention kernels' },
+  { name: 'transpose', constant: 'transposeWasmBase64', what: 'The matrix transpose kernel' },
 ];
 for (const { name, constant, what } of kernels) {
   let wasm;

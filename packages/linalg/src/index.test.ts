@@ -21,6 +21,7 @@ describe('@modscope/linalg', () => {
         'spectralClustering',
         'spectralEmbedding',
         'spmv',
+        'transposeFloat32',
       ].sort(),
     );
   });

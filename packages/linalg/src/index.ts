@@ -6,3 +6,4 @@ export { kmeans, kmeansPlusPlus, lloyd, type KMeansOptions, type KMeansResult } 
 export { kmeansThreads } from './kmeans-pool.js';
 export { sparseProducts, type SparseProducts, type CsrBlock } from './run-matrix.js';
 export { causalAttentionKernel, type CausalAttentionKernel, type CausalAttentionShape } from './causal-attention.js';
+export { transposeFloat32 } from './transpose-float32.js';
