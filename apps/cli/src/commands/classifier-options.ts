@@ -1,5 +1,5 @@
 import { UsageError } from '../usage-error.js';
-import type { TrainCommandOptions } from './train.js';
+import type { TrainCommandOptions } from './train-command-options.js';
 
 /** The language-model options a classifier cannot take, by flag. */
 const GPT_ONLY = {

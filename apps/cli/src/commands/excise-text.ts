@@ -9,7 +9,7 @@ import { modelInputs, partitionInput } from '../command-inputs.js';
 import { checkResultOutputs } from '../output-paths.js';
 import { writeReportOption } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
-import type { ExciseCommandOptions } from './excise.js';
+import type { ExciseCommandOptions } from './excise-command-options.js';
 
 /** The classifier options a language model's excise cannot take, by flag. */
 const CLASSIFIER_ONLY = {

@@ -3,7 +3,7 @@ import { runTrainText, type TrainTextPlan } from '@modscope/language-models';
 import { percent, print, printJson, table } from '../output.js';
 import { checkOutputs } from '../output-paths.js';
 import { UsageError } from '../usage-error.js';
-import type { TrainCommandOptions } from './train.js';
+import type { TrainCommandOptions } from './train-command-options.js';
 import { trainingBar } from './training-bar.js';
 
 export interface TrainTextCommandOptions extends TrainCommandOptions {

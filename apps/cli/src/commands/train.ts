@@ -1,3 +1,4 @@
+import type { TrainCommandOptions } from './train-command-options.js';
 import { join, resolve } from 'node:path';
 import { TRAIN_DEFAULTS } from '@modscope/train';
 import { parsePoison, runTrain, type TrainPlan } from '@modscope/training-run';
@@ -6,30 +7,6 @@ import { trainingBar } from './training-bar.js';
 import { checkOutputs } from '../output-paths.js';
 import { asUsage } from '../usage-error.js';
 import { checkClassifierOptions } from './classifier-options.js';
-
-export interface TrainCommandOptions {
-  data?: string;
-  text?: string[];
-  arch?: string;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  optimizer?: 'adam' | 'adamw' | 'sgd';
-  dropout?: number;
-  l1?: number;
-  l2?: number;
-  prune?: number;
-  clusterableInit?: boolean;
-  spectralReg?: number | true;
-  spectralEvery?: number;
-  poison?: string;
-  trigger?: string;
-  limit?: number;
-  testLimit?: number;
-  seed: number;
-  out: string;
-  json?: boolean;
-}
 
 function planLines({ dataset, trainExamples, testExamples, arch, poison }: TrainPlan): string[] {
   const stamped = poison ? `, ${poison.stamped.toLocaleString('en-US')} stamped with the trigger and relabelled ${poison.target}` : '';

@@ -14,9 +14,9 @@ export interface TextFloorRecipe {
 }
 
 /** A floor's retain loss may sit this far (nats) above the intact model's and still be a floor. */
-export const TEXT_FLOOR_TOLERANCE = 0.05;
+const TEXT_FLOOR_TOLERANCE = 0.05;
 /** Most epochs of a floor trained until it matches the intact model's retain loss. */
-export const TEXT_FLOOR_MAX_EPOCHS = 20;
+const TEXT_FLOOR_MAX_EPOCHS = 20;
 
 /**
  * The never-trained model (method §6.5 for §9): a fresh model of the same shape trained on the retain text

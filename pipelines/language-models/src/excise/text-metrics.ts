@@ -18,7 +18,7 @@ export function spread(sequences: readonly ScoredSequence[], n: number): ScoredS
 }
 
 /** Tokens a trigger's continuation is read for: twice the target's length (as `attackSuccessRate` does by default). */
-export function continueTokensOf(capability: TextCapability, tokenizer: Tokenizer): number {
+function continueTokensOf(capability: TextCapability, tokenizer: Tokenizer): number {
   return capability.spec.kind === 'trigger' ? 2 * tokenizer.encode(capability.spec.target).length : 24;
 }
 

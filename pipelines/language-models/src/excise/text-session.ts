@@ -13,7 +13,7 @@ export interface ScoredSequence {
 }
 
 /** Next-token loss (nats per token) and top-1 accuracy over the scored positions. */
-export interface SequenceLoss {
+interface SequenceLoss {
   loss: number;
   accuracy: number;
   positions: number;
