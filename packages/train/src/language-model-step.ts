@@ -4,8 +4,8 @@ import { disposeWeights } from '@modscope/tfjs-runtime';
 import { nextTokenLoss } from './language-model-data.js';
 import type { ParameterMask } from './language-model-masks.js';
 import { createLanguageModelParams, languageModelLogits, maskedVariable, type LanguageModelParams } from './language-model-params.js';
-import { createOptimizer } from './optimizer.js';
-import { runFloat32Kernel } from './run-float32-kernel.js';
+import { createFlatOptimizer } from './flat-optimizer.js';
+import { runFloat32Kernel, uploadFloat32 } from './run-float32-kernel.js';
 
 /** What one training step does besides the forward pass: the same in every thread that trains. */
 export interface LanguageModelStepSettings {
@@ -57,7 +57,7 @@ export interface LanguageModelStep {
   size: number;
   /** Writes into `out` the gradient of the share's part of the batch loss (its mean × count / total, plus the penalty if asked). */
   gradients(share: BatchShare, out: Float32Array): ShareStatistics;
-  /** One update from the batch's gradient: clipping by global norm, decoupled weight decay, the optimizer, the held masks. */
+  /** One update from the batch's gradient: clipping by global norm, then `createFlatOptimizer` (decay, step, held masks). */
   apply(gradient: Float32Array, learningRate: number): void;
   dispose(): void;
 }
@@ -68,21 +68,30 @@ export function createLanguageModelStep(network: Network, settings: LanguageMode
   const mlpKernels = view.blocks.flatMap((b) => [b.mlpIn.id, b.mlpOut.id]);
   const dropoutAt = new Set(view.blocks.map((b) => b.activation.id));
   const params = createLanguageModelParams(network);
-  const masks = settings.parameterMasks.map((m) => {
-    const variable = maskedVariable(params, m);
-    return { variable, mask: tf.tensor(m.mask, variable.shape) };
-  });
-  const optimizer = createOptimizer({
-    name: settings.optimizer === 'sgd' ? 'sgd' : 'adam',
-    momentum: settings.momentum,
-    epsilon: 1e-8,
-  });
   const offsets: number[] = [];
   let size = 0;
   for (const v of params.variables) {
     offsets.push(size);
     size += v.size;
   }
+  const at = new Map(params.variables.map((v, i) => [v, offsets[i]!]));
+  // the weights as one array, kept equal to the variables: the optimizer updates it, the variables are re-uploaded
+  const weights = new Float32Array(size);
+  params.variables.forEach((v, i) => runFloat32Kernel([v], [], ([a]) => weights.set(a!, offsets[i]!)));
+  let mask: Float32Array | null = null;
+  for (const m of settings.parameterMasks) {
+    mask ??= new Float32Array(size).fill(1);
+    mask.set(m.mask, at.get(maskedVariable(params, m))!);
+  }
+  const optimizer = createFlatOptimizer({
+    name: settings.optimizer === 'sgd' ? 'sgd' : 'adam',
+    size,
+    momentum: settings.momentum,
+    epsilon: 1e-8,
+    weightDecay: settings.weightDecay,
+    decayed: [...params.decayed].map((v) => [at.get(v)!, at.get(v)! + v.size] as const),
+    mask,
+  });
   const dropoutRoot = createRandom(settings.dropoutSeed);
   const { l1, l2 } = settings;
 
@@ -147,20 +156,14 @@ export function createLanguageModelStep(network: Network, settings: LanguageMode
         const norm = Math.sqrt(squares);
         if (norm > settings.clipNorm) scale = settings.clipNorm / norm;
       }
+      optimizer.update(weights, gradient, learningRate, scale);
       tf.tidy(() => {
-        if (settings.weightDecay > 0) for (const v of params.decayed) v.assign(tf.mul(v, 1 - learningRate * settings.weightDecay));
-        const grads = new Map<tf.Variable, tf.Tensor>();
         params.variables.forEach((v, i) => {
-          const g = tf.tensor(gradient.subarray(offsets[i]!, offsets[i]! + v.size), v.shape);
-          grads.set(v, scale === 1 ? g : tf.mul(g, scale));
+          v.assign(uploadFloat32(weights.subarray(offsets[i]!, offsets[i]! + v.size), v.shape));
         });
-        optimizer.apply(grads, learningRate);
-        for (const { variable, mask } of masks) variable.assign(tf.mul(variable, mask));
       });
     },
     dispose() {
-      tf.dispose(masks.map((m) => m.mask));
-      optimizer.dispose();
       disposeWeights(params.weights);
     },
   };

@@ -40,3 +40,9 @@ export function runFloat32Kernel(
   );
   return outputs.map((values, i) => tf.tensor(values, [...outputShapes[i]!]));
 }
+
+/** A float32 tensor holding a copy of `values` (on the wasm backend written straight into its heap). */
+export function uploadFloat32(values: Float32Array, shape: readonly number[]): tf.Tensor {
+  const [out] = runFloat32Kernel([], [[...shape]], (_, [a]) => a!.set(values));
+  return out!;
+}
