@@ -29,6 +29,7 @@ describe('@modscope/core', () => {
         'inputLayer',
         'inputSize',
         'isLanguageModel',
+        'languageModelNetwork',
         'isWeighted',
         'labelledExamples',
         'lesionMask',

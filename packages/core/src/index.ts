@@ -16,3 +16,4 @@ export type * from './interfaces/evaluator.js';
 export type * from './interfaces/loader.js';
 export type * from './interfaces/partitioner.js';
 export type * from './interfaces/metric.js';
+export * from './language-model-network.js';

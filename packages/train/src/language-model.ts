@@ -1,4 +1,4 @@
-import { createRandom, InvalidArgumentError, type DenseLayer, type Layer, type Network, type Random } from '@modscope/core';
+import { createRandom, InvalidArgumentError, languageModelNetwork, type Network, type Random } from '@modscope/core';
 
 /** The shape of a GPT-style language model made by `createLanguageModel` (method §9). */
 export interface LanguageModelOptions {
@@ -77,93 +77,27 @@ function checkShape(options: LanguageModelOptions): Required<Omit<LanguageModelO
  * mlp.out, mlp.residual}`, `ln_f`, `unembedding`.
  */
 export function createLanguageModel(options: LanguageModelOptions): Network {
-  const { vocabulary, context, blocks, width, heads, neurons, activation } = checkShape(options);
+  const shape = checkShape(options);
   const random = createRandom(options.seed ?? 0);
   const std = 0.02;
-  const residualStd = std / Math.sqrt(2 * blocks);
-  const seq = (features: number) => [context, features];
-  const layers: Layer[] = [{ kind: 'input', id: 'input_ids', name: 'input_ids', inputs: [], units: context, outputShape: [context] }];
-  layers.push({
-    kind: 'embedding',
-    id: 'embedding',
-    name: 'embedding',
-    inputs: ['input_ids'],
-    units: width,
-    outputShape: seq(width),
-    tokens: normal(random, vocabulary * width, std),
-    vocabulary,
-    positions: normal(random, context * width, std / 2),
+  const residualStd = std / Math.sqrt(2 * shape.blocks);
+  return languageModelNetwork(options.name ?? 'gpt', shape, (role, layer, n) => {
+    switch (role) {
+      case 'gamma':
+        return new Float32Array(n).fill(1);
+      case 'beta':
+      case 'bias':
+      case 'queryBias':
+      case 'keyBias':
+      case 'valueBias':
+        return new Float32Array(n);
+      case 'positions':
+        return normal(random, n, std / 2);
+      case 'kernel':
+        // the projections that write into the residual stream
+        return normal(random, n, layer.endsWith('attention.out') || layer.endsWith('mlp.out') ? residualStd : std);
+      default:
+        return normal(random, n, std);
+    }
   });
-  const norm = (id: string, from: string): Layer => ({
-    kind: 'layernorm',
-    id,
-    name: id,
-    inputs: [from],
-    units: width,
-    outputShape: seq(width),
-    gamma: new Float32Array(width).fill(1),
-    beta: new Float32Array(width),
-    epsilon: 1e-5,
-  });
-  const dense = (id: string, from: string, fanIn: number, fanOut: number, scale: number): DenseLayer => ({
-    kind: 'dense',
-    id,
-    name: id,
-    inputs: [from],
-    units: fanOut,
-    outputShape: seq(fanOut),
-    kernel: normal(random, fanIn * fanOut, scale),
-    kernelShape: [fanIn, fanOut],
-    bias: new Float32Array(fanOut),
-  });
-  const add = (id: string, a: string, b: string): Layer => ({
-    kind: 'add',
-    id,
-    name: id,
-    inputs: [a, b],
-    units: width,
-    outputShape: seq(width),
-  });
-  const headSize = width / heads;
-  let stream = 'embedding';
-  for (let b = 0; b < blocks; b++) {
-    const p = `block${b}`;
-    layers.push(norm(`${p}.ln1`, stream));
-    layers.push({
-      kind: 'attention',
-      id: `${p}.attention`,
-      name: `${p}.attention`,
-      inputs: [`${p}.ln1`],
-      units: heads,
-      outputShape: seq(width),
-      heads,
-      headSize,
-      scale: 1 / Math.sqrt(headSize),
-      query: normal(random, width * width, std),
-      key: normal(random, width * width, std),
-      value: normal(random, width * width, std),
-      queryBias: new Float32Array(width),
-      keyBias: new Float32Array(width),
-      valueBias: new Float32Array(width),
-    });
-    layers.push(dense(`${p}.attention.out`, `${p}.attention`, width, width, residualStd));
-    layers.push(add(`${p}.attention.residual`, stream, `${p}.attention.out`));
-    layers.push(norm(`${p}.ln2`, `${p}.attention.residual`));
-    layers.push(dense(`${p}.mlp.in`, `${p}.ln2`, width, neurons, std));
-    layers.push({
-      kind: 'activation',
-      id: `${p}.mlp.act`,
-      name: `${p}.mlp.act`,
-      inputs: [`${p}.mlp.in`],
-      units: neurons,
-      outputShape: seq(neurons),
-      activation,
-    });
-    layers.push(dense(`${p}.mlp.out`, `${p}.mlp.act`, neurons, width, residualStd));
-    layers.push(add(`${p}.mlp.residual`, `${p}.attention.residual`, `${p}.mlp.out`));
-    stream = `${p}.mlp.residual`;
-  }
-  layers.push(norm('ln_f', stream));
-  layers.push(dense('unembedding', 'ln_f', width, vocabulary, std));
-  return { specificationVersion: 'v1', name: options.name ?? 'gpt', layout: 'sequence', layers, output: 'unembedding' };
 }

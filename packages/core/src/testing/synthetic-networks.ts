@@ -1,5 +1,6 @@
 import { createRandom, type Random } from '../random.js';
-import type { ActivationFunction, DataLayout, Layer, Network } from '../network.js';
+import type { ActivationFunction, DataLayout, DenseLayer, EmbeddingLayer, Layer, Network } from '../network.js';
+import { languageModelNetwork, type LanguageModelWeightRole } from '../language-model-network.js';
 
 function randn(rng: Random, n: number, scale: number): Float32Array {
   const out = new Float32Array(n);
@@ -306,96 +307,35 @@ export function tinyLanguageModel(options: TinyLanguageModelOptions = {}): Netwo
   const { vocabulary = 11, context = 8, width = 8, heads = 2, blocks = 2, activation = 'gelu', tied = false, seed = 0 } = options;
   const neurons = options.neurons ?? 4 * width;
   const rng = createRandom(seed);
-  const headSize = width / heads;
-  const seq = (features: number) => [context, features];
-  const layers: Layer[] = [{ kind: 'input', id: 'input_ids', name: 'input_ids', inputs: [], units: context, outputShape: [context] }];
-  const tokens = randn(rng, vocabulary * width, 0.5);
-  layers.push({
-    kind: 'embedding',
-    id: 'embedding',
-    name: 'embedding',
-    inputs: ['input_ids'],
-    units: width,
-    outputShape: seq(width),
-    tokens,
-    vocabulary,
-    positions: randn(rng, context * width, 0.2),
-  });
-  const norm = (id: string, from: string): Layer => ({
-    kind: 'layernorm',
-    id,
-    name: id,
-    inputs: [from],
-    units: width,
-    outputShape: seq(width),
-    gamma: Float32Array.from(randn(rng, width, 0.1), (v) => 1 + v),
-    beta: randn(rng, width, 0.1),
-    epsilon: 1e-5,
-  });
-  const dense = (id: string, from: string, fanIn: number, fanOut: number): Layer => ({
-    kind: 'dense',
-    id,
-    name: id,
-    inputs: [from],
-    units: fanOut,
-    outputShape: seq(fanOut),
-    kernel: randn(rng, fanIn * fanOut, 1 / Math.sqrt(fanIn)),
-    kernelShape: [fanIn, fanOut],
-    bias: randn(rng, fanOut, 0.05),
-  });
-  const add = (id: string, a: string, b: string): Layer => ({
-    kind: 'add',
-    id,
-    name: id,
-    inputs: [a, b],
-    units: width,
-    outputShape: seq(width),
-  });
-  let stream = 'embedding';
-  for (let b = 0; b < blocks; b++) {
-    const p = `block${b}`;
-    layers.push(norm(`${p}.ln1`, stream));
-    layers.push({
-      kind: 'attention',
-      id: `${p}.attention`,
-      name: `${p}.attention`,
-      inputs: [`${p}.ln1`],
-      units: heads,
-      outputShape: seq(width),
-      heads,
-      headSize,
-      scale: 1 / Math.sqrt(headSize),
-      query: randn(rng, width * width, 1 / Math.sqrt(width)),
-      key: randn(rng, width * width, 1 / Math.sqrt(width)),
-      value: randn(rng, width * width, 1 / Math.sqrt(width)),
-      queryBias: randn(rng, width, 0.05),
-      keyBias: randn(rng, width, 0.05),
-      valueBias: randn(rng, width, 0.05),
-    });
-    layers.push(dense(`${p}.attention.out`, `${p}.attention`, width, width));
-    layers.push(add(`${p}.attention.residual`, stream, `${p}.attention.out`));
-    layers.push(norm(`${p}.ln2`, `${p}.attention.residual`));
-    layers.push(dense(`${p}.mlp.in`, `${p}.ln2`, width, neurons));
-    layers.push({
-      kind: 'activation',
-      id: `${p}.mlp.act`,
-      name: `${p}.mlp.act`,
-      inputs: [`${p}.mlp.in`],
-      units: neurons,
-      outputShape: seq(neurons),
-      activation,
-    });
-    layers.push(dense(`${p}.mlp.out`, `${p}.mlp.act`, neurons, width));
-    layers.push(add(`${p}.mlp.residual`, `${p}.attention.residual`, `${p}.mlp.out`));
-    stream = `${p}.mlp.residual`;
-  }
-  layers.push(norm('ln_f', stream));
-  const unembedding = dense('unembedding', 'ln_f', width, vocabulary) as Extract<Layer, { kind: 'dense' }>;
+  const scales: Record<LanguageModelWeightRole, (fanIn: number) => number> = {
+    tokens: () => 0.5,
+    positions: () => 0.2,
+    gamma: () => 0.1,
+    beta: () => 0.1,
+    query: (fanIn) => 1 / Math.sqrt(fanIn),
+    key: (fanIn) => 1 / Math.sqrt(fanIn),
+    value: (fanIn) => 1 / Math.sqrt(fanIn),
+    queryBias: () => 0.05,
+    keyBias: () => 0.05,
+    valueBias: () => 0.05,
+    kernel: (fanIn) => 1 / Math.sqrt(fanIn),
+    bias: () => 0.05,
+  };
+  const network = languageModelNetwork(
+    'tiny-lm',
+    { vocabulary, context, width, heads, blocks, neurons, activation },
+    (role, _layer, n, fanIn) => {
+      const values = randn(rng, n, scales[role](fanIn));
+      if (role === 'gamma') for (let i = 0; i < n; i++) values[i]! += 1;
+      return values;
+    },
+  );
   if (tied) {
+    const tokens = (network.layers.find((l) => l.kind === 'embedding') as EmbeddingLayer).tokens;
+    const unembedding = network.layers.at(-1) as DenseLayer;
     for (let i = 0; i < width; i++) for (let t = 0; t < vocabulary; t++) unembedding.kernel[i * vocabulary + t] = tokens[t * width + i]!;
     unembedding.bias = null;
     unembedding.tiedTo = 'embedding';
   }
-  layers.push(unembedding);
-  return { specificationVersion: 'v1', name: 'tiny-lm', layout: 'sequence', layers, output: 'unembedding' };
+  return network;
 }
