@@ -5,3 +5,15 @@ export { pairedRows } from './paired-rows.js';
 export { taskAlignment, type TaskAlignment } from './task-alignment.js';
 export { lesionsByTask, type TaskLesion } from './lesions-by-task.js';
 export type { DemoRelearning, DemoSummary } from './summarize-demo.js';
+export {
+  runLanguageModelDemo,
+  type LanguageModelDemoOptions,
+  type LanguageModelDemoStage,
+  type LanguageModelDemoStep,
+} from './run-language-model-demo.js';
+export { LANGUAGE_MODEL_DEMO_RECIPE, type LanguageModelDemoRecipe } from './language-model-demo-recipe.js';
+export type {
+  LanguageModelDemoPoint,
+  LanguageModelDemoRelearning,
+  LanguageModelDemoSummary,
+} from './summarize-language-model-demo.js';
