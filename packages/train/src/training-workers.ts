@@ -38,8 +38,8 @@ export function gradientSlot(buffer: SharedArrayBuffer, size: number, thread: nu
 }
 
 /**
- * The batch's gradient: the slots of the `active` threads (those with a share) added in thread order,
- * in float64 and rounded once, so every thread gets the same float32 array.
+ * The batch's gradient: the slots of the `active` threads (those with a share) added one after another in
+ * thread order (float32), so every thread gets the same array.
  */
 export function sumGradientSlots(
   buffer: SharedArrayBuffer,
@@ -48,15 +48,10 @@ export function sumGradientSlots(
   parity: number,
   out: Float32Array,
 ): Float32Array {
-  const slots = active.map((t) => gradientSlot(buffer, size, t, parity));
-  if (slots.length === 1) {
-    out.set(slots[0]!);
-    return out;
-  }
-  for (let i = 0; i < size; i++) {
-    let s = 0;
-    for (const slot of slots) s += slot[i]!;
-    out[i] = s;
+  out.set(gradientSlot(buffer, size, active[0]!, parity));
+  for (const t of active.slice(1)) {
+    const slot = gradientSlot(buffer, size, t, parity);
+    for (let i = 0; i < size; i++) out[i]! += slot[i]!;
   }
   return out;
 }
