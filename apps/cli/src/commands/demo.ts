@@ -1,15 +1,24 @@
 import { DEMO_RECIPE, type DemoStage, type DemoStep, type DemoSummary, runDemo } from '@modscope/demo';
 import { type Progress, percent, print, printJson, progress, table } from '../output.js';
 import { checkOutputs } from '../output-paths.js';
+import { UsageError } from '../usage-error.js';
 
 export interface DemoOptions {
   out: string;
   seed: number;
+  /** The language-model demo's text: refused here. */
+  text?: string;
   json?: boolean;
 }
 
 /** `modscope demo`: the whole loop on built-in data (`runDemo` of `@modscope/demo`), told as it goes, then its figures. */
 export async function demoCommand(options: DemoOptions): Promise<void> {
+  if (options.text !== undefined)
+    throw new UsageError({
+      argument: '--text',
+      message: '--text is the text of the language-model demo; the classifier demo makes its own data.',
+      hint: 'Run modscope demo lm --text FILE, or leave --text out.',
+    });
   await checkOutputs({ dirs: { '--out': options.out } });
   const quiet = Boolean(options.json);
   let bar: { stage: DemoStage; progress: Progress } | null = null;
