@@ -10,7 +10,7 @@ import type { TextExciseMethod } from '@modscope/language-models';
  * lets the target leak into clean prompts (up to 9%). Excision keeps to what the story needs — module pruning
  * against random units of the same count and against fine-tuning alone, 40 retain steps, the never-trained
  * model (trained again with this recipe: another 12 s), one relearning attack of 10 windows — because every
- * evaluation greedily continues each held-out prompt with and without the trigger. About 55 s of CPU in all.
+ * evaluation greedily continues each held-out prompt with and without the trigger. About 52 s of CPU in all.
  */
 export const LANGUAGE_MODEL_DEMO_RECIPE: Readonly<LanguageModelDemoRecipe> = Object.freeze({
   /** Debian's `fortunes` file (package `fortunes-min`, which `fortunes` pulls in): about 430 fortunes. */
