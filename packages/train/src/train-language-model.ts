@@ -221,7 +221,7 @@ async function runLanguageModelTraining<E>(
   const trainer = createLanguageModelStep(start, settings);
   const { params, size } = trainer;
   const operations = 6 * size * Math.min(data.count, batchSize) * length * totalSteps;
-  const helpers = workerCount(options.workers, backend.name, batchSize, operations);
+  const helpers = workerCount(options.workers, backend.name, Math.min(batchSize, data.count), operations);
   const threads = helpers + 1;
   const buffer = helpers > 0 ? new SharedArrayBuffer(threads * 2 * size * 4) : null;
   const own = [0, 1].map((parity) => (buffer ? gradientSlot(buffer, size, 0, parity) : new Float32Array(size)));
