@@ -1,7 +1,9 @@
 // AssemblyScript kernels for causal multi-head self-attention (a language model's training step), float32
 // with SIMD, compiled to WebAssembly by `npm run build` (scripts/build-wasm.mjs) and inlined into the JS
-// bundle. The caller lays out linear memory: q, k, v (and the output's gradient) as [batch, positions,
-// heads × headSize], the probabilities as [batch, heads, tp, tp], then scratch; pointers are byte offsets.
+// bundle. The caller lays out linear memory: q, k and v side by side as [batch, positions, 3 × heads ×
+// headSize] (a fused projection's output, and its gradient), the output and its gradient as [batch,
+// positions, heads × headSize], the probabilities as [batch, heads, tp, tp], then scratch; pointers are
+// byte offsets.
 //
 // Per (example, head) the head's rows are gathered into zero-padded scratch matrices, positions rounded up
 // to tp (a multiple of 4) and the head size to hp (a multiple of 4), so that every product runs on whole
@@ -117,7 +119,7 @@ function transposeSquare(src: usize, dst: usize, tp: i32): void {
   for (let i = 0; i < tp; i++) for (let j = 0; j < tp; j++) store<f32>(at(dst, j * tp + i), load<f32>(at(src, i * tp + j)));
 }
 
-/** One head's rows of x ([batch, t, d], example b) into rows [tp][hp] (zero-padded). */
+/** One head's rows of x (rows of `d` floats, `t` per example; example b, columns h0 …) into rows [tp][hp] (zero-padded). */
 function gatherRows(x: usize, b: i32, t: i32, d: i32, h0: i32, hs: i32, out: usize, tp: i32, hp: i32): void {
   memory.fill(out, 0, (<usize>tp * <usize>hp) << 2);
   for (let i = 0; i < t; i++) memory.copy(at(out, i * hp), at(x, (b * t + i) * d + h0), <usize>hs << 2);
@@ -132,7 +134,7 @@ function gatherColumns(x: usize, b: i32, t: i32, d: i32, h0: i32, hs: i32, out: 
   }
 }
 
-/** The rows [tp][hp] back into x ([batch, t, d], example b, head columns h0 …). */
+/** The rows [tp][hp] back into x (rows of `d` floats, `t` per example; example b, columns h0 …). */
 function scatterRows(rows: usize, hp: i32, x: usize, b: i32, t: i32, d: i32, h0: i32, hs: i32): void {
   for (let i = 0; i < t; i++) memory.copy(at(x, (b * t + i) * d + h0), at(rows, i * hp), <usize>hs << 2);
 }
@@ -163,13 +165,18 @@ function causalSoftmax(s: usize, t: i32, tp: i32, scale: f32): void {
 }
 
 /**
- * out = softmax(scale · Q·Kᵀ + causal mask)·V per head; p receives the probabilities [batch, heads, tp, tp]
- * (zero above the diagonal and in padded rows), which `backward` reads.
+ * out = softmax(scale · Q·Kᵀ + causal mask)·V per head, q, k and v side by side in qkv ([batch, t, 3d]);
+ * p receives the probabilities [batch, heads, tp, tp] (zero above the diagonal and in padded rows), which
+ * `backward` reads.
  */
-export function forward(q: usize, k: usize, v: usize, out: usize, p: usize, scratch: usize, batch: i32, t: i32, heads: i32, hs: i32, scale: f32): void {
+export function forward(qkv: usize, out: usize, p: usize, scratch: usize, batch: i32, t: i32, heads: i32, hs: i32, scale: f32): void {
   const tp = (t + 3) & ~3;
   const hp = (hs + 3) & ~3;
   const d = heads * hs;
+  const ld = 3 * d;
+  const q = qkv;
+  const k = at(qkv, d);
+  const v = at(qkv, 2 * d);
   const block = (<usize>tp * <usize>hp) << 2;
   const qh = scratch;
   const kt = qh + block;
@@ -179,9 +186,9 @@ export function forward(q: usize, k: usize, v: usize, out: usize, p: usize, scra
     for (let h = 0; h < heads; h++) {
       const h0 = h * hs;
       const ph = p + ((<usize>(b * heads + h) * <usize>tp * <usize>tp) << 2);
-      gatherRows(q, b, t, d, h0, hs, qh, tp, hp);
-      gatherColumns(k, b, t, d, h0, hs, kt, tp, hp);
-      gatherRows(v, b, t, d, h0, hs, vh, tp, hp);
+      gatherRows(q, b, t, ld, h0, hs, qh, tp, hp);
+      gatherColumns(k, b, t, ld, h0, hs, kt, tp, hp);
+      gatherRows(v, b, t, ld, h0, hs, vh, tp, hp);
       product(qh, hp, kt, tp, ph, tp, tp, tp, hp, LOWER_N);
       causalSoftmax(ph, t, tp, scale);
       product(ph, tp, vh, hp, oh, hp, tp, hp, tp, LOWER_K);
@@ -196,28 +203,21 @@ export function forwardScratch(t: i32, hs: i32): usize {
 }
 
 /**
- * Gradients of `forward` with respect to q, k and v from the output's gradient dOut and the probabilities
- * `forward` wrote: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = scale · P ⊙ (dP − Σ_j P ⊙ dP), dQ = dS·K, dK = dSᵀ·Q.
+ * The gradient of `forward` with respect to qkv (dqkv, [batch, t, 3d]) from the output's gradient dOut and
+ * the probabilities `forward` wrote: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = scale · P ⊙ (dP − Σ_j P ⊙ dP), dQ = dS·K,
+ * dK = dSᵀ·Q.
  */
-export function backward(
-  q: usize,
-  k: usize,
-  v: usize,
-  p: usize,
-  dOut: usize,
-  dq: usize,
-  dk: usize,
-  dv: usize,
-  scratch: usize,
-  batch: i32,
-  t: i32,
-  heads: i32,
-  hs: i32,
-  scale: f32,
-): void {
+export function backward(qkv: usize, p: usize, dOut: usize, dqkv: usize, scratch: usize, batch: i32, t: i32, heads: i32, hs: i32, scale: f32): void {
   const tp = (t + 3) & ~3;
   const hp = (hs + 3) & ~3;
   const d = heads * hs;
+  const ld = 3 * d;
+  const q = qkv;
+  const k = at(qkv, d);
+  const v = at(qkv, 2 * d);
+  const dq = dqkv;
+  const dk = at(dqkv, d);
+  const dv = at(dqkv, 2 * d);
   const block = (<usize>tp * <usize>hp) << 2;
   const square = (<usize>tp * <usize>tp) << 2;
   const qh = scratch;
@@ -231,14 +231,14 @@ export function backward(
     for (let h = 0; h < heads; h++) {
       const h0 = h * hs;
       const ph = p + ((<usize>(b * heads + h) * <usize>tp * <usize>tp) << 2);
-      gatherRows(q, b, t, d, h0, hs, qh, tp, hp);
-      gatherRows(k, b, t, d, h0, hs, kh, tp, hp);
-      gatherColumns(v, b, t, d, h0, hs, vt, tp, hp);
+      gatherRows(q, b, t, ld, h0, hs, qh, tp, hp);
+      gatherRows(k, b, t, ld, h0, hs, kh, tp, hp);
+      gatherColumns(v, b, t, ld, h0, hs, vt, tp, hp);
       gatherRows(dOut, b, t, d, h0, hs, doh, tp, hp);
       // dV = Pᵀ·dO
       transposeSquare(ph, st, tp);
       product(st, tp, doh, hp, gh, hp, tp, hp, tp, UPPER_K);
-      scatterRows(gh, hp, dv, b, t, d, h0, hs);
+      scatterRows(gh, hp, dv, b, t, ld, h0, hs);
       // dS = scale · P ⊙ (dP − rowsum(P ⊙ dP)), dP = dO·Vᵀ on and below the diagonal
       product(doh, hp, vt, tp, ds, tp, tp, tp, hp, LOWER_N);
       for (let i = 0; i < tp; i++) {
@@ -255,10 +255,10 @@ export function backward(
       }
       // dQ = dS·K, dK = dSᵀ·Q
       product(ds, tp, kh, hp, gh, hp, tp, hp, tp, LOWER_K);
-      scatterRows(gh, hp, dq, b, t, d, h0, hs);
+      scatterRows(gh, hp, dq, b, t, ld, h0, hs);
       transposeSquare(ds, st, tp);
       product(st, tp, qh, hp, gh, hp, tp, hp, tp, UPPER_K);
-      scatterRows(gh, hp, dk, b, t, d, h0, hs);
+      scatterRows(gh, hp, dk, b, t, ld, h0, hs);
     }
   }
 }

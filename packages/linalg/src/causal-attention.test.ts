@@ -86,9 +86,16 @@ describe('causalAttentionKernel', () => {
       const n = batch * positions * heads * headSize;
       const [q, k, v, dOut] = [1, 2, 3, 4].map((s) => normals(n, s)) as [Float32Array, Float32Array, Float32Array, Float32Array];
       const want = reference(shape, q, k, v, dOut);
+      const qkv = new Float32Array(3 * n);
+      const d = heads * headSize;
+      for (let r = 0; r < batch * positions; r++) {
+        qkv.set(q.subarray(r * d, (r + 1) * d), r * 3 * d);
+        qkv.set(k.subarray(r * d, (r + 1) * d), r * 3 * d + d);
+        qkv.set(v.subarray(r * d, (r + 1) * d), r * 3 * d + 2 * d);
+      }
       const out = new Float32Array(n);
       const probabilities = new Float32Array(kernel.probabilitiesLength(shape));
-      kernel.forward(shape, q, k, v, out, probabilities);
+      kernel.forward(shape, qkv, out, probabilities);
       expect(maxDifference(out, want.out)).toBeLessThan(1e-5);
       const p = (positions + 3) & ~3;
       // zero above the diagonal, rows summing to 1
@@ -97,8 +104,13 @@ describe('causalAttentionKernel', () => {
         expect(row.subarray(i + 1).every((x) => x === 0)).toBe(true);
         expect(row.reduce((a, x) => a + x, 0)).toBeCloseTo(1, 5);
       }
-      const [dq, dk, dv] = [0, 0, 0].map(() => new Float32Array(n)) as [Float32Array, Float32Array, Float32Array];
-      kernel.backward(shape, { q, k, v, probabilities, dOut }, dq, dk, dv);
+      const dqkv = new Float32Array(3 * n);
+      kernel.backward(shape, { qkv, probabilities, dOut }, dqkv);
+      const [dq, dk, dv] = [0, 1, 2].map((part) => {
+        const g = new Float32Array(n);
+        for (let r = 0; r < batch * positions; r++) g.set(dqkv.subarray(r * 3 * d + part * d, r * 3 * d + (part + 1) * d), r * d);
+        return g;
+      }) as [Float32Array, Float32Array, Float32Array];
       expect(maxDifference(dq, want.dq)).toBeLessThan(1e-4);
       expect(maxDifference(dk, want.dk)).toBeLessThan(1e-4);
       expect(maxDifference(dv, want.dv)).toBeLessThan(1e-4);
@@ -108,7 +120,7 @@ describe('causalAttentionKernel', () => {
   it('refuses arrays of the wrong length, in one line', () => {
     const shape = { batch: 1, positions: 4, heads: 2, headSize: 2, scale: 1 };
     const a = new Float32Array(16);
-    expect(() => kernel.forward(shape, a, a, new Float32Array(15), a, new Float32Array(32))).toThrow(/attention v holds 15 values, not 16/);
-    expect(() => kernel.forward({ ...shape, heads: 0 }, a, a, a, a, a)).toThrow(/heads must be an integer ≥ 1/);
+    expect(() => kernel.forward(shape, new Float32Array(47), a, new Float32Array(32))).toThrow(/attention qkv holds 47 values, not 48/);
+    expect(() => kernel.forward({ ...shape, heads: 0 }, a, a, a)).toThrow(/heads must be an integer ≥ 1/);
   });
 });

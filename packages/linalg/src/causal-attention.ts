@@ -2,7 +2,10 @@ import { InvalidArgumentError } from '@modscope/core';
 import { attentionWasmBase64 } from './generated/attention-wasm.js';
 import { align16, type CompiledKernel, compileKernel, ensureMemory, type KernelMemory } from './wasm-module.js';
 
-/** One causal self-attention: q, k, v and the output are `[batch, positions, heads × headSize]`, row-major. */
+/**
+ * One causal self-attention: q, k and v side by side in `qkv` (`[batch, positions, 3 × heads × headSize]`,
+ * a fused projection's output), the output `[batch, positions, heads × headSize]`, row-major.
+ */
 export interface CausalAttentionShape {
   batch: number;
   positions: number;
@@ -14,7 +17,7 @@ export interface CausalAttentionShape {
 
 /**
  * Causal multi-head self-attention on float32 arrays, in a WebAssembly SIMD kernel
- * (assembly/attention.ts): out = softmax(scale · Q·Kᵀ, j ≤ i)·V per example and head, and its gradients.
+ * (assembly/attention.ts): out = softmax(scale · Q·Kᵀ, j ≤ i)·V per example and head, and its gradient.
  * The arrays may be views of another WebAssembly memory (a tfjs backend's heap): they are copied in and
  * out, never kept.
  */
@@ -22,48 +25,23 @@ export interface CausalAttentionKernel {
   /** Length of the probabilities `forward` writes and `backward` reads: batch × heads × p × p, p = positions rounded up to 4. */
   probabilitiesLength(shape: CausalAttentionShape): number;
   /** Writes the output and the probabilities (zero above the diagonal). */
-  forward(
-    shape: CausalAttentionShape,
-    q: Float32Array,
-    k: Float32Array,
-    v: Float32Array,
-    out: Float32Array,
-    probabilities: Float32Array,
-  ): void;
-  /** Writes the gradients of q, k and v from the output's gradient and `forward`'s probabilities. */
+  forward(shape: CausalAttentionShape, qkv: Float32Array, out: Float32Array, probabilities: Float32Array): void;
+  /** Writes the gradient of qkv from the output's gradient and `forward`'s probabilities. */
   backward(
     shape: CausalAttentionShape,
-    tensors: { q: Float32Array; k: Float32Array; v: Float32Array; probabilities: Float32Array; dOut: Float32Array },
-    dq: Float32Array,
-    dk: Float32Array,
-    dv: Float32Array,
+    tensors: { qkv: Float32Array; probabilities: Float32Array; dOut: Float32Array },
+    dqkv: Float32Array,
   ): void;
 }
 
 interface Exports extends KernelMemory {
-  forward(
-    q: number,
-    k: number,
-    v: number,
-    out: number,
-    p: number,
-    scratch: number,
-    b: number,
-    t: number,
-    h: number,
-    hs: number,
-    scale: number,
-  ): void;
+  forward(qkv: number, out: number, p: number, scratch: number, b: number, t: number, h: number, hs: number, scale: number): void;
   forwardScratch(t: number, hs: number): number;
   backward(
-    q: number,
-    k: number,
-    v: number,
+    qkv: number,
     p: number,
     dOut: number,
-    dq: number,
-    dk: number,
-    dv: number,
+    dqkv: number,
     scratch: number,
     b: number,
     t: number,
@@ -95,7 +73,7 @@ function checkShape(shape: CausalAttentionShape, arrays: Record<string, Float32A
   if (!Number.isFinite(scale)) throw new InvalidArgumentError({ argument: 'shape', message: `${pkg}: attention scale must be finite.` });
   const n = batch * positions * heads * headSize;
   for (const [name, a] of Object.entries(arrays)) {
-    const want = name === 'probabilities' ? probabilities : n;
+    const want = name === 'probabilities' ? probabilities : name === 'qkv' || name === 'dqkv' ? 3 * n : n;
     if (a.length !== want)
       throw new InvalidArgumentError({ argument: name, message: `${pkg}: attention ${name} holds ${a.length} values, not ${want}.` });
   }
@@ -122,34 +100,26 @@ function wasmKernel(ex: Exports): CausalAttentionKernel {
   const take = (at: number, a: Float32Array) => a.set(new Float32Array(ex.memory.buffer, at, a.length));
   return {
     probabilitiesLength,
-    forward(shape, q, k, v, out, probabilities) {
+    forward(shape, qkv, out, probabilities) {
       const pl = probabilitiesLength(shape);
-      checkShape(shape, { q, k, v, out, probabilities }, pl);
+      checkShape(shape, { qkv, out, probabilities }, pl);
       const { batch, positions, heads, headSize, scale } = shape;
-      const n = q.length;
-      const [qa, ka, va, oa, pa, scratch] = layout([n, n, n, n, pl], ex.forwardScratch(positions, headSize));
-      put(qa!, q);
-      put(ka!, k);
-      put(va!, v);
-      ex.forward(qa!, ka!, va!, oa!, pa!, scratch!, batch, positions, heads, headSize, scale);
+      const [qa, oa, pa, scratch] = layout([qkv.length, out.length, pl], ex.forwardScratch(positions, headSize));
+      put(qa!, qkv);
+      ex.forward(qa!, oa!, pa!, scratch!, batch, positions, heads, headSize, scale);
       take(oa!, out);
       take(pa!, probabilities);
     },
-    backward(shape, { q, k, v, probabilities, dOut }, dq, dk, dv) {
+    backward(shape, { qkv, probabilities, dOut }, dqkv) {
       const pl = probabilitiesLength(shape);
-      checkShape(shape, { q, k, v, probabilities, dOut, dq, dk, dv }, pl);
+      checkShape(shape, { qkv, probabilities, dOut, dqkv }, pl);
       const { batch, positions, heads, headSize, scale } = shape;
-      const n = q.length;
-      const [qa, ka, va, pa, ga, dqa, dka, dva, scratch] = layout([n, n, n, pl, n, n, n, n], ex.backwardScratch(positions, headSize));
-      put(qa!, q);
-      put(ka!, k);
-      put(va!, v);
+      const [qa, pa, ga, da, scratch] = layout([qkv.length, pl, dOut.length, dqkv.length], ex.backwardScratch(positions, headSize));
+      put(qa!, qkv);
       put(pa!, probabilities);
       put(ga!, dOut);
-      ex.backward(qa!, ka!, va!, pa!, ga!, dqa!, dka!, dva!, scratch!, batch, positions, heads, headSize, scale);
-      take(dqa!, dq);
-      take(dka!, dk);
-      take(dva!, dv);
+      ex.backward(qa!, pa!, ga!, da!, scratch!, batch, positions, heads, headSize, scale);
+      take(da!, dqkv);
     },
   };
 }
