@@ -43,10 +43,11 @@ export interface ForwardHooks {
   /** x·W + b of dense layers and attention's projections, in place of `matMul` and an add: a fused op with its own gradients. */
   affine?: (x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor | null) => tf.Tensor2D;
   /**
-   * Attention layers' causal softmax(scale · q·kᵀ)·v per head, from q, k, v `[batch, positions, heads × headSize]`
-   * (after their projections) to `[batch, positions, heads × headSize]`; tfjs's ops by default.
+   * Attention layers' causal softmax(scale · q·kᵀ)·v per head, from q, k and v side by side (one projection
+   * by the concatenated Q, K, V matrices: `[batch, positions, 3 × heads × headSize]`) to `[batch, positions,
+   * heads × headSize]`; tfjs's ops (three projections) by default.
    */
-  causalAttention?: (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number, scale: number) => tf.Tensor3D;
+  causalAttention?: (qkv: tf.Tensor3D, heads: number, scale: number) => tf.Tensor3D;
   /** Conv2d layers; `convolve` (tfjs's ops and gradients) by default, `convolveWithIm2colGradients` when training. */
   conv2d?: ConvFunction;
 }
@@ -169,14 +170,11 @@ function attention(layer: AttentionLayer, p: ParameterTensors, x: tf.Tensor, hoo
   const [batch, positions] = x.shape as [number, number, number];
   const { heads, headSize } = layer;
   if (hooks.causalAttention) {
-    const project = (w: tf.Tensor, b: tf.Tensor | undefined) => affine(hooks, x, w, b) as tf.Tensor3D;
-    return hooks.causalAttention(
-      project(p.query!, p.queryBias),
-      project(p.key!, p.keyBias),
-      project(p.value!, p.valueBias),
-      heads,
-      layer.scale,
-    );
+    // one projection by [Q K V]: a third of the ops, and x transposed once for the kernels' gradient
+    const biases = [p.queryBias, p.keyBias, p.valueBias];
+    const bias = biases.some((b) => b) ? tf.concat(biases.map((b) => b ?? tf.zeros([heads * headSize]))) : null;
+    const qkv = affine(hooks, x, tf.concat([p.query!, p.key!, p.value!], 1), bias) as tf.Tensor3D;
+    return hooks.causalAttention(qkv, heads, layer.scale);
   }
   const split = (w: tf.Tensor, b: tf.Tensor | undefined) =>
     tf.transpose(tf.reshape(affine(hooks, x, w, b), [batch, positions, heads, headSize]), [0, 2, 1, 3]);
