@@ -46,11 +46,12 @@ describe('causalSelfAttentionOp', () => {
           const shape: [number, number, number] = [batch, positions, heads * headSize];
           const [q, k, v, dy] = [1, 2, 3, 4].map((s) => normals(shape, s)) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
           const scale = 1 / Math.sqrt(headSize);
-          const loss = (f: typeof attend) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-            tf.sum(tf.mul(f(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D, heads, scale), dy));
-          const want = tf.valueAndGrads(loss(tfjsAttention))([q, k, v]);
-          const got = tf.valueAndGrads(loss(attend))([q, k, v]);
-          expect(maxDiff(attend(q, k, v, heads, scale), tfjsAttention(q, k, v, heads, scale))).toBeLessThan(1e-5);
+          const fused = (a: tf.Tensor3D, b: tf.Tensor3D, c: tf.Tensor3D) => attend(tf.concat([a, b, c], 2), heads, scale);
+          const loss = (f: typeof fused) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+            tf.sum(tf.mul(f(a as tf.Tensor3D, b as tf.Tensor3D, c as tf.Tensor3D), dy));
+          const want = tf.valueAndGrads(loss((a, b, c) => tfjsAttention(a, b, c, heads, scale)))([q, k, v]);
+          const got = tf.valueAndGrads(loss(fused))([q, k, v]);
+          expect(maxDiff(fused(q, k, v), tfjsAttention(q, k, v, heads, scale))).toBeLessThan(1e-5);
           for (let i = 0; i < 3; i++) expect(maxDiff(got.grads[i]!, want.grads[i]!)).toBeLessThan(1e-4);
         });
         await tf.setBackend(before);
@@ -59,11 +60,11 @@ describe('causalSelfAttentionOp', () => {
   }
 
   it('leaks no tensors, with or without a gradient', () => {
-    const [q, k, v] = [1, 2, 3].map((s) => normals([2, 8, 8], s));
+    const qkv = normals([2, 8, 24], 1);
     const count = tf.memory().numTensors;
-    tf.dispose(tf.tidy(() => attend(q!, k!, v!, 2, 0.5)));
-    tf.dispose(tf.tidy(() => tf.grads((a: tf.Tensor) => tf.sum(attend(a as tf.Tensor3D, k!, v!, 2, 0.5)))([q!])));
+    tf.dispose(tf.tidy(() => attend(qkv, 2, 0.5)));
+    tf.dispose(tf.tidy(() => tf.grads((a: tf.Tensor) => tf.sum(attend(a as tf.Tensor3D, 2, 0.5)))([qkv])));
     expect(tf.memory().numTensors).toBe(count);
-    tf.dispose([q!, k!, v!]);
+    qkv.dispose();
   });
 });

@@ -77,7 +77,9 @@ export function createLanguageModelStep(network: Network, settings: LanguageMode
   const at = new Map(params.variables.map((v, i) => [v, offsets[i]!]));
   // the weights as one array, kept equal to the variables: the optimizer updates it, the variables are re-uploaded
   const weights = new Float32Array(size);
-  params.variables.forEach((v, i) => runFloat32Kernel([v], [], ([a]) => weights.set(a!, offsets[i]!)));
+  params.variables.forEach((v, i) => {
+    runFloat32Kernel([v], [], ([a]) => weights.set(a!, offsets[i]!));
+  });
   let mask: Float32Array | null = null;
   for (const m of settings.parameterMasks) {
     mask ??= new Float32Array(size).fill(1);
