@@ -7,6 +7,9 @@
 // ratio as the median of the run-by-run ratios. Target (issue 17): modscope ≥ 0.5 × PyTorch.
 // Run from the repository root after `npx turbo run build --filter=@modscope/train...`:
 //   node bench/lm-train-throughput.mjs [--shapes default,small] [--workers N]
+// Each repeat also runs both sides on one thread (modscope `workers: 0`, PyTorch `set_num_threads(1)`): on a
+// machine whose second core is busy, PyTorch's two synchronized threads slow down far more than one, and
+// the one-thread pair still compares the arithmetic per core.
 // REPEATS (3), WARMUP (3), STEPS (10), PYTHON (/usr/bin/python3). modscope trains with
 // `workers: defaultTrainingWorkers()` (one helper thread per core beyond the first: what a run longer than
 // these 13 steps gets by default), or `--workers N`. `--profile` prints a tf.profile of one modscope step
@@ -129,23 +132,43 @@ if (process.argv[2] === '--child') {
     const steps = Number(process.env.STEPS ?? 10);
     const python = process.env.PYTHON ?? '/usr/bin/python3';
     const rows = [];
+    // each repeat: both sides on every core (modscope's helper threads, PyTorch's 2 threads), then both on one
+    // thread: a second core busy with another job slows PyTorch's two synchronized threads far more than
+    // anything else, and the one-thread pair still compares the arithmetic per core
+    const sides = [
+      { key: 'ours', label: 'modscope', workers },
+      { key: 'theirs', label: 'PyTorch', threads: 2 },
+      { key: 'ours1', label: 'modscope, 1 thread', workers: 0 },
+      { key: 'theirs1', label: 'PyTorch, 1 thread', threads: 1 },
+    ];
     for (const name of names) {
       const shape = SHAPES[name];
-      const ours = [];
-      const theirs = [];
+      const { vocabulary, context, blocks, width, heads, batch } = shape;
+      const runs = Object.fromEntries(sides.map((side) => [side.key, []]));
       for (let r = 0; r < repeats; r++) {
-        ours.push(run(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify([shape, warmup, steps, workers])]));
-        const { vocabulary, context, blocks, width, heads, batch } = shape;
-        theirs.push(
-          run(python, ['bench/torch-lm-train.py', ...[vocabulary, context, blocks, width, heads, batch, warmup, steps].map(String)]),
-        );
-        const [a, b] = [ours.at(-1), theirs.at(-1)];
+        const load = loadavg()[0].toFixed(1);
+        for (const side of sides) {
+          runs[side.key].push(
+            side.threads === undefined
+              ? run(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify([shape, warmup, steps, side.workers])])
+              : run(python, [
+                  'bench/torch-lm-train.py',
+                  ...[vocabulary, context, blocks, width, heads, batch, warmup, steps, side.threads].map(String),
+                ]),
+          );
+        }
         console.error(
-          `${name} run ${r + 1}/${repeats} (load average ${loadavg()[0].toFixed(1)}): modscope ${a.tokensPerSecond.toFixed(0)} tokens/s (${a.workers} workers, loss ${a.loss.toFixed(3)}), ` +
-            `PyTorch ${b.tokensPerSecond.toFixed(0)} tokens/s (loss ${b.loss.toFixed(3)})`,
+          `${name} run ${r + 1}/${repeats} (load average ${load}): ` +
+            sides
+              .map((side) => {
+                const x = runs[side.key].at(-1);
+                return `${side.label} ${x.tokensPerSecond.toFixed(0)}${x.workers ? ` (${x.workers} workers)` : ''}`;
+              })
+              .join(', ') +
+            ' tokens/s',
         );
       }
-      rows.push({ name, shape, ours, theirs });
+      rows.push({ name, shape, runs });
     }
     console.log(
       `\nload average now ${loadavg()
@@ -153,20 +176,21 @@ if (process.argv[2] === '--child') {
         .join(', ')} (1, 5, 15 min) on ${availableParallelism()} cores`,
     );
     console.log(
-      `language-model training, batch of windows × context tokens, AdamW + clip 1, ${warmup} warm-up + ${steps} timed steps, ${repeats} alternating runs`,
+      `language-model training, tokens/s (median, best) of ${warmup} warm-up + ${steps} timed steps, ${repeats} alternating runs; ratios: median of the run-by-run ratios`,
     );
     console.log(
-      '| shape | modscope tokens/s, median (best) | PyTorch tokens/s, 2 threads, median (best) | ratio, median (of bests) | target |',
+      '| shape | modscope, helper threads | PyTorch, 2 threads | ratio | modscope, 1 thread | PyTorch, 1 thread | ratio | target (≥ 0.5, 2 threads) |',
     );
-    console.log('| --- | --- | --- | --- | --- |');
-    for (const { name, shape, ours, theirs } of rows) {
-      const tps = (runs) => runs.map((r) => r.tokensPerSecond);
-      const ratio = median(ours.map((o, i) => o.tokensPerSecond / theirs[i].tokensPerSecond));
-      const best = Math.max(...tps(ours)) / Math.max(...tps(theirs));
-      const label = `${name}: ${shape.blocks} blocks × width ${shape.width}, ${shape.heads} heads, context ${shape.context}, vocab ${shape.vocabulary}, batch ${shape.batch}, ${ours[0].workers} workers`;
-      const figure = (runs) => `${median(tps(runs)).toFixed(0)} (${Math.max(...tps(runs)).toFixed(0)})`;
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    const tps = (list) => list.map((x) => x.tokensPerSecond);
+    const figure = (list) => `${median(tps(list)).toFixed(0)} (${Math.max(...tps(list)).toFixed(0)})`;
+    const ratio = (a, b) => median(a.map((x, i) => x.tokensPerSecond / b[i].tokensPerSecond));
+    for (const { name, shape, runs } of rows) {
+      const label = `${name}: ${shape.blocks} × ${shape.width}, ${shape.heads} heads, context ${shape.context}, batch ${shape.batch}`;
+      const both = ratio(runs.ours, runs.theirs);
       console.log(
-        `| ${label} | ${figure(ours)} | ${figure(theirs)} | ${ratio.toFixed(2)} (${best.toFixed(2)}) | ≥ 0.5 (${ratio >= 0.5 ? 'met' : 'not met'}) |`,
+        `| ${label} | ${figure(runs.ours)}, ${runs.ours[0].workers} workers | ${figure(runs.theirs)} | ${both.toFixed(2)} | ` +
+          `${figure(runs.ours1)} | ${figure(runs.theirs1)} | ${ratio(runs.ours1, runs.theirs1).toFixed(2)} | ${both >= 0.5 ? 'met' : 'not met'} |`,
       );
     }
   }
