@@ -179,7 +179,7 @@ if (process.argv[2] === '--child') {
       `language-model training, tokens/s (median, best) of ${warmup} warm-up + ${steps} timed steps, ${repeats} alternating runs; ratios: median of the run-by-run ratios`,
     );
     console.log(
-      '| shape | modscope, helper threads | PyTorch, 2 threads | ratio | modscope, 1 thread | PyTorch, 1 thread | ratio | target (≥ 0.5, 2 threads) |',
+      '| shape | modscope, helper threads | PyTorch, 2 threads | ratio | modscope, 1 thread | PyTorch, 1 thread | ratio | target ≥ 0.5 |',
     );
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     const tps = (list) => list.map((x) => x.tokensPerSecond);
@@ -188,9 +188,11 @@ if (process.argv[2] === '--child') {
     for (const { name, shape, runs } of rows) {
       const label = `${name}: ${shape.blocks} × ${shape.width}, ${shape.heads} heads, context ${shape.context}, batch ${shape.batch}`;
       const both = ratio(runs.ours, runs.theirs);
+      const one = ratio(runs.ours1, runs.theirs1);
+      const verdict = (r) => (r >= 0.5 ? 'met' : 'not met');
       console.log(
         `| ${label} | ${figure(runs.ours)}, ${runs.ours[0].workers} workers | ${figure(runs.theirs)} | ${both.toFixed(2)} | ` +
-          `${figure(runs.ours1)} | ${figure(runs.theirs1)} | ${ratio(runs.ours1, runs.theirs1).toFixed(2)} | ${both >= 0.5 ? 'met' : 'not met'} |`,
+          `${figure(runs.ours1)} | ${figure(runs.theirs1)} | ${one.toFixed(2)} | ${verdict(both)} on 2 cores, ${verdict(one)} per core |`,
       );
     }
   }
