@@ -45,7 +45,7 @@ export interface LanguageModelTrainOptions<E = unknown>
   /** (function) — called before the first step, every `evaluateEvery` steps and after the last. */
   onEvaluate?: (state: LanguageModelEvaluationState) => E | Promise<E>;
   /**
-   * (number ≥ 0, default `defaultTrainingWorkers()` for runs of at least 6·10¹⁰ operations, else 0) —
+   * (number ≥ 0, default `defaultTrainingWorkers()` for runs of at least 10¹¹ operations, else 0) —
    * helper threads of data-parallel training: each batch is split into contiguous shares of windows, one
    * per thread (this one included), whose gradients are added in thread order; every thread applies the
    * same update. The same seed and worker count give the same weights bit for bit; other worker counts
@@ -95,10 +95,10 @@ export const LANGUAGE_MODEL_TRAIN_DEFAULTS = Object.freeze({
 const STREAM = { shuffle: 1, dropout: 2, modules: 3 } as const;
 const pkg = '@modscope/train';
 /**
- * Below this estimate of a run's arithmetic (6 × parameters × tokens: about 3 s of one thread), helper threads cost
- * more to start (about a second each: tfjs, its heap, the first step) than they save.
+ * Below this estimate of a run's arithmetic (6 × parameters × tokens: 5–10 s of one thread), helper threads cost
+ * more to start (1–3 s each: tfjs, its heap, its first step; every call starts its own) than they save.
  */
-const WORKER_MIN_OPERATIONS = 6e10;
+const WORKER_MIN_OPERATIONS = 1e11;
 
 /** Helper threads for a run: as asked (or the default for long runs), where they can run, at most one per window of a batch less one. */
 function workerCount(asked: number | undefined, backend: string, batchSize: number, operations: number): number {
