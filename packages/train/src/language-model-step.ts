@@ -106,13 +106,13 @@ export function createLanguageModelStep(network: Network, settings: LanguageMode
     const stepRoot = dropoutRoot.fork(share.step);
     for (let w = 0; w < share.count; w++) windows.push(stepRoot.fork(share.first + w));
     return (value: tf.Tensor): tf.Tensor => {
-      const mask = new Float32Array(value.size);
+      const kept = new Float32Array(value.size);
       const per = value.size / share.count;
       for (let w = 0; w < share.count; w++) {
         const random = windows[w]!;
-        for (let i = w * per; i < (w + 1) * per; i++) mask[i] = random.next() < rate ? 0 : keep;
+        for (let i = w * per; i < (w + 1) * per; i++) kept[i] = random.next() < rate ? 0 : keep;
       }
-      return tf.mul(value, tf.tensor(mask, value.shape));
+      return tf.mul(value, tf.tensor(kept, value.shape));
     };
   };
 
