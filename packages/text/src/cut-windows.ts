@@ -99,20 +99,25 @@ function testWindowCount(n: number, fraction: number): number {
 /** The train or the test windows alone (domain list unchanged, so domain indices still match). */
 export function selectWindows(windows: TokenWindows, split: 'train' | 'test'): TokenWindows {
   const want = split === 'test' ? 1 : 0;
-  const keep: number[] = [];
-  for (let w = 0; w < windows.count; w++) if (windows.test[w] === want) keep.push(w);
+  return filterWindows(windows, (w) => windows.test[w] === want);
+}
+
+/** The windows `keep` accepts (by index), in order, with their domains and splits. */
+export function filterWindows(windows: TokenWindows, keep: (window: number) => boolean): TokenWindows {
+  const kept: number[] = [];
+  for (let w = 0; w < windows.count; w++) if (keep(w)) kept.push(w);
   const { context } = windows;
-  const tokens = new Int32Array(keep.length * context);
-  keep.forEach((w, i) => {
+  const tokens = new Int32Array(kept.length * context);
+  kept.forEach((w, i) => {
     tokens.set(windows.tokens.subarray(w * context, (w + 1) * context), i * context);
   });
   return {
     tokens,
-    count: keep.length,
+    count: kept.length,
     context,
     domains: windows.domains,
-    domainOf: Int32Array.from(keep, (w) => windows.domainOf[w]!),
-    test: new Uint8Array(keep.length).fill(want),
+    domainOf: Int32Array.from(kept, (w) => windows.domainOf[w]!),
+    test: Uint8Array.from(kept, (w) => windows.test[w]!),
     vocabSize: windows.vocabSize,
   };
 }

@@ -16,6 +16,7 @@ describe('@modscope/text', () => {
         'createCharTokenizer',
         'createNextTokenScorer',
         'cutWindows',
+        'filterWindows',
         'loadGpt2Tokenizer',
         'loadTextWindows',
         'parseCharVocabulary',

@@ -5,7 +5,14 @@ export { checkTokenizerFits } from './check-tokenizer-fits.js';
 export { parseCorpusSpec, type CorpusDomain } from './corpus-domain.js';
 export { readCorpusManifest } from './read-corpus-manifest.js';
 export { tokenizeCorpus, type TokenizedCorpus, type TokenizedDomain } from './tokenize-corpus.js';
-export { cutWindows, selectWindows, TEXT_WINDOW_DEFAULTS, type CutWindowsOptions, type TokenWindows } from './cut-windows.js';
+export {
+  cutWindows,
+  filterWindows,
+  selectWindows,
+  TEXT_WINDOW_DEFAULTS,
+  type CutWindowsOptions,
+  type TokenWindows,
+} from './cut-windows.js';
 export { loadTextWindows, type LoadTextWindowsOptions } from './load-text-windows.js';
 export {
   scoreNextTokens,

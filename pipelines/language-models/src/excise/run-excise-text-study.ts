@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TextExciseResultFile } from '@modscope/results';
 import { TEXT_EXCISE_RESULT_KIND, TEXT_EXCISE_RESULT_VERSION } from '@modscope/results/format';
 import { checkTokenizerFits } from '@modscope/text';
 import { transformerView, type LoadedModel } from '@modscope/core';
 import { readPartitionFile } from '@modscope/lesion-study';
 import { weightPartition } from '../run-lesion-text.js';
-import { corpusDomains, requireLanguageModel, resolveTokenizer } from '../text-data.js';
+import { corpusDomains, modelDirectory, requireLanguageModel, resolveTokenizer } from '../text-data.js';
 import type { TextFloorRecipe } from './never-trained.js';
 import { runExciseText, TEXT_EXCISE_DEFAULTS, type ExciseTextOptions } from './run-excise-text.js';
 import { parseTextForget } from './text-capability.js';
@@ -30,11 +29,6 @@ export interface TextExciseStudyOptions extends Omit<ExciseTextOptions, 'domains
   k?: number;
   /** Skip the never-trained floor. */
   noFloor?: boolean;
-}
-
-/** The directory that holds a model's files. */
-function modelDirectory(path: string): string {
-  return existsSync(path) && statSync(path).isDirectory() ? path : dirname(path);
 }
 
 /** The recipe of `train.json` beside the model, when `modscope train --arch gpt` wrote it. */

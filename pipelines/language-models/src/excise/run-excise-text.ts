@@ -16,7 +16,7 @@ import {
 } from './select-units.js';
 import { buildTextCapability, type TextCapability, type TextForgetSpec } from './text-capability.js';
 import { sampleContinuations, spread, textFigures, textRecoveryStats, weightDistance, type TextFigures } from './text-metrics.js';
-import { createTextSession } from './text-session.js';
+import { createTextSession, sequenceLoss } from './text-session.js';
 
 export type TextExciseMethod = 'module' | 'random' | 'magnitude' | 'selective' | 'none';
 
@@ -152,7 +152,7 @@ export async function runExciseText(network: Network, options: ExciseTextOptions
     const evaluation = { forget: capability.forgetTest, retain: capability.retainTest };
     scored = scoreTextModules(session, options.partition, evaluation);
     // the target: the floor's forget loss (it never learned the capability), else budget alone
-    const floorLoss = floor ? createTextSessionLoss(floor.network, capability) : Number.POSITIVE_INFINITY;
+    const floorLoss = floor ? sequenceLoss(floor.network, capability.forgetTest) : Number.POSITIVE_INFINITY;
     choice = chooseTextModules(session, scored.modules, capability.forgetTest, { budget, forgetLossTarget: floorLoss });
     if (choice.chosen.length === 0)
       throw new InvalidArgumentError({
@@ -261,16 +261,6 @@ export async function runExciseText(network: Network, options: ExciseTextOptions
     seed,
     timings,
   };
-}
-
-/** The forget loss (a domain's text, or a trigger's target) of a network on the capability's held-out set. */
-function createTextSessionLoss(network: Network, capability: TextCapability): number {
-  const session = createTextSession(network);
-  try {
-    return session.loss(capability.forgetTest).loss;
-  } finally {
-    session.dispose();
-  }
 }
 
 /** What `runExciseText` returns. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@modscope/core';
-import { type CorpusDomain, cutWindows, type Tokenizer, type TokenWindows, tokenizeCorpus } from '@modscope/text';
+import { type CorpusDomain, cutWindows, filterWindows, type Tokenizer, type TokenWindows, tokenizeCorpus } from '@modscope/text';
 import type { TokenSequences } from '@modscope/train';
 import type { ScoredSequence } from './text-session.js';
 
@@ -56,18 +56,12 @@ export interface TextCapability {
   domains: readonly string[];
 }
 
-/** Windows `keep` of `windows` as training sequences. */
+/** Windows `keep` of `windows`, as training sequences and as sequences scored from position 1. */
 function subset(windows: TokenWindows, keep: (w: number) => boolean): { sequences: TokenSequences; scored: ScoredSequence[] } {
-  const ids: number[] = [];
-  for (let w = 0; w < windows.count; w++) if (keep(w)) ids.push(w);
-  const T = windows.context;
-  const tokens = new Int32Array(ids.length * T);
-  ids.forEach((w, i) => {
-    tokens.set(windows.tokens.subarray(w * T, (w + 1) * T), i * T);
-  });
+  const { tokens, count, context } = filterWindows(windows, keep);
   return {
-    sequences: { tokens, count: ids.length, context: T },
-    scored: ids.map((_, i) => ({ tokens: tokens.subarray(i * T, (i + 1) * T), from: 1 })),
+    sequences: { tokens, count, context },
+    scored: Array.from({ length: count }, (_, i) => ({ tokens: tokens.subarray(i * context, (i + 1) * context), from: 1 })),
   };
 }
 

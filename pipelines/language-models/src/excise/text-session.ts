@@ -142,3 +142,13 @@ export function createTextSession(network: Network, batchSize = 32): TextSession
     },
   };
 }
+
+/** The loss of a network on scored sequences, its weights uploaded for this one call. */
+export function sequenceLoss(network: Network, sequences: readonly ScoredSequence[]): number {
+  const session = createTextSession(network);
+  try {
+    return session.loss(sequences).loss;
+  } finally {
+    session.dispose();
+  }
+}
