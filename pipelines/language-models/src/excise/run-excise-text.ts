@@ -196,7 +196,7 @@ export async function runExciseText(network: Network, options: ExciseTextOptions
         sampleContinuations(pruned, capability, options.tokenizer),
         sampleContinuations(run.network, capability, options.tokenizer),
       ]);
-      capability.samplePrompts.forEach((prompt, i) => samples.push({ prompt, intact: a[i]!, pruned: b[i]!, fineTuned: c[i]! }));
+      samples.push(...capability.samplePrompts.map((prompt, i) => ({ prompt, intact: a[i]!, pruned: b[i]!, fineTuned: c[i]! })));
     }
     results.push({
       method,
