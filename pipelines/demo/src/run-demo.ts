@@ -7,6 +7,7 @@ import { type DemoData, demoData } from './demo-data.js';
 import { DEMO_RECIPE } from './demo-recipe.js';
 import { type DemoSummary, summarizeDemo } from './summarize-demo.js';
 import { writeResult } from './write-result.js';
+import { stageTimer } from './stage-timer.js';
 
 /** The steps of the demo that report progress. */
 export type DemoStage = 'training' | 'shuffles' | 'lesions' | 'excise';
@@ -40,14 +41,7 @@ const spectral = () => ({ module: import.meta.resolve('@modscope/partition-spect
 export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const seed = options.seed ?? 0;
   const progress = (stage: DemoStage) => (done: number, total: number) => options.onProgress?.(stage, done, total);
-  const started = performance.now();
-  const timings: Record<string, number> = {};
-  let stageStart = started;
-  const lap = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round(now - stageStart) / 1000;
-    stageStart = now;
-  };
+  const { timings, lap, finish } = stageTimer();
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
   const file = (name: string) => join(out, name);
@@ -152,7 +146,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     title: `modscope demo: a two-task MLP with a backdoor (seed ${seed})`,
   });
   lap('report');
-  timings.total = Math.round(performance.now() - started) / 1000;
+  finish();
 
   return summarizeDemo({
     cluster,

