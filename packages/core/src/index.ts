@@ -16,4 +16,5 @@ export type * from './interfaces/evaluator.js';
 export type * from './interfaces/loader.js';
 export type * from './interfaces/partitioner.js';
 export type * from './interfaces/metric.js';
+export type * from './interfaces/environment.js';
 export * from './language-model-network.js';
