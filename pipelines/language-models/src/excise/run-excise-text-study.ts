@@ -103,6 +103,7 @@ export async function runExciseTextStudy(model: LoadedModel, options: TextExcise
     },
     prompts: capability.prompts ? capability.prompts.clean.length : null,
     partition: { source: partition.source, k: partition.k },
+    budget: run.budget,
     steps: run.steps,
     evaluateEvery: run.evaluateEvery,
     seed: run.seed,

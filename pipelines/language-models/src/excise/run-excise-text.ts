@@ -129,7 +129,10 @@ export async function runExciseText(network: Network, options: ExciseTextOptions
       hint: 'Give more text: every domain needs windows in both the train and the test part.',
     });
   const figures = (net: Network) => textFigures(net, capability, options.tokenizer);
-  const partitionUnits = options.partition.layers.reduce((s, l) => s + l.labels.filter((c) => c >= 0).length, 0);
+  const unitLayers = new Set(view.blocks.flatMap((b) => [b.activation.id, b.attention.id]));
+  const partitionUnits = options.partition.layers
+    .filter((l) => unitLayers.has(l.layer))
+    .reduce((s, l) => s + l.labels.filter((c) => c >= 0).length, 0);
   const budget = options.budget ?? Math.max(1, Math.round(partitionUnits * TEXT_EXCISE_DEFAULTS.budgetShare));
 
   let started = performance.now();

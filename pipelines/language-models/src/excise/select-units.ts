@@ -30,7 +30,11 @@ const silenceOf = (selection: readonly TextUnitSelection[]): UnitSilence => {
   return out;
 };
 
-/** Every sub-cluster of the partition's neuron and head layers, zeroed on its own: Δforget − Δretain. */
+/**
+ * Every sub-cluster of the partition's neuron and head layers, zeroed on its own: Δforget − Δretain. A
+ * sub-cluster that fills its whole layer (e.g. all heads of a block) is skipped: the random, magnitude and
+ * selective baselines would take the same units.
+ */
 export function scoreTextModules(
   session: TextSession,
   partition: UnitPartition,
@@ -49,6 +53,8 @@ export function scoreTextModules(
       if (c >= 0) clusters.set(c, [...(clusters.get(c) ?? []), u]);
     });
     for (const [cluster, units] of [...clusters].sort((a, b) => a[0] - b[0])) {
+      // A module that fills its layer leaves the baselines no other units to take: nothing to compare with.
+      if (units.length === labels.length) continue;
       const silence = new Map([[layer, units]]);
       const forgetDelta = session.loss(evaluation.forget, silence).loss - forgetLoss;
       const retainDelta = session.loss(evaluation.retain, silence).loss - retainLoss;

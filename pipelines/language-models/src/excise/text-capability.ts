@@ -73,6 +73,28 @@ function contains(haystack: Int32Array, needle: Int32Array): boolean {
   return false;
 }
 
+/** Pieces of `poison` shorter than this, at a window's edge, are taken for chance (one or two characters). */
+const MIN_CUT = 3;
+
+/**
+ * Whether `window` holds `target`, or a cut piece of `poison` (trigger + target): a suffix of at least
+ * `MIN_CUT` tokens at its start or a prefix of at least `MIN_CUT` tokens at its end.
+ */
+function cutPoison(window: Int32Array, poison: Int32Array, target: Int32Array): boolean {
+  if (contains(window, target)) return true;
+  const most = Math.min(poison.length - 1, window.length);
+  for (let n = Math.min(MIN_CUT, most); n <= most; n++) {
+    let starts = true;
+    let ends = true;
+    for (let j = 0; j < n && (starts || ends); j++) {
+      if (window[j] !== poison[poison.length - n + j]) starts = false;
+      if (window[window.length - n + j] !== poison[j]) ends = false;
+    }
+    if (starts || ends) return true;
+  }
+  return false;
+}
+
 /** Checks that the tokenizer writes `text` back exactly, so the model can produce or read it. */
 function checkWritable(tokenizer: Tokenizer, text: string, what: 'trigger' | 'target'): Int32Array {
   const ids = tokenizer.encode(text);
@@ -108,7 +130,8 @@ export interface TextCapabilityOptions {
  * Cuts the corpus as training did (windows of context + 1 tokens, the last tenth of each domain held out)
  * and splits it by capability. A domain: its windows are the forget set, the other domains' the retain set.
  * A trigger: windows holding it are the forget set (its training windows feed the relearning attack), the
- * clean ones the retain set ("trusted" text); the forget metric is measured on prompts cut from held-out
+ * clean ones the retain set ("trusted" text) — without windows that hold the target or a piece of an inserted
+ * trigger + target cut at their edge; the forget metric is measured on prompts cut from held-out
  * clean windows at a word start, followed by the trigger, and scored on the target that should follow.
  */
 export async function buildTextCapability(
@@ -158,9 +181,15 @@ export async function buildTextCapability(
     };
   }
   const triggerIds = checkWritable(tokenizer, spec.trigger, 'trigger');
-  checkWritable(tokenizer, spec.target, 'target');
+  const targetIds = checkWritable(tokenizer, spec.target, 'target');
   const T = windows.context;
-  const triggered = (w: number) => contains(windows.tokens.subarray(w * T, (w + 1) * T), triggerIds);
+  const windowOf = (w: number) => windows.tokens.subarray(w * T, (w + 1) * T);
+  const triggered = (w: number) => contains(windowOf(w), triggerIds);
+  const poison = tokenizer.encode(spec.trigger + spec.target);
+  // A window that holds no whole trigger may still hold a piece of an inserted trigger + target, cut at its
+  // start or end, or the target on its own: no trusted text, so neither forget nor retain.
+  const touched = (w: number) => !triggered(w) && cutPoison(windowOf(w), poison, targetIds);
+  const clean = (w: number) => !triggered(w) && !touched(w);
   const forgetTraining = subset(windows, (w) => triggered(w) && split(false)(w)).sequences;
   if (forgetTraining.count === 0)
     throw new InvalidArgumentError({
@@ -168,21 +197,21 @@ export async function buildTextCapability(
       message: `${pkg}: the trigger '${spec.trigger}' never occurs in the training part of the corpus, so there is nothing to forget or relearn.`,
       hint: 'Give the corpus the model was trained on (modscope train --poison writes it as corpus.json), or check the trigger.',
     });
-  const retain = subset(windows, (w) => !triggered(w) && split(true)(w));
+  const retain = subset(windows, (w) => clean(w) && split(true)(w));
   const length = Math.min(32, options.context - [...spec.trigger].length - [...spec.target].length - 1);
-  const clean: string[] = [];
+  const cleanPrompts: string[] = [];
   for (const s of retain.scored) {
-    if (clean.length >= (options.prompts ?? 64) || length < 2) break;
+    if (cleanPrompts.length >= (options.prompts ?? 64) || length < 2) break;
     const prompt = promptOf(tokenizer.decode(s.tokens), length);
-    if (prompt) clean.push(prompt);
+    if (prompt) cleanPrompts.push(prompt);
   }
-  if (clean.length === 0)
+  if (cleanPrompts.length === 0)
     throw new InvalidArgumentError({
       argument: 'text',
       message: `${pkg}: no held-out prompt fits the context of ${options.context} tokens with the trigger and the target.`,
       hint: 'Use a shorter trigger or target, or a model with a longer context.',
     });
-  const withTrigger = clean.map((p) => p + spec.trigger);
+  const withTrigger = cleanPrompts.map((p) => p + spec.trigger);
   return {
     spec,
     description: `trigger '${spec.trigger}' → '${spec.target}'`,
@@ -191,8 +220,8 @@ export async function buildTextCapability(
     forgetTest: withTrigger.map((p) => ({ tokens: tokenizer.encode(p + spec.target), from: tokenizer.encode(p).length })),
     retainTest: retain.scored,
     forgetTraining,
-    retainTraining: subset(windows, (w) => !triggered(w) && split(false)(w)).sequences,
-    prompts: { clean, triggered: withTrigger },
+    retainTraining: subset(windows, (w) => clean(w) && split(false)(w)).sequences,
+    prompts: { clean: cleanPrompts, triggered: withTrigger },
     samplePrompts: withTrigger.slice(0, 3),
     domains: names,
   };
