@@ -4,7 +4,8 @@
 // and number of steps: WARMUP steps, then STEPS timed steps, in one process per run. The two sides
 // alternate REPEATS times per shape, so that the shared machine's drifting speed reaches both alike; the
 // table gives each side's median tokens per second (predicted positions per second of training) and the
-// ratio as the median of the run-by-run ratios. Target (issue 17): modscope ≥ 0.5 × PyTorch.
+// ratio as the median of the run-by-run ratios. Target (issue 17): modscope ≥ 0.5 × PyTorch, each side in
+// its faster setting (threads) on the machine.
 // Run from the repository root after `npx turbo run build --filter=@modscope/train...`:
 //   node bench/lm-train-throughput.mjs [--shapes default,small] [--workers N]
 // Each repeat also runs both sides on one thread (modscope `workers: 0`, PyTorch `set_num_threads(1)`): on a
@@ -178,10 +179,12 @@ if (process.argv[2] === '--child') {
     console.log(
       `language-model training, tokens/s (median, best) of ${warmup} warm-up + ${steps} timed steps, ${repeats} alternating runs; ratios: median of the run-by-run ratios`,
     );
+    // the target compares each side's faster setting on this machine, run by run: on a 2-vCPU VM PyTorch's
+    // two intra-op threads can be slower than one, and a ratio against its slower setting would flatter us
     console.log(
-      '| shape | modscope, helper threads | PyTorch, 2 threads | ratio | modscope, 1 thread | PyTorch, 1 thread | ratio | target ≥ 0.5 |',
+      '| shape | modscope, helper threads | PyTorch, 2 threads | ratio | modscope, 1 thread | PyTorch, 1 thread | ratio | best of each | target ≥ 0.5 (best of each) |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     const tps = (list) => list.map((x) => x.tokensPerSecond);
     const figure = (list) => `${median(tps(list)).toFixed(0)} (${Math.max(...tps(list)).toFixed(0)})`;
     const ratio = (a, b) => median(a.map((x, i) => x.tokensPerSecond / b[i].tokensPerSecond));
@@ -189,10 +192,16 @@ if (process.argv[2] === '--child') {
       const label = `${name}: ${shape.blocks} × ${shape.width}, ${shape.heads} heads, context ${shape.context}, batch ${shape.batch}`;
       const both = ratio(runs.ours, runs.theirs);
       const one = ratio(runs.ours1, runs.theirs1);
-      const verdict = (r) => (r >= 0.5 ? 'met' : 'not met');
+      const best = median(
+        runs.ours.map(
+          (x, i) =>
+            Math.max(x.tokensPerSecond, runs.ours1[i].tokensPerSecond) /
+            Math.max(runs.theirs[i].tokensPerSecond, runs.theirs1[i].tokensPerSecond),
+        ),
+      );
       console.log(
         `| ${label} | ${figure(runs.ours)}, ${runs.ours[0].workers} workers | ${figure(runs.theirs)} | ${both.toFixed(2)} | ` +
-          `${figure(runs.ours1)} | ${figure(runs.theirs1)} | ${one.toFixed(2)} | ${verdict(both)} on 2 cores, ${verdict(one)} per core |`,
+          `${figure(runs.ours1)} | ${figure(runs.theirs1)} | ${one.toFixed(2)} | ${best.toFixed(2)} | ${best >= 0.5 ? 'met' : 'not met'} |`,
       );
     }
   }
