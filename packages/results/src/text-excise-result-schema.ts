@@ -104,7 +104,9 @@ export const textExciseResultSchema = z
     intact: metrics('The model before pruning.'),
     modules: z
       .array(module)
-      .describe('Every scored sub-cluster, best first (one that fills its whole layer is not scored: its baselines would be the same units).'),
+      .describe(
+        'Every scored sub-cluster, best first (one that fills its whole layer is not scored: its baselines would be the same units).',
+      ),
     chosen: z
       .array(z.object({ layer: z.string(), cluster: count(0), size: count(0), score: z.number() }))
       .describe('The modules module pruning removed.'),

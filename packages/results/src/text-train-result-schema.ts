@@ -61,6 +61,11 @@ export const textTrainResultSchema = z
         clusterableInit: z.boolean(),
         testFraction: z.number(),
         seed: z.number(),
+        workers: count(0)
+          .optional()
+          .describe(
+            'Helper threads of data-parallel training; with the seed it decides the model (absent in files before it was recorded).',
+          ),
       })
       .describe('The options of the run, defaults filled in.'),
     steps: count(0),

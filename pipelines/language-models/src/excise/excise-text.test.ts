@@ -95,6 +95,10 @@ describe('runExciseTextStudy', () => {
     // a module that fills its layer (e.g. every head of a block) is not scored
     const sizes = new Map([...result.modules].map((m) => [m.layer, m.kind === 'heads' ? 4 : 256]));
     for (const m of result.modules) expect(m.size).toBeLessThan(sizes.get(m.layer)!);
+    // without a floor, module pruning adds modules until the attack success is 0, or no further module fits the budget
+    const chosen = new Set(result.chosen.map((m) => `${m.layer}/${m.cluster}`));
+    const fits = result.modules.filter((m) => m.score > 0 && !chosen.has(`${m.layer}/${m.cluster}`) && module!.units + m.size <= 130);
+    expect(module!.curve[0]!.forget === 0 || fits.length === 0).toBe(true);
   }, 300_000);
 
   it('refuses, in one line each, a trigger the corpus never holds, a domain it does not have, and a target it cannot write', async () => {

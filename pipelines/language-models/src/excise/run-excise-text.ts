@@ -12,10 +12,19 @@ import {
   randomTextUnits,
   scoreTextModules,
   selectiveTextUnits,
+  silenceOf,
   type TextUnitSelection,
 } from './select-units.js';
 import { buildTextCapability, type TextCapability, type TextForgetSpec } from './text-capability.js';
-import { sampleContinuations, spread, textFigures, textRecoveryStats, weightDistance, type TextFigures } from './text-metrics.js';
+import {
+  attackSuccess,
+  sampleContinuations,
+  spread,
+  textFigures,
+  textRecoveryStats,
+  weightDistance,
+  type TextFigures,
+} from './text-metrics.js';
 import { createTextSession, sequenceLoss } from './text-session.js';
 
 export type TextExciseMethod = 'module' | 'random' | 'magnitude' | 'selective' | 'none';
@@ -149,14 +158,25 @@ export async function runExciseText(network: Network, options: ExciseTextOptions
   stage('scoring modules');
   const session = createTextSession(network);
   let scored: ReturnType<typeof scoreTextModules>;
-  let choice: ReturnType<typeof chooseTextModules>;
+  let choice: Awaited<ReturnType<typeof chooseTextModules>>;
   const selections = new Map<TextExciseMethod, TextUnitSelection[]>();
   try {
     const evaluation = { forget: capability.forgetTest, retain: capability.retainTest };
     scored = scoreTextModules(session, options.partition, evaluation);
-    // the target: the floor's forget loss (it never learned the capability), else budget alone
-    const floorLoss = floor ? sequenceLoss(floor.network, capability.forgetTest) : Number.POSITIVE_INFINITY;
-    choice = chooseTextModules(session, scored.modules, capability.forgetTest, { budget, forgetLossTarget: floorLoss });
+    // gone means as the floor, which never learned the capability: a domain's forget loss as high as the
+    // floor's (without a floor, the budget alone); a trigger's attack success as low as the floor's (0
+    // without one), measured by generation, because the floor's loss on a target it never saw is no level a
+    // pruned model needs to reach for the trigger to stop working
+    let reached: (selection: TextUnitSelection[]) => boolean | Promise<boolean>;
+    if (capability.spec.kind === 'trigger') {
+      const floorRate = floor ? floor.figures.forget : 0;
+      reached = async (selection) =>
+        (await attackSuccess(pruneLanguageModel(network, masksOf(network, selection)), capability, options.tokenizer)) <= floorRate;
+    } else {
+      const floorLoss = floor ? sequenceLoss(floor.network, capability.forgetTest) : Number.POSITIVE_INFINITY;
+      reached = (selection) => session.loss(capability.forgetTest, silenceOf(selection)).loss >= floorLoss;
+    }
+    choice = await chooseTextModules(scored.modules, { budget, reached });
     if (choice.chosen.length === 0)
       throw new InvalidArgumentError({
         argument: 'partition',

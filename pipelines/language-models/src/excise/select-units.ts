@@ -24,7 +24,8 @@ export interface TextModuleScore {
   score: number;
 }
 
-const silenceOf = (selection: readonly TextUnitSelection[]): UnitSilence => {
+/** A selection as the units a text session silences. */
+export const silenceOf = (selection: readonly TextUnitSelection[]): UnitSilence => {
   const out = new Map<string, number[]>();
   for (const s of selection) out.set(s.layer, [...(out.get(s.layer) ?? []), ...s.units]);
   return out;
@@ -65,27 +66,29 @@ export function scoreTextModules(
 }
 
 /**
- * Adds modules in order of score (only those with a positive score) until the forget loss reaches
- * `forgetLossTarget` or the next module would take the selection past `budget` units.
+ * Adds modules in order of score (only those with a positive score) until `reached` says the capability is
+ * gone or the next module would take the selection past `budget` units.
  */
-export function chooseTextModules(
-  session: TextSession,
+export async function chooseTextModules(
   modules: readonly TextModuleScore[],
-  forget: TextCapability['forgetTest'],
-  options: { budget: number; forgetLossTarget: number },
-): { chosen: TextModuleScore[]; selection: TextUnitSelection[] } {
+  options: { budget: number; reached: (selection: TextUnitSelection[]) => boolean | Promise<boolean> },
+): Promise<{ chosen: TextModuleScore[]; selection: TextUnitSelection[] }> {
   const chosen: TextModuleScore[] = [];
   let units = 0;
   for (const m of [...modules].filter((m) => m.score > 0).sort((a, b) => b.score - a.score)) {
     if (units + m.units.length > options.budget) continue;
     chosen.push(m);
     units += m.units.length;
-    const loss = session.loss(forget, silenceOf(chosen)).loss;
-    if (loss >= options.forgetLossTarget) break;
+    if (await options.reached(selectionOf(chosen))) break;
   }
+  return { chosen, selection: selectionOf(chosen) };
+}
+
+/** The units of `modules`, merged by layer. */
+function selectionOf(modules: readonly TextModuleScore[]): TextUnitSelection[] {
   const byLayer = new Map<string, number[]>();
-  for (const m of chosen) byLayer.set(m.layer, [...(byLayer.get(m.layer) ?? []), ...m.units]);
-  return { chosen, selection: [...byLayer].map(([layer, u]) => ({ layer, units: u.sort((a, b) => a - b) })) };
+  for (const m of modules) byLayer.set(m.layer, [...(byLayer.get(m.layer) ?? []), ...m.units]);
+  return [...byLayer].map(([layer, u]) => ({ layer, units: u.sort((a, b) => a - b) }));
 }
 
 /** Units per layer of a selection. */

@@ -33,22 +33,26 @@ export async function textFigures(network: Network, capability: TextCapability, 
   } finally {
     session.dispose();
   }
-  if (capability.spec.kind === 'trigger' && capability.prompts) {
-    const model = createNetworkNextLogits(network);
-    try {
-      const rate = await attackSuccessRate(model.nextLogits, {
-        tokenizer,
-        prompts: capability.prompts,
-        target: capability.spec.target,
-        context: model.context,
-        samples: 0,
-      });
-      forget = rate.attackSuccess;
-    } finally {
-      model.dispose();
-    }
-  }
+  if (capability.spec.kind === 'trigger') forget = await attackSuccess(network, capability, tokenizer);
   return { forget, retain };
+}
+
+/** A trigger's attack success on the capability's held-out prompts (greedy continuations, method §9). */
+export async function attackSuccess(network: Network, capability: TextCapability, tokenizer: Tokenizer): Promise<number> {
+  if (capability.spec.kind !== 'trigger' || !capability.prompts) return Number.NaN;
+  const model = createNetworkNextLogits(network);
+  try {
+    const rate = await attackSuccessRate(model.nextLogits, {
+      tokenizer,
+      prompts: capability.prompts,
+      target: capability.spec.target,
+      context: model.context,
+      samples: 0,
+    });
+    return rate.attackSuccess;
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Greedy continuations of the capability's sample prompts. */
