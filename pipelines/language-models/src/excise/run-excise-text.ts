@@ -25,6 +25,7 @@ import {
   weightDistance,
   type TextFigures,
 } from './text-metrics.js';
+import { draw, relearningSet } from './relearning-set.js';
 import { createTextSession, sequenceLoss } from './text-session.js';
 
 export type TextExciseMethod = 'module' | 'random' | 'magnitude' | 'selective' | 'none';
@@ -49,7 +50,7 @@ export const TEXT_EXCISE_DEFAULTS = Object.freeze({
   budgetShare: 0.25,
   relearn: [10, 100] as readonly number[],
   relearnSteps: 50,
-  /** Retain windows mixed into the relearning attack per forget window: batches about 10% forget (method §6.7). */
+  /** Retain windows in the relearning attack per forget window (repeats included): batches about 10% forget (method §6.7). */
   relearnMix: 9,
   /** Held-out sequences scored per set (forget, retain) for the curves. */
   evaluationWindows: 128,
@@ -85,23 +86,6 @@ export interface ExciseTextOptions {
 }
 
 const seconds = (since: number) => Math.round(performance.now() - since) / 1000;
-
-/** Draws `n` windows of `data` (seeded). */
-function draw(data: TokenSequences, n: number, seed: number): TokenSequences {
-  const picked = createRandom(seed).sample(data.count, Math.min(n, data.count));
-  const tokens = new Int32Array(picked.length * data.context);
-  picked.forEach((w, i) => {
-    tokens.set(data.tokens.subarray(w * data.context, (w + 1) * data.context), i * data.context);
-  });
-  return { tokens, count: picked.length, context: data.context };
-}
-
-function concat(a: TokenSequences, b: TokenSequences): TokenSequences {
-  const tokens = new Int32Array(a.tokens.length + b.tokens.length);
-  tokens.set(a.tokens);
-  tokens.set(b.tokens, a.tokens.length);
-  return { tokens, count: a.count + b.count, context: a.context };
-}
 
 /**
  * Module pruning of a language-model capability (method §9 with §6): modules scored by Δloss, pruned until the
@@ -244,8 +228,12 @@ export async function runExciseText(network: Network, options: ExciseTextOptions
       started = performance.now();
       stage(`relearning attack: ${model}, ${examples} windows`);
       const forget = draw(capability.forgetTraining, examples, seed + 1);
-      const retain = draw(capability.retainTraining, TEXT_EXCISE_DEFAULTS.relearnMix * forget.count, seed + 2);
-      const run = await fineTuneLanguageModel(start, concat(forget, retain), {
+      const { attack, retain } = relearningSet(forget, capability.retainTraining, {
+        draws: relearnSteps * tuning.batchSize,
+        mix: TEXT_EXCISE_DEFAULTS.relearnMix,
+        seed: seed + 2,
+      });
+      const run = await fineTuneLanguageModel(start, attack, {
         ...tuning,
         steps: relearnSteps,
         evaluateEvery: Math.max(1, Math.floor(relearnSteps / 5)),
