@@ -60,6 +60,7 @@ describe('@modscope/core', () => {
         'check',
         'checkClose',
         'checkRejects',
+        'environmentConformanceCases',
         'evaluatorConformanceCases',
         'graphFromEdges',
         'loaderConformanceCases',

@@ -6,3 +6,4 @@ export * from './evaluator-conformance.js';
 export * from './loader-conformance.js';
 export * from './partitioner-conformance.js';
 export * from './metric-conformance.js';
+export * from './environment-conformance.js';
