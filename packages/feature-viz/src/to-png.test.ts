@@ -29,3 +29,13 @@ it('writes the file, and rejects sizes that do not fit the image', async () => {
     expect.objectContaining({ code: 'invalid-argument', argument: 'image' }),
   );
 });
+
+it("keeps bytes 0..255 as they are with range: 'fixed' (an environment frame's rgb), where min-max would stretch them", () => {
+  const rgb = Uint8Array.from([128, 128, 128, 0, 200, 0]); // a grey and a green pixel
+  expect(Array.from(decode(toPng(rgb, { width: 2, height: 1, channels: 3, range: 'fixed' })).data)).toEqual([128, 128, 128, 0, 200, 0]);
+  expect(Array.from(decode(toPng(rgb, { width: 2, height: 1, channels: 3 })).data)).toEqual([163, 163, 163, 0, 255, 0]);
+  expect(Array.from(decode(toPng(Float32Array.from([-3, 300.4]), { width: 2, height: 1, range: 'fixed' })).data)).toEqual([0, 255]);
+  expect(() => toPng(rgb, { width: 2, height: 1, channels: 3, range: 'bytes' as 'fixed' })).toThrow(
+    expect.objectContaining({ code: 'invalid-argument', argument: 'range' }),
+  );
+});
