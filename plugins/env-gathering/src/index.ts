@@ -1,0 +1,1 @@
+export { createGatheringEnvironment, GATHERING_DEFAULTS, type GatheringOptions } from './gathering-environment.js';
