@@ -13,6 +13,8 @@
 
 // @ts-nocheck — AssemblyScript, not TypeScript (excluded from tsc)
 
+import { expv } from './simd-math';
+
 /** Start of free linear memory. */
 export function heapBase(): usize {
   return __heap_base;
@@ -153,14 +155,14 @@ function causalSoftmax(s: usize, t: i32, tp: i32, scale: f32): void {
       store<f32>(at(row, j), x);
       if (x > max) max = x;
     }
-    let sum: f32 = 0;
-    for (let j = 0; j <= i; j++) {
-      const e = Mathf.exp(load<f32>(at(row, j)) - max);
-      store<f32>(at(row, j), e);
-      sum += e;
-    }
-    for (let j = 0; j <= i; j++) store<f32>(at(row, j), load<f32>(at(row, j)) / sum);
+    // e^(x − max) four at a time up to the diagonal's tile (the row is tp long), the rest zeroed after
+    const m4 = f32x4.splat(max);
+    for (let j = 0; j <= i; j += 4) v128.store(at(row, j), expv(f32x4.sub(v128.load(at(row, j)), m4)));
     for (let j = i + 1; j < tp; j++) store<f32>(at(row, j), 0);
+    let sum: f32 = 0;
+    for (let j = 0; j <= i; j++) sum += load<f32>(at(row, j));
+    const inv = f32x4.splat(<f32>1 / sum);
+    for (let j = 0; j <= i; j += 4) v128.store(at(row, j), f32x4.mul(v128.load(at(row, j)), inv));
   }
 }
 

@@ -1,7 +1,7 @@
 // Compiles the AssemblyScript kernels in assembly/ (k-means, sparse products, dense vectors, attention,
-// transpose) to WebAssembly with SIMD and writes each, base64-encoded, to src/generated/<name>-wasm.ts,
+// transpose, training) to WebAssembly with SIMD and writes each, base64-encoded, to src/generated/<name>-wasm.ts,
 // which the bundle inlines: consumers need no .wasm file. Run by `npm run build` before tsup; the
-// generated folder is git-ignored.
+// generated folder is git-ignored. WASM_DEBUG=1 keeps function names (for profiles: node --cpu-prof).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,31 @@ const kernels = [
   { name: 'dense', constant: 'denseWasmBase64', what: 'The eigensolver’s dense vector kernels' },
   { name: 'attention', constant: 'attentionWasmBase64', what: 'The causal self-attention kernels' },
   { name: 'transpose', constant: 'transposeWasmBase64', what: 'The matrix transpose kernel' },
+  // works in another module's memory (tfjs's wasm heap): imports it, and must not write data segments into it
+  { name: 'training', constant: 'trainingWasmBase64', what: 'The language-model training kernels (imported memory)', shared: true },
 ];
-for (const { name, constant, what } of kernels) {
+
+/** Ids of the sections of a WebAssembly binary. */
+function sectionIds(bytes) {
+  const ids = [];
+  let p = 8;
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[p++];
+      size |= (b & 0x7f) << shift;
+      shift += 7;
+      if (!(b & 0x80)) break;
+    }
+    ids.push(id);
+    p += size;
+  }
+  return ids;
+}
+
+for (const { name, constant, what, shared } of kernels) {
   let wasm;
   const { error, stderr } = await asc.main(
     [
@@ -26,10 +49,12 @@ for (const { name, constant, what } of kernels) {
       '--runtime',
       'stub',
       '--noAssert',
+      ...(process.env.WASM_DEBUG ? ['--debug'] : []),
       '--enable',
       'simd',
       '--initialMemory',
       '1',
+      ...(shared ? ['--importMemory'] : []),
     ],
     {
       baseDir: root,
@@ -42,6 +67,9 @@ for (const { name, constant, what } of kernels) {
     console.error(stderr.toString());
     throw error ?? new Error(`build-wasm: asc produced no .wasm for assembly/${name}.ts`);
   }
+  // section 11: data (what instantiation would write into the imported memory)
+  if (shared && sectionIds(wasm).includes(11))
+    throw new Error(`build-wasm: assembly/${name}.ts must have no data segments (it imports its memory)`);
   const out = join(root, `src/generated/${name}-wasm.ts`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(

@@ -21,6 +21,7 @@ describe('@modscope/linalg', () => {
         'spectralClustering',
         'spectralEmbedding',
         'spmv',
+        'trainingKernels',
         'transposeFloat32',
       ].sort(),
     );

@@ -7,3 +7,4 @@ export { kmeansThreads } from './kmeans-pool.js';
 export { sparseProducts, type SparseProducts, type CsrBlock } from './run-matrix.js';
 export { causalAttentionKernel, type CausalAttentionKernel, type CausalAttentionShape } from './causal-attention.js';
 export { transposeFloat32 } from './transpose-float32.js';
+export { trainingKernels, type TrainingKernels } from './training-kernels.js';

@@ -6,7 +6,8 @@ interface WasmApi {
 
 /** A compiled kernel: new instances (each with its own memory) of it, exports typed as `E`. */
 export interface CompiledKernel<E> {
-  instantiate(): E;
+  /** A new instance; `imports` as WebAssembly takes them (`{ env: { memory } }` for a kernel that imports its memory). */
+  instantiate(imports?: object): E;
 }
 
 /** Linear memory as the kernels export it. */
@@ -27,7 +28,7 @@ export function compileKernel<E extends KernelMemory>(base64: string): CompiledK
     const bytes = new Uint8Array(text.length);
     for (let p = 0; p < text.length; p++) bytes[p] = text.charCodeAt(p);
     const module = new api.Module(bytes);
-    return { instantiate: () => new api.Instance(module, {}).exports as E };
+    return { instantiate: (imports = {}) => new api.Instance(module, imports).exports as E };
   } catch {
     return null;
   }

@@ -6,6 +6,7 @@ import type { ParameterMask } from './language-model-masks.js';
 import { createLanguageModelParams, languageModelLogits, maskedVariable, type LanguageModelParams } from './language-model-params.js';
 import { createFlatOptimizer } from './flat-optimizer.js';
 import { runFloat32Kernel, uploadFloat32 } from './run-float32-kernel.js';
+import { fusedLanguageModelGradients } from './language-model-fused-step.js';
 
 /** What one training step does besides the forward pass: the same in every thread that trains. */
 export interface LanguageModelStepSettings {
@@ -62,8 +63,16 @@ export interface LanguageModelStep {
   dispose(): void;
 }
 
-/** The step of `network` (as training starts: clusterable initialization and held masks already applied). */
-export function createLanguageModelStep(network: Network, settings: LanguageModelStepSettings): LanguageModelStep {
+/**
+ * The step of `network` (as training starts: clusterable initialization and held masks already applied).
+ * Gradients come from `fusedLanguageModelGradients` where it applies (`fused: false`: never), else from
+ * tfjs's autodiff of the forward pass.
+ */
+export function createLanguageModelStep(
+  network: Network,
+  settings: LanguageModelStepSettings,
+  options: { fused?: boolean } = {},
+): LanguageModelStep {
   const view = transformerView(network);
   const mlpKernels = view.blocks.flatMap((b) => [b.mlpIn.id, b.mlpOut.id]);
   const dropoutAt = new Set(view.blocks.map((b) => b.activation.id));
@@ -97,29 +106,58 @@ export function createLanguageModelStep(network: Network, settings: LanguageMode
   const dropoutRoot = createRandom(settings.dropoutSeed);
   const { l1, l2 } = settings;
 
-  /** Inverted dropout of the share's windows, each window's mask from its own generator, drawn layer after layer. */
-  const dropoutFor = (share: BatchShare) => {
-    if (!(settings.dropout > 0)) return undefined;
+  /**
+   * Inverted dropout masks of the share's windows, one layer after another (`size` values each: the share's
+   * windows in order), each window's part from its own generator.
+   */
+  const dropoutMasks = (share: BatchShare) => {
+    if (!(settings.dropout > 0)) return null;
     const rate = settings.dropout;
     const keep = 1 / (1 - rate);
     const windows: Random[] = [];
     const stepRoot = dropoutRoot.fork(share.step);
     for (let w = 0; w < share.count; w++) windows.push(stepRoot.fork(share.first + w));
-    return (value: tf.Tensor): tf.Tensor => {
-      const kept = new Float32Array(value.size);
-      const per = value.size / share.count;
+    return (size: number): Float32Array => {
+      const kept = new Float32Array(size);
+      const per = size / share.count;
       for (let w = 0; w < share.count; w++) {
         const random = windows[w]!;
         for (let i = w * per; i < (w + 1) * per; i++) kept[i] = random.next() < rate ? 0 : keep;
       }
-      return tf.mul(value, tf.tensor(kept, value.shape));
+      return kept;
     };
   };
+  /** The dropout of the forward pass's hooks: a value times its mask. */
+  const dropoutFor = (share: BatchShare) => {
+    const masks = dropoutMasks(share);
+    if (!masks) return undefined;
+    return (value: tf.Tensor): tf.Tensor => tf.mul(value, tf.tensor(masks(value.size), value.shape));
+  };
+  const fused = options.fused === false ? null : fusedLanguageModelGradients(network, params, (v) => at.get(v)!);
+  const penaltyKernels = mlpKernels.map((id) => {
+    const v = params.weights.weights.get(id)!.kernel;
+    return [at.get(v)!, v.size] as const;
+  });
 
   return {
     params,
     size,
     gradients(share, out) {
+      if (fused) {
+        const { loss, correct } = fused(share, dropoutMasks(share), out);
+        let penalty = 0;
+        if (share.penalty && (l1 > 0 || l2 > 0)) {
+          // l1·Σ|w| + l2·Σw² over the MLP kernels, and its gradient l1·sign(w) + 2·l2·w
+          for (const [from, n] of penaltyKernels) {
+            for (let i = from; i < from + n; i++) {
+              const w = weights[i]!;
+              penalty += l1 * Math.abs(w) + l2 * w * w;
+              out[i]! += l1 * Math.sign(w) + 2 * l2 * w;
+            }
+          }
+        }
+        return { loss, penalty, correct };
+      }
       const length = share.inputs.length / share.count;
       return tf.tidy(() => {
         const x = tf.tensor2d(share.inputs, [share.count, length], 'int32');

@@ -1,0 +1,329 @@
+// AssemblyScript kernels of a language model's training step that tfjs's wasm backend runs slowly or in many
+// ops: layer normalization (with the residual add before it) and its gradient, the exact (erf) GELU and
+// its gradient, softmax cross-entropy with its gradient, column sums (bias gradients), the token and
+// position embedding and its gradient; with the attention and transpose kernels of attention.ts and
+// transpose.ts. Compiled by `npm run build` (scripts/build-wasm.mjs) with an IMPORTED memory and no data
+// segments, so that an instance can work on another module's memory in place (tfjs's wasm heap): every
+// pointer is a byte offset into that memory, and the kernels touch nothing else. float32 with SIMD; sums
+// run over indices in increasing order.
+
+// @ts-nocheck — AssemblyScript, not TypeScript (excluded from tsc)
+
+export { forward as attentionForward, backward as attentionBackward, forwardScratch as attentionForwardScratch, backwardScratch as attentionBackwardScratch } from './attention';
+export { transpose } from './transpose';
+import { exp1, expv, logPositive } from './simd-math';
+
+// @ts-ignore: decorator
+@inline
+function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+// @ts-ignore: decorator
+@inline
+function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+/**
+ * Layer normalization of `rows` rows of `d` floats: y = (x − mean)·rstd·gamma + beta, rstd = 1/√(var + eps)
+ * (the population variance). Where `add` is not 0, the row normalized is x + add, written to `sum` (the
+ * residual stream after a branch). `stats` receives mean and rstd per row (2 floats), which
+ * `layerNormBackward` reads.
+ */
+export function layerNorm(x: usize, add: usize, sum: usize, gamma: usize, beta: usize, y: usize, stats: usize, rows: i32, d: i32, eps: f32): void {
+  const d4 = d & ~3;
+  const row = <usize>d << 2;
+  for (let r = 0; r < rows; r++) {
+    let xr = x + <usize>r * row;
+    if (add != 0) {
+      const ar = add + <usize>r * row;
+      const sr = sum + <usize>r * row;
+      let c = 0;
+      for (; c < d4; c += 4) v128.store(at(sr, c), f32x4.add(v128.load(at(xr, c)), v128.load(at(ar, c))));
+      for (; c < d; c++) store<f32>(at(sr, c), load<f32>(at(xr, c)) + load<f32>(at(ar, c)));
+      xr = sr;
+    }
+    let acc = splat(0);
+    let c = 0;
+    for (; c < d4; c += 4) acc = f32x4.add(acc, v128.load(at(xr, c)));
+    let total: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; c < d; c++) total += load<f32>(at(xr, c));
+    const mean: f32 = total / <f32>d;
+    const m4 = splat(mean);
+    acc = splat(0);
+    c = 0;
+    for (; c < d4; c += 4) {
+      const z = f32x4.sub(v128.load(at(xr, c)), m4);
+      acc = f32x4.add(acc, f32x4.mul(z, z));
+    }
+    let squares: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; c < d; c++) {
+      const z = load<f32>(at(xr, c)) - mean;
+      squares += z * z;
+    }
+    const rstd: f32 = <f32>1 / Mathf.sqrt(squares / <f32>d + eps);
+    store<f32>(at(stats, 2 * r), mean);
+    store<f32>(at(stats, 2 * r + 1), rstd);
+    const s4 = splat(rstd);
+    const yr = y + <usize>r * row;
+    c = 0;
+    for (; c < d4; c += 4) {
+      const z = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), m4), s4);
+      v128.store(at(yr, c), f32x4.add(f32x4.mul(z, v128.load(at(gamma, c))), v128.load(at(beta, c))));
+    }
+    for (; c < d; c++) store<f32>(at(yr, c), (load<f32>(at(xr, c)) - mean) * rstd * load<f32>(at(gamma, c)) + load<f32>(at(beta, c)));
+  }
+}
+
+/**
+ * The gradient of `layerNorm` (x the row it normalized, `stats` its mean and rstd): dx = rstd·(g − mean(g) −
+ * x̂·mean(g·x̂)) with g = dy·gamma, plus `dAdd` where it is not 0 (the residual stream's own gradient);
+ * dgamma = Σ dy·x̂ and dbeta = Σ dy over the rows (overwritten).
+ */
+export function layerNormBackward(
+  dy: usize,
+  x: usize,
+  stats: usize,
+  gamma: usize,
+  dAdd: usize,
+  dx: usize,
+  dgamma: usize,
+  dbeta: usize,
+  rows: i32,
+  d: i32,
+): void {
+  const d4 = d & ~3;
+  const row = <usize>d << 2;
+  memory.fill(dgamma, 0, row);
+  memory.fill(dbeta, 0, row);
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * row;
+    const gr = dy + <usize>r * row;
+    const mean = load<f32>(at(stats, 2 * r));
+    const rstd = load<f32>(at(stats, 2 * r + 1));
+    const m4 = splat(mean);
+    const s4 = splat(rstd);
+    let a1 = splat(0);
+    let a2 = splat(0);
+    let c = 0;
+    for (; c < d4; c += 4) {
+      const xh = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), m4), s4);
+      const g = v128.load(at(gr, c));
+      const gg = f32x4.mul(g, v128.load(at(gamma, c)));
+      a1 = f32x4.add(a1, gg);
+      a2 = f32x4.add(a2, f32x4.mul(gg, xh));
+      v128.store(at(dgamma, c), f32x4.add(v128.load(at(dgamma, c)), f32x4.mul(g, xh)));
+      v128.store(at(dbeta, c), f32x4.add(v128.load(at(dbeta, c)), g));
+    }
+    let s1: f32 = f32x4.extract_lane(a1, 0) + f32x4.extract_lane(a1, 1) + f32x4.extract_lane(a1, 2) + f32x4.extract_lane(a1, 3);
+    let s2: f32 = f32x4.extract_lane(a2, 0) + f32x4.extract_lane(a2, 1) + f32x4.extract_lane(a2, 2) + f32x4.extract_lane(a2, 3);
+    for (; c < d; c++) {
+      const xh = (load<f32>(at(xr, c)) - mean) * rstd;
+      const g = load<f32>(at(gr, c));
+      const gg = g * load<f32>(at(gamma, c));
+      s1 += gg;
+      s2 += gg * xh;
+      store<f32>(at(dgamma, c), load<f32>(at(dgamma, c)) + g * xh);
+      store<f32>(at(dbeta, c), load<f32>(at(dbeta, c)) + g);
+    }
+    const mean1: f32 = s1 / <f32>d;
+    const mean2: f32 = s2 / <f32>d;
+    const b1 = splat(mean1);
+    const b2 = splat(mean2);
+    const dr = dx + <usize>r * row;
+    const ar = dAdd + <usize>r * row;
+    c = 0;
+    for (; c < d4; c += 4) {
+      const xh = f32x4.mul(f32x4.sub(v128.load(at(xr, c)), m4), s4);
+      const gg = f32x4.mul(v128.load(at(gr, c)), v128.load(at(gamma, c)));
+      let v = f32x4.mul(f32x4.sub(f32x4.sub(gg, b1), f32x4.mul(xh, b2)), s4);
+      if (dAdd != 0) v = f32x4.add(v, v128.load(at(ar, c)));
+      v128.store(at(dr, c), v);
+    }
+    for (; c < d; c++) {
+      const xh = (load<f32>(at(xr, c)) - mean) * rstd;
+      const gg = load<f32>(at(gr, c)) * load<f32>(at(gamma, c));
+      let v: f32 = (gg - mean1 - xh * mean2) * rstd;
+      if (dAdd != 0) v += load<f32>(at(ar, c));
+      store<f32>(at(dr, c), v);
+    }
+  }
+}
+
+// Abramowitz & Stegun 7.1.26: erf(a) = 1 − t·(a1 + t·(a2 + t·(a3 + t·(a4 + t·a5))))·e^(−a²), t = 1/(1 + p·a), a ≥ 0, |error| ≤ 1.5e-7.
+const P: f32 = 0.3275911;
+const A1: f32 = 0.254829592;
+const A2: f32 = -0.284496736;
+const A3: f32 = 1.421413741;
+const A4: f32 = -1.453152027;
+const A5: f32 = 1.061405429;
+const SQRT1_2: f32 = 0.7071067811865476;
+/** 1/√(2π). */
+const INV_SQRT_2PI: f32 = 0.3989422804014327;
+
+/** Φ(u) (the normal CDF) and φ(u) (its density) per lane, through `expv`. */
+// @ts-ignore: decorator
+@inline
+function normalCdf(u: v128, density: bool): v128 {
+  const z = f32x4.mul(u, splat(SQRT1_2));
+  const a = f32x4.abs(z);
+  const t = f32x4.div(splat(1), f32x4.add(splat(1), f32x4.mul(splat(P), a)));
+  let poly = f32x4.add(splat(A4), f32x4.mul(t, splat(A5)));
+  poly = f32x4.add(splat(A3), f32x4.mul(t, poly));
+  poly = f32x4.add(splat(A2), f32x4.mul(t, poly));
+  poly = f32x4.add(splat(A1), f32x4.mul(t, poly));
+  poly = f32x4.mul(t, poly);
+  const e = expv(f32x4.neg(f32x4.mul(z, z)));
+  if (density) return f32x4.mul(e, splat(INV_SQRT_2PI));
+  // erf(|z|), signed like z
+  const erfa = f32x4.sub(splat(1), f32x4.mul(poly, e));
+  const erf = v128.bitselect(f32x4.neg(erfa), erfa, f32x4.lt(z, splat(0)));
+  return f32x4.mul(splat(0.5), f32x4.add(splat(1), erf));
+}
+
+/** g = u·Φ(u) (the exact GELU), times `mask` where it is not 0 (dropout), for n floats. */
+export function gelu(u: usize, mask: usize, g: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const x = v128.load(at(u, i));
+    let v = f32x4.mul(x, normalCdf(x, false));
+    if (mask != 0) v = f32x4.mul(v, v128.load(at(mask, i)));
+    v128.store(at(g, i), v);
+  }
+  for (; i < n; i++) {
+    const x = load<f32>(at(u, i));
+    let v = f32x4.extract_lane(f32x4.mul(splat(x), normalCdf(splat(x), false)), 0);
+    if (mask != 0) v *= load<f32>(at(mask, i));
+    store<f32>(at(g, i), v);
+  }
+}
+
+/** du = dg·(Φ(u) + u·φ(u)), dg times `mask` first where it is not 0, for n floats (du may be dg). */
+export function geluBackward(u: usize, dg: usize, mask: usize, du: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const x = v128.load(at(u, i));
+    const slope = f32x4.add(normalCdf(x, false), f32x4.mul(x, normalCdf(x, true)));
+    let g = v128.load(at(dg, i));
+    if (mask != 0) g = f32x4.mul(g, v128.load(at(mask, i)));
+    v128.store(at(du, i), f32x4.mul(g, slope));
+  }
+  for (; i < n; i++) {
+    const x = splat(load<f32>(at(u, i)));
+    const slope = f32x4.extract_lane(f32x4.add(normalCdf(x, false), f32x4.mul(x, normalCdf(x, true))), 0);
+    let g = load<f32>(at(dg, i));
+    if (mask != 0) g *= load<f32>(at(mask, i));
+    store<f32>(at(du, i), g * slope);
+  }
+}
+
+let correctCount: i32 = 0;
+
+/** Correct arg-max predictions of the last `crossEntropy`. */
+export function crossEntropyCorrect(): i32 {
+  return correctCount;
+}
+
+/**
+ * Softmax cross-entropy of `rows` rows of `cols` logits against int32 `targets`: returns Σ (logsumexp − the
+ * target's logit) (float64 sum of float32 terms), writes dlogits = (softmax − onehot)·scale, and counts
+ * rows whose first arg-max is the target (`crossEntropyCorrect`).
+ */
+export function crossEntropy(logits: usize, targets: usize, dlogits: usize, rows: i32, cols: i32, scale: f32): f64 {
+  const c4 = cols & ~3;
+  const row = <usize>cols << 2;
+  let loss: f64 = 0;
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    const xr = logits + <usize>r * row;
+    const dr = dlogits + <usize>r * row;
+    const target = load<i32>(targets + (<usize>r << 2));
+    let max: f32 = load<f32>(xr);
+    let best = 0;
+    for (let c = 1; c < cols; c++) {
+      const v = load<f32>(at(xr, c));
+      if (v > max) {
+        max = v;
+        best = c;
+      }
+    }
+    if (best == target) correct++;
+    const m4 = splat(max);
+    let acc = splat(0);
+    let c = 0;
+    for (; c < c4; c += 4) {
+      const e = expv(f32x4.sub(v128.load(at(xr, c)), m4));
+      v128.store(at(dr, c), e);
+      acc = f32x4.add(acc, e);
+    }
+    let sum: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; c < cols; c++) {
+      const e = exp1(load<f32>(at(xr, c)) - max);
+      store<f32>(at(dr, c), e);
+      sum += e;
+    }
+    loss += logPositive(<f64>sum) + <f64>max - <f64>load<f32>(at(xr, target));
+    const k = scale / sum;
+    const k4 = splat(k);
+    c = 0;
+    for (; c < c4; c += 4) v128.store(at(dr, c), f32x4.mul(v128.load(at(dr, c)), k4));
+    for (; c < cols; c++) store<f32>(at(dr, c), load<f32>(at(dr, c)) * k);
+    store<f32>(at(dr, target), load<f32>(at(dr, target)) - scale);
+  }
+  correctCount = correct;
+  return loss;
+}
+
+/** out[c] = Σ_r x[r][c] over `rows` rows of `cols` floats (a bias gradient). */
+export function columnSums(x: usize, out: usize, rows: i32, cols: i32): void {
+  const c4 = cols & ~3;
+  const row = <usize>cols << 2;
+  memory.fill(out, 0, row);
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * row;
+    let c = 0;
+    for (; c < c4; c += 4) v128.store(at(out, c), f32x4.add(v128.load(at(out, c)), v128.load(at(xr, c))));
+    for (; c < cols; c++) store<f32>(at(out, c), load<f32>(at(out, c)) + load<f32>(at(xr, c)));
+  }
+}
+
+/** out[r] = tokens[ids[r]] + positions[r mod positions] for `rows` int32 ids (rows of `d` floats; `positions` 0: none). */
+export function embed(ids: usize, tokens: usize, positions: usize, out: usize, rows: i32, t: i32, d: i32): void {
+  const d4 = d & ~3;
+  const row = <usize>d << 2;
+  for (let r = 0; r < rows; r++) {
+    const tr = tokens + <usize>load<i32>(ids + (<usize>r << 2)) * row;
+    const pr = positions + <usize>(r % t) * row;
+    const o = out + <usize>r * row;
+    if (positions == 0) {
+      memory.copy(o, tr, row);
+      continue;
+    }
+    let c = 0;
+    for (; c < d4; c += 4) v128.store(at(o, c), f32x4.add(v128.load(at(tr, c)), v128.load(at(pr, c))));
+    for (; c < d; c++) store<f32>(at(o, c), load<f32>(at(tr, c)) + load<f32>(at(pr, c)));
+  }
+}
+
+/** The gradients of `embed`: dTokens (vocabulary rows) and dPositions (`positionRows` rows, if not 0), overwritten, rows added in order. */
+export function embedBackward(ids: usize, dOut: usize, dTokens: usize, dPositions: usize, rows: i32, t: i32, d: i32, vocabulary: i32, positionRows: i32): void {
+  const d4 = d & ~3;
+  const row = <usize>d << 2;
+  memory.fill(dTokens, 0, <usize>vocabulary * row);
+  if (dPositions != 0) memory.fill(dPositions, 0, <usize>positionRows * row);
+  for (let r = 0; r < rows; r++) {
+    const g = dOut + <usize>r * row;
+    const tr = dTokens + <usize>load<i32>(ids + (<usize>r << 2)) * row;
+    let c = 0;
+    for (; c < d4; c += 4) v128.store(at(tr, c), f32x4.add(v128.load(at(tr, c)), v128.load(at(g, c))));
+    for (; c < d; c++) store<f32>(at(tr, c), load<f32>(at(tr, c)) + load<f32>(at(g, c)));
+    if (dPositions == 0) continue;
+    const pr = dPositions + <usize>(r % t) * row;
+    c = 0;
+    for (; c < d4; c += 4) v128.store(at(pr, c), f32x4.add(v128.load(at(pr, c)), v128.load(at(g, c))));
+    for (; c < d; c++) store<f32>(at(pr, c), load<f32>(at(pr, c)) + load<f32>(at(g, c)));
+  }
+}
