@@ -9,12 +9,14 @@ function splat(x: f32): v128 {
   return f32x4.splat(x);
 }
 
-/** e^x per lane (Cephes' expf: x = n·ln 2 + r, a degree-5 polynomial in r, 2ⁿ from the exponent bits); about 1 ulp. */
+/** e^x per lane (Cephes' expf: x = n·ln 2 + r, a degree-5 polynomial in r, 2ⁿ from the exponent bits; x clamped to [−87, 88]); about 1 ulp. */
 // @ts-ignore: decorator
 @inline
 export function expv(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, splat(-87.0)), splat(88.0));
-  const fx = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  // n = round(x·log₂e) by the 1.5·2²³ trick: its integer sits in the low mantissa bits (cheaper than nearest and a conversion)
+  const shifted = f32x4.add(f32x4.mul(x, splat(1.44269504088896341)), splat(12582912.0));
+  const fx = f32x4.sub(shifted, splat(12582912.0));
   let r = f32x4.sub(x, f32x4.mul(fx, splat(0.693359375)));
   r = f32x4.add(r, f32x4.mul(fx, splat(2.12194440e-4)));
   let y = splat(1.9875691500e-4);
@@ -24,7 +26,8 @@ export function expv(x: v128): v128 {
   y = f32x4.add(f32x4.mul(y, r), splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, r), splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), splat(1));
-  const n = i32x4.trunc_sat_f32x4_s(fx);
+  // 2ⁿ: n + 127 in the exponent bits (shifted's bits minus 1.5·2²³'s are n)
+  const n = i32x4.sub(shifted, i32x4.splat(0x4b400000));
   return f32x4.mul(y, i32x4.shl(i32x4.add(n, i32x4.splat(127)), 23));
 }
 

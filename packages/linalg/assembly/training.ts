@@ -162,42 +162,84 @@ const SQRT1_2: f32 = 0.7071067811865476;
 /** 1/√(2π). */
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
 
-/** Φ(u) (the normal CDF) and φ(u) (its density) per lane, through `expv`. */
+/** t·(a1 + t·(a2 + t·(a3 + t·(a4 + t·a5)))), t = 1/(1 + p·|z|): erfc(|z|) = that · e^(−z²). */
 // @ts-ignore: decorator
 @inline
-function normalCdf(u: v128, density: bool): v128 {
-  const z = f32x4.mul(u, splat(SQRT1_2));
-  const a = f32x4.abs(z);
-  const t = f32x4.div(splat(1), f32x4.add(splat(1), f32x4.mul(splat(P), a)));
-  let poly = f32x4.add(splat(A4), f32x4.mul(t, splat(A5)));
-  poly = f32x4.add(splat(A3), f32x4.mul(t, poly));
-  poly = f32x4.add(splat(A2), f32x4.mul(t, poly));
-  poly = f32x4.add(splat(A1), f32x4.mul(t, poly));
-  poly = f32x4.mul(t, poly);
-  const e = expv(f32x4.neg(f32x4.mul(z, z)));
-  if (density) return f32x4.mul(e, splat(INV_SQRT_2PI));
-  // erf(|z|), signed like z
-  const erfa = f32x4.sub(splat(1), f32x4.mul(poly, e));
-  const erf = v128.bitselect(f32x4.neg(erfa), erfa, f32x4.lt(z, splat(0)));
-  return f32x4.mul(splat(0.5), f32x4.add(splat(1), erf));
+function erfcPoly(z: v128): v128 {
+  const t = f32x4.div(splat(1), f32x4.add(splat(1), f32x4.mul(splat(P), f32x4.abs(z))));
+  let q = f32x4.add(splat(A4), f32x4.mul(t, splat(A5)));
+  q = f32x4.add(splat(A3), f32x4.mul(t, q));
+  q = f32x4.add(splat(A2), f32x4.mul(t, q));
+  q = f32x4.add(splat(A1), f32x4.mul(t, q));
+  return f32x4.mul(t, q);
 }
 
-/** g = u·Φ(u) (the exact GELU), times `mask` where it is not 0 (dropout), for n floats. */
-export function gelu(u: usize, mask: usize, g: usize, n: i32): void {
+/** Φ(u) = ½(1 + erf(z)), z = u/√2, from e = e^(−z²): ½·erfc(|z|) below 0, 1 − that above. */
+// @ts-ignore: decorator
+@inline
+function cdf(u: v128, z: v128, e: v128): v128 {
+  const half = f32x4.mul(splat(0.5), f32x4.mul(erfcPoly(z), e));
+  return v128.bitselect(half, f32x4.sub(splat(1), half), f32x4.lt(u, splat(0)));
+}
+
+/** u·Φ(u) per lane. */
+// @ts-ignore: decorator
+@inline
+function geluv(u: v128): v128 {
+  const z = f32x4.mul(u, splat(SQRT1_2));
+  return f32x4.mul(u, cdf(u, z, expv(f32x4.neg(f32x4.mul(z, z)))));
+}
+
+/** Φ(u) + u·φ(u) per lane (one exp for both). */
+// @ts-ignore: decorator
+@inline
+function geluSlope(u: v128): v128 {
+  const z = f32x4.mul(u, splat(SQRT1_2));
+  const e = expv(f32x4.neg(f32x4.mul(z, z)));
+  return f32x4.add(cdf(u, z, e), f32x4.mul(u, f32x4.mul(e, splat(INV_SQRT_2PI))));
+}
+
+/**
+ * g = u·Φ(u) (the exact GELU), times `mask` where it is not 0 (dropout), for n floats; where `slope` is not
+ * 0, also its derivative there, Φ(u) + u·φ(u) (times the mask), for the backward pass (`multiply`).
+ */
+export function gelu(u: usize, mask: usize, g: usize, slope: usize, n: i32): void {
   const n4 = n & ~3;
   let i = 0;
   for (; i < n4; i += 4) {
     const x = v128.load(at(u, i));
-    let v = f32x4.mul(x, normalCdf(x, false));
-    if (mask != 0) v = f32x4.mul(v, v128.load(at(mask, i)));
+    const z = f32x4.mul(x, splat(SQRT1_2));
+    const e = expv(f32x4.neg(f32x4.mul(z, z)));
+    const phi = cdf(x, z, e);
+    let v = f32x4.mul(x, phi);
+    let s = f32x4.add(phi, f32x4.mul(x, f32x4.mul(e, splat(INV_SQRT_2PI))));
+    if (mask != 0) {
+      const m = v128.load(at(mask, i));
+      v = f32x4.mul(v, m);
+      s = f32x4.mul(s, m);
+    }
     v128.store(at(g, i), v);
+    if (slope != 0) v128.store(at(slope, i), s);
   }
   for (; i < n; i++) {
-    const x = load<f32>(at(u, i));
-    let v = f32x4.extract_lane(f32x4.mul(splat(x), normalCdf(splat(x), false)), 0);
-    if (mask != 0) v *= load<f32>(at(mask, i));
+    const x = splat(load<f32>(at(u, i)));
+    let v = f32x4.extract_lane(geluv(x), 0);
+    let s = f32x4.extract_lane(geluSlope(x), 0);
+    if (mask != 0) {
+      v *= load<f32>(at(mask, i));
+      s *= load<f32>(at(mask, i));
+    }
     store<f32>(at(g, i), v);
+    if (slope != 0) store<f32>(at(slope, i), s);
   }
+}
+
+/** out = a ⊙ b for n floats (out may be a or b). */
+export function multiply(a: usize, b: usize, out: usize, n: i32): void {
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) v128.store(at(out, i), f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+  for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) * load<f32>(at(b, i)));
 }
 
 /** du = dg·(Φ(u) + u·φ(u)), dg times `mask` first where it is not 0, for n floats (du may be dg). */
@@ -206,14 +248,14 @@ export function geluBackward(u: usize, dg: usize, mask: usize, du: usize, n: i32
   let i = 0;
   for (; i < n4; i += 4) {
     const x = v128.load(at(u, i));
-    const slope = f32x4.add(normalCdf(x, false), f32x4.mul(x, normalCdf(x, true)));
+    const slope = geluSlope(x);
     let g = v128.load(at(dg, i));
     if (mask != 0) g = f32x4.mul(g, v128.load(at(mask, i)));
     v128.store(at(du, i), f32x4.mul(g, slope));
   }
   for (; i < n; i++) {
     const x = splat(load<f32>(at(u, i)));
-    const slope = f32x4.extract_lane(f32x4.add(normalCdf(x, false), f32x4.mul(x, normalCdf(x, true))), 0);
+    const slope = f32x4.extract_lane(geluSlope(x), 0);
     let g = load<f32>(at(dg, i));
     if (mask != 0) g *= load<f32>(at(mask, i));
     store<f32>(at(du, i), g * slope);
@@ -325,5 +367,86 @@ export function embedBackward(ids: usize, dOut: usize, dTokens: usize, dPosition
     c = 0;
     for (; c < d4; c += 4) v128.store(at(pr, c), f32x4.add(v128.load(at(pr, c)), v128.load(at(g, c))));
     for (; c < d; c++) store<f32>(at(pr, c), load<f32>(at(pr, c)) + load<f32>(at(g, c)));
+  }
+}
+
+/** Rows of a chunk of `weightGradient`: its slices of x and dy stay in cache across the output tiles. */
+const CHUNK: i32 = 128;
+
+/**
+ * out = xᵀ·dy (`m × n`) for x `rows × m` and dy `rows × n` (a dense layer's weight gradient), without
+ * transposing or packing either: 4 × 8 output tiles in registers, the rows in chunks of 128 and in
+ * increasing order within each; tiles off the edges element by element.
+ */
+export function weightGradient(x: usize, dy: usize, out: usize, rows: i32, m: i32, n: i32): void {
+  const m4 = m & ~3;
+  const n8 = n & ~7;
+  const rowX = <usize>m << 2;
+  const rowD = <usize>n << 2;
+  const rowO = <usize>n << 2;
+  memory.fill(out, 0, <usize>m * rowO);
+  for (let r0 = 0; r0 < rows; r0 += CHUNK) {
+    const r1 = min(rows, r0 + CHUNK);
+    for (let i = 0; i < m4; i += 4) {
+      const o0 = out + <usize>i * rowO;
+      const o1 = o0 + rowO;
+      const o2 = o1 + rowO;
+      const o3 = o2 + rowO;
+      for (let j = 0; j < n8; j += 8) {
+        const jo = <usize>j << 2;
+        let a0 = v128.load(o0 + jo);
+        let b0 = v128.load(o0 + jo, 16);
+        let a1 = v128.load(o1 + jo);
+        let b1 = v128.load(o1 + jo, 16);
+        let a2 = v128.load(o2 + jo);
+        let b2 = v128.load(o2 + jo, 16);
+        let a3 = v128.load(o3 + jo);
+        let b3 = v128.load(o3 + jo, 16);
+        let xp = x + <usize>r0 * rowX + (<usize>i << 2);
+        let dp = dy + <usize>r0 * rowD + jo;
+        for (let r = r0; r < r1; r++) {
+          const d0 = v128.load(dp);
+          const d1 = v128.load(dp, 16);
+          const s0 = v128.load32_splat(xp);
+          const s1 = v128.load32_splat(xp, 4);
+          const s2 = v128.load32_splat(xp, 8);
+          const s3 = v128.load32_splat(xp, 12);
+          a0 = f32x4.add(a0, f32x4.mul(s0, d0));
+          b0 = f32x4.add(b0, f32x4.mul(s0, d1));
+          a1 = f32x4.add(a1, f32x4.mul(s1, d0));
+          b1 = f32x4.add(b1, f32x4.mul(s1, d1));
+          a2 = f32x4.add(a2, f32x4.mul(s2, d0));
+          b2 = f32x4.add(b2, f32x4.mul(s2, d1));
+          a3 = f32x4.add(a3, f32x4.mul(s3, d0));
+          b3 = f32x4.add(b3, f32x4.mul(s3, d1));
+          xp += rowX;
+          dp += rowD;
+        }
+        v128.store(o0 + jo, a0);
+        v128.store(o0 + jo, b0, 16);
+        v128.store(o1 + jo, a1);
+        v128.store(o1 + jo, b1, 16);
+        v128.store(o2 + jo, a2);
+        v128.store(o2 + jo, b2, 16);
+        v128.store(o3 + jo, a3);
+        v128.store(o3 + jo, b3, 16);
+      }
+      // the last n % 8 columns
+      for (let j = n8; j < n; j++) {
+        for (let ii = i; ii < i + 4; ii++) {
+          let acc = load<f32>(out + <usize>ii * rowO + (<usize>j << 2));
+          for (let r = r0; r < r1; r++) acc += load<f32>(x + <usize>r * rowX + (<usize>ii << 2)) * load<f32>(dy + <usize>r * rowD + (<usize>j << 2));
+          store<f32>(out + <usize>ii * rowO + (<usize>j << 2), acc);
+        }
+      }
+    }
+    // the last m % 4 rows of the output
+    for (let ii = m4; ii < m; ii++) {
+      for (let j = 0; j < n; j++) {
+        let acc = load<f32>(out + <usize>ii * rowO + (<usize>j << 2));
+        for (let r = r0; r < r1; r++) acc += load<f32>(x + <usize>r * rowX + (<usize>ii << 2)) * load<f32>(dy + <usize>r * rowD + (<usize>j << 2));
+        store<f32>(out + <usize>ii * rowO + (<usize>j << 2), acc);
+      }
+    }
   }
 }

@@ -123,15 +123,20 @@ describe('trainingKernels', () => {
     const mask0 = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1.25));
     const dg0 = normals(n, 7);
     const [u, mask, g, dg, du] = [f32(u0), f32(mask0), f32(n), f32(dg0), f32(n)];
-    kernels.gelu(u.byteOffset, 0, g.byteOffset, n);
+    kernels.gelu(u.byteOffset, 0, g.byteOffset, 0, n);
     for (let i = 0; i < n; i++) expect(Math.abs(g[i]! - gelu(u[i]!))).toBeLessThan(2e-6 * Math.max(1, Math.abs(u[i]!)));
-    kernels.gelu(u.byteOffset, mask.byteOffset, g.byteOffset, n);
+    const slopes = f32(n);
+    kernels.gelu(u.byteOffset, mask.byteOffset, g.byteOffset, slopes.byteOffset, n);
     for (let i = 0; i < n; i++) expect(g[i]).toBeCloseTo(gelu(u[i]!) * mask[i]!, 5);
     kernels.geluBackward(u.byteOffset, dg.byteOffset, mask.byteOffset, du.byteOffset, n);
+    const product = f32(n);
+    kernels.multiply(dg.byteOffset, slopes.byteOffset, product.byteOffset, n);
     for (let i = 0; i < n; i++) {
       const x = u[i]!;
       const slope = 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI);
       expect(du[i]).toBeCloseTo(dg[i]! * mask[i]! * slope, 5);
+      expect(slopes[i]).toBeCloseTo(mask[i]! * slope, 5);
+      expect(product[i]).toBe(Math.fround(dg[i]! * slopes[i]!));
     }
   });
 
@@ -158,6 +163,27 @@ describe('trainingKernels', () => {
     expect(loss).toBeCloseTo(want, 4);
     expect(kernels.crossEntropyCorrect()).toBe(correct);
     expect(correct).toBeGreaterThan(0);
+  });
+
+  it('computes xᵀ·dy (a weight gradient) on every edge case of its tiles', () => {
+    const { kernels, f32 } = setup();
+    for (const [rows, m, n] of [
+      [300, 9, 19],
+      [5, 4, 8],
+      [130, 3, 5],
+    ] as const) {
+      const x0 = normals(rows * m, rows + m);
+      const dy0 = normals(rows * n, n);
+      const [x, dy, out] = [f32(x0), f32(dy0), f32(m * n)];
+      kernels.weightGradient(x.byteOffset, dy.byteOffset, out.byteOffset, rows, m, n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let want = 0;
+          for (let r = 0; r < rows; r++) want += x[r * m + i]! * dy[r * n + j]!;
+          expect(out[i * n + j]).toBeCloseTo(want, 4);
+        }
+      }
+    }
   });
 
   it('sums columns, embeds tokens and positions, and scatters the gradient back', () => {

@@ -42,8 +42,14 @@ export interface TrainingKernels {
     rows: number,
     d: number,
   ): void;
-  /** g = u·Φ(u), the exact-erf GELU (Abramowitz–Stegun 7.1.26 erf, |error| ≤ 1.5e-7), times `mask` where not 0 (dropout). */
-  gelu(u: number, mask: number, g: number, n: number): void;
+  /**
+   * g = u·Φ(u), the exact-erf GELU (Abramowitz–Stegun 7.1.26 erf, |error| ≤ 1.5e-7), times `mask` where not
+   * 0 (dropout); where `slope` is not 0 also writes the derivative there, Φ(u) + u·φ(u) (times the mask):
+   * the backward pass is then `multiply(dg, slope, du)`.
+   */
+  gelu(u: number, mask: number, g: number, slope: number, n: number): void;
+  /** out = a ⊙ b (out may be a or b). */
+  multiply(a: number, b: number, out: number, n: number): void;
   /** du = dg·mask·(Φ(u) + u·φ(u)), `mask` 0 for none; du may be dg. */
   geluBackward(u: number, dg: number, mask: number, du: number, n: number): void;
   /**
@@ -96,6 +102,11 @@ export interface TrainingKernels {
     scale: number,
   ): void;
   attentionBackwardScratch(t: number, headSize: number): number;
+  /**
+   * out = xᵀ·dy (`m × n`) for x `rows × m` and dy `rows × n`: a dense layer's weight gradient without
+   * transposing or packing either operand (rows summed in increasing order).
+   */
+  weightGradient(x: number, dy: number, out: number, rows: number, m: number, n: number): void;
   /** dst = srcᵀ for a rows × cols matrix. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }

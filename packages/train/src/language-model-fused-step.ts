@@ -163,11 +163,14 @@ export function fusedLanguageModelGradients(
         const u = affine(n2.y, b.mlpIn.kernel, b.mlpIn.bias);
         const mask = dropout ? tf.tensor(dropout(u.size), u.shape) : null;
         const g = alloc(u.shape);
-        k.gelu(p(u), mask ? p(mask) : 0, p(g), u.size);
+        // the GELU's derivative (times the mask) kept for the backward pass instead of u
+        const slope = alloc(u.shape);
+        k.gelu(p(u), mask ? p(mask) : 0, p(g), p(slope), u.size);
+        tf.dispose([u, ...(mask ? [mask] : [])]);
         const m = affine(g, b.mlpOut.kernel, b.mlpOut.bias);
         stream = n2.x;
         branch = m;
-        return { n1, wqkv, qkv, attended, probabilities, n2, u, mask, g };
+        return { n1, wqkv, qkv, attended, probabilities, n2, slope, g };
       });
       const nf = layerNorm(stream, branch, final, finalEps);
       const logits = affine(nf.y, unembedding.kernel, unembedding.bias);
@@ -177,11 +180,19 @@ export function fusedLanguageModelGradients(
       logits.dispose();
 
       // backward
+      /**
+       * xᵀ·dy by linalg's kernel: tfjs would need xᵀ (or dyᵀ) transposed first, and hands XNNPACK its right
+       * operand as weights to pack (a scalar loop, about 4 ns a float); together about twice the time.
+       */
+      const weightGradient = (x: tf.Tensor, dy: tf.Tensor) => {
+        const [m, n] = [x.shape[1]!, dy.shape[1]!];
+        const dw = alloc([m, n]);
+        k.weightGradient(p(x), p(dy), p(dw), rows, m, n);
+        return dw;
+      };
       /** The gradient of x·W (+ b) from dy: W's (and b's) into `out`, x's returned. */
       const affineBackward = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, dy: tf.Tensor) => {
-        const xt = transposed(x);
-        const dw = tf.matMul(xt, dy as tf.Tensor2D);
-        xt.dispose();
+        const dw = weightGradient(x, dy);
         put(w, dw);
         dw.dispose();
         if (b) {
@@ -200,7 +211,7 @@ export function fusedLanguageModelGradients(
         const b = blocks[i]!;
         const s = kept[i]!;
         const dg = affineBackward(s.g, b.mlpOut.kernel, b.mlpOut.bias, dStream);
-        k.geluBackward(p(s.u), p(dg), s.mask ? p(s.mask) : 0, p(dg), dg.size);
+        k.multiply(p(dg), p(s.slope), p(dg), dg.size);
         dh = affineBackward(s.n2.y, b.mlpIn.kernel, b.mlpIn.bias, dg);
         dg.dispose();
         const dMid = layerNormBackward(dh, s.n2, b.ln2, dStream);
@@ -213,8 +224,7 @@ export function fusedLanguageModelGradients(
         k.attentionBackward(p(s.qkv), p(s.probabilities), p(dAttended), p(dqkv), p(scratch), n, t, b.heads, b.headSize, b.scale);
         tf.dispose([scratch, dAttended]);
         // [Q K V]'s gradient, side by side, back to the three matrices and biases
-        const qkvT = transposed(s.n1.y);
-        const dw = h.typedArrayFromHeap(tf.matMul(qkvT, dqkv as tf.Tensor2D)) as Float32Array;
+        const dw = h.typedArrayFromHeap(weightGradient(s.n1.y, dqkv)) as Float32Array;
         for (let j = 0; j < 3; j++) {
           const o = offsetOf(b.q[j] as tf.Variable);
           for (let r = 0; r < d; r++) out.set(dw.subarray(r * 3 * width + j * width, r * 3 * width + (j + 1) * width), o + r * width);
@@ -227,7 +237,7 @@ export function fusedLanguageModelGradients(
         const wt = transposed(s.wqkv);
         dh = tf.matMul(dqkv as tf.Tensor2D, wt);
         dStream = layerNormBackward(dh, s.n1, b.ln1, dMid);
-        tf.dispose([dh, dMid, wt, dqkv, qkvT]);
+        tf.dispose([dh, dMid, wt, dqkv]);
       }
       const dTokens = alloc([vocabulary, d]);
       const dPositions = alloc([positionRows, d]);
