@@ -450,3 +450,138 @@ export function weightGradient(x: usize, dy: usize, out: usize, rows: i32, m: i3
     }
   }
 }
+
+/**
+ * out = a·b (+ bias) for row-major a `m × k` and b `k × n` (`bias` 0: none): x·W + b of a dense layer and
+ * dy·Wᵀ of its input gradient, with no packing of b. 4 × 8 output tiles in registers, k in increasing
+ * order, then the bias; the last m % 4 rows one at a time, the last n % 8 columns four or one at a time.
+ */
+export function matMul(a: usize, b: usize, bias: usize, out: usize, m: i32, k: i32, n: i32): void {
+  const m4 = m & ~3;
+  const n8 = n & ~7;
+  const n4 = n & ~3;
+  const rowA = <usize>k << 2;
+  const rowB = <usize>n << 2;
+  const rowO = <usize>n << 2;
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = a + <usize>i * rowA;
+    const a1 = a0 + rowA;
+    const a2 = a1 + rowA;
+    const a3 = a2 + rowA;
+    const o0 = out + <usize>i * rowO;
+    const o1 = o0 + rowO;
+    const o2 = o1 + rowO;
+    const o3 = o2 + rowO;
+    let j = 0;
+    for (; j < n8; j += 8) {
+      const jo = <usize>j << 2;
+      let x0 = f32x4.splat(0);
+      let y0 = f32x4.splat(0);
+      let x1 = f32x4.splat(0);
+      let y1 = f32x4.splat(0);
+      let x2 = f32x4.splat(0);
+      let y2 = f32x4.splat(0);
+      let x3 = f32x4.splat(0);
+      let y3 = f32x4.splat(0);
+      let bp = b + jo;
+      for (let kk = 0; kk < k; kk++) {
+        const ko = <usize>kk << 2;
+        const bx = v128.load(bp);
+        const by = v128.load(bp, 16);
+        const s0 = v128.load32_splat(a0 + ko);
+        const s1 = v128.load32_splat(a1 + ko);
+        const s2 = v128.load32_splat(a2 + ko);
+        const s3 = v128.load32_splat(a3 + ko);
+        x0 = f32x4.add(x0, f32x4.mul(s0, bx));
+        y0 = f32x4.add(y0, f32x4.mul(s0, by));
+        x1 = f32x4.add(x1, f32x4.mul(s1, bx));
+        y1 = f32x4.add(y1, f32x4.mul(s1, by));
+        x2 = f32x4.add(x2, f32x4.mul(s2, bx));
+        y2 = f32x4.add(y2, f32x4.mul(s2, by));
+        x3 = f32x4.add(x3, f32x4.mul(s3, bx));
+        y3 = f32x4.add(y3, f32x4.mul(s3, by));
+        bp += rowB;
+      }
+      if (bias != 0) {
+        const bx = v128.load(bias + jo);
+        const by = v128.load(bias + jo, 16);
+        x0 = f32x4.add(x0, bx);
+        y0 = f32x4.add(y0, by);
+        x1 = f32x4.add(x1, bx);
+        y1 = f32x4.add(y1, by);
+        x2 = f32x4.add(x2, bx);
+        y2 = f32x4.add(y2, by);
+        x3 = f32x4.add(x3, bx);
+        y3 = f32x4.add(y3, by);
+      }
+      v128.store(o0 + jo, x0);
+      v128.store(o0 + jo, y0, 16);
+      v128.store(o1 + jo, x1);
+      v128.store(o1 + jo, y1, 16);
+      v128.store(o2 + jo, x2);
+      v128.store(o2 + jo, y2, 16);
+      v128.store(o3 + jo, x3);
+      v128.store(o3 + jo, y3, 16);
+    }
+    for (; j < n4; j += 4) {
+      const jo = <usize>j << 2;
+      let x0 = f32x4.splat(0);
+      let x1 = f32x4.splat(0);
+      let x2 = f32x4.splat(0);
+      let x3 = f32x4.splat(0);
+      let bp = b + jo;
+      for (let kk = 0; kk < k; kk++) {
+        const ko = <usize>kk << 2;
+        const bx = v128.load(bp);
+        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(a0 + ko), bx));
+        x1 = f32x4.add(x1, f32x4.mul(v128.load32_splat(a1 + ko), bx));
+        x2 = f32x4.add(x2, f32x4.mul(v128.load32_splat(a2 + ko), bx));
+        x3 = f32x4.add(x3, f32x4.mul(v128.load32_splat(a3 + ko), bx));
+        bp += rowB;
+      }
+      if (bias != 0) {
+        const bx = v128.load(bias + jo);
+        x0 = f32x4.add(x0, bx);
+        x1 = f32x4.add(x1, bx);
+        x2 = f32x4.add(x2, bx);
+        x3 = f32x4.add(x3, bx);
+      }
+      v128.store(o0 + jo, x0);
+      v128.store(o1 + jo, x1);
+      v128.store(o2 + jo, x2);
+      v128.store(o3 + jo, x3);
+    }
+    for (; j < n; j++) {
+      for (let r = 0; r < 4; r++) {
+        const ar = a0 + <usize>r * rowA;
+        let acc: f32 = 0;
+        for (let kk = 0; kk < k; kk++) acc += load<f32>(ar + (<usize>kk << 2)) * load<f32>(b + <usize>kk * rowB + (<usize>j << 2));
+        if (bias != 0) acc += load<f32>(bias + (<usize>j << 2));
+        store<f32>(o0 + <usize>r * rowO + (<usize>j << 2), acc);
+      }
+    }
+  }
+  // the last m % 4 rows
+  for (let i = m4; i < m; i++) {
+    const ar = a + <usize>i * rowA;
+    const or = out + <usize>i * rowO;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const jo = <usize>j << 2;
+      let x0 = f32x4.splat(0);
+      let bp = b + jo;
+      for (let kk = 0; kk < k; kk++) {
+        x0 = f32x4.add(x0, f32x4.mul(v128.load32_splat(ar + (<usize>kk << 2)), v128.load(bp)));
+        bp += rowB;
+      }
+      if (bias != 0) x0 = f32x4.add(x0, v128.load(bias + jo));
+      v128.store(or + jo, x0);
+    }
+    for (; j < n; j++) {
+      let acc: f32 = 0;
+      for (let kk = 0; kk < k; kk++) acc += load<f32>(ar + (<usize>kk << 2)) * load<f32>(b + <usize>kk * rowB + (<usize>j << 2));
+      if (bias != 0) acc += load<f32>(bias + (<usize>j << 2));
+      store<f32>(or + (<usize>j << 2), acc);
+    }
+  }
+}

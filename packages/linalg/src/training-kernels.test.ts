@@ -186,6 +186,27 @@ describe('trainingKernels', () => {
     }
   });
 
+  it('computes a·b + bias on every edge case of its tiles', () => {
+    const { kernels, f32 } = setup();
+    for (const [m, k, n] of [
+      [9, 7, 19],
+      [4, 3, 8],
+      [6, 5, 5],
+    ] as const) {
+      const [a, b, bias, out, plain] = [f32(normals(m * k, m)), f32(normals(k * n, k)), f32(normals(n, n)), f32(m * n), f32(m * n)];
+      kernels.matMul(a.byteOffset, b.byteOffset, bias.byteOffset, out.byteOffset, m, k, n);
+      kernels.matMul(a.byteOffset, b.byteOffset, 0, plain.byteOffset, m, k, n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let want = 0;
+          for (let q = 0; q < k; q++) want += a[i * k + q]! * b[q * n + j]!;
+          expect(plain[i * n + j]).toBeCloseTo(want, 5);
+          expect(out[i * n + j]).toBeCloseTo(want + bias[j]!, 5);
+        }
+      }
+    }
+  });
+
   it('sums columns, embeds tokens and positions, and scatters the gradient back', () => {
     const { kernels, f32, i32 } = setup();
     const rows = 6;

@@ -103,6 +103,11 @@ export interface TrainingKernels {
   ): void;
   attentionBackwardScratch(t: number, headSize: number): number;
   /**
+   * out = a·b (+ bias; 0: none) for row-major a `m × k` and b `k × n`: x·W + b and dy·Wᵀ of a dense layer,
+   * without packing b (k summed in increasing order, then the bias).
+   */
+  matMul(a: number, b: number, bias: number, out: number, m: number, k: number, n: number): void;
+  /**
    * out = xᵀ·dy (`m × n`) for x `rows × m` and dy `rows × n`: a dense layer's weight gradient without
    * transposing or packing either operand (rows summed in increasing order).
    */

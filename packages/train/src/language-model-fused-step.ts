@@ -32,10 +32,10 @@ interface FusedStatistics {
 export type FusedGradients = (share: FusedShare, dropout: ((size: number) => Float32Array) | null, out: Float32Array) => FusedStatistics;
 
 /**
- * A language model's training step written out by hand, forward and backward, on tfjs's wasm heap: the
- * products through tfjs's matMul (XNNPACK), everything else through `@modscope/linalg`'s training kernels
- * in place (embedding, LayerNorm with the residual add, exact GELU, causal attention, cross-entropy,
- * column sums, transposes), and no autodiff tape (which copied every saved tensor and added gradients op
+ * A language model's training step written out by hand, forward and backward, on tfjs's wasm heap, every
+ * op a `@modscope/linalg` training kernel working in place (embedding, products x·W + b, dy·Wᵀ and xᵀ·dy,
+ * LayerNorm with the residual add, exact GELU, causal attention, cross-entropy, column sums, transposes):
+ * tfjs only allocates the tensors. No autodiff tape (which copied every saved tensor and added gradients op
  * by op). The same arithmetic as the tfjs ops of the forward pass, up to float rounding. Null where it
  * does not apply — another backend, no WebAssembly SIMD, a tied unembedding, an activation other than
  * GELU, no position table, an output after the unembedding — and the caller then differentiates tfjs's ops.
@@ -97,8 +97,14 @@ export function fusedLanguageModelGradients(
     k.transpose(p(t), p(out), rows, cols);
     return out as tf.Tensor2D;
   };
-  const affine = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null) =>
-    b ? tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }) : tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
+  /** x·W (+ b) by linalg's kernel (about a quarter faster than tfjs's matMul through XNNPACK, which also packs W first). */
+  const affine = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null) => {
+    const [m, kk] = x.shape as [number, number];
+    const n = w.shape[1]!;
+    const out = alloc([m, n]);
+    k.matMul(p(x), p(w), b ? p(b) : 0, p(out), m, kk, n);
+    return out;
+  };
   const columnSums = (x: tf.Tensor) => {
     const [rows, cols] = x.shape as [number, number];
     const out = alloc([cols]);
@@ -201,7 +207,7 @@ export function fusedLanguageModelGradients(
           db.dispose();
         }
         const wt = transposed(w);
-        const dx = tf.matMul(dy as tf.Tensor2D, wt);
+        const dx = affine(dy, wt, null);
         wt.dispose();
         return dx;
       };
@@ -235,7 +241,7 @@ export function fusedLanguageModelGradients(
           if (bias) out.set(dbqkv.subarray(j * width, (j + 1) * width), offsetOf(bias as tf.Variable));
         }
         const wt = transposed(s.wqkv);
-        dh = tf.matMul(dqkv as tf.Tensor2D, wt);
+        dh = affine(dqkv, wt, null);
         dStream = layerNormBackward(dh, s.n1, b.ln1, dMid);
         tf.dispose([dh, dMid, wt, dqkv]);
       }
