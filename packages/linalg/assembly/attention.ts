@@ -14,6 +14,7 @@
 // @ts-nocheck — AssemblyScript, not TypeScript (excluded from tsc)
 
 import { expv } from './simd-math';
+import { transpose } from './transpose';
 
 /** Start of free linear memory. */
 export function heapBase(): usize {
@@ -116,9 +117,9 @@ function product(a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: 
   }
 }
 
-/** dst[j][i] = src[i][j] for a square tp × tp matrix. */
+/** dst[j][i] = src[i][j] for a square tp × tp matrix (tp a multiple of 4: SIMD blocks throughout). */
 function transposeSquare(src: usize, dst: usize, tp: i32): void {
-  for (let i = 0; i < tp; i++) for (let j = 0; j < tp; j++) store<f32>(at(dst, j * tp + i), load<f32>(at(src, i * tp + j)));
+  transpose(src, dst, tp, tp);
 }
 
 /** One head's rows of x (rows of `d` floats, `t` per example; example b, columns h0 …) into rows [tp][hp] (zero-padded). */
@@ -127,13 +128,10 @@ function gatherRows(x: usize, b: i32, t: i32, d: i32, h0: i32, hs: i32, out: usi
   for (let i = 0; i < t; i++) memory.copy(at(out, i * hp), at(x, (b * t + i) * d + h0), <usize>hs << 2);
 }
 
-/** One head's rows of x, transposed: out[c][i] = x[b, i, h0 + c] ([hp][tp], zero-padded). */
-function gatherColumns(x: usize, b: i32, t: i32, d: i32, h0: i32, hs: i32, out: usize, tp: i32, hp: i32): void {
-  memory.fill(out, 0, (<usize>tp * <usize>hp) << 2);
-  for (let i = 0; i < t; i++) {
-    const row = at(x, (b * t + i) * d + h0);
-    for (let c = 0; c < hs; c++) store<f32>(at(out, c * tp + i), load<f32>(at(row, c)));
-  }
+/** One head's rows of x, transposed: out[c][i] = x[b, i, h0 + c] ([hp][tp], zero-padded), through `temp` ([tp][hp]). */
+function gatherColumns(x: usize, b: i32, t: i32, d: i32, h0: i32, hs: i32, out: usize, tp: i32, hp: i32, temp: usize): void {
+  gatherRows(x, b, t, d, h0, hs, temp, tp, hp);
+  transpose(temp, out, tp, hp);
 }
 
 /** The rows [tp][hp] back into x (rows of `d` floats, `t` per example; example b, columns h0 …). */
@@ -189,7 +187,7 @@ export function forward(qkv: usize, out: usize, p: usize, scratch: usize, batch:
       const h0 = h * hs;
       const ph = p + ((<usize>(b * heads + h) * <usize>tp * <usize>tp) << 2);
       gatherRows(q, b, t, ld, h0, hs, qh, tp, hp);
-      gatherColumns(k, b, t, ld, h0, hs, kt, tp, hp);
+      gatherColumns(k, b, t, ld, h0, hs, kt, tp, hp, oh);
       gatherRows(v, b, t, ld, h0, hs, vh, tp, hp);
       product(qh, hp, kt, tp, ph, tp, tp, tp, hp, LOWER_N);
       causalSoftmax(ph, t, tp, scale);
@@ -235,7 +233,7 @@ export function backward(qkv: usize, p: usize, dOut: usize, dqkv: usize, scratch
       const ph = p + ((<usize>(b * heads + h) * <usize>tp * <usize>tp) << 2);
       gatherRows(q, b, t, ld, h0, hs, qh, tp, hp);
       gatherRows(k, b, t, ld, h0, hs, kh, tp, hp);
-      gatherColumns(v, b, t, ld, h0, hs, vt, tp, hp);
+      gatherColumns(v, b, t, ld, h0, hs, vt, tp, hp, gh);
       gatherRows(dOut, b, t, d, h0, hs, doh, tp, hp);
       // dV = Pᵀ·dO
       transposeSquare(ph, st, tp);
@@ -250,10 +248,15 @@ export function backward(qkv: usize, p: usize, dOut: usize, dqkv: usize, scratch
           memory.fill(row, 0, <usize>tp << 2);
           continue;
         }
-        let dot: f32 = 0;
-        for (let j = 0; j <= i; j++) dot += load<f32>(at(prow, j)) * load<f32>(at(row, j));
-        for (let j = 0; j <= i; j++) store<f32>(at(row, j), load<f32>(at(prow, j)) * (load<f32>(at(row, j)) - dot) * scale);
-        for (let j = i + 1; j < tp; j++) store<f32>(at(row, j), 0);
+        // four at a time up to the diagonal's tile: P is zero right of the diagonal, so those lanes add nothing
+        const end = (i + 4) & ~3;
+        let acc = f32x4.splat(0);
+        for (let j = 0; j < end; j += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(at(prow, j)), v128.load(at(row, j))));
+        const dot = f32x4.splat(f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+        const s4 = f32x4.splat(scale);
+        for (let j = 0; j < end; j += 4)
+          v128.store(at(row, j), f32x4.mul(f32x4.mul(v128.load(at(prow, j)), f32x4.sub(v128.load(at(row, j)), dot)), s4));
+        memory.fill(at(row, end), 0, <usize>(tp - end) << 2);
       }
       // dQ = dS·K, dK = dSᵀ·Q
       product(ds, tp, kh, hp, gh, hp, tp, hp, tp, LOWER_K);
