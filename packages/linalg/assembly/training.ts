@@ -585,3 +585,66 @@ export function matMul(a: usize, b: usize, bias: usize, out: usize, m: i32, k: i
     }
   }
 }
+
+/**
+ * One AdamW step over n float32 parameters in float64 arithmetic, two at a time, the very operations (and
+ * order) of `@modscope/train`'s flat optimizer in JavaScript, so the same bits: g = gradient·scale; w =
+ * w·shrink where decay is 1; m = m·b1 + g·c1; s = s·b2 + g·g·c2 (stored as float32); w −= m/(√s + eps)·step
+ * (with the float64 m and s); w·mask where `mask` is not 0.
+ */
+export function adamUpdate(
+  weights: usize,
+  gradient: usize,
+  first: usize,
+  second: usize,
+  decay: usize,
+  mask: usize,
+  n: i32,
+  scale: f64,
+  b1: f64,
+  c1: f64,
+  b2: f64,
+  c2: f64,
+  eps: f64,
+  step: f64,
+  shrink: f64,
+): void {
+  const n2 = n & ~1;
+  const scale2 = f64x2.splat(scale);
+  const b12 = f64x2.splat(b1);
+  const c12 = f64x2.splat(c1);
+  const b22 = f64x2.splat(b2);
+  const c22 = f64x2.splat(c2);
+  const eps2 = f64x2.splat(eps);
+  const step2 = f64x2.splat(step);
+  const shrink2 = f64x2.splat(shrink);
+  const one = f64x2.splat(1);
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const o = <usize>i << 2;
+    const g = f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(gradient + o)), scale2);
+    let w = f64x2.promote_low_f32x4(v128.load64_zero(weights + o));
+    const decayed = f64x2.eq(f64x2.promote_low_f32x4(v128.load64_zero(decay + o)), one);
+    w = v128.bitselect(f64x2.mul(w, shrink2), w, decayed);
+    const m = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(first + o)), b12), f64x2.mul(g, c12));
+    const s = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(second + o)), b22), f64x2.mul(f64x2.mul(g, g), c22));
+    v128.store64_lane(first + o, f32x4.demote_f64x2_zero(m), 0);
+    v128.store64_lane(second + o, f32x4.demote_f64x2_zero(s), 0);
+    w = f64x2.sub(w, f64x2.mul(f64x2.div(m, f64x2.add(f64x2.sqrt(s), eps2)), step2));
+    if (mask != 0) w = f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(mask + o)));
+    v128.store64_lane(weights + o, f32x4.demote_f64x2_zero(w), 0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = <f64>load<f32>(gradient + o) * scale;
+    let w = <f64>load<f32>(weights + o);
+    if (load<f32>(decay + o) == 1) w = w * shrink;
+    const m = <f64>load<f32>(first + o) * b1 + g * c1;
+    const s = <f64>load<f32>(second + o) * b2 + g * g * c2;
+    store<f32>(first + o, <f32>m);
+    store<f32>(second + o, <f32>s);
+    w -= (m / (Math.sqrt(s) + eps)) * step;
+    if (mask != 0) w = w * <f64>load<f32>(mask + o);
+    store<f32>(weights + o, <f32>w);
+  }
+}

@@ -112,6 +112,29 @@ export interface TrainingKernels {
    * transposing or packing either operand (rows summed in increasing order).
    */
   weightGradient(x: number, dy: number, out: number, rows: number, m: number, n: number): void;
+  /**
+   * One AdamW step over n float32 parameters in float64 arithmetic, the operations and order of
+   * `@modscope/train`'s flat optimizer (the same bits): g = gradient·scale; w·shrink where `decay` (float32
+   * 0/1) is 1; m = m·b1 + g·c1, s = s·b2 + g·g·c2 (stored float32); w −= m/(√s + eps)·step; w·mask where
+   * `mask` is not 0. `first`, `second` hold the moments.
+   */
+  adamUpdate(
+    weights: number,
+    gradient: number,
+    first: number,
+    second: number,
+    decay: number,
+    mask: number,
+    n: number,
+    scale: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    eps: number,
+    step: number,
+    shrink: number,
+  ): void;
   /** dst = srcᵀ for a rows × cols matrix. */
   transpose(src: number, dst: number, rows: number, cols: number): void;
 }
