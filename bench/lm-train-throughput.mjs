@@ -15,7 +15,9 @@
 // `workers: defaultTrainingWorkers()` (one helper thread per core beyond the first: what a run longer than
 // these 13 steps gets by default), or `--workers N`. `--profile` prints a tf.profile of one modscope step
 // per shape instead (kernels by total time; customGrad ops appear as `forward`, their kernels again
-// beside them, and the JavaScript and WebAssembly kernels of train's fused ops not at all).
+// beside them, and the JavaScript and WebAssembly kernels of train's fused ops not at all). The
+// hand-written step of the wasm backend runs only linalg kernels, which tf.profile does not see: profile
+// it with `node --cpu-prof` on a child run, after building linalg with WASM_DEBUG=1 (function names).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

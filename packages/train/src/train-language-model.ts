@@ -95,8 +95,9 @@ export const LANGUAGE_MODEL_TRAIN_DEFAULTS = Object.freeze({
 const STREAM = { shuffle: 1, dropout: 2, modules: 3 } as const;
 const pkg = '@modscope/train';
 /**
- * Below this estimate of a run's arithmetic (6 × parameters × tokens: 5–10 s of one thread), helper threads cost
- * more to start (1–3 s each: tfjs, its heap, its first step; every call starts its own) than they save.
+ * Below this estimate of a run's arithmetic (6 × parameters × tokens: 3–4 s of one thread on the bench's
+ * shapes), helper threads cost more to start (1–3 s each: tfjs, its heap, its first step; every call
+ * starts its own) than they save.
  */
 const WORKER_MIN_OPERATIONS = 1e11;
 
