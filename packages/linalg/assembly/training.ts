@@ -648,3 +648,19 @@ export function adamUpdate(
     store<f32>(weights + o, <f32>w);
   }
 }
+
+/** Rows of a block of `matMulGelu`: its output stays in the first-level cache for the GELU pass. */
+const GELU_ROWS: i32 = 16;
+
+/**
+ * g = GELU(a·b + bias) (times `mask` where not 0) and `slope` its derivative, as `matMul` then `gelu` on
+ * every block of 16 rows while it is still in cache (an MLP's first layer without its pre-activation).
+ */
+export function matMulGelu(a: usize, b: usize, bias: usize, mask: usize, g: usize, slope: usize, m: i32, k: i32, n: i32): void {
+  for (let i = 0; i < m; i += GELU_ROWS) {
+    const rows = min(GELU_ROWS, m - i);
+    const at0 = (<usize>i * <usize>n) << 2;
+    matMul(a + ((<usize>i * <usize>k) << 2), b, bias, g + at0, rows, k, n);
+    gelu(g + at0, mask != 0 ? mask + at0 : 0, g + at0, slope + at0, rows * n);
+  }
+}

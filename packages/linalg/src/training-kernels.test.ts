@@ -207,6 +207,23 @@ describe('trainingKernels', () => {
     }
   });
 
+  it('computes GELU(a·b + bias) and its derivative in one pass as matMul then gelu would', () => {
+    const { kernels, f32 } = setup();
+    const [m, k, n] = [37, 6, 10];
+    const [a, b, bias, mask] = [
+      f32(normals(m * k, 1)),
+      f32(normals(k * n, 2)),
+      f32(normals(n, 3)),
+      f32(Float64Array.from({ length: m * n }, (_, i) => (i % 4 ? 1.5 : 0))),
+    ];
+    const [u, g, slope, g2, slope2] = [f32(m * n), f32(m * n), f32(m * n), f32(m * n), f32(m * n)];
+    kernels.matMul(a.byteOffset, b.byteOffset, bias.byteOffset, u.byteOffset, m, k, n);
+    kernels.gelu(u.byteOffset, mask.byteOffset, g.byteOffset, slope.byteOffset, m * n);
+    kernels.matMulGelu(a.byteOffset, b.byteOffset, bias.byteOffset, mask.byteOffset, g2.byteOffset, slope2.byteOffset, m, k, n);
+    expect(g2).toEqual(g);
+    expect(slope2).toEqual(slope);
+  });
+
   it('sums columns, embeds tokens and positions, and scatters the gradient back', () => {
     const { kernels, f32, i32 } = setup();
     const rows = 6;

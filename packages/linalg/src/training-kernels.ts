@@ -108,6 +108,11 @@ export interface TrainingKernels {
    */
   matMul(a: number, b: number, bias: number, out: number, m: number, k: number, n: number): void;
   /**
+   * g = GELU(a·b + bias) (times `mask`; 0: none) and `slope` its derivative: `matMul` then `gelu` in place on
+   * blocks of 16 rows while they are in cache (an MLP's first layer, its pre-activation never stored).
+   */
+  matMulGelu(a: number, b: number, bias: number, mask: number, g: number, slope: number, m: number, k: number, n: number): void;
+  /**
    * out = xᵀ·dy (`m × n`) for x `rows × m` and dy `rows × n`: a dense layer's weight gradient without
    * transposing or packing either operand (rows summed in increasing order).
    */

@@ -166,13 +166,15 @@ export function fusedLanguageModelGradients(
         const a = affine(attended, b.out.kernel, b.out.bias);
         const n2 = layerNorm(n1.x, a, b.ln2, b.eps2);
         a.dispose();
-        const u = affine(n2.y, b.mlpIn.kernel, b.mlpIn.bias);
-        const mask = dropout ? tf.tensor(dropout(u.size), u.shape) : null;
-        const g = alloc(u.shape);
-        // the GELU's derivative (times the mask) kept for the backward pass instead of u
-        const slope = alloc(u.shape);
-        k.gelu(p(u), mask ? p(mask) : 0, p(g), p(slope), u.size);
-        tf.dispose([u, ...(mask ? [mask] : [])]);
+        // the MLP's first layer and its GELU in one pass; the GELU's derivative (times the mask) kept for the
+        // backward pass, the pre-activation never stored
+        const neurons = b.mlpIn.kernel.shape[1]!;
+        const mask = dropout ? tf.tensor(dropout(rows * neurons), [rows, neurons]) : null;
+        const g = alloc([rows, neurons]);
+        const slope = alloc([rows, neurons]);
+        const inBias = b.mlpIn.bias;
+        k.matMulGelu(p(n2.y), p(b.mlpIn.kernel), inBias ? p(inBias) : 0, mask ? p(mask) : 0, p(g), p(slope), rows, d, neurons);
+        mask?.dispose();
         const m = affine(g, b.mlpOut.kernel, b.mlpOut.bias);
         stream = n2.x;
         branch = m;
