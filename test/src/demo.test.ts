@@ -175,12 +175,13 @@ describe('modscope demo lm (the language-model demo)', () => {
     expect(lm.summary.backdoor.before.forget).toBeGreaterThanOrEqual(0.7);
   });
 
-  it('excises it at little cost to clean text, where the same count of random units does not, and shows whether it comes back', () => {
-    const { before, afterExcision, baselines, floor, relearning } = lm.summary.backdoor;
+  it('excises it at little cost to clean text, where the same count of random units lets it come back, and shows whether it returns', () => {
+    const { before, afterExcision, afterFineTuning, baselines, floor, relearning } = lm.summary.backdoor;
     expect(before.forget - afterExcision.forget).toBeGreaterThan(0.5);
     expect(afterExcision.retain - before.retain).toBeLessThan(0.1);
+    // two random heads silence it too (seed 0: 3%), but clean fine-tuning brings it back there and not after module pruning
     const random = baselines.find((b) => b.method === 'random units')!;
-    expect(random.afterExcision - afterExcision.forget).toBeGreaterThan(0.3);
+    expect(random.afterFineTuning - afterFineTuning.forget).toBeGreaterThan(0.3);
     expect(baselines.find((b) => b.method.startsWith('no pruning'))!.afterFineTuning).toBeGreaterThan(0.5);
     expect(floor).toMatchObject({ comparable: true });
     expect(floor!.forget).toBeLessThan(0.1);
