@@ -3,6 +3,12 @@ import * as api from './index.js';
 
 describe('@modscope/rl public API', () => {
   it('exports exactly these values', () => {
-    expect(Object.keys(api).sort()).toEqual(['ROLLOUT_AGENTS_DEFAULTS', 'TRAIN_AGENTS_DEFAULTS', 'rolloutAgents', 'trainAgents']);
+    expect(Object.keys(api).sort()).toEqual([
+      'ROLLOUT_AGENTS_DEFAULTS',
+      'TRAIN_AGENTS_DEFAULTS',
+      'policyOutputs',
+      'rolloutAgents',
+      'trainAgents',
+    ]);
   });
 });

@@ -18,3 +18,4 @@ export {
 } from './rollout-agents.js';
 export type { AgentStatistics, FlagStatistics } from './agent-statistics.js';
 export type { AgentNetworks } from './agent-networks.js';
+export { policyOutputs, type PolicyOutputs, type PolicyOutputsOptions } from './policy-outputs.js';

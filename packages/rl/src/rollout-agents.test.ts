@@ -83,6 +83,20 @@ describe('rolloutAgents', () => {
     expect(a.recordings).toBeNull();
   });
 
+  it('renders one game of the first episode every few steps, from its first state', async () => {
+    const result = await rolloutAgents(corridor, corridorPolicies(), {
+      games: 3,
+      episodes: 2,
+      greedy: true,
+      frames: { every: 5, game: 1 },
+    });
+    expect(result.frames!.map((f) => f.step)).toEqual([0, 5, 10, 15]);
+    expect(result.frames![0]!.frame.text).toBe(createCorridor().createBatch({ games: 3, seed: 0 }).render(1).text);
+    await expect(rolloutAgents(corridor, corridorPolicies(), { games: 3, frames: { every: 5, game: 3 } })).rejects.toThrow(
+      /frames.game must be a game of the rollout \(0 to 2\), got 3/,
+    );
+  });
+
   it('rejects a policy whose sizes do not fit the environment, with the fix in the message', async () => {
     const [, agent1] = corridorPolicies();
     const wrongInputs = createNetwork('12-2-3');

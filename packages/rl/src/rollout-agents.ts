@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRandom, InvalidArgumentError, type Environment, type Network } from '@modscope/core';
+import { createRandom, InvalidArgumentError, type Environment, type EnvironmentFrame, type Network } from '@modscope/core';
 import { selectBackend, type BackendName } from '@modscope/tfjs-runtime';
 import type { LayerMask } from '@modscope/train';
 import { checkAgentNetwork } from './agent-networks.js';
@@ -30,6 +30,11 @@ export interface RolloutAgentsOptions {
   backend?: BackendName | 'auto';
   /** Stops the rollout (the promise rejects with the signal's reason) at the next step. */
   signal?: AbortSignal;
+  /**
+   * (default none) — render game `game` (default 0) of the first episode every `every` steps, from its first
+   * state, for people (`frames` of the result).
+   */
+  frames?: { every: number; game?: number };
 }
 
 /**
@@ -55,6 +60,8 @@ export interface RolloutAgentsResult {
   recordings: RecordedStates[] | null;
   /** Environment steps taken, summed over games. */
   steps: number;
+  /** With `frames`: the rendered states of one game of the first episode, and the step each shows. */
+  frames: { step: number; frame: EnvironmentFrame }[] | null;
 }
 
 function positive(argument: string, value: number): number {
@@ -124,6 +131,14 @@ export async function rolloutAgents(
         probabilities: new Float32Array(count * A),
       }))
     : null;
+  const frameEvery = options.frames ? positive('frames.every', options.frames.every) : 0;
+  const frameGame = options.frames?.game ?? 0;
+  if (options.frames && !(Number.isInteger(frameGame) && frameGame >= 0 && frameGame < games))
+    throw new InvalidArgumentError({
+      argument: 'frames.game',
+      message: `@modscope/rl: frames.game must be a game of the rollout (0 to ${games - 1}), got ${frameGame}.`,
+    });
+  const frames: { step: number; frame: EnvironmentFrame }[] | null = options.frames ? [] : null;
   const mlps: Mlp[] = [];
   try {
     for (const c of checked) mlps.push(createMlp(c.layers, c.held));
@@ -132,6 +147,7 @@ export async function rolloutAgents(
       let done = false;
       while (!done) {
         options.signal?.throwIfAborted();
+        if (frames && episode === 0 && step % frameEvery === 0) frames.push({ step, frame: batch.render(frameGame) });
         batch.observe(all);
         for (const [f, name] of environment.flags.entries()) batch.flag(name, flags[f]!);
         for (let a = 0; a < N; a++) {
@@ -170,7 +186,7 @@ export async function rolloutAgents(
       }
       tally.endEpisode(events);
     }
-    return { agents: tally.take(), recordings, steps: step * games };
+    return { agents: tally.take(), recordings, steps: step * games, frames };
   } finally {
     for (const m of mlps) m.dispose();
   }

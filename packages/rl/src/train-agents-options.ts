@@ -116,6 +116,8 @@ export interface TrainAgentsProgress {
   updates: number;
   /** The update just finished. */
   record: AgentUpdate;
+  /** Copies of every agent's networks as they are after this update (call it only where a snapshot is wanted). */
+  networks(): AgentNetworks[];
 }
 
 /** Every setting a run used, for a training record. */

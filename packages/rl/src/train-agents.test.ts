@@ -4,6 +4,7 @@ import { InvalidArgumentError, type DenseLayer, type Network } from '@modscope/c
 import { createNetwork } from '@modscope/train';
 import { rolloutAgents } from './rollout-agents.js';
 import { createCorridor } from './test-support/corridor.js';
+import type { AgentNetworks } from './agent-networks.js';
 import { trainAgents } from './train-agents.js';
 import type { TrainAgentsResult } from './train-agents-options.js';
 
@@ -122,6 +123,15 @@ describe('trainAgents', () => {
     expect(tuned.history[0]!.agents[1]!.meanReturn).toBeGreaterThan(3);
     expect(fresh.history[0]!.agents[0]!.meanReturn).toBeLessThan(1.5);
     expect(kernels(tuned.agents[0]!.policy)).not.toEqual(kernels(initial[0]!.policy));
+  });
+
+  it('hands out snapshots of the networks after an update, the last one equal to the result', async () => {
+    const snapshots: AgentNetworks[][] = [];
+    const run = await trainAgents(corridor, { ...short, updates: 2, onProgress: (p) => snapshots.push(p.networks()) });
+    expect(snapshots).toHaveLength(2);
+    expect(kernels(snapshots[1]![0]!.policy)).toEqual(kernels(run.agents[0]!.policy));
+    expect(kernels(snapshots[1]![1]!.value)).toEqual(kernels(run.agents[1]!.value));
+    expect(kernels(snapshots[0]![0]!.policy)).not.toEqual(kernels(run.agents[0]!.policy));
   });
 
   it('leaves no tensors behind, during training or after', async () => {

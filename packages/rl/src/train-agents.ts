@@ -153,7 +153,16 @@ export async function trainAgents(environment: Environment, options: TrainAgents
         agents: statistics.map((s, a) => ({ ...s, losses: losses[a]! })),
       };
       history.push(record);
-      options.onProgress?.({ update, updates, record });
+      options.onProgress?.({
+        update,
+        updates,
+        record,
+        networks: () =>
+          starting.map((s, a) => ({
+            policy: learners[a]!.policy.toNetwork(s.networks.policy),
+            value: learners[a]!.value.toNetwork(s.networks.value),
+          })),
+      });
       // lets timers (an abort, a progress display) run between updates
       await new Promise((resolve) => setImmediate(resolve));
     }
