@@ -27,6 +27,8 @@ describe('gathering environment', () => {
     expect(env.actions).toEqual(['forward', 'backward', 'left', 'right', 'rotate-left', 'rotate-right', 'stay', 'fire']);
     expect(env.events).toEqual(['apple', 'fire', 'tag', 'tagged']);
     expect(env.flags).toEqual(['other-in-range', 'apple-visible', 'removed']);
+    expect(Object.keys(env.behaviours!)).toEqual(['fire', 'move', 'collect']);
+    expect(env.behaviours!.fire).toMatchObject({ kind: 'action', actions: ['fire'], flag: 'other-in-range' });
     expect(env.episodeLength).toBe(100);
     expect(env.settings).toEqual({
       regrowth: 0.05,

@@ -1,4 +1,4 @@
-import { type Environment, InvalidArgumentError } from '@modscope/core';
+import { type Environment, type EnvironmentBehaviour, InvalidArgumentError } from '@modscope/core';
 import { GatheringBatch } from './gathering-batch.js';
 import { GATHERING_MAP, parseGatheringMap, VIEW_CELLS } from './gathering-map.js';
 
@@ -33,6 +33,27 @@ const ACTIONS = Object.freeze(['forward', 'backward', 'left', 'right', 'rotate-l
 const EVENTS = Object.freeze(['apple', 'fire', 'tag', 'tagged']);
 /** Flag names (`GatheringBatch.flag` knows each). */
 const FLAGS = Object.freeze(['other-in-range', 'apple-visible', 'removed']);
+
+/**
+ * The behaviours experiments measure and remove (method §10): aggression (`fire`: the beam when it would hit
+ * the other agent), foraging moves (`move`: a step when an apple is in view) and task competence (`collect`:
+ * apples per episode).
+ */
+const GATHERING_BEHAVIOURS: Readonly<Record<string, EnvironmentBehaviour>> = Object.freeze({
+  fire: Object.freeze({
+    kind: 'action',
+    actions: Object.freeze(['fire']),
+    flag: 'other-in-range',
+    description: 'P(fire | the other agent in beam range)',
+  }),
+  move: Object.freeze({
+    kind: 'action',
+    actions: Object.freeze(['forward', 'backward', 'left', 'right']),
+    flag: 'apple-visible',
+    description: 'P(a step | an apple in view)',
+  }),
+  collect: Object.freeze({ kind: 'event', event: 'apple', description: 'apples collected per episode' }),
+});
 
 function invalid(argument: string, message: string, hint: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message: `@modscope/env-gathering: ${message}`, hint });
@@ -72,6 +93,7 @@ export function createGatheringEnvironment(options: GatheringOptions = {}): Envi
     actions: ACTIONS,
     events: EVENTS,
     flags: FLAGS,
+    behaviours: GATHERING_BEHAVIOURS,
     episodeLength: rules.episodeLength,
     settings: Object.freeze({ ...rules, map: grid.rows.join('/') }),
     createBatch: ({ games, seed }) => {

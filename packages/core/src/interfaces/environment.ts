@@ -28,6 +28,12 @@ export interface Environment {
   readonly flags: readonly string[];
   /** Steps in an episode; every game of a batch ends after this many steps and starts a new episode. */
   readonly episodeLength: number;
+  /**
+   * Named behaviours of an agent that experiments measure and remove (method §10), e.g. `fire` (the beam when
+   * the other agent is in range), `move`, `collect`. Optional: an environment without them can still be
+   * trained in and rolled out.
+   */
+  readonly behaviours?: Readonly<Record<string, EnvironmentBehaviour>>;
   /** The environment's own settings (e.g. `{ regrowth: 0.05 }`), as recorded in a training record. */
   readonly settings: Readonly<Record<string, number | string | boolean>>;
   /**
@@ -63,3 +69,13 @@ export interface EnvironmentFrame {
   /** `height × width × 3` bytes, row-major. */
   rgb: Uint8Array;
 }
+
+/**
+ * A behaviour of an agent, measured in one of two ways:
+ * - `action`: how likely the policy is to choose one of `actions` in the states where `flag` is set (all states
+ *   when `flag` is null) — read on recorded states, so a lesion's effect is measured without playing;
+ * - `event`: how often the agent causes `event` per episode — measured by playing.
+ */
+export type EnvironmentBehaviour =
+  | { readonly kind: 'action'; readonly actions: readonly string[]; readonly flag: string | null; readonly description: string }
+  | { readonly kind: 'event'; readonly event: string; readonly description: string };

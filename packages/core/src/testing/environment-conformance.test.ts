@@ -16,6 +16,8 @@ interface Faults {
   acceptsUnknownFlags?: boolean;
   /** The text has one line fewer than `height`. */
   shortText?: boolean;
+  /** A behaviour names an action the environment does not have. */
+  unknownBehaviourAction?: boolean;
 }
 
 /**
@@ -33,6 +35,15 @@ function toyEnvironment(faults: Faults = {}): Environment {
     actions: ['left', 'right'],
     events: ['coin'],
     flags: ['at-edge'],
+    behaviours: {
+      hug: {
+        kind: 'action',
+        actions: [faults.unknownBehaviourAction ? 'jump' : 'left'],
+        flag: 'at-edge',
+        description: 'P(left | at an edge)',
+      },
+      collect: { kind: 'event', event: 'coin', description: 'coins per episode' },
+    },
     episodeLength,
     settings: {},
     createBatch: ({ games, seed }): EnvironmentBatch => {
@@ -103,6 +114,7 @@ describe('environmentConformanceCases', () => {
     ['clearsEvents', /events accumulate/],
     ['acceptsUnknownFlags', /refuses unknown flag names/],
     ['shortText', /render gives text of height lines/],
+    ['unknownBehaviourAction', /every behaviour names actions/],
   ];
   for (const [fault, name] of faults)
     it(`fails an environment with the fault '${fault}' in exactly the case that checks it`, async () => {

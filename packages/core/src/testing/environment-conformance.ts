@@ -98,7 +98,7 @@ function checkNames(what: string, names: readonly string[], atLeastOne: boolean)
 
 /**
  * Checks an `Environment`: a v1 environment with a name and whole-number sizes; action, event and flag
- * names non-empty and distinct; observations of `observationSize` finite values per agent; the same seed
+ * names non-empty and distinct; behaviours that name its own actions, flags and events; observations of `observationSize` finite values per agent; the same seed
  * gives the same observations, rewards, events and flags over random-action steps; game g's course does
  * not depend on the batch size; events accumulate; episodes end exactly every `episodeLength` steps;
  * frames have text and RGB of the sizes they state and a legend for every character; unknown flags, action
@@ -134,6 +134,29 @@ export function environmentConformanceCases(options: EnvironmentConformanceOptio
         checkNames('actions', env.actions, true);
         checkNames('events', env.events, false);
         checkNames('flags', env.flags, false);
+      },
+    },
+    {
+      name: `${name}: every behaviour names actions, a flag or an event the environment has`,
+      run: async () => {
+        for (const [behaviour, b] of Object.entries(env.behaviours ?? {})) {
+          check(typeof b.description === 'string' && b.description.length > 0, `behaviour '${behaviour}' has no description`);
+          if (b.kind === 'action') {
+            check(b.actions.length > 0, `behaviour '${behaviour}' names no action`);
+            for (const a of b.actions)
+              check(env.actions.includes(a), `behaviour '${behaviour}' names action '${a}', which is not one of the actions`);
+            check(
+              b.flag === null || env.flags.includes(b.flag),
+              `behaviour '${behaviour}' names flag '${b.flag}', which is not one of the flags`,
+            );
+          } else {
+            check(
+              b.kind === 'event',
+              `behaviour '${behaviour}' is of kind '${String((b as { kind: unknown }).kind)}', not 'action' or 'event'`,
+            );
+            check(env.events.includes(b.event), `behaviour '${behaviour}' names event '${b.event}', which is not one of the events`);
+          }
+        }
       },
     },
     {
