@@ -5,6 +5,8 @@ describe('@modscope/results/format', () => {
   it('exports exactly its public API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
+        'AGENT_EXCISE_RESULT_KIND',
+        'AGENT_EXCISE_RESULT_VERSION',
         'CLUSTER_RESULT_KIND',
         'CLUSTER_RESULT_VERSION',
         'COMPARE_RESULT_KIND',

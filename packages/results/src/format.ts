@@ -4,6 +4,8 @@
  * schema library (zod alone takes about 90 ms to import).
  */
 export {
+  AGENT_EXCISE_RESULT_KIND,
+  AGENT_EXCISE_RESULT_VERSION,
   CLUSTER_RESULT_KIND,
   CLUSTER_RESULT_VERSION,
   COMPARE_RESULT_KIND,

@@ -5,6 +5,9 @@ describe('@modscope/results', () => {
   it('exports exactly its public API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
+        'AGENT_EXCISE_RESULT_KIND',
+        'AGENT_EXCISE_RESULT_VERSION',
+        'agentExciseResultSchema',
         'CLUSTER_RESULT_KIND',
         'CLUSTER_RESULT_VERSION',
         'COMPARE_RESULT_KIND',
@@ -50,6 +53,7 @@ describe('@modscope/results', () => {
       'modscope/text-compare@1',
       'modscope/excise@2',
       'modscope/text-excise@1',
+      'modscope/agent-excise@1',
       'modscope/train@2',
       'modscope/text-train@1',
     ]);

@@ -1,5 +1,6 @@
 import { CorruptFileError, InvalidArgumentError } from '@modscope/core';
 import type { z } from 'zod';
+import { agentExciseResultSchema, type AgentExciseResultFile } from './agent-excise-result-schema.js';
 import { clusterResultSchema, type ClusterResultFile } from './cluster-result-schema.js';
 import { compareResultSchema, type CompareResultFile } from './compare-result-schema.js';
 import { exciseResultSchema, type ExciseResultFile } from './excise-result-schema.js';
@@ -21,6 +22,7 @@ export type ResultFile =
   | TextCompareResultFile
   | ExciseResultFile
   | TextExciseResultFile
+  | AgentExciseResultFile
   | TrainResultFile
   | TextTrainResultFile;
 
@@ -35,6 +37,7 @@ const SCHEMAS: Readonly<Record<ResultKind, z.ZodType>> = {
   'modscope/text-compare': textCompareResultSchema,
   'modscope/excise': exciseResultSchema,
   'modscope/text-excise': textExciseResultSchema,
+  'modscope/agent-excise': agentExciseResultSchema,
   'modscope/train': trainResultSchema,
   'modscope/text-train': textTrainResultSchema,
 };

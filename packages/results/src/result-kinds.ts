@@ -16,6 +16,8 @@ export const TEXT_TRAIN_RESULT_KIND = 'modscope/text-train';
 export const TEXT_TRAIN_RESULT_VERSION = 1;
 export const TEXT_EXCISE_RESULT_KIND = 'modscope/text-excise';
 export const TEXT_EXCISE_RESULT_VERSION = 1;
+export const AGENT_EXCISE_RESULT_KIND = 'modscope/agent-excise';
+export const AGENT_EXCISE_RESULT_VERSION = 1;
 
 /** The `kind` of a modscope result file: the command that wrote it. */
 export type ResultKind =
@@ -26,6 +28,7 @@ export type ResultKind =
   | typeof TEXT_COMPARE_RESULT_KIND
   | typeof EXCISE_RESULT_KIND
   | typeof TEXT_EXCISE_RESULT_KIND
+  | typeof AGENT_EXCISE_RESULT_KIND
   | typeof TRAIN_RESULT_KIND
   | typeof TEXT_TRAIN_RESULT_KIND;
 
@@ -78,6 +81,12 @@ export const RESULT_KINDS: readonly ResultKindInfo[] = Object.freeze([
     name: 'text-excise',
     version: TEXT_EXCISE_RESULT_VERSION,
     writer: 'modscope excise MODEL --text CORPUS --forget SPEC --json FILE',
+  },
+  {
+    kind: AGENT_EXCISE_RESULT_KIND,
+    name: 'agent-excise',
+    version: AGENT_EXCISE_RESULT_VERSION,
+    writer: 'modscope excise DIR --env ENV --forget behaviour:NAME --json FILE',
   },
   { kind: TRAIN_RESULT_KIND, name: 'train', version: TRAIN_RESULT_VERSION, writer: 'modscope train --data DATA --out DIR' },
   {
