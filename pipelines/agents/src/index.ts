@@ -1,1 +1,15 @@
 // The public API of @modscope/agents: each export below is added with the module that defines it.
+export {
+  runExciseAgents,
+  exciseBehaviours,
+  AGENT_EXCISE_DEFAULTS,
+  AGENT_EXCISE_METHODS,
+  AGENT_METHOD_NAMES,
+  type AgentCurvePoint,
+  type AgentExciseMethod,
+  type AgentFloorRecipe,
+  type ExciseAgentsOptions,
+  type ExciseAgentsRun,
+} from './excise/run-excise-agents.js';
+export { behavioursOf, behaviourNamed, type NamedBehaviour } from './behaviours.js';
+export { measureTeam, type AgentFigures, type TeamFigures, type MeasureSettings } from './agent-figures.js';
