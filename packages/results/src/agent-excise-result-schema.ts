@@ -96,6 +96,12 @@ export const agentExciseResultSchema = z
     record: z.object({ games: count(1), episodes: count(1), seed: z.number() }).describe('The rollout whose states score the modules.'),
     budgets: z.array(count(1)).describe('Per agent, the most units module pruning could remove.'),
     target: statistic().describe('P(forget actions | flag) module pruning stops at: the never-trained agents’ (0 without them).'),
+    finding: z
+      .string()
+      .nullable()
+      .describe(
+        'Why module pruning removed nothing, when no module of any agent carries the behaviour (then only fine-tuning without pruning, the floor and the relearning attack run); null otherwise.',
+      ),
     intact: team('The agents before pruning').extend({
       states: z.array(z.record(z.string(), statistic())).describe('Per agent, every action behaviour on its recorded states.'),
       events: z.array(z.record(z.string(), statistic())).describe('Per agent, every event behaviour per episode.'),

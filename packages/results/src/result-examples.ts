@@ -580,6 +580,7 @@ const AGENT_EXCISE_EXAMPLE = {
   measure: { games: 8, episodes: 1, seed: 105 },
   record: { games: 16, episodes: 2, seed: 206 },
   budgets: [4, 4],
+  finding: null,
   target: 0.0714,
   intact: {
     forget: 1,

@@ -76,6 +76,21 @@ describe('runExciseAgents', () => {
     }
   });
 
+  it('reports, as a finding, agents whose aggression no module carries, and runs what is left to run', async () => {
+    const diffuse = await runExciseAgents({
+      ...tiny,
+      agents: [handAgent(1, { module: false }), handAgent(2, { module: false })],
+      relearn: [],
+      floor: null,
+    });
+    expect(diffuse.intact.forget).toBeGreaterThan(0.1);
+    expect(diffuse.finding).toMatch(/^no module of any agent lowers P\(fire \| the other agent in beam range\)/);
+    expect(diffuse.agents.every((a) => a.modules.every((m) => !m.chosen))).toBe(true);
+    expect(diffuse.methods.map((m) => m.method)).toEqual(['none']);
+    expect(diffuse.episodes.map((e) => e.label)).toEqual(['intact']);
+    expect(run.finding).toBeNull();
+  });
+
   it('refuses an unknown behaviour, one that is not a choice, and agents that do not fit, in one line each', async () => {
     await expect(runExciseAgents({ ...tiny, forget: 'dance' })).rejects.toThrow(
       /environment 'gathering' has no behaviour 'dance'; it has fire, move, collect\..*Use one of: fire/s,

@@ -288,12 +288,13 @@ export async function runExciseAgents(options: ExciseAgentsOptions) {
     }
     choices.push({ chosen, selection: mergeSelection(chosen), forget: reached });
   }
-  if (choices.every((c) => c.chosen.length === 0))
-    throw new InvalidArgumentError({
-      argument: 'partition',
-      message: `${pkg}: no module of any agent lowers ${behaviours.forget.behaviour.description} more than it changes the agent's other choices, within a budget of ${budgets.join('/')} units.`,
-      hint: 'Try more clusters (--k), a larger --budget, or another partition.',
-    });
+  // a finding, not an error: when no module carries the behaviour there is nothing to prune, and the baselines
+  // (same units per layer as module pruning) are empty too; the fine-tuning without pruning, the floor and the
+  // relearning attack still run, and the lesion table shows why
+  const finding = choices.every((c) => c.chosen.length === 0)
+    ? `no module of any agent lowers ${forget.description} more than it changes the agent's other choices (forget drop − retain drop ≤ 0 for every module, within a budget of ${budgets.join('/')} units): module pruning removes nothing, and the baselines, which prune as many units, are left out.`
+    : null;
+  const runMethods = finding ? methods.filter((m) => m === 'none') : methods;
   const selections = new Map<AgentExciseMethod, UnitSelection[][]>();
   selections.set(
     'module',
@@ -322,7 +323,7 @@ export async function runExciseAgents(options: ExciseAgentsOptions) {
 
   const results = [];
   const tuned = new Map<AgentExciseMethod, AgentNetworks[]>();
-  for (const method of methods) {
+  for (const method of runMethods) {
     started = performance.now();
     stage(`fine-tuning: ${method}`);
     const selection = selections.get(method)!;
@@ -415,7 +416,8 @@ export async function runExciseAgents(options: ExciseAgentsOptions) {
       frames: encodeFrames(r.frames!),
     };
   };
-  const episodes = [await episode('intact', policies), await episode('module pruning', policies, moduleMasks)];
+  const episodes = [await episode('intact', policies)];
+  if (!finding) episodes.push(await episode('module pruning', policies, moduleMasks));
   if (tuned.has('module'))
     episodes.push(
       await episode(
@@ -448,6 +450,7 @@ export async function runExciseAgents(options: ExciseAgentsOptions) {
     record: recordSettings,
     budgets,
     target,
+    finding,
     intact: { ...intact.team, states: intact.states, events: intact.events },
     agents: lesions.map((modules, a) => ({
       agent: a,
