@@ -7,7 +7,10 @@ describe('@modscope/results', () => {
       [
         'AGENT_EXCISE_RESULT_KIND',
         'AGENT_EXCISE_RESULT_VERSION',
+        'AGENT_TRAIN_RESULT_KIND',
+        'AGENT_TRAIN_RESULT_VERSION',
         'agentExciseResultSchema',
+        'agentTrainResultSchema',
         'CLUSTER_RESULT_KIND',
         'CLUSTER_RESULT_VERSION',
         'COMPARE_RESULT_KIND',
@@ -56,6 +59,7 @@ describe('@modscope/results', () => {
       'modscope/agent-excise@1',
       'modscope/train@2',
       'modscope/text-train@1',
+      'modscope/agent-train@1',
     ]);
   });
 });

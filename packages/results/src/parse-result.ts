@@ -1,6 +1,7 @@
 import { CorruptFileError, InvalidArgumentError } from '@modscope/core';
 import type { z } from 'zod';
 import { agentExciseResultSchema, type AgentExciseResultFile } from './agent-excise-result-schema.js';
+import { agentTrainResultSchema, type AgentTrainResultFile } from './agent-train-result-schema.js';
 import { clusterResultSchema, type ClusterResultFile } from './cluster-result-schema.js';
 import { compareResultSchema, type CompareResultFile } from './compare-result-schema.js';
 import { exciseResultSchema, type ExciseResultFile } from './excise-result-schema.js';
@@ -23,6 +24,7 @@ export type ResultFile =
   | ExciseResultFile
   | TextExciseResultFile
   | AgentExciseResultFile
+  | AgentTrainResultFile
   | TrainResultFile
   | TextTrainResultFile;
 
@@ -38,6 +40,7 @@ const SCHEMAS: Readonly<Record<ResultKind, z.ZodType>> = {
   'modscope/excise': exciseResultSchema,
   'modscope/text-excise': textExciseResultSchema,
   'modscope/agent-excise': agentExciseResultSchema,
+  'modscope/agent-train': agentTrainResultSchema,
   'modscope/train': trainResultSchema,
   'modscope/text-train': textTrainResultSchema,
 };

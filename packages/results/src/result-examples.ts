@@ -901,3 +901,100 @@ const AGENT_EXCISE_EXAMPLE = {
     frames: 0.017,
   },
 };
+
+/** A `modscope/agent-train` result: two Gathering agents after one tiny PPO update (null where no episode ended). */
+export function agentTrainExample() {
+  const actions = ['forward', 'backward', 'left', 'right', 'rotate-left', 'rotate-right', 'stay', 'fire'];
+  const shares = (values: (number | null)[]) => Object.fromEntries(actions.map((a, i) => [a, values[i]!]));
+  const statistics = (episodes: number, meanReturn: number | null, apples: number | null, fire: number) => ({
+    episodes,
+    meanReturn,
+    events: {
+      apple: apples,
+      fire: meanReturn === null ? null : 12.5,
+      tag: meanReturn === null ? null : 0.5,
+      tagged: meanReturn === null ? null : 0.25,
+    },
+    steps: 800,
+    actions: shares([0.12, 0.13, 0.12, 0.12, 0.13, 0.12, 0.13, fire]),
+    flags: {
+      'other-in-range': { steps: 40, actions: shares([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.3]) },
+      'apple-visible': { steps: 300, actions: shares([0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2]) },
+      removed: { steps: 0, actions: shares([null, null, null, null, null, null, null, null]) },
+    },
+  });
+  const file = (i: number, role: string) => ({ onnx: `agent-${i}/${role}/model.onnx`, tfjs: `agent-${i}/${role}/model.json` });
+  return {
+    kind: 'modscope/agent-train',
+    version: 1,
+    environment: {
+      name: 'gathering',
+      settings: { regrowth: 0.02, episodeLength: 100, beamLength: 5, timeout: 25, beamCost: 0, map: '#####/#S@S#/#####' },
+      agentCount: 2,
+      observationSize: 148,
+      episodeLength: 100,
+      actions,
+      events: ['apple', 'fire', 'tag', 'tagged'],
+      flags: ['other-in-range', 'apple-visible', 'removed'],
+    },
+    ppo: {
+      seed: 0,
+      hidden: [4],
+      games: 2,
+      rolloutLength: 64,
+      updates: 1,
+      epochs: 4,
+      minibatches: 4,
+      learningRate: 0.00025,
+      anneal: true,
+      gamma: 0.99,
+      lambda: 0.95,
+      clip: 0.2,
+      clipValue: true,
+      normalizeAdvantages: true,
+      entropyCoefficient: 0.01,
+      valueCoefficient: 0.5,
+      maxGradNorm: 0.5,
+    },
+    steps: 128,
+    history: [
+      {
+        update: 1,
+        steps: 128,
+        learningRate: 0.00025,
+        agents: [0, 1].map(() => ({
+          ...statistics(0, null, null, 0.14),
+          steps: 128,
+          losses: { policyLoss: -0.0007, valueLoss: 0.0143, entropy: 2.0794, approxKl: 4.4e-6, clipFraction: 0 },
+        })),
+      },
+    ],
+    evaluation: {
+      games: 2,
+      episodes: 2,
+      seed: 1,
+      greedy: false,
+      trained: [statistics(4, 6.5, 7, 0.14), statistics(4, 5.25, 6, 0.13)],
+      random: [statistics(4, 0.5, 0.5, 0.125), statistics(4, 0.25, 0.25, 0.125)],
+      comparison: [
+        {
+          trained: { mean: 6.5, standardError: 0.5 },
+          random: { mean: 0.5, standardError: 0.5 },
+          difference: 6,
+          standardError: 1,
+          better: true,
+        },
+        {
+          trained: { mean: 5.25, standardError: 0.25 },
+          random: { mean: 0.25, standardError: 0.25 },
+          difference: 5,
+          standardError: null,
+          better: false,
+        },
+      ],
+    },
+    files: { agents: [0, 1].map((i) => ({ policy: file(i, 'policy'), value: file(i, 'value') })) },
+    backend: 'wasm',
+    seconds: 0.61,
+  };
+}

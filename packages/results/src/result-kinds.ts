@@ -18,6 +18,8 @@ export const TEXT_EXCISE_RESULT_KIND = 'modscope/text-excise';
 export const TEXT_EXCISE_RESULT_VERSION = 1;
 export const AGENT_EXCISE_RESULT_KIND = 'modscope/agent-excise';
 export const AGENT_EXCISE_RESULT_VERSION = 1;
+export const AGENT_TRAIN_RESULT_KIND = 'modscope/agent-train';
+export const AGENT_TRAIN_RESULT_VERSION = 1;
 
 /** The `kind` of a modscope result file: the command that wrote it. */
 export type ResultKind =
@@ -29,6 +31,7 @@ export type ResultKind =
   | typeof EXCISE_RESULT_KIND
   | typeof TEXT_EXCISE_RESULT_KIND
   | typeof AGENT_EXCISE_RESULT_KIND
+  | typeof AGENT_TRAIN_RESULT_KIND
   | typeof TRAIN_RESULT_KIND
   | typeof TEXT_TRAIN_RESULT_KIND;
 
@@ -94,6 +97,12 @@ export const RESULT_KINDS: readonly ResultKindInfo[] = Object.freeze([
     name: 'text-train',
     version: TEXT_TRAIN_RESULT_VERSION,
     writer: 'modscope train --arch gpt --text CORPUS --out DIR',
+  },
+  {
+    kind: AGENT_TRAIN_RESULT_KIND,
+    name: 'agent-train',
+    version: AGENT_TRAIN_RESULT_VERSION,
+    writer: 'modscope train --env ENV --out DIR',
   },
 ]);
 
