@@ -13,3 +13,11 @@ export {
 } from './excise/run-excise-agents.js';
 export { behavioursOf, behaviourNamed, type NamedBehaviour } from './behaviours.js';
 export { measureTeam, type AgentFigures, type TeamFigures, type MeasureSettings } from './agent-figures.js';
+export {
+  runTrainAgents,
+  uniformPolicy,
+  AGENT_TRAIN_DEFAULTS,
+  type AgentPpoOptions,
+  type AgentTrainPlan,
+  type TrainAgentsRunOptions,
+} from './run-train-agents.js';
