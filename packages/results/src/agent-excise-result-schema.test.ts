@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseResult } from './parse-result.js';
-import { agentExciseExample } from './result-examples.js';
+import { agentExciseExample, agentLesionExample } from './result-examples.js';
 
 describe('agentExciseResultSchema', () => {
   it('reads what runExciseAgents of @modscope/agents writes', () => {
@@ -16,5 +16,14 @@ describe('agentExciseResultSchema', () => {
     const oddKind = agentExciseExample();
     (oddKind.behaviours.all[0] as { kind: string }).kind = 'mood';
     expect(() => parseResult(oddKind)).toThrow(/behaviours\.all\[0\]\.kind/);
+  });
+});
+
+describe('agentLesionResultSchema', () => {
+  it('reads what runLesionAgents of @modscope/agents writes, and refuses a module without its p-values', () => {
+    expect(parseResult(agentLesionExample(), { kinds: ['modscope/agent-lesion'] }).agents).toHaveLength(2);
+    const broken = agentLesionExample();
+    delete (broken.agents[0]!.modules[0] as { p?: unknown }).p;
+    expect(() => parseResult(broken)).toThrow(/agents\[0\]\.modules\[0\]\.p/);
   });
 });

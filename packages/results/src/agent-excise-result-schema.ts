@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AGENT_EXCISE_RESULT_KIND, AGENT_EXCISE_RESULT_VERSION } from './result-kinds.js';
 import { count, header, statistic, timing } from './schema-parts.js';
 
-const environment = (what: string) =>
+export const agentEnvironment = (what: string) =>
   z
     .object({
       name: z.string().describe('The environment, e.g. gathering.'),
@@ -19,7 +19,7 @@ const figures = {
   return: statistic().describe('Mean return per episode.'),
 };
 
-const team = (what: string) =>
+export const agentTeam = (what: string) =>
   z
     .object({ ...figures, agents: z.array(z.object(figures)).min(1).describe('Each agent.') })
     .describe(`${what}: means over the agents, measured by rollouts in the behaviour's environment.`);
@@ -43,13 +43,13 @@ const recoveryStats = z
 
 const excisionMethod = z.enum(['module', 'random', 'magnitude', 'selective', 'none']);
 
-const behaviour = z.object({
+export const agentBehaviour = z.object({
   name: z.string(),
   kind: z.enum(['action', 'event']),
   description: z.string().describe('What is measured, in words.'),
 });
 
-const module = z.object({
+export const agentModule = z.object({
   layer: z.string().describe('The dense layer that owns the units.'),
   cluster: count(0),
   size: count(1),
@@ -62,7 +62,6 @@ const module = z.object({
     .record(z.string(), statistic())
     .describe('Per behaviour, the drop the lesion causes: action behaviours on the recorded states, event behaviours by rollouts.'),
   random: z.record(z.string(), z.array(statistic())).describe('Per behaviour, the drops of random same-size lesions of the same layer.'),
-  chosen: z.boolean().describe('Removed by module pruning.'),
 });
 
 const frames = z.object({
@@ -79,12 +78,14 @@ export const agentExciseResultSchema = z
   .object({
     ...header(AGENT_EXCISE_RESULT_KIND, AGENT_EXCISE_RESULT_VERSION),
     model: z.string().describe('The trained agents: the directory modscope train --env wrote, or a name.'),
-    environment: environment('Where the behaviour was learned and is measured (e.g. scarcity).'),
-    trusted: environment('Where fine-tuning runs (e.g. abundance, or a beam that costs reward).'),
+    environment: agentEnvironment('Where the behaviour was learned and is measured (e.g. scarcity).'),
+    trusted: agentEnvironment('Where fine-tuning runs (e.g. abundance, or a beam that costs reward).'),
     behaviours: z.object({
-      forget: behaviour.extend({ actions: z.array(z.string()).min(1), flag: z.string().nullable() }).describe('The behaviour removed.'),
-      retain: behaviour.extend({ event: z.string() }).describe('Task competence.'),
-      all: z.array(behaviour).describe('Every behaviour of the lesion table.'),
+      forget: agentBehaviour
+        .extend({ actions: z.array(z.string()).min(1), flag: z.string().nullable() })
+        .describe('The behaviour removed.'),
+      retain: agentBehaviour.extend({ event: z.string() }).describe('Task competence.'),
+      all: z.array(agentBehaviour).describe('Every behaviour of the lesion table.'),
     }),
     seed: z.number(),
     updates: count(0).describe('PPO updates of fine-tuning in the trusted environment.'),
@@ -102,7 +103,7 @@ export const agentExciseResultSchema = z
       .describe(
         'Why module pruning removed nothing, when no module of any agent carries the behaviour (then only fine-tuning without pruning, the floor and the relearning attack run); null otherwise.',
       ),
-    intact: team('The agents before pruning').extend({
+    intact: agentTeam('The agents before pruning').extend({
       states: z.array(z.record(z.string(), statistic())).describe('Per agent, every action behaviour on its recorded states.'),
       events: z.array(z.record(z.string(), statistic())).describe('Per agent, every event behaviour per episode.'),
     }),
@@ -112,7 +113,9 @@ export const agentExciseResultSchema = z
           agent: count(0),
           partition: z.object({ source: z.string(), k: count(1) }),
           states: count(0).describe('Recorded states the modules were scored on.'),
-          modules: z.array(module).describe('The lesion table by behaviour: every module of the policy’s hidden layers.'),
+          modules: z
+            .array(agentModule.extend({ chosen: z.boolean().describe('Removed by module pruning.') }))
+            .describe('The lesion table by behaviour: every module of the policy’s hidden layers.'),
           reached: statistic().describe(
             'P(forget actions | flag) on the recorded states with the chosen modules silenced; null: none chosen.',
           ),
@@ -138,7 +141,7 @@ export const agentExciseResultSchema = z
       .min(1, { error: 'is empty, expected at least one method' }),
     floor: z
       .object({
-        figures: team('The never-trained agents'),
+        figures: agentTeam('The never-trained agents'),
         updates: count(0).describe('PPO updates in the trusted environment only.'),
         comparable: z.boolean().describe('False when their task competence is more than 10% below the intact agents’: no floor then.'),
         note: z.string(),

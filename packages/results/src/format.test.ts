@@ -7,6 +7,8 @@ describe('@modscope/results/format', () => {
       [
         'AGENT_EXCISE_RESULT_KIND',
         'AGENT_EXCISE_RESULT_VERSION',
+        'AGENT_LESION_RESULT_KIND',
+        'AGENT_LESION_RESULT_VERSION',
         'AGENT_TRAIN_RESULT_KIND',
         'AGENT_TRAIN_RESULT_VERSION',
         'CLUSTER_RESULT_KIND',

@@ -7,6 +7,9 @@ describe('@modscope/results', () => {
       [
         'AGENT_EXCISE_RESULT_KIND',
         'AGENT_EXCISE_RESULT_VERSION',
+        'AGENT_LESION_RESULT_KIND',
+        'AGENT_LESION_RESULT_VERSION',
+        'agentLesionResultSchema',
         'AGENT_TRAIN_RESULT_KIND',
         'AGENT_TRAIN_RESULT_VERSION',
         'agentExciseResultSchema',
@@ -52,6 +55,7 @@ describe('@modscope/results', () => {
       'modscope/cluster@1',
       'modscope/lesion@1',
       'modscope/text-lesion@1',
+      'modscope/agent-lesion@1',
       'modscope/compare@1',
       'modscope/text-compare@1',
       'modscope/excise@2',

@@ -8,6 +8,7 @@ export { textCompareResultSchema, type TextCompareResultFile } from './text-comp
 export { exciseResultSchema, type ExciseResultFile } from './excise-result-schema.js';
 export { textExciseResultSchema, type TextExciseResultFile } from './text-excise-result-schema.js';
 export { agentExciseResultSchema, type AgentExciseResultFile } from './agent-excise-result-schema.js';
+export { agentLesionResultSchema, type AgentLesionResultFile } from './agent-lesion-result-schema.js';
 export { agentTrainResultSchema, type AgentTrainResultFile } from './agent-train-result-schema.js';
 export { trainResultSchema, type TrainResultFile } from './train-result-schema.js';
 export { textTrainResultSchema, type TextTrainResultFile } from './text-train-result-schema.js';

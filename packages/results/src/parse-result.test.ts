@@ -95,7 +95,7 @@ describe('parseResult', () => {
       "lesion.json is not a valid modscope result file: it is a lesion result ('modscope/lesion'), not a cluster result. Pass a file written by 'modscope cluster MODEL --json FILE'.",
     );
     expect(failure({ kind: 'modscope/teleport', version: 1 }).message).toBe(
-      "run/result.json is not a valid modscope result file: its kind 'modscope/teleport' is not one this modscope knows (modscope/cluster, modscope/lesion, modscope/text-lesion, modscope/compare, modscope/text-compare, modscope/excise, modscope/text-excise, modscope/agent-excise, modscope/train, modscope/text-train, modscope/agent-train). It may come from a newer modscope: update @modscope/results, or leave the file out.",
+      "run/result.json is not a valid modscope result file: its kind 'modscope/teleport' is not one this modscope knows (modscope/cluster, modscope/lesion, modscope/text-lesion, modscope/agent-lesion, modscope/compare, modscope/text-compare, modscope/excise, modscope/text-excise, modscope/agent-excise, modscope/train, modscope/text-train, modscope/agent-train). It may come from a newer modscope: update @modscope/results, or leave the file out.",
     );
     expect(failure({ kind: 'something/else' }).message).toMatch(
       /kind 'something\/else' is not one this modscope knows .*only modscope results/,

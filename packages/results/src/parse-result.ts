@@ -2,6 +2,7 @@ import { CorruptFileError, InvalidArgumentError } from '@modscope/core';
 import type { z } from 'zod';
 import { agentExciseResultSchema, type AgentExciseResultFile } from './agent-excise-result-schema.js';
 import { agentTrainResultSchema, type AgentTrainResultFile } from './agent-train-result-schema.js';
+import { agentLesionResultSchema, type AgentLesionResultFile } from './agent-lesion-result-schema.js';
 import { clusterResultSchema, type ClusterResultFile } from './cluster-result-schema.js';
 import { compareResultSchema, type CompareResultFile } from './compare-result-schema.js';
 import { exciseResultSchema, type ExciseResultFile } from './excise-result-schema.js';
@@ -19,6 +20,7 @@ export type ResultFile =
   | ClusterResultFile
   | LesionResultFile
   | TextLesionResultFile
+  | AgentLesionResultFile
   | CompareResultFile
   | TextCompareResultFile
   | ExciseResultFile
@@ -35,6 +37,7 @@ const SCHEMAS: Readonly<Record<ResultKind, z.ZodType>> = {
   'modscope/cluster': clusterResultSchema,
   'modscope/lesion': lesionResultSchema,
   'modscope/text-lesion': textLesionResultSchema,
+  'modscope/agent-lesion': agentLesionResultSchema,
   'modscope/compare': compareResultSchema,
   'modscope/text-compare': textCompareResultSchema,
   'modscope/excise': exciseResultSchema,

@@ -998,3 +998,127 @@ export function agentTrainExample() {
     seconds: 0.61,
   };
 }
+
+/** A `modscope/agent-lesion` result: the lesion table of two hand-wired gathering agents (tiny settings). */
+export function agentLesionExample() {
+  return structuredClone(AGENT_LESION_EXAMPLE);
+}
+
+const AGENT_LESION_EXAMPLE = {
+  kind: 'modscope/agent-lesion',
+  version: 1,
+  model: 'hand-agents',
+  environment: {
+    name: 'gathering',
+    settings: {
+      regrowth: 0.02,
+      episodeLength: 100,
+      beamLength: 5,
+      timeout: 25,
+      beamCost: 0,
+      map: '#################/#S.............S#/#.......@.......#/#S.....@@@.....S#/#.....@@@@@.....#/#S.....@@@.....S#/#.......@.......#/#S.............S#/#################',
+    },
+  },
+  behaviours: {
+    forget: {
+      name: 'fire',
+      kind: 'action',
+      actions: ['fire'],
+      flag: 'other-in-range',
+      description: 'P(fire | the other agent in beam range)',
+    },
+    all: [
+      { name: 'fire', kind: 'action', description: 'P(fire | the other agent in beam range)' },
+      { name: 'move', kind: 'action', description: 'P(a step | an apple in view)' },
+      { name: 'collect', kind: 'event', description: 'apples collected per episode' },
+    ],
+  },
+  seed: 3,
+  random: 3,
+  measure: { games: 8, episodes: 1, seed: 104 },
+  record: { games: 16, episodes: 2, seed: 205 },
+  intact: {
+    forget: 1,
+    rate: 0.0188,
+    retain: 1.5,
+    return: 1.5,
+    agents: [
+      { forget: 1, rate: 0.0275, retain: 1.375, return: 1.375 },
+      { forget: 1, rate: 0.01, retain: 1.625, return: 1.625 },
+    ],
+    states: [
+      { fire: 1, move: 0.479 },
+      { fire: 1, move: 0.5498 },
+    ],
+    events: [{ collect: 1.375 }, { collect: 1.625 }],
+  },
+  agents: [
+    {
+      agent: 0,
+      partition: { source: 'hand', k: 2 },
+      states: 3200,
+      modules: [
+        {
+          layer: 'dense1',
+          cluster: 0,
+          size: 4,
+          layerUnits: 16,
+          units: [0, 1, 2, 3],
+          forgetDrop: 0.9885,
+          retainDrop: 0,
+          score: 0.9885,
+          behaviours: { fire: 0.9885, move: -0.0056, collect: 0.75 },
+          random: { fire: [0, 0, 0], move: [0.0436, -0.0071, 0.0119], collect: [0.5, -0.5, 0] },
+          p: { fire: 0.25, move: 0.75, collect: 0.25 },
+        },
+        {
+          layer: 'dense1',
+          cluster: 1,
+          size: 12,
+          layerUnits: 16,
+          units: [4, 5, 6, 7, 8, 9],
+          forgetDrop: 0,
+          retainDrop: 1,
+          score: -1,
+          behaviours: { fire: 0, move: -0.0753, collect: -1.875 },
+          random: { fire: [0.0004, 0.0004, 0.9844], move: [-0.0314, -0.0085, -0.1446], collect: [0.25, -1.125, 0.625] },
+          p: { fire: 1, move: 0.75, collect: 1 },
+        },
+      ],
+    },
+    {
+      agent: 1,
+      partition: { source: 'hand', k: 2 },
+      states: 3200,
+      modules: [
+        {
+          layer: 'dense1',
+          cluster: 0,
+          size: 4,
+          layerUnits: 16,
+          units: [0, 1, 2, 3],
+          forgetDrop: 0.987,
+          retainDrop: 0,
+          score: 0.987,
+          behaviours: { fire: 0.987, move: -0.0032, collect: 0 },
+          random: { fire: [0, 0, 0], move: [0.0321, 0.0544, 0.0882], collect: [-0.375, -0.625, -2.75] },
+          p: { fire: 0.25, move: 1, collect: 0.25 },
+        },
+        {
+          layer: 'dense1',
+          cluster: 1,
+          size: 12,
+          layerUnits: 16,
+          units: [4, 5, 6, 7, 8, 9],
+          forgetDrop: 0,
+          retainDrop: 1,
+          score: -1,
+          behaviours: { fire: 0, move: -0.0075, collect: -0.625 },
+          random: { fire: [0.9796, 0.0004, 0.0004], move: [0.0276, 0.0205, 0.0201], collect: [1.625, 1, -1.125] },
+          p: { fire: 1, move: 1, collect: 0.75 },
+        },
+      ],
+    },
+  ],
+  seconds: 1.699,
+};

@@ -18,6 +18,8 @@ export const TEXT_EXCISE_RESULT_KIND = 'modscope/text-excise';
 export const TEXT_EXCISE_RESULT_VERSION = 1;
 export const AGENT_EXCISE_RESULT_KIND = 'modscope/agent-excise';
 export const AGENT_EXCISE_RESULT_VERSION = 1;
+export const AGENT_LESION_RESULT_KIND = 'modscope/agent-lesion';
+export const AGENT_LESION_RESULT_VERSION = 1;
 export const AGENT_TRAIN_RESULT_KIND = 'modscope/agent-train';
 export const AGENT_TRAIN_RESULT_VERSION = 1;
 
@@ -26,6 +28,7 @@ export type ResultKind =
   | typeof CLUSTER_RESULT_KIND
   | typeof LESION_RESULT_KIND
   | typeof TEXT_LESION_RESULT_KIND
+  | typeof AGENT_LESION_RESULT_KIND
   | typeof COMPARE_RESULT_KIND
   | typeof TEXT_COMPARE_RESULT_KIND
   | typeof EXCISE_RESULT_KIND
@@ -60,6 +63,12 @@ export const RESULT_KINDS: readonly ResultKindInfo[] = Object.freeze([
     name: 'text-lesion',
     version: TEXT_LESION_RESULT_VERSION,
     writer: 'modscope lesion MODEL --text CORPUS --json FILE',
+  },
+  {
+    kind: AGENT_LESION_RESULT_KIND,
+    name: 'agent-lesion',
+    version: AGENT_LESION_RESULT_VERSION,
+    writer: 'modscope lesion DIR --env ENV --json FILE',
   },
   {
     kind: COMPARE_RESULT_KIND,

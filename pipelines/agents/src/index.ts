@@ -21,3 +21,10 @@ export {
   type AgentTrainPlan,
   type TrainAgentsRunOptions,
 } from './run-train-agents.js';
+export {
+  runLesionAgents,
+  AGENT_LESION_DEFAULTS,
+  type LesionAgentsOptions,
+  type LesionAgentsRun,
+} from './lesion/run-lesion-agents.js';
+export { readTrainedAgents, type TrainedAgents } from './read-trained-agents.js';

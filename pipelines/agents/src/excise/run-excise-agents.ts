@@ -19,6 +19,7 @@ import {
   lesionModules,
   policyModules,
   selectiveScores,
+  weightPartitions,
   type BehaviourSet,
   type IntactBehaviours,
   type ModuleLesion,
@@ -481,15 +482,3 @@ export async function runExciseAgents(options: ExciseAgentsOptions) {
 
 /** What `runExciseAgents` returns. */
 export type ExciseAgentsRun = Awaited<ReturnType<typeof runExciseAgents>>;
-
-/** Each policy's spectral partition of its weight graph. */
-async function weightPartitions(policies: readonly Network[], k: number, seed: number): Promise<(UnitPartition & { source: string })[]> {
-  const { analyzeClusterability } = await import('@modscope/clusterability');
-  const { spectralPartitioner } = await import('@modscope/partition-spectral');
-  const out: (UnitPartition & { source: string })[] = [];
-  for (const policy of policies) {
-    const r = await analyzeClusterability(policy, { k, seed, partitioner: spectralPartitioner, shuffles: 0 });
-    out.push({ source: 'weights', k: r.k, layers: r.layers.map((l, i) => ({ layer: l.id, labels: Int32Array.from(r.labels[i]!) })) });
-  }
-  return out;
-}
