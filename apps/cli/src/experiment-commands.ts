@@ -18,7 +18,7 @@ export function addExperimentCommands(program: Command): void {
   program
     .command('train')
     .description(
-      'Train a network (MLP or small CNN on --data, GPT-style language model on --text with --arch gpt) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; writes ONNX, TF.js and train.json.',
+      'Train a network (MLP or small CNN on --data, GPT-style language model on --text with --arch gpt) with dropout, L1/L2, scheduled pruning, clusterable init, the spectral regularizer or a backdoor; or agents with PPO in a multi-agent environment (--env gathering); writes ONNX, TF.js and train.json.',
     )
     .option('--data <name|dir>', 'a classifier: fashion-mnist, mnist, two-task, or a directory of IDX files')
     .option('--text <spec>', 'a language model (--arch gpt): name=file[,file…] (one domain; repeat for more) or a corpus.json', collect)
@@ -36,7 +36,7 @@ export function addExperimentCommands(program: Command): void {
     .option('--weight-decay <x>', 'gpt: AdamW weight decay of the matrices (default 0.01)', nonNegativeNumber)
     .option('--epochs <n>', 'passes over the training set (default 10)', epochCount)
     .option('--batch-size <n>', 'examples per step (default 64; gpt: 32 windows)', positiveInt)
-    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd)', positiveNumber)
+    .option('--lr <rate>', 'learning rate (default 0.001 for adam, 0.01 for sgd; env: 2.5e-4)', positiveNumber)
     .addOption(new Option('--optimizer <name>', 'optimizer (default adam; gpt: adamw)').choices(['adam', 'adamw', 'sgd']))
     .option('--dropout <rate>', 'dropout rate after each hidden layer (gpt: on the MLP neurons), e.g. 0.5', fraction)
     .option('--l1 <weight>', 'L1 penalty weight on every kernel, e.g. 5e-5', nonNegativeNumber)
@@ -63,8 +63,21 @@ export function addExperimentCommands(program: Command): void {
     .option('--limit <n>', 'train on the first n training examples only', positiveInt)
     .option('--test-limit <n>', 'evaluate on the first n test examples only', positiveInt)
     .option('--seed <n>', 'seed of the initialization, shuffling, dropout and poisoning, 0 to 4294967295', seed, 0)
+    .option('--env <name>', 'agents: train independent PPO agents in a multi-agent environment instead (gathering)')
+    .option(
+      '--regrowth <p>',
+      'env gathering: probability per step that an apple regrows (default 0.05; scarcity 0.02 or less)',
+      unitFraction,
+    )
+    .option('--beam-cost <x>', 'env gathering: reward taken from an agent for each fire of the beam (default 0)', nonNegativeNumber)
+    .option('--updates <n>', 'env: PPO updates of 32 games × 128 steps (default 300)', stepCount)
     .option('--json', 'print train.json to stdout instead of tables')
     .action(async (options) => {
+      if (options.env !== undefined || options.regrowth !== undefined || options.beamCost !== undefined || options.updates !== undefined) {
+        const { trainAgentsCommand } = await import('./commands/train-agents.js');
+        await trainAgentsCommand(options);
+        return;
+      }
       if (options.arch === 'gpt') {
         const { trainTextCommand } = await import('./commands/train-text.js');
         await trainTextCommand(options);
