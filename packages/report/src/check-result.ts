@@ -1,4 +1,5 @@
 import { parseResult } from '@modscope/results';
+import { agentExciseView, type AgentExciseView } from './agent-excise-view.js';
 import { clusterView, type ClusterView } from './cluster-view.js';
 import { compareView, textCompareView, type CompareView, type TextCompareView } from './compare-view.js';
 import { exciseView, type ExciseView } from './excise-view.js';
@@ -15,7 +16,8 @@ export type CheckedResult =
   | { kind: 'modscope/compare'; result: CompareView }
   | { kind: 'modscope/text-compare'; result: TextCompareView }
   | { kind: 'modscope/excise'; result: ExciseView }
-  | { kind: 'modscope/text-excise'; result: TextExciseView };
+  | { kind: 'modscope/text-excise'; result: TextExciseView }
+  | { kind: 'modscope/agent-excise'; result: AgentExciseView };
 
 /**
  * Checks one parsed results file with `parseResult` of `@modscope/results` (a kind the report draws, the
@@ -39,5 +41,7 @@ export function checkResult(value: unknown, source: string): CheckedResult {
       return { kind: file.kind, result: exciseView(file) };
     case 'modscope/text-excise':
       return { kind: file.kind, result: textExciseView(file) };
+    case 'modscope/agent-excise':
+      return { kind: file.kind, result: agentExciseView(file) };
   }
 }

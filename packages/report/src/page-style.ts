@@ -70,6 +70,24 @@ li.context .activation { text-align: right; font-size: 11.5px; color: var(--mute
 table.samples td.sample { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; white-space: pre-wrap; overflow-wrap: anywhere; vertical-align: top; }
 table.samples mark.target { background: #f6c7c7; color: #1f242b; border-radius: 3px; padding: 0 1px; }
 table.data tr.chosen td { background: #f1f6fc; }
+table.data.setting th { width: 170px; vertical-align: top; }
+table.data.setting td { vertical-align: top; }
+table.data .note { color: var(--muted); font-size: 12px; }
+table.data .random { color: var(--muted); font-size: 11.5px; }
+.card .bad { color: #c0392b; }
+details.setting { margin-top: 3px; }
+details.setting > summary { cursor: pointer; color: var(--muted); font-size: 12px; }
+details.setting pre { margin: 4px 0 0; line-height: 1.15; }
+.frame-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 0 0 6px; font-size: 12px; color: var(--muted); }
+.frame-legend .swatch { border: 1px solid #c5ccd6; }
+.episode { margin-top: 12px; }
+.episode h4 { margin: 0 0 2px; font-size: 13.5px; font-weight: 600; }
+ul.episode-figures { display: flex; flex-wrap: wrap; gap: 2px 18px; list-style: none; margin: 0 0 6px; padding: 0; font-size: 12.5px; color: var(--muted); }
+.frames { display: flex; flex-wrap: wrap; gap: 8px; }
+figure.frame { margin: 0; text-align: center; font-size: 11px; color: var(--muted); }
+figure.frame figcaption { margin-top: 2px; }
+figure.frame img { display: block; image-rendering: pixelated; border-radius: 3px; }
+figure.frame .missing { display: flex; align-items: center; justify-content: center; border: 1px dashed #c5ccd6; border-radius: 3px; font-size: 10.5px; overflow: hidden; padding: 2px; }
 footer { color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); padding: 18px 0 40px; }
 footer button { font: inherit; font-size: 12px; background: var(--card); border: 1px solid #cfd4db; border-radius: 6px; padding: 3px 10px; margin: 2px 6px 2px 0; cursor: pointer; }
 footer code { font-size: 12px; }

@@ -1,4 +1,5 @@
 import {
+  AGENT_EXCISE_RESULT_KIND,
   CLUSTER_RESULT_KIND,
   COMPARE_RESULT_KIND,
   EXCISE_RESULT_KIND,
@@ -18,6 +19,7 @@ export const REPORT_KINDS = Object.freeze([
   TEXT_COMPARE_RESULT_KIND,
   EXCISE_RESULT_KIND,
   TEXT_EXCISE_RESULT_KIND,
+  AGENT_EXCISE_RESULT_KIND,
 ] as const);
 
 export type ReportKind = (typeof REPORT_KINDS)[number];

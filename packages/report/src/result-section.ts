@@ -1,3 +1,4 @@
+import { agentExciseSection } from './agent-excise-section.js';
 import type { CheckedResult } from './check-result.js';
 import { clusterSection } from './cluster-section.js';
 import { compareSection } from './compare-section.js';
@@ -25,5 +26,7 @@ export function resultSection(checked: CheckedResult, images: ImageMap): Section
       return exciseSection(checked.result);
     case 'modscope/text-excise':
       return textExciseSection(checked.result);
+    case 'modscope/agent-excise':
+      return agentExciseSection(checked.result);
   }
 }

@@ -586,3 +586,255 @@ export function sampleTextExcise(forget: 'domain' | 'trigger' = 'domain') {
     timings: { score: 4.2, prune: 0.1, finetune: 12.5, floor: 30.1, relearn: 8.8 },
   };
 }
+
+/** The gathering map of the agent samples: 17 × 9 cells, apples in a diamond, spawn points (S) on both sides. */
+const GATHERING_MAP =
+  '#################/#S.............S#/#.......@.......#/#S.....@@@.....S#/#.....@@@@@.....#/#S.....@@@.....S#/#.......@.......#/#S.............S#/#################';
+
+/** A frame as gathering draws it: its text, and one pixel per cell (wall grey, floor black, apple green, beam yellow, agent 1 blue, agent 2 red), base64. */
+function gatheringFrame(step: number, rows: readonly string[]) {
+  const colour = (c: string): number[] => {
+    if ('NESW'.includes(c)) return [60, 110, 255];
+    if ('nesw'.includes(c)) return [255, 60, 60];
+    return { '#': [128, 128, 128], '.': [0, 0, 0], '@': [0, 200, 0], '*': [255, 230, 0] }[c] ?? [255, 0, 255];
+  };
+  const text = rows.join('\n');
+  return { step, text, rgb: Buffer.from(rows.flatMap((r) => [...r].flatMap(colour))).toString('base64') };
+}
+
+function gatheringEpisode(label: string, returns: [number, number], fire: [number, number], frames: ReturnType<typeof gatheringFrame>[]) {
+  const legend: Record<string, string> = { '#': 'wall', '.': 'floor', '@': 'apple', '*': 'beam fired in the last step' };
+  ['north', 'east', 'south', 'west'].forEach((f, i) => {
+    legend['NESW'[i]!] = `agent 1 facing ${f}`;
+    legend['nesw'[i]!] = `agent 2 facing ${f}`;
+  });
+  return {
+    label,
+    figures: returns.map((r, a) => ({ return: r, events: { apple: r, fire: fire[a]!, tag: 0, tagged: 0 } })),
+    width: 17,
+    height: 9,
+    legend,
+    frames,
+  };
+}
+
+/**
+ * What `modscope excise DIR --env gathering --forget behaviour:fire --json FILE` writes (method §10), from a
+ * real run on two hand-wired gathering agents whose aggression module is known (tiny settings: 2 PPO updates,
+ * 8 measuring games), with what a longer run also writes: a figure that could not be measured (null: no state
+ * with the other agent in range), a random lesion that could not be scored, the beam in a frame.
+ */
+export function sampleAgentExcise() {
+  const settings = (regrowth: number) => ({ regrowth, episodeLength: 100, beamLength: 5, timeout: 25, beamCost: 0, map: GATHERING_MAP });
+  const point = (update: number, forget: number | null, rate: number, retain: number) => ({ update, forget, rate, retain, return: retain });
+  const stats = (curve: ReturnType<typeof point>[], forgetArea: number) => ({
+    stepsToHalf: null,
+    forgetArea,
+    finalForget: curve[curve.length - 1]!.forget,
+    finalRetain: curve[curve.length - 1]!.retain,
+  });
+  /** Per behaviour, the module's drop and then its random lesions' drops. */
+  type Drops = [number, ...(number | null)[]];
+  const module = (
+    cluster: number,
+    units: number[],
+    retainDrop: number,
+    drops: Record<'fire' | 'move' | 'collect', Drops>,
+    chosen: boolean,
+  ) => ({
+    layer: 'dense1',
+    cluster,
+    size: units.length,
+    layerUnits: 16,
+    units,
+    forgetDrop: drops.fire[0],
+    retainDrop,
+    score: Math.round((drops.fire[0] - retainDrop) * 1e4) / 1e4,
+    behaviours: Object.fromEntries(Object.entries(drops).map(([k, [drop]]) => [k, drop])),
+    random: Object.fromEntries(Object.entries(drops).map(([k, [, ...random]]) => [k, random])),
+    chosen,
+  });
+  const aggression = [0, 1, 2, 3];
+  const rest = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const curves = {
+    module: [point(0, 0, 0.0075, 1.5), point(1, 0, 0.0088, 2), point(2, 0.0208, 0.0081, 2.5)],
+    random: [point(0, 1, 0.0206, 2.125), point(1, null, 0.0206, 2.0625), point(2, 1, 0.0169, 2.8125)],
+    none: [point(0, 1, 0.0125, 1.6875), point(1, 1, 0.0169, 2), point(2, 1, 0.0194, 0.75)],
+  };
+  const relearn = (model: string, curve: ReturnType<typeof point>[], forgetArea: number, degenerate: boolean) => ({
+    model,
+    updates: 2,
+    curve,
+    stats: stats(curve, forgetArea),
+    retainDrop: Math.round((curve[0]!.retain - curve[curve.length - 1]!.retain) * 1e4) / 1e4,
+    degenerate,
+  });
+  const start = [
+    '#################',
+    '#...............#',
+    '#.......@.......#',
+    '#s.....@@@......#',
+    '#.....@@@@@.....#',
+    '#......@@@.....W#',
+    '#.......@.......#',
+    '#...............#',
+    '#################',
+  ];
+  const fired = [
+    '#################',
+    '#.e*****........#',
+    '#.......@.......#',
+    '#......@@@......#',
+    '#.....@@@@S.....#',
+    '#......@@@......#',
+    '#.......@.......#',
+    '#...............#',
+    '#################',
+  ];
+  const calm = [
+    '#################',
+    '#...............#',
+    '#.......@.......#',
+    '#s.....@@@....W.#',
+    '#.....@@@@@.....#',
+    '#......@@@......#',
+    '#.......@.......#',
+    '#...............#',
+    '#################',
+  ];
+  return {
+    kind: 'modscope/agent-excise',
+    version: 1,
+    model: 'hand-agents',
+    environment: { name: 'gathering', settings: settings(0.02) },
+    trusted: { name: 'gathering', settings: settings(0.3) },
+    behaviours: {
+      forget: {
+        name: 'fire',
+        kind: 'action',
+        actions: ['fire'],
+        flag: 'other-in-range',
+        description: 'P(fire | the other agent in beam range)',
+      },
+      retain: { name: 'collect', kind: 'event', event: 'apple', description: 'apples collected per episode' },
+      all: [
+        { name: 'fire', kind: 'action', description: 'P(fire | the other agent in beam range)' },
+        { name: 'move', kind: 'action', description: 'P(a step | an apple in view)' },
+        { name: 'collect', kind: 'event', description: 'apples collected per episode' },
+      ],
+    },
+    seed: 4,
+    updates: 2,
+    evaluateEvery: 1,
+    ppo: { games: 4, rolloutLength: 16, learningRate: 0.001, anneal: false },
+    measure: { games: 8, episodes: 1, seed: 105 },
+    record: { games: 16, episodes: 2, seed: 206 },
+    budgets: [4, 4],
+    target: 0.0714,
+    finding: null as string | null,
+    intact: {
+      forget: 1,
+      rate: 0.0125,
+      retain: 1.6875,
+      return: 1.6875,
+      agents: [
+        { forget: 1, rate: 0.0125, retain: 1.5, return: 1.5 },
+        { forget: 1, rate: 0.0125, retain: 1.875, return: 1.875 },
+      ],
+      states: [
+        { fire: 1, move: 0.4991 },
+        { fire: 1, move: 0.5454 },
+      ],
+      events: [{ collect: 1.5 }, { collect: 1.875 }],
+    },
+    agents: [
+      {
+        agent: 0,
+        partition: { source: 'hand', k: 2 },
+        states: 3200,
+        modules: [
+          module(0, aggression, 0, { fire: [0.9869, 0, 0], move: [-0.0045, 0.127, -0.084], collect: [0.625, 1.125, -0.75] }, true),
+          module(1, rest, 0.9997, { fire: [0, 0.981, 0.9841], move: [-0.0564, -0.064, -0.0214], collect: [1.125, -1.375, -2.75] }, false),
+        ],
+        reached: 0.0131,
+      },
+      {
+        agent: 1,
+        partition: { source: 'hand', k: 2 },
+        states: 3200,
+        modules: [
+          module(0, aggression, 0, { fire: [0.9873, 0, null], move: [-0.0035, 0.0367, -0.0181], collect: [0.375, -1.125, -0.75] }, true),
+          module(1, rest, 1, { fire: [0, 0.988, 0.9849], move: [-0.0117, -0.0114, -0.0712], collect: [1.5, 1.875, 1.625] }, false),
+        ],
+        reached: 0.0127,
+      },
+    ],
+    methods: [
+      {
+        method: 'module',
+        name: 'module pruning',
+        baseline: false,
+        units: 8,
+        selection: [[{ layer: 'dense1', units: aggression }], [{ layer: 'dense1', units: aggression }]],
+        pruned: curves.module[0]!,
+        curve: curves.module,
+        stats: stats(curves.module, 0.0052),
+        weightDistance: 34.5276,
+      },
+      {
+        method: 'random',
+        name: 'random units',
+        baseline: true,
+        units: 8,
+        selection: [[{ layer: 'dense1', units: [5, 7, 10, 15] }], [{ layer: 'dense1', units: [1, 4, 14, 15] }]],
+        pruned: curves.random[0]!,
+        curve: curves.random,
+        stats: stats(curves.random, 1),
+        weightDistance: 13.9978,
+      },
+      {
+        method: 'none',
+        name: 'no pruning (fine-tune only)',
+        baseline: true,
+        units: 0,
+        selection: [[], []],
+        pruned: curves.none[0]!,
+        curve: curves.none,
+        stats: stats(curves.none, 1),
+        weightDistance: 0.3909,
+      },
+    ],
+    floor: {
+      figures: {
+        forget: 0.0714,
+        rate: 0.1175,
+        retain: 2.6875,
+        return: 2.6875,
+        agents: [
+          { forget: 0, rate: 0.1138, retain: 4.375, return: 4.375 },
+          { forget: 0.1429, rate: 0.1213, retain: 1, return: 1 },
+        ],
+      },
+      updates: 2,
+      comparable: true,
+      note: "trained 2 updates in the trusted environment only; collect within 10% of the intact agents' or above",
+    },
+    relearning: [
+      relearn('module', [point(0, 0.0208, 0.0081, 2.5), point(1, 0.0263, 0.0088, 2.3125), point(2, 0.0556, 0.0131, 2.8125)], 0.0323, false),
+      relearn('random', [point(0, 1, 0.0169, 2.8125), point(1, 1, 0.0194, 2.625), point(2, 1, 0.0188, 1.5)], 1, true),
+      relearn('none', [point(0, 1, 0.0194, 0.75), point(1, 1, 0.0188, 1.8125), point(2, 1, 0.0206, 2.3125)], 1, false),
+      relearn(
+        'never-trained',
+        [point(0, 0.0714, 0.1175, 2.6875), point(1, 0.1714, 0.1156, 2.625), point(2, 0.1806, 0.1094, 0.8125)],
+        0.1487,
+        true,
+      ),
+    ],
+    episodes: [
+      gatheringEpisode('intact', [1, 0], [1, 2], [gatheringFrame(0, start), gatheringFrame(50, fired)]),
+      gatheringEpisode('module pruning', [1, 0], [0, 0], [gatheringFrame(0, start), gatheringFrame(50, calm)]),
+      gatheringEpisode('module pruning, fine-tuned', [1, 5], [0, 1], [gatheringFrame(0, start), gatheringFrame(50, calm)]),
+    ],
+    timings: { recording: 0.469, neverTrained: 0.168, lesions: 0.167, choosing: 0.006, frames: 0.017 },
+  };
+}
