@@ -1,5 +1,6 @@
 import { Argument, type Command, Option } from 'commander';
 import { collect } from './example-options.js';
+import { explicitOptions, requireEnv } from './explicit-options.js';
 import {
   epochCount,
   fraction,
@@ -159,7 +160,39 @@ export function addExperimentCommands(program: Command): void {
     .option('--train-limit <n>', 'use only the first n training examples (fine-tuning, never-trained model, relearning)', positiveInt)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
     .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
-    .action(async (model: string, options) => {
+    .option(
+      '--env <name>',
+      'agents: the trained agents in <model> (a directory of modscope train --env) act in this environment (gathering)',
+    )
+    .option('--regrowth <p>', 'agents, gathering: apple regrowth where the behaviour is measured (default: as trained)', unitFraction)
+    .option('--beam-cost <x>', 'agents, gathering: beam cost where the behaviour is measured (default: as trained)', nonNegativeNumber)
+    .option(
+      '--trusted-regrowth <p>',
+      'agents, gathering: apple regrowth of the trusted environment fine-tuning runs in (default 0.3, abundance)',
+      unitFraction,
+    )
+    .option('--trusted-beam-cost <x>', 'agents, gathering: beam cost of the trusted environment (default 0)', nonNegativeNumber)
+    .option('--updates <n>', 'agents: PPO updates of fine-tuning in the trusted environment (default 50)', stepCount)
+    .option(
+      '--relearn-updates <list>',
+      'agents: relearning attack, PPO updates where the behaviour was learned, comma-separated (default 5,20; none skips)',
+    )
+    .option('--random <n>', 'agents: random same-size lesions per module in the lesion table (default 5)', positiveInt)
+    .action(async (model: string, options, command: Command) => {
+      if (options.env !== undefined) {
+        const { exciseAgentsCommand } = await import('./commands/excise-agents.js');
+        await exciseAgentsCommand(model, options, explicitOptions(command));
+        return;
+      }
+      requireEnv(options, {
+        regrowth: '--regrowth',
+        beamCost: '--beam-cost',
+        trustedRegrowth: '--trusted-regrowth',
+        trustedBeamCost: '--trusted-beam-cost',
+        updates: '--updates',
+        relearnUpdates: '--relearn-updates',
+        random: '--random',
+      });
       const { exciseCommand } = await import('./commands/excise.js');
       await exciseCommand(model, options);
     });

@@ -1,6 +1,17 @@
 import { type Command, Option } from 'commander';
 import { addExampleOptions } from './example-options.js';
-import { fraction, numberList, permutationCount, positiveInt, randomLesionCount, seed, stepCount } from './option-values.js';
+import { explicitOptions, requireEnv } from './explicit-options.js';
+import {
+  fraction,
+  nonNegativeNumber,
+  numberList,
+  unitFraction,
+  permutationCount,
+  positiveInt,
+  randomLesionCount,
+  seed,
+  stepCount,
+} from './option-values.js';
 
 /** The commands that test what modules do: lesion and compare. Each loads its implementation only when it runs. */
 export function addLesionCommands(program: Command): void {
@@ -43,7 +54,19 @@ export function addLesionCommands(program: Command): void {
     .option('--feature-steps <n>', 'gradient-ascent steps per image', stepCount)
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
     .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
-    .action(async (model: string, options) => {
+    .option(
+      '--env <name>',
+      'agents: lesion the policies of the trained agents in <model> (a directory of modscope train --env) by behaviour (gathering)',
+    )
+    .option('--regrowth <p>', 'agents, gathering: apple regrowth the agents are measured in (default: as trained)', unitFraction)
+    .option('--beam-cost <x>', 'agents, gathering: beam cost the agents are measured with (default: as trained)', nonNegativeNumber)
+    .action(async (model: string, options, command: Command) => {
+      if (options.env !== undefined) {
+        const { lesionAgentsCommand } = await import('./commands/lesion-agents.js');
+        await lesionAgentsCommand(model, options, explicitOptions(command));
+        return;
+      }
+      requireEnv(options, { regrowth: '--regrowth', beamCost: '--beam-cost' });
       const { lesionCommand } = await import('./commands/lesion.js');
       await lesionCommand(model, options);
     });
