@@ -30,7 +30,7 @@ const sum = (shares: Record<string, number>, actions: readonly string[]) => acti
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
 /** One agent's figures from its rollout statistics. */
-export function agentFigures(statistics: AgentStatistics, forget: ActionBehaviour, retain: EventBehaviour): AgentFigures {
+function agentFigures(statistics: AgentStatistics, forget: ActionBehaviour, retain: EventBehaviour): AgentFigures {
   const flagged = forget.flag === null ? { steps: statistics.steps, actions: statistics.actions } : statistics.flags[forget.flag]!;
   return {
     forget: flagged.steps > 0 ? sum(flagged.actions, forget.actions) : Number.NaN,
@@ -40,7 +40,7 @@ export function agentFigures(statistics: AgentStatistics, forget: ActionBehaviou
   };
 }
 
-export function teamFigures(agents: AgentFigures[]): TeamFigures {
+function teamFigures(agents: AgentFigures[]): TeamFigures {
   return {
     forget: mean(agents.map((a) => a.forget)),
     rate: mean(agents.map((a) => a.rate)),

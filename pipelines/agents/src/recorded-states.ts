@@ -18,7 +18,7 @@ export interface AgentStates {
 }
 
 /** Most probable action of each row (lowest index on ties). */
-export function greedyActions(probabilities: Float32Array, actions: number): Int32Array {
+function greedyActions(probabilities: Float32Array, actions: number): Int32Array {
   const count = probabilities.length / actions;
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) {
@@ -52,7 +52,7 @@ export function flaggedStates(states: AgentStates, behaviour: ActionBehaviour): 
 }
 
 /** Mean probability of the behaviour's actions over the states where its flag is set (NaN where none is). */
-export function behaviourProbability(
+function behaviourProbability(
   environment: Environment,
   states: AgentStates,
   probabilities: Float32Array,
@@ -72,7 +72,7 @@ export function behaviourProbability(
 }
 
 /** Share of the states where the forget behaviour's flag is not set in which the greedy action is the intact policy's. */
-export function agreement(environment: Environment, states: AgentStates, probabilities: Float32Array, forget: ActionBehaviour): number {
+function agreement(environment: Environment, states: AgentStates, probabilities: Float32Array, forget: ActionBehaviour): number {
   const greedy = greedyActions(probabilities, environment.actions.length);
   const flagged = flaggedStates(states, forget);
   let same = 0;

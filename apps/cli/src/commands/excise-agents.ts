@@ -21,7 +21,7 @@ export interface ExciseAgentsCommandOptions extends ExciseCommandOptions {
 }
 
 /** Abundance: the default trusted environment's apple regrowth. */
-export const TRUSTED_REGROWTH = 0.3;
+const TRUSTED_REGROWTH = 0.3;
 
 /** Options of classifiers and language models that agents do not take, by key. */
 const NOT_FOR_AGENTS = {
@@ -49,7 +49,7 @@ const NOT_FOR_AGENTS = {
 const fixed = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 const share = (x: number | null | undefined) => (x === null || x === undefined ? '—' : percent(x));
 
-export function formatExciseAgents(run: ExciseAgentsRun): string {
+function formatExciseAgents(run: ExciseAgentsRun): string {
   const forget = run.behaviours.forget;
   const lines: string[] = [];
   const settings = (s: Record<string, unknown>) =>

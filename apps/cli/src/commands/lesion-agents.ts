@@ -37,7 +37,7 @@ const NOT_FOR_AGENTS = {
 const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
 const mean = (xs: readonly number[] | undefined) => (xs && xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
 
-export function formatLesionAgents(run: LesionAgentsRun): string {
+function formatLesionAgents(run: LesionAgentsRun): string {
   const names = run.behaviours.all.map((b) => b.name);
   const lines = [
     `behaviours: ${run.behaviours.all.map((b) => `${b.name} = ${b.description}`).join('; ')}`,
