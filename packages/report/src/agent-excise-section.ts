@@ -1,47 +1,18 @@
 import { agentFineTuningFigure, agentRelearningFigure, agentStartName, forgetText, plural, retainText } from './agent-excise-figures.js';
 import type { AgentExciseView, AgentFiguresView } from './agent-excise-view.js';
 import type { Block, Highlight, Section } from './figure.js';
+import { lesionByBehaviourTable, settingsHtml } from './agent-tables.js';
 import { count, escapeHtml, fixed, significant } from './html.js';
 import { rgbPngDataUrl } from './png-data-url.js';
 import { methodCount } from './recovery-figure.js';
 
-type Settings = AgentExciseView['environment']['settings'];
 type Episode = AgentExciseView['episodes'][number];
 
-/** A string setting longer than this (a map) is folded away under its name. */
-const LONG_SETTING = 32;
 /** Frames are drawn at most this wide (CSS pixels), scaled up whole pixels at a time. */
 const FRAME_WIDTH = 200;
 const FRAME_SCALE = 8;
 
 const cells = (values: readonly string[]) => values.map((v) => `<td class="num">${escapeHtml(v)}</td>`).join('');
-const mean = (xs: readonly number[]) => {
-  const finite = xs.filter(Number.isFinite);
-  return finite.length > 0 ? finite.reduce((s, x) => s + x, 0) / finite.length : Number.NaN;
-};
-/** A drop with two decimals, a drop that rounds to zero without a minus sign. */
-const dropText = (x: number) => fixed(x, 2).replace(/^−(?=0\.00$)/, '');
-const valueText = (v: number | string | boolean) => (typeof v === 'number' ? significant(v, 6) : String(v));
-const isLong = (v: number | string | boolean) => typeof v === 'string' && v.length > LONG_SETTING;
-
-/** `regrowth 0.02, episodeLength 100`, with a long string (a map) folded in a `<details>` after them. */
-function settingsHtml(settings: Settings, only?: readonly string[]): string {
-  const entries = Object.entries(settings).filter(([k]) => !only || only.includes(k));
-  const short = entries.filter(([, v]) => !isLong(v)).map(([k, v]) => `${escapeHtml(k)} <strong>${escapeHtml(valueText(v))}</strong>`);
-  const long = entries
-    .filter(([, v]) => isLong(v))
-    .map(
-      ([k, v]) =>
-        `<details class="setting"><summary>${escapeHtml(k)}</summary><pre class="mono">${escapeHtml(gridText(String(v)))}</pre></details>`,
-    );
-  return `${short.join(', ') || 'default settings'}${long.join('')}`;
-}
-
-/** A string of equal rows separated by `/` (a map) one row a line; anything else as it is. */
-function gridText(text: string): string {
-  const rows = text.split('/');
-  return rows.length > 1 && rows.every((r) => r.length === rows[0]!.length && r.length > 1) ? rows.join('\n') : text;
-}
 
 /** `4 units per agent`, or per agent in order when they differ: `4 / 6 units (agents 1 / 2)`. */
 function budgetText(budgets: readonly number[]): string {
@@ -163,31 +134,6 @@ function relearningTable(result: AgentExciseView): string {
   return `<table class="data"><thead><tr>${head.map((h, i) => `<th scope="col"${i > 0 && i < 7 ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
-/** The lesion table by behaviour of one agent: a row per module, a column per behaviour (its drop and the random lesions' mean drop). */
-function lesionTable(result: AgentExciseView, agent: AgentExciseView['agents'][number]): string {
-  const behaviours = result.behaviours.all;
-  const head = [
-    '<th scope="col">layer</th>',
-    '<th scope="col" class="num">module</th>',
-    '<th scope="col" class="num">units</th>',
-    ...behaviours.map(
-      (b) => `<th scope="col" class="num" title="${escapeHtml(`${b.description} (${b.kind})`)}">${escapeHtml(b.name)}</th>`,
-    ),
-    '<th scope="col" class="num" title="1 − agreement with the intact greedy action on the other recorded states">retain drop</th>',
-    '<th scope="col" class="num">score</th>',
-    '<th scope="col">pruned</th>',
-  ];
-  const rows = agent.modules.map((m) => {
-    const drops = behaviours.map((b) => {
-      const drop = m.behaviours[b.name] ?? Number.NaN;
-      const random = mean(m.random[b.name] ?? []);
-      return `<td class="num">${dropText(drop)} <span class="random">(random ${dropText(random)})</span></td>`;
-    });
-    return `<tr${m.chosen ? ' class="chosen"' : ''}><td class="mono">${escapeHtml(m.layer)}</td><td class="num">${m.cluster}</td><td class="num">${m.size} of ${m.layerUnits}</td>${drops.join('')}<td class="num">${dropText(m.retainDrop)}</td><td class="num">${fixed(m.score, 3)}</td><td>${m.chosen ? '<strong title="removed by module pruning">✓</strong>' : ''}</td></tr>`;
-  });
-  return `<table class="data lesion-by-behaviour"><thead><tr>${head.join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
-}
-
 function lesionCaption(result: AgentExciseView, agent: AgentExciseView['agents'][number], index: number): string {
   const forget = result.behaviours.forget.description;
   const randoms = Math.max(0, ...agent.modules.flatMap((m) => Object.values(m.random).map((r) => r.length)));
@@ -303,7 +249,7 @@ export function agentExciseSection(result: AgentExciseView): Section {
       kind: 'agent-lesion-table',
       title: `Lesion table by behaviour: agent ${agent.agent + 1}`,
       caption: lesionCaption(result, agent, i),
-      html: lesionTable(result, agent),
+      html: lesionByBehaviourTable(result.behaviours.all, agent.modules, { pruned: true }),
       wide: true,
     });
   });

@@ -2,7 +2,15 @@ import { CorruptFileError, InvalidArgumentError, ModscopeError } from '@modscope
 import { parseResult } from '@modscope/results';
 import { describe, expect, it } from 'vitest';
 import { checkResult } from './check-result.js';
-import { sampleAgentExcise, sampleCluster, sampleCompare, sampleExcise, sampleExciseRun, sampleLesion } from './sample-results.js';
+import {
+  sampleAgentExcise,
+  sampleAgentLesion,
+  sampleCluster,
+  sampleCompare,
+  sampleExcise,
+  sampleExciseRun,
+  sampleLesion,
+} from './sample-results.js';
 
 const failure = (value: unknown, source = 'run/lesion.json') => {
   try {
@@ -21,19 +29,28 @@ describe('checkResult', () => {
     expect(checkResult(sampleCompare(), 'cmp.json').result.kind).toBe('modscope/compare');
     expect(checkResult(sampleExcise(), 'e.json').result.kind).toBe('modscope/excise');
     expect(checkResult(sampleAgentExcise(), 'ae.json').result.kind).toBe('modscope/agent-excise');
+    expect(checkResult(sampleAgentLesion(), 'al.json').result.kind).toBe('modscope/agent-lesion');
     const cluster = checkResult(sampleCluster(), 'c.json').result as { nulls: Record<string, { z: number }> };
     expect(cluster.nulls['layer-nonzero']!.z).toBeNaN();
   });
 
   it('takes samples that are valid results of @modscope/results, every field of them known to its schemas', () => {
-    for (const sample of [sampleCluster(), sampleLesion(), sampleCompare(), sampleExcise(), sampleExciseRun(), sampleAgentExcise()])
+    for (const sample of [
+      sampleCluster(),
+      sampleLesion(),
+      sampleCompare(),
+      sampleExcise(),
+      sampleExciseRun(),
+      sampleAgentExcise(),
+      sampleAgentLesion(),
+    ])
       expect(parseResult(sample)).toEqual(sample);
   });
 
   it('refuses a kind it does not draw, a train result', () => {
     const error = failure({ kind: 'modscope/train', version: 1 }, 'run/train.json');
     expect(error.message).toMatch(
-      /^run\/train\.json is not a valid modscope result file: it is a train result \('modscope\/train'\), not a cluster, lesion, text-lesion, compare, text-compare, excise, text-excise or agent-excise result\. Leave it out: this report reads cluster, lesion, text-lesion, compare, text-compare, excise, text-excise or agent-excise results\./,
+      /^run\/train\.json is not a valid modscope result file: it is a train result \('modscope\/train'\), not a cluster, lesion, text-lesion, agent-lesion, compare, text-compare, excise, text-excise or agent-excise result\. Leave it out: this report reads cluster, lesion, text-lesion, agent-lesion, compare, text-compare, excise, text-excise or agent-excise results\./,
     );
   });
 
@@ -68,7 +85,7 @@ describe('checkResult', () => {
     );
     expect(failure({ hello: 'world' }).message).toMatch(/it has no 'kind' naming the command that wrote it/);
     expect(failure({ kind: 'modscope/teleport', version: 1 }).message).toMatch(
-      /its kind 'modscope\/teleport' is not one this report knows \(modscope\/cluster, modscope\/lesion, modscope\/text-lesion, modscope\/compare, modscope\/text-compare, modscope\/excise, modscope\/text-excise, modscope\/agent-excise\)\. It may come from a newer modscope/,
+      /its kind 'modscope\/teleport' is not one this report knows \(modscope\/cluster, modscope\/lesion, modscope\/text-lesion, modscope\/agent-lesion, modscope\/compare, modscope\/text-compare, modscope\/excise, modscope\/text-excise, modscope\/agent-excise\)\. It may come from a newer modscope/,
     );
     expect(failure({ kind: 'modscope/lesion' }).message).toMatch(/its version is missing, expected an integer/);
     const lesion = sampleLesion();

@@ -1,5 +1,6 @@
 import { parseResult } from '@modscope/results';
 import { agentExciseView, type AgentExciseView } from './agent-excise-view.js';
+import { agentLesionView, type AgentLesionView } from './agent-lesion-view.js';
 import { clusterView, type ClusterView } from './cluster-view.js';
 import { compareView, textCompareView, type CompareView, type TextCompareView } from './compare-view.js';
 import { exciseView, type ExciseView } from './excise-view.js';
@@ -13,6 +14,7 @@ export type CheckedResult =
   | { kind: 'modscope/cluster'; result: ClusterView }
   | { kind: 'modscope/lesion'; result: LesionView }
   | { kind: 'modscope/text-lesion'; result: TextLesionView }
+  | { kind: 'modscope/agent-lesion'; result: AgentLesionView }
   | { kind: 'modscope/compare'; result: CompareView }
   | { kind: 'modscope/text-compare'; result: TextCompareView }
   | { kind: 'modscope/excise'; result: ExciseView }
@@ -33,6 +35,8 @@ export function checkResult(value: unknown, source: string): CheckedResult {
       return { kind: file.kind, result: lesionView(file) };
     case 'modscope/text-lesion':
       return { kind: file.kind, result: textLesionView(file) };
+    case 'modscope/agent-lesion':
+      return { kind: file.kind, result: agentLesionView(file) };
     case 'modscope/compare':
       return { kind: file.kind, result: compareView(file) };
     case 'modscope/text-compare':

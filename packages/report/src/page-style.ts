@@ -74,6 +74,9 @@ table.data.setting th { width: 170px; vertical-align: top; }
 table.data.setting td { vertical-align: top; }
 table.data .note { color: var(--muted); font-size: 12px; }
 table.data .random { color: var(--muted); font-size: 11.5px; }
+table.data .p { color: var(--muted); font-size: 11.5px; white-space: nowrap; }
+table.data .p.sig { color: var(--good); font-weight: 650; }
+ul.behaviours { margin: 0; padding-left: 18px; }
 .card .bad { color: #c0392b; }
 details.setting { margin-top: 3px; }
 details.setting > summary { cursor: pointer; color: var(--muted); font-size: 12px; }

@@ -1,4 +1,5 @@
 import { agentExciseSection } from './agent-excise-section.js';
+import { agentLesionSection } from './agent-lesion-section.js';
 import type { CheckedResult } from './check-result.js';
 import { clusterSection } from './cluster-section.js';
 import { compareSection } from './compare-section.js';
@@ -18,6 +19,8 @@ export function resultSection(checked: CheckedResult, images: ImageMap): Section
       return lesionSection(checked.result, images);
     case 'modscope/text-lesion':
       return textLesionSection(checked.result);
+    case 'modscope/agent-lesion':
+      return agentLesionSection(checked.result);
     case 'modscope/compare':
       return compareSection(checked.result);
     case 'modscope/text-compare':

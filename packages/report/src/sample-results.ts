@@ -838,3 +838,104 @@ export function sampleAgentExcise() {
     timings: { recording: 0.469, neverTrained: 0.168, lesions: 0.167, choosing: 0.006, frames: 0.017 },
   };
 }
+
+/**
+ * What `modscope lesion DIR --env gathering --json FILE` writes (method §10): the lesion table by behaviour of two
+ * hand-wired gathering agents whose aggression module is known, shaped after a real run (3 random lesions per
+ * module), with 19 random lesions per module spread around that run's drops so that a p can reach 0.05 — each p
+ * computed from them as `runLesionAgents` does — and a random lesion that could not be scored (null).
+ */
+export function sampleAgentLesion() {
+  const random = 19;
+  /** `random` drops from `from` to `to`, in a fixed shuffled order. */
+  const spread = (from: number, to: number): (number | null)[] =>
+    Array.from({ length: random }, (_, i) => Math.round((from + ((to - from) * ((i * 7) % random)) / (random - 1)) * 1e4) / 1e4);
+  /** Per behaviour, the module's drop and its random lesions' drops. */
+  type Drops = [number, (number | null)[]];
+  const module = (cluster: number, units: number[], retainDrop: number, drops: Record<'fire' | 'move' | 'collect', Drops>) => ({
+    layer: 'dense1',
+    cluster,
+    size: units.length,
+    layerUnits: 16,
+    units,
+    forgetDrop: drops.fire[0],
+    retainDrop,
+    score: Math.round((drops.fire[0] - retainDrop) * 1e4) / 1e4,
+    behaviours: Object.fromEntries(Object.entries(drops).map(([k, [drop]]) => [k, drop])),
+    random: Object.fromEntries(Object.entries(drops).map(([k, [, r]]) => [k, r])),
+    p: Object.fromEntries(
+      Object.entries(drops).map(([k, [drop, r]]) => [k, (1 + r.filter((x) => x !== null && x >= drop).length) / (random + 1)]),
+    ),
+  });
+  const aggression = [0, 1, 2, 3];
+  const rest = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const unscored = spread(0, 0.01);
+  unscored[4] = null;
+  return {
+    kind: 'modscope/agent-lesion',
+    version: 1,
+    model: 'hand-agents',
+    environment: {
+      name: 'gathering',
+      settings: { regrowth: 0.02, episodeLength: 100, beamLength: 5, timeout: 25, beamCost: 0, map: GATHERING_MAP },
+    },
+    behaviours: {
+      forget: {
+        name: 'fire',
+        kind: 'action',
+        actions: ['fire'],
+        flag: 'other-in-range',
+        description: 'P(fire | the other agent in beam range)',
+      },
+      all: [
+        { name: 'fire', kind: 'action', description: 'P(fire | the other agent in beam range)' },
+        { name: 'move', kind: 'action', description: 'P(a step | an apple in view)' },
+        { name: 'collect', kind: 'event', description: 'apples collected per episode' },
+      ],
+    },
+    seed: 3,
+    random,
+    measure: { games: 8, episodes: 1, seed: 104 },
+    record: { games: 16, episodes: 2, seed: 205 },
+    intact: {
+      forget: 1,
+      rate: 0.0188,
+      retain: 1.5,
+      return: 1.5,
+      agents: [
+        { forget: 1, rate: 0.0275, retain: 1.375, return: 1.375 },
+        { forget: 1, rate: 0.01, retain: 1.625, return: 1.625 },
+      ],
+      states: [
+        { fire: 1, move: 0.479 },
+        { fire: 1, move: 0.5498 },
+      ],
+      events: [{ collect: 1.375 }, { collect: 1.625 }],
+    },
+    agents: [
+      {
+        agent: 0,
+        partition: { source: 'hand', k: 2 },
+        states: 3200,
+        modules: [
+          module(0, aggression, 0, {
+            fire: [0.9885, spread(0, 0.02)],
+            move: [-0.0056, spread(-0.05, 0.05)],
+            collect: [0.75, spread(-1, 1)],
+          }),
+          module(1, rest, 1, { fire: [0, spread(0, 0.99)], move: [-0.0753, spread(-0.15, 0.05)], collect: [-1.875, spread(-2, 1)] }),
+        ],
+      },
+      {
+        agent: 1,
+        partition: { source: 'hand', k: 2 },
+        states: 3200,
+        modules: [
+          module(0, aggression, 0, { fire: [0.987, unscored], move: [-0.0032, spread(0, 0.1)], collect: [0, spread(-2.75, 0.5)] }),
+          module(1, rest, 1, { fire: [0, spread(0, 0.98)], move: [-0.0075, spread(0, 0.09)], collect: [-0.625, spread(-1.125, 1.625)] }),
+        ],
+      },
+    ],
+    seconds: 1.699,
+  };
+}
