@@ -94,6 +94,12 @@ const module = (cluster: number, units: number[], retainDrop: number, drops: Dro
   score: drops.fire[0] - retainDrop,
   behaviours: Object.fromEntries(Object.entries(drops).map(([k, [drop]]) => [k, drop])),
   random: Object.fromEntries(Object.entries(drops).map(([k, [, ...random]]) => [k, random])),
+  p: Object.fromEntries(
+    Object.entries(drops).map(([k, [drop, ...random]]) => [
+      k,
+      (1 + random.filter((x) => x !== null && x >= drop).length) / (random.length + 1),
+    ]),
+  ),
 });
 const DROPS: Drops[] = [
   { fire: [0.9869, 0, 0, 0.01], move: [-0.0045, 0.127, -0.084, 0], collect: [0.625, 1.125, -0.75, null] },
@@ -336,8 +342,8 @@ describe('the reports of agents in a real browser', () => {
     for (const t of section!.tables) {
       expect(t.head).toEqual(['layer', 'module', 'units', 'fire', 'move', 'collect', 'retain drop', 'score', 'pruned']);
       expect(t.rows.map((r) => r.slice(0, 4))).toEqual([
-        ['dense1', '0', '4 of 16', '0.99 (random 0.00)'],
-        ['dense1', '1', '12 of 16', '0.00 (random 0.66)'],
+        ['dense1', '0', '4 of 16', '0.99 (random 0.00) p = 0.250'],
+        ['dense1', '1', '12 of 16', '0.00 (random 0.66) p = 1.000'],
       ]);
       expect(t.rows.map((r) => r[8])).toEqual(['✓', '']);
     }

@@ -198,17 +198,19 @@ describe('the agent-excise result and section', () => {
     ]);
     const rows = first.html.split('\n');
     expect(rows[0]).toContain(
-      '<tr class="chosen"><td class="mono">dense1</td><td class="num">0</td><td class="num">4 of 16</td><td class="num">0.99 <span class="random">(random 0.00)</span></td><td class="num">0.00 <span class="random">(random 0.02)</span></td><td class="num">0.63 <span class="random">(random 0.19)</span></td><td class="num">0.00</td><td class="num">0.987</td><td><strong title="removed by module pruning">✓</strong></td></tr>',
+      '<tr class="chosen"><td class="mono">dense1</td><td class="num">0</td><td class="num">4 of 16</td><td class="num">0.99 <span class="random">(random 0.00)</span> <span class="p">p = 0.333</span></td><td class="num">0.00 <span class="random">(random 0.02)</span> <span class="p">p = 0.667</span></td><td class="num">0.63 <span class="random">(random 0.19)</span> <span class="p">p = 0.667</span></td><td class="num">0.00</td><td class="num">0.987</td><td><strong title="removed by module pruning">✓</strong></td></tr>',
     );
     expect(rows[1]).toMatch(
-      /^<tr><td class="mono">dense1<\/td><td class="num">1<\/td><td class="num">12 of 16<\/td><td class="num">0\.00 <span class="random">\(random 0\.98\)<\/span><\/td>.*<td class="num">−1\.000<\/td><td><\/td><\/tr>/,
+      /^<tr><td class="mono">dense1<\/td><td class="num">1<\/td><td class="num">12 of 16<\/td><td class="num">0\.00 <span class="random">\(random 0\.98\)<\/span> <span class="p">p = 1\.000<\/span><\/td>.*<td class="num">−1\.000<\/td><td><\/td><\/tr>/,
     );
     expect(first.caption).toMatch(/mean drop of 2 random same-size lesions of the same layer/);
     expect(first.caption).toMatch(
       /Module pruning removed the module marked ✓ \(4 units of a budget of 4\), which brings P\(fire \| the other agent in beam range\) on the recorded states to 1\.3% \(target 7\.1%\)\.$/,
     );
     // a random lesion that could not be scored leaves the mean of the others
-    expect(html(section, 'agent-lesion-table', 1).html).toContain('<td class="num">0.99 <span class="random">(random 0.00)</span></td>');
+    expect(html(section, 'agent-lesion-table', 1).html).toContain(
+      '<td class="num">0.99 <span class="random">(random 0.00)</span> <span class="p">p = 0.333</span></td>',
+    );
   });
 
   it('shows one episode per set of agents as a strip of frames, each a PNG of the frame’s pixels scaled up, with the agents’ figures', () => {

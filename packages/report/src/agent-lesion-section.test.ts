@@ -198,11 +198,11 @@ describe('the agent-lesion result and section', () => {
     ]);
   });
 
-  it('shares its lesion table with the agent-excise section, which ticks the modules pruned and shows no p', () => {
+  it('shares its lesion table with the agent-excise section, which ticks the modules pruned and shows their p too', () => {
     const excise = agentExciseSection(checkResult(sampleAgentExcise(), 'ae.json').result as AgentExciseView);
     const table = excise.blocks.find((b) => b.type === 'html' && b.kind === 'agent-lesion-table');
     expect(table?.type === 'html' && table.html).toContain('<th scope="col">pruned</th>');
-    expect(table?.type === 'html' && table.html).not.toContain('class="p');
+    expect(table?.type === 'html' && table.html).toContain('<span class="p">p = 0.333</span>');
   });
 
   it('places the agents’ lesions after the language model’s, every name from the result escaped, no NaN on the page', () => {

@@ -652,6 +652,12 @@ export function sampleAgentExcise() {
     score: Math.round((drops.fire[0] - retainDrop) * 1e4) / 1e4,
     behaviours: Object.fromEntries(Object.entries(drops).map(([k, [drop]]) => [k, drop])),
     random: Object.fromEntries(Object.entries(drops).map(([k, [, ...random]]) => [k, random])),
+    p: Object.fromEntries(
+      Object.entries(drops).map(([k, [drop, ...random]]) => [
+        k,
+        (1 + random.filter((x) => x !== null && x >= drop).length) / (random.length + 1),
+      ]),
+    ),
     chosen,
   });
   const aggression = [0, 1, 2, 3];

@@ -62,6 +62,11 @@ export const agentModule = z.object({
     .record(z.string(), statistic())
     .describe('Per behaviour, the drop the lesion causes: action behaviours on the recorded states, event behaviours by rollouts.'),
   random: z.record(z.string(), z.array(statistic())).describe('Per behaviour, the drops of random same-size lesions of the same layer.'),
+  p: z
+    .record(z.string(), statistic())
+    .describe(
+      'Per behaviour, one-sided p: (1 + random lesions that lowered it at least as much) / (random + 1); null where the drop is not defined.',
+    ),
 });
 
 const frames = z.object({

@@ -31,13 +31,7 @@ export const agentLesionResultSchema = z
           agent: count(0),
           partition: z.object({ source: z.string(), k: count(1) }),
           states: count(0),
-          modules: z.array(
-            agentModule.extend({
-              p: z
-                .record(z.string(), statistic())
-                .describe('Per behaviour, one-sided p: (1 + random lesions that lowered it at least as much) / (random + 1).'),
-            }),
-          ),
+          modules: z.array(agentModule),
         }),
       )
       .min(1),

@@ -25,6 +25,11 @@ export interface ModuleLesion extends PolicyModule {
   behaviours: Record<string, number>;
   /** Per behaviour: the drops of `random` same-size lesions of the same layer. */
   random: Record<string, number[]>;
+  /**
+   * Per behaviour, one-sided p: (1 + random lesions that lowered it at least as much) / (random + 1); NaN where
+   * the module's drop is not defined (no state with the behaviour's flag).
+   */
+  p: Record<string, number>;
 }
 
 export interface BehaviourSet {
@@ -149,7 +154,13 @@ export async function lesionModules(
     }
     const forgetDrop = own.drops[behaviours.forget.name]!;
     const retainDrop = 1 - own.agreement;
-    out.push({ ...module, forgetDrop, retainDrop, score: forgetDrop - retainDrop, behaviours: own.drops, random: randomDrops });
+    const p = Object.fromEntries(
+      Object.entries(own.drops).map(([name, drop]) => [
+        name,
+        Number.isNaN(drop) ? Number.NaN : (1 + (randomDrops[name] ?? []).filter((r) => r >= drop).length) / (options.random + 1),
+      ]),
+    );
+    out.push({ ...module, forgetDrop, retainDrop, score: forgetDrop - retainDrop, behaviours: own.drops, random: randomDrops, p });
     options.onModule?.(m + 1, modules.length);
   }
   return out;

@@ -468,6 +468,7 @@ export async function runExciseAgents(options: ExciseAgentsOptions) {
         score: m.score,
         behaviours: m.behaviours,
         random: m.random,
+        p: m.p,
         chosen: choices[a]!.chosen.includes(m),
       })),
       reached: choices[a]!.forget,

@@ -101,12 +101,7 @@ export async function runLesionAgents(options: LesionAgentsOptions) {
         score: m.score,
         behaviours: m.behaviours,
         random: m.random,
-        p: Object.fromEntries(
-          Object.entries(m.behaviours).map(([name, drop]) => [
-            name,
-            (1 + (m.random[name] ?? []).filter((r) => r >= drop).length) / (random + 1),
-          ]),
-        ),
+        p: m.p,
       })),
     });
   }
