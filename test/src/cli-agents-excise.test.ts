@@ -21,7 +21,8 @@ describe('modscope lesion and excise --env gathering', () => {
 
   it('tables every module of both policies by behaviour, with random lesions and p-values', async () => {
     const json = join(dir, 'lesion.json');
-    const r = await runCliAsync(['lesion', agents, '--env', 'gathering', '--k', '4', '--random', '3', '--json', json]);
+    const report = join(dir, 'lesion.html');
+    const r = await runCliAsync(['lesion', agents, '--env', 'gathering', '--k', '4', '--random', '3', '--json', json, '--report', report]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
@@ -37,6 +38,7 @@ describe('modscope lesion and excise --env gathering', () => {
       expect(m.random.fire).toHaveLength(3);
       expect(Object.keys(m.p).sort()).toEqual(['collect', 'fire', 'move']);
     }
+    expect(readFileSync(report, 'utf8')).toContain('by behaviour</h2>');
   }, 120_000);
 
   it('excises aggression end to end: lesion table, fine-tuning in abundance, floor, relearning attack, JSON and report', async () => {
