@@ -39,6 +39,23 @@ export interface BehaviourSet {
   retain: NamedBehaviour<EventBehaviour>;
 }
 
+/** A module's lesion as the results files hold it (units as plain numbers). */
+export function moduleRecord(m: ModuleLesion) {
+  return {
+    layer: m.layer,
+    cluster: m.cluster,
+    size: m.units.length,
+    layerUnits: m.layerUnits,
+    units: Array.from(m.units),
+    forgetDrop: m.forgetDrop,
+    retainDrop: m.retainDrop,
+    score: m.score,
+    behaviours: m.behaviours,
+    random: m.random,
+    p: m.p,
+  };
+}
+
 /** The modules of a policy: its partition's clusters within hidden layers (at least 3 units, not a whole layer). */
 export function policyModules(policy: Network, partition: UnitPartition): PolicyModule[] {
   return subclusters(policy, partition).map((s) => ({ layer: s.layer, cluster: s.cluster, units: s.units, layerUnits: s.layerUnits }));

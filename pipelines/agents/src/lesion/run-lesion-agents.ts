@@ -3,7 +3,7 @@ import { AGENT_LESION_RESULT_KIND, AGENT_LESION_RESULT_VERSION } from '@modscope
 import type { AgentNetworks } from '@modscope/rl';
 import type { MeasureSettings } from '../agent-figures.js';
 import { exciseBehaviours } from '../excise/run-excise-agents.js';
-import { intactBehaviours, lesionModules, policyModules, weightPartitions } from '../excise/policy-modules.js';
+import { intactBehaviours, lesionModules, moduleRecord, policyModules, weightPartitions } from '../excise/policy-modules.js';
 import { recordAgentStates } from '../recorded-states.js';
 
 /** The defaults of `runLesionAgents`. */
@@ -90,19 +90,7 @@ export async function runLesionAgents(options: LesionAgentsOptions) {
       agent: a,
       partition: { source: partitions[a]!.source, k: partitions[a]!.k },
       states: states[a]!.count,
-      modules: modules.map((m) => ({
-        layer: m.layer,
-        cluster: m.cluster,
-        size: m.units.length,
-        layerUnits: m.layerUnits,
-        units: Array.from(m.units),
-        forgetDrop: m.forgetDrop,
-        retainDrop: m.retainDrop,
-        score: m.score,
-        behaviours: m.behaviours,
-        random: m.random,
-        p: m.p,
-      })),
+      modules: modules.map(moduleRecord),
     });
   }
   return {
