@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+import * as testing from './testing/index.js';
+
+describe('@modscope/queue', () => {
+  it('exports exactly its public API', () => {
+    expect(Object.keys(api).sort()).toEqual(['createQueueExecutor', 'runWorker'].sort());
+    expect(Object.keys(testing)).toEqual(['startRedisServer']);
+  });
+});
