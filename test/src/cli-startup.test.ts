@@ -90,6 +90,8 @@ describe('modscope start-up', () => {
     expect(JSON.parse(stdout)).toMatchObject({ kind: 'modscope/cluster', version: 1 });
     expect(matching(modules, /\/pipelines\/clusterability\/dist\//).length).toBeGreaterThan(0);
     for (const pattern of Object.values(HEAVY)) expect(matching(modules, pattern)).toEqual([]);
+    // without --queue nothing of the queue is loaded
+    expect(matching(modules, /\/(node_modules\/(bullmq|ioredis)|packages\/queue)\//)).toEqual([]);
   });
 
   it('prints its version without loading any plugin', () => {

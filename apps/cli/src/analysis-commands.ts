@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { addExampleOptions } from './example-options.js';
-import { fraction, nonNegativeInt, numberList, positiveInt, seed, shuffleCount, workerCount } from './option-values.js';
+import { fraction, nonNegativeInt, numberList, positiveInt, queueUrl, seed, shuffleCount, workerCount } from './option-values.js';
 
 /** The commands that look at a model: inspect, evaluate, cluster. Each loads its implementation only when it runs. */
 export function addAnalysisCommands(program: Command): void {
@@ -54,6 +54,7 @@ export function addAnalysisCommands(program: Command): void {
       'worker threads for the shuffles, at most 64 (0 = none; default: one per core on more than 2 cores, else none)',
       workerCount,
     )
+    .option('--queue <url>', 'run the shuffles on this Redis queue (redis://HOST:PORT) instead, taken by modscope worker', queueUrl)
     .addOption(new Option('--norm <norm>', 'conv kernel slice norm for CNN edges').choices(['l1', 'l2']).default('l1'))
     .option('--include-dense', 'CNNs: include the dense head in the graph')
     .addOption(

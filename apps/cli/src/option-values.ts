@@ -64,3 +64,17 @@ export function numberList(value: string): number[] {
     throw new CommanderInvalidArgument('expected finite numbers separated by commas, e.g. 0.5 or 0.1,0.2,0.3.');
   return parts;
 }
+
+/** `--queue`: a `redis://HOST:PORT` URL (the host and port are checked when the queue is reached). */
+export function queueUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'redis:' || !url.hostname) throw new CommanderInvalidArgument('expected a redis://HOST:PORT URL.');
+  return value;
+}
+
+export const concurrency = integerIn(1, MAX_WORKERS);

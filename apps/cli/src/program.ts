@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { addAnalysisCommands } from './analysis-commands.js';
 import { addLesionCommands } from './lesion-commands.js';
 import { addExperimentCommands } from './experiment-commands.js';
+import { addQueueCommands } from './queue-commands.js';
 
 const VERSION = '0.1.0';
 
@@ -21,5 +22,6 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
   addAnalysisCommands(program);
   addLesionCommands(program);
   addExperimentCommands(program);
+  addQueueCommands(program);
   return program;
 }

@@ -22,7 +22,7 @@ import {
 } from '@modscope/metrics';
 import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { startShufflePool, type ShufflePool } from './shuffle-pool.js';
-import { shuffleTestWith, shuffleWorkerCount } from './shuffle-test.js';
+import { type ShuffleQueueOptions, shuffleTestWith, shuffleWorkerCount } from './shuffle-test.js';
 
 export interface ClusterabilityOptions {
   /** Clusters. Default 12. */
@@ -47,6 +47,11 @@ export interface ClusterabilityOptions {
   nulls?: readonly NullModel[];
   /** Worker threads for the shuffles (0 = this thread). Default: one per core on more than two cores, else 0 (`defaultShuffleWorkers`). */
   workers?: number;
+  /**
+   * Run the shuffles on this BullMQ queue (Redis) instead of worker threads; queue workers
+   * (`modscope worker`, or `runWorker` with `shuffleHandlers`) take them. The results are identical.
+   */
+  queue?: ShuffleQueueOptions;
   /**
    * Also return the strongest edges of the weight graph for drawing it (`result.drawing`): at most this
    * many in all, shared evenly between the pairs of node layers that edges join. Default 0 (none).
@@ -190,7 +195,9 @@ export async function analyzeClusterability(network: Network, options: Clusterab
       ? shuffleWorkerCount({ shuffles, nulls, partitioner: given, workers: options.workers })
       : 0;
   const pool =
-    !lm && Number.isInteger(workerCount) && workerCount > 0 ? startShufflePool(given as PartitionerSpec, workerCount) : undefined;
+    !lm && options.queue === undefined && Number.isInteger(workerCount) && workerCount > 0
+      ? startShufflePool(given as PartitionerSpec, workerCount)
+      : undefined;
   try {
     return await analyzeWith(network, options, { k, seed, shuffles, nulls, given, started }, pool);
   } finally {
@@ -258,6 +265,7 @@ async function analyzeWith(
         nulls,
         partitioner: given,
         workers: options.workers,
+        ...(options.queue ? { queue: options.queue } : {}),
         signal: options.signal,
         onProgress: (done, total) => options.onProgress?.('shuffles', done, total),
       },

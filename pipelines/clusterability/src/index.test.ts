@@ -6,6 +6,7 @@ describe('@modscope/clusterability', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'CLUSTER_DRAWING_EDGES',
+        'SHUFFLE_PIECE',
         'analyzeClusterability',
         'defaultShuffleWorkers',
         'runCluster',
@@ -13,6 +14,7 @@ describe('@modscope/clusterability', () => {
         'isPartitioner',
         'loadPartitioner',
         'runShuffle',
+        'shuffleHandlers',
         'shuffleStream',
         'shuffleTest',
         'verdict',

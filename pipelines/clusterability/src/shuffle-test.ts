@@ -5,6 +5,15 @@ import { shuffleStatistics, type ShuffleStatistics } from '@modscope/metrics';
 import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
 import { startShufflePool, type ShufflePool, type ShuffleTask } from './shuffle-pool.js';
+import { runShufflesOnQueue } from './shuffle-queue.js';
+
+/** A BullMQ queue on Redis that runs the shuffles instead of worker threads (`modscope worker` takes them). */
+export interface ShuffleQueueOptions {
+  /** `redis://host:port`. */
+  url: string;
+  /** Queue name. Default `modscope`. */
+  name?: string;
+}
 
 export interface ShuffleTestOptions {
   /** The n-cut of the real network, compared with the shuffled ones. */
@@ -20,6 +29,11 @@ export interface ShuffleTestOptions {
   partitioner: Partitioner | PartitionerSpec;
   /** Worker threads; 0 runs the shuffles in this thread. Default: `defaultShuffleWorkers()`, at most the number of shuffles. */
   workers?: number;
+  /**
+   * Run the shuffles as pieces on this queue instead (the partitioner must be a spec, which each queue
+   * worker resolves against its own table). Same seeds, so the n-cuts are identical to a local run.
+   */
+  queue?: ShuffleQueueOptions;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -99,7 +113,15 @@ async function shuffleTestIn(
   );
   const given = options.partitioner;
   // A shuffler of its own (a language model's, which shuffles each weight matrix) runs in this thread.
-  const workers = 'shuffle' in graph ? 0 : shuffleWorkerCount(options);
+  const queued = options.queue !== undefined && !('shuffle' in graph);
+  if (queued && isPartitioner(given)) {
+    throw new InvalidArgumentError({
+      argument: 'partitioner',
+      message: 'a Partitioner object cannot be sent to a queue.',
+      hint: 'Pass a { module, factory, options } spec with queue.',
+    });
+  }
+  const workers = 'shuffle' in graph || queued ? 0 : shuffleWorkerCount(options);
   if (!Number.isInteger(workers) || workers < 0) {
     throw new InvalidArgumentError({
       argument: 'workers',
@@ -108,7 +130,10 @@ async function shuffleTestIn(
     });
   }
   let ncuts: Float64Array;
-  if (workers === 0) {
+  if (queued) {
+    options.signal?.throwIfAborted();
+    ncuts = await runShufflesOnQueue(graph as WeightGraph, tasks, settings, given as PartitionerSpec, options.queue!, options.onProgress);
+  } else if (workers === 0) {
     const partitioner = isPartitioner(given) ? given : await loadPartitioner(given);
     ncuts = new Float64Array(tasks.length);
     const shuffler = 'shuffle' in graph ? graph : weightGraphShuffler(graph);

@@ -20,6 +20,8 @@ export interface ClusterOptions {
   seed: number;
   json?: string;
   workers?: number;
+  /** Run the shuffles on this Redis queue (`modscope worker` takes them). */
+  queue?: string;
   norm: 'l1' | 'l2';
   includeDense?: boolean;
   view: 'residual' | 'per-block';
@@ -94,6 +96,13 @@ function formatClusterability(r: ClusterabilityResult): string {
 
 export async function clusterCommand(model: string, options: ClusterOptions): Promise<void> {
   const nulls = parseNulls(options.nulls);
+  if (options.queue !== undefined && options.workers !== undefined) {
+    throw new UsageError({
+      argument: '--queue',
+      message: '--queue and --workers both say where the shuffles run.',
+      hint: 'Give one: --queue sends them to modscope worker processes, --workers runs them in threads here.',
+    });
+  }
   const partitioner = await partitionerSpec(options.partitioner);
   await checkResultOutputs(options, modelInputs(model));
   // Only the network: the model file's bytes can go before the graph is built (a GPT-2-sized file is 0.6 GB).
@@ -111,6 +120,7 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
       languageModel: { view: options.view, attention: options.attention ?? false, block: options.block },
       ...(options.prune !== undefined ? { prune: options.prune } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(options.queue !== undefined ? { queue: { url: options.queue } } : {}),
       onProgress: (stage, done, total) => {
         if (stage === 'shuffles') bar.update(done, total);
       },
