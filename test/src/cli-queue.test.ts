@@ -73,7 +73,10 @@ describe('modscope worker and cluster --queue (a real redis-server on loopback)'
   });
 
   it('a worker killed mid-run (SIGKILL): a second worker finishes the run, nothing lost or counted twice', async () => {
-    const env = { MODSCOPE_QUEUE_LOCK_MS: '1000' };
+    // short enough to see the killed worker's piece taken over within seconds, long enough that a live
+    // worker renews its lock while a shuffle holds its event loop (at 1 s a live worker's first piece,
+    // which also decodes the graph and compiles the partitioner, could be taken for stalled)
+    const env = { MODSCOPE_QUEUE_LOCK_MS: '5000' };
     const first = await startWorker(redis.url, env);
     const queued = join(dir, 'killed.json');
     let finished = false;
@@ -82,7 +85,7 @@ describe('modscope worker and cluster --queue (a real redis-server on loopback)'
       return r;
     });
     // the real clustering takes about a second; the 40 shuffles on one worker several more
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(finished).toBe(false);
     first.child.kill('SIGKILL');
     await first.exited;
