@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { runExciseAgents, type ExciseAgentsRun, type AgentExciseMethod } from '@modscope/agents';
 import { environmentFor } from '../environments.js';
 import { parseMethods, parseRelearn } from '../excise-options.js';
-import { jsonText, print, printJson, progress, table, percent, type Progress } from '../output.js';
-import { writeOutputFile } from '../output-file.js';
+import { progress, table, percent, type Progress } from '../output.js';
 import { checkResultOutputs } from '../output-paths.js';
-import { writeReportOption } from '../report-option.js';
+import { writeResultOutputs } from '../report-option.js';
 import type { ExciseCommandOptions } from './excise-command-options.js';
 import { agentsAndEnvironment, behaviourOf, refuseFlags } from './agents-input.js';
 
@@ -196,13 +195,5 @@ export async function exciseAgentsCommand(dir: string, options: ExciseAgentsComm
   } finally {
     (bar as Progress | null)?.stop();
   }
-  if (quiet) {
-    printJson(run);
-    if (options.report) await writeReportOption(run, options.report, { quiet: true });
-    return;
-  }
-  if (options.json) await writeOutputFile(options.json, jsonText(run));
-  print(formatExciseAgents(run));
-  if (options.json) print(`\nwrote ${options.json}`);
-  if (options.report) await writeReportOption(run, options.report, options.json ? { source: options.json } : {});
+  await writeResultOutputs(run, options, () => formatExciseAgents(run));
 }

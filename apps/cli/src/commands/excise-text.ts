@@ -3,11 +3,10 @@ import { runExciseTextStudy, type TextExciseMethod, type TextExciseResult } from
 import { parseMethods, parseRelearn } from '../excise-options.js';
 import { loadModel } from '../loaders.js';
 import { formatExciseText } from '../format-excise-text.js';
-import { jsonText, print, printJson, progress, type Progress } from '../output.js';
-import { writeOutputFile } from '../output-file.js';
+import { progress, type Progress } from '../output.js';
 import { modelInputs, partitionInput } from '../command-inputs.js';
 import { checkResultOutputs } from '../output-paths.js';
-import { writeReportOption } from '../report-option.js';
+import { writeResultOutputs } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
 import type { ExciseCommandOptions } from './excise-command-options.js';
 
@@ -93,13 +92,5 @@ export async function exciseTextCommand(path: string, options: ExciseCommandOpti
   } finally {
     (bar as Progress | null)?.stop();
   }
-  if (quiet) {
-    printJson(result);
-    if (options.report) await writeReportOption(result, options.report, { quiet: true });
-    return;
-  }
-  if (options.json) await writeOutputFile(options.json, jsonText(result));
-  print(formatExciseText(result));
-  if (options.json) print(`\nwrote ${options.json}`);
-  if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
+  await writeResultOutputs(result, options, () => formatExciseText(result));
 }

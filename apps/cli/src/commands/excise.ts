@@ -5,12 +5,11 @@ import { inputsFor } from '@modscope/lesion-study';
 import { barLabel, parseMethods, parseRelearn, parseRelearnFrom } from '../excise-options.js';
 import { formatExcise } from '../format-excise.js';
 import { loadModel } from '../loaders.js';
-import { jsonText, type Progress, print, printJson, progress } from '../output.js';
-import { writeOutputFile } from '../output-file.js';
+import { type Progress, progress } from '../output.js';
 import { modelInputs, partitionInput } from '../command-inputs.js';
 import { checkResultOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
-import { writeReportOption } from '../report-option.js';
+import { writeResultOutputs } from '../report-option.js';
 import type { ExciseCommandOptions } from './excise-command-options.js';
 import { UsageError } from '../usage-error.js';
 import { isLanguageModel } from '@modscope/core';
@@ -105,13 +104,5 @@ export async function exciseCommand(path: string, options: ExciseCommandOptions)
     (bar as Progress | null)?.stop();
   }
   result.timings.total = Math.round(performance.now() - started) / 1000;
-  if (quiet) {
-    printJson(result);
-    if (options.report) await writeReportOption(result, options.report, { quiet: true });
-    return;
-  }
-  if (options.json) await writeOutputFile(options.json, jsonText(result));
-  print(formatExcise(result));
-  if (options.json) print(`\nwrote ${options.json}`);
-  if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
+  await writeResultOutputs(result, options, () => formatExcise(result));
 }

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { runLesionAgents, type LesionAgentsRun } from '@modscope/agents';
-import { jsonText, print, printJson, progress, table, percent, type Progress } from '../output.js';
-import { writeOutputFile } from '../output-file.js';
+import { progress, table, percent, type Progress } from '../output.js';
 import { checkResultOutputs } from '../output-paths.js';
-import { writeReportOption } from '../report-option.js';
+import { writeResultOutputs } from '../report-option.js';
 import { agentsAndEnvironment, refuseFlags } from './agents-input.js';
 import type { LesionOptions } from './lesion.js';
 
@@ -35,7 +34,7 @@ const NOT_FOR_AGENTS = {
 } as const;
 
 const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(digits));
-const mean = (xs: readonly number[] | undefined) => (xs && xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
+const mean = (xs: readonly number[] | undefined) => (xs?.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
 
 function formatLesionAgents(run: LesionAgentsRun): string {
   const names = run.behaviours.all.map((b) => b.name);
@@ -93,13 +92,5 @@ export async function lesionAgentsCommand(dir: string, options: LesionAgentsComm
   } finally {
     for (const bar of bars) bar.stop();
   }
-  if (quiet) {
-    printJson(run);
-    if (options.report) await writeReportOption(run, options.report, { quiet: true });
-    return;
-  }
-  if (options.json) await writeOutputFile(options.json, jsonText(run));
-  print(formatLesionAgents(run));
-  if (options.json) print(`\nwrote ${options.json}`);
-  if (options.report) await writeReportOption(run, options.report, options.json ? { source: options.json } : {});
+  await writeResultOutputs(run, options, () => formatLesionAgents(run));
 }

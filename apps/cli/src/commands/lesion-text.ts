@@ -1,8 +1,7 @@
 import type { LoadedModel } from '@modscope/core';
 import { runLesionText, type TextLesionResult, type TextLesionStudyOptions } from '@modscope/language-models';
-import { jsonText, print, printJson, progress, table } from '../output.js';
-import { writeOutputFile } from '../output-file.js';
-import { writeReportOption } from '../report-option.js';
+import { progress, table } from '../output.js';
+import { writeResultOutputs } from '../report-option.js';
 import { UsageError } from '../usage-error.js';
 import { floorText, pText, warningLines } from '../warning-lines.js';
 
@@ -68,13 +67,5 @@ export async function lesionTextCommand(path: string, model: LoadedModel, option
   } finally {
     bar.stop();
   }
-  if (quiet) {
-    printJson(result);
-    if (report) await writeReportOption(result, report, { quiet: true });
-    return;
-  }
-  if (options.json) await writeOutputFile(options.json, jsonText(result));
-  print(formatTextLesion(result));
-  if (options.json) print(`\nwrote ${options.json}`);
-  if (report) await writeReportOption(result, report, options.json ? { source: options.json } : {});
+  await writeResultOutputs(result, { json: options.json, report }, () => formatTextLesion(result));
 }

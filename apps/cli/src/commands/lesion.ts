@@ -3,12 +3,11 @@ import { runLesion, type LesionStudyOptions, type LesionStudyStage } from '@mods
 import { isLanguageModel } from '@modscope/core';
 import { loadModel } from '../loaders.js';
 import { UsageError } from '../usage-error.js';
-import { jsonText, print, printJson, progress, table, percent, type Progress } from '../output.js';
-import { writeOutputFile } from '../output-file.js';
+import { progress, table, percent, type Progress } from '../output.js';
 import { modelInputs, partitionInput } from '../command-inputs.js';
 import { checkOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
-import { writeReportOption } from '../report-option.js';
+import { writeResultOutputs } from '../report-option.js';
 import { floorText, pText, warningLines } from '../warning-lines.js';
 
 export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress' | 'partitioner'> {
@@ -76,15 +75,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
   } finally {
     bar.stop();
   }
-  if (quiet) {
-    printJson(result);
-    if (options.report) await writeReportOption(result, options.report, { quiet: true });
-    return;
-  }
-  if (options.json) await writeOutputFile(options.json, jsonText(result));
-  print(formatLesions(result));
-  if (options.json) print(`\nwrote ${options.json}`);
-  if (options.report) await writeReportOption(result, options.report, options.json ? { source: options.json } : {});
+  await writeResultOutputs(result, options, () => formatLesions(result));
 }
 
 /** What `modscope lesion --json` writes. */
