@@ -2,8 +2,11 @@ export { lesionWeights } from './lesion-weights.js';
 export {
   lesionSweep,
   classSelectivity,
+  evaluateLesionBatch,
   LESION_DEFAULTS,
+  type EvaluateLesionBatches,
   type LesionAccuracy,
+  type LesionBatch,
   type LesionSweepOptions,
   type LesionSweepResult,
   type SubclusterLesion,

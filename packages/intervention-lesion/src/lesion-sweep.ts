@@ -22,11 +22,41 @@ export interface LesionSweepOptions extends SubclusterOptions {
   seed?: number;
   /** Examples per inference call, passed to the evaluator. */
   batchSize?: number;
-  /** Called after each sub-cluster with the number of lesions evaluated so far. */
+  /**
+   * Called after each sub-cluster with the number of lesions evaluated so far; with `evaluate`, whenever
+   * that function reports, in its own units (e.g. pieces of a queue).
+   */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Evaluates the lesion batches somewhere else (another process, a job queue) instead of with `evaluator`:
+   * it gets every batch at once, and returns each batch's accuracies in lesion order. The random sets are
+   * drawn here first, and every statistic is computed here from what it returns, so the result is the same as
+   * a local run's as long as it computes the accuracies as `evaluateLesionBatch` does. Default: none (local).
+   */
+  evaluate?: EvaluateLesionBatches;
+  /** With `evaluate`: the most lesions in one batch (a sub-cluster's own lesion and its random ones are split into batches of at most this many). Default 20. */
+  lesionsPerBatch?: number;
 }
 
-export const LESION_DEFAULTS = Object.freeze({ random: 19, seed: 0 });
+export const LESION_DEFAULTS = Object.freeze({ random: 19, seed: 0, lesionsPerBatch: 20 });
+
+/** Lesions of one sub-cluster's layer evaluated together: a part of the sweep that can run anywhere. */
+export interface LesionBatch {
+  /** The sub-cluster, by its index in the sweep's order. */
+  subcluster: number;
+  /** The layer whose units are lesioned. */
+  layer: string;
+  /** Where this batch starts in the sub-cluster's lesions (its own lesion first, then the random ones). */
+  first: number;
+  /** The unit sets to lesion, each sorted. */
+  lesions: Int32Array[];
+}
+
+/** Evaluates lesion batches elsewhere: per batch, the accuracy of each of its lesions, in order. */
+export type EvaluateLesionBatches = (
+  batches: readonly LesionBatch[],
+  onProgress: (done: number, total: number) => void,
+) => Promise<readonly (readonly LesionAccuracy[])[]>;
 
 /** Accuracy of one evaluation. */
 export interface LesionAccuracy {
@@ -71,6 +101,28 @@ export interface LesionSweepResult {
   seed: number;
   /** Lesioned evaluations run (sub-clusters × (1 + random)). */
   evaluations: number;
+}
+
+/**
+ * Evaluates the lesions of one layer (`runLesions`, the evaluator's fast path where it has one) and returns
+ * the accuracy of each on the data: what the sweep computes per batch, locally or wherever `evaluate` runs.
+ */
+export async function evaluateLesionBatch(
+  evaluator: Evaluator,
+  data: LabelledExamples,
+  layer: string,
+  lesions: readonly Int32Array[],
+  options: { batchSize?: number } = {},
+): Promise<LesionAccuracy[]> {
+  const outputs = outputSize(evaluator.network);
+  const { logits } = await runLesions(evaluator, {
+    inputs: data.inputs,
+    count: data.count,
+    layer,
+    lesions: [...lesions],
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
+  return logits.map((l) => accuracyOf(l, data, outputs));
 }
 
 function accuracyOf(logits: Float32Array, data: LabelledExamples, outputs: number): LesionAccuracy {
@@ -153,6 +205,14 @@ export async function lesionSweep(
       hint: 'Use 19 or more random lesions per sub-cluster.',
     });
   }
+  const perBatch = options.lesionsPerBatch ?? LESION_DEFAULTS.lesionsPerBatch;
+  if (!Number.isInteger(perBatch) || perBatch < 1) {
+    throw new InvalidArgumentError({
+      argument: 'lesionsPerBatch',
+      message: `${pkg}: lesionsPerBatch must be a whole number ≥ 1, got ${perBatch}.`,
+      hint: 'Use e.g. 20.',
+    });
+  }
   const outputs = checkData(evaluator, data);
   const found = subclusters(evaluator.network, partition, options);
   const intact = await evaluator.run({
@@ -163,22 +223,21 @@ export async function lesionSweep(
   const baseline = accuracyOf(intact.logits, data, outputs);
   const root = createRandom(seed);
   const total = found.length * (random + 1);
-  const results: SubclusterLesion[] = [];
-  for (let i = 0; i < found.length; i++) {
-    const sub: Subcluster = found[i]!;
+  // every random set first, each sub-cluster from its own stream: the same sets wherever they are evaluated
+  const randomSets: Int32Array[][] = found.map((sub, i) => {
     const draw = root.fork(i);
-    const randomSets = Array.from({ length: random }, () => {
+    return Array.from({ length: random }, () => {
       const picked = draw.sample(sub.pool.length, sub.units.length);
       return Int32Array.from(picked, (j) => sub.pool[j]!).sort();
     });
-    const { logits } = await runLesions(evaluator, {
-      inputs: data.inputs,
-      count: data.count,
-      layer: sub.layer,
-      lesions: [sub.units, ...randomSets],
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    });
-    const [own, ...others] = logits.map((l) => accuracyOf(l, data, outputs));
+  });
+  const accuracies = options.evaluate
+    ? await evaluateElsewhere(options.evaluate, found, randomSets, options)
+    : await evaluateHere(evaluator, data, found, randomSets, options, total);
+  const results: SubclusterLesion[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const sub: Subcluster = found[i]!;
+    const [own, ...others] = accuracies[i]!;
     const coherence = classSelectivity(own!.perClassAccuracy, baseline.perClassAccuracy);
     const randomCoherence = Float64Array.from(others, (o) => classSelectivity(o.perClassAccuracy, baseline.perClassAccuracy));
     const classes = baseline.perClassAccuracy.length;
@@ -208,13 +267,12 @@ export async function lesionSweep(
       drop,
       dropP,
       random: {
-        units: randomSets,
+        units: randomSets[i]!,
         accuracy: Float64Array.from(others, (o) => o.accuracy),
         meanClassAccuracy: Float64Array.from(others, (o) => o.meanClassAccuracy),
         coherence: randomCoherence,
       },
     });
-    options.onProgress?.((i + 1) * (random + 1), total);
   }
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const trueMean = mean(results.map((r) => r.meanClassAccuracy));
@@ -231,4 +289,61 @@ export async function lesionSweep(
     seed,
     evaluations: total,
   };
+}
+
+/** Each sub-cluster's lesions, its own first, evaluated here one sub-cluster at a time. */
+async function evaluateHere(
+  evaluator: Evaluator,
+  data: LabelledExamples,
+  found: readonly Subcluster[],
+  randomSets: readonly Int32Array[][],
+  options: LesionSweepOptions,
+  total: number,
+): Promise<LesionAccuracy[][]> {
+  const accuracies: LesionAccuracy[][] = [];
+  for (let i = 0; i < found.length; i++) {
+    const sub = found[i]!;
+    const sets = randomSets[i]!;
+    accuracies.push(
+      await evaluateLesionBatch(evaluator, data, sub.layer, [sub.units, ...sets], {
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      }),
+    );
+    options.onProgress?.((i + 1) * (sets.length + 1), total);
+  }
+  return accuracies;
+}
+
+/** Each sub-cluster's lesions, its own first, split into batches for `evaluate` and put back together. */
+async function evaluateElsewhere(
+  evaluate: EvaluateLesionBatches,
+  found: readonly Subcluster[],
+  randomSets: readonly Int32Array[][],
+  options: LesionSweepOptions,
+): Promise<LesionAccuracy[][]> {
+  const perBatch = options.lesionsPerBatch ?? LESION_DEFAULTS.lesionsPerBatch;
+  const batches: LesionBatch[] = [];
+  for (let i = 0; i < found.length; i++) {
+    const sub = found[i]!;
+    const lesions = [sub.units, ...randomSets[i]!];
+    for (let first = 0; first < lesions.length; first += perBatch) {
+      batches.push({ subcluster: i, layer: sub.layer, first, lesions: lesions.slice(first, first + perBatch) });
+    }
+  }
+  if (batches.length === 0) return [];
+  const evaluated = await evaluate(batches, (done, total) => options.onProgress?.(done, total));
+  if (evaluated.length !== batches.length) {
+    throw new Error(`${pkg}: the lesion evaluation returned ${evaluated.length} batches for ${batches.length}.`);
+  }
+  const accuracies: LesionAccuracy[][] = found.map(() => []);
+  for (const [b, batch] of batches.entries()) {
+    const got = evaluated[b]!;
+    if (got.length !== batch.lesions.length) {
+      throw new Error(
+        `${pkg}: the lesion evaluation returned ${got.length} accuracies for the ${batch.lesions.length} lesions of batch ${b}.`,
+      );
+    }
+    accuracies[batch.subcluster]!.push(...got);
+  }
+  return accuracies;
 }
