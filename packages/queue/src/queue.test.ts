@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueueExecutor, type PieceHandler, runWorker } from './index.js';
-import { type RedisServer, startRedisServer } from './testing/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createQueueExecutor, type PieceHandler, queueStatus, runWorker } from './index.js';
+import { type RedisServer, redeliver, startRedisServer } from './testing/index.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -10,7 +13,17 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+const runs = new Map<string, number>();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const handlers: Record<string, PieceHandler> = {
+  // counts its runs per piece; takes `ms`
+  slow: async (piece) => {
+    const { x, ms } = piece.payload as { x: number; ms: number };
+    runs.set(`${piece.seed}:${x}`, (runs.get(`${piece.seed}:${x}`) ?? 0) + 1);
+    await sleep(ms);
+    return x * 2 + piece.seed;
+  },
   // slower for low indices, so pieces finish out of order
   square: async (piece) => {
     const { x } = piece.payload as { x: number };
@@ -27,13 +40,13 @@ const handlers: Record<string, PieceHandler> = {
   },
 };
 
-async function withWorker<T>(name: string, body: () => Promise<T>, concurrency = 3): Promise<T> {
+async function withWorker<T>(name: string, body: () => Promise<T>, concurrency = 3, url = redis.url): Promise<T> {
   const controller = new AbortController();
   let ready!: () => void;
   const started = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const running = runWorker({ url: redis.url, name, concurrency, handlers, signal: controller.signal, onReady: ready });
+  const running = runWorker({ url, name, concurrency, handlers, signal: controller.signal, onReady: ready, heartbeatMs: 200 });
   await started;
   try {
     return await body();
@@ -83,5 +96,138 @@ describe('queue executor and worker', () => {
 
   it('rejects a URL that is not redis://', () => {
     expect(() => createQueueExecutor({ url: 'http://x' })).toThrow("queue URL 'http://x' is not a redis:// URL.");
+  });
+
+  const slow = (n: number, seed: number, ms: number) => Array.from({ length: n }, (_, x) => ({ kind: 'slow', payload: { x, ms }, seed }));
+  const expected = (n: number, seed: number) => Array.from({ length: n }, (_, x) => x * 2 + seed);
+  const fast = { pollMs: 100 };
+
+  it('a piece delivered twice (put back after it finished, mid-run) runs twice and counts once', async () => {
+    const executor = createQueueExecutor({ url: redis.url, name: 'twice', ...fast });
+    const progress: number[] = [];
+    const results = await withWorker(
+      'twice',
+      async () => {
+        const run = executor.run(slow(12, 7, 60), { onProgress: (done) => progress.push(done) });
+        let again: string[] = [];
+        while (again.length === 0) {
+          await sleep(20);
+          again = await redeliver({ url: redis.url, name: 'twice' }, 3);
+        }
+        return run;
+      },
+      2,
+    );
+    await executor.close();
+    expect(results).toEqual(expected(12, 7));
+    expect(progress).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const twice = [...runs].filter(([key, n]) => key.startsWith('7:') && n === 2);
+    expect(twice.length).toBeGreaterThan(0);
+    expect([...runs].filter(([key]) => key.startsWith('7:'))).toHaveLength(12);
+  });
+
+  it('pieces lost from the queue (Redis flushed mid-run) are put back with their side storage, and the run completes', async () => {
+    const executor = createQueueExecutor({ url: redis.url, name: 'lost', ...fast });
+    const hash = await executor.put(new Uint8Array([5, 5]));
+    const pieces = [...slow(8, 3, 80), { kind: 'sum', payload: { data: hash }, seed: 0 }];
+    const results = await withWorker(
+      'lost',
+      async () => {
+        const run = executor.run(pieces);
+        await sleep(150);
+        const { Redis } = await import('ioredis');
+        const client = new Redis(redis.port, '127.0.0.1');
+        await client.flushall();
+        client.disconnect();
+        return run;
+      },
+      1,
+    );
+    await executor.close();
+    expect(results).toEqual([...expected(8, 3), 10]);
+  });
+
+  it('rides out a Redis restart (killed, started again on its port with its append-only file): the run completes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modscope-redis-'));
+    let server = await startRedisServer({ appendonly: dir });
+    const executor = createQueueExecutor({ url: server.url, name: 'restart', ...fast });
+    const results = await withWorker(
+      'restart',
+      async () => {
+        const run = executor.run(slow(10, 11, 100));
+        await sleep(250);
+        await server.kill();
+        await sleep(500);
+        server = await startRedisServer({ port: server.port, appendonly: dir });
+        return run;
+      },
+      2,
+      server.url,
+    );
+    await executor.close();
+    await server.stop();
+    expect(results).toEqual(expected(10, 11));
+  }, 30_000);
+
+  it('fails in one line when the queue cannot be reached, or stops answering mid-run', async () => {
+    const dead = await startRedisServer();
+    await dead.stop();
+    const executor = createQueueExecutor({ url: dead.url, name: 'dead', connectMs: 500 });
+    await expect(executor.run(slow(1, 0, 0))).rejects.toThrow(
+      new RegExp(`^cannot reach the queue at ${dead.url} \\(.*ECONNREFUSED.*\\)\\. Start redis-server there`),
+    );
+    await executor.close();
+    const worker = runWorker({ url: dead.url, handlers, signal: new AbortController().signal, connectMs: 500 });
+    await expect(worker).rejects.toThrow(/^cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+ /);
+
+    const server = await startRedisServer();
+    const gone = createQueueExecutor({ url: server.url, name: 'gone', pollMs: 100, unreachableMs: 800 });
+    const run = gone.run(slow(3, 0, 0));
+    await sleep(200);
+    await server.kill();
+    await expect(run).rejects.toThrow(
+      /^the queue at redis:\/\/127\.0\.0\.1:\d+ has not answered for 1 s \(.*\)\. Start redis-server there/,
+    );
+    await gone.close();
+  }, 30_000);
+
+  it('says once when no worker is alive, keeps waiting, and finishes when one comes', async () => {
+    const executor = createQueueExecutor({ url: redis.url, name: 'lonely', pollMs: 100, noWorkerMs: 300 });
+    const lines: string[] = [];
+    const run = executor.run(slow(3, 1, 0), { onWaiting: (line) => lines.push(line) });
+    while (lines.length === 0) await sleep(50);
+    expect(lines[0]).toMatch(
+      /^no worker has taken pieces from redis:\/\/.* 3 of 3 are waiting\. Start one with: modscope worker --queue redis:\/\//,
+    );
+    const results = await withWorker('lonely', () => run);
+    await executor.close();
+    expect(results).toEqual(expected(3, 1));
+    expect(lines).toHaveLength(1);
+  });
+
+  it('an aborted run takes its pieces off the queue and rejects in one line', async () => {
+    const executor = createQueueExecutor({ url: redis.url, name: 'abort', ...fast });
+    const controller = new AbortController();
+    const run = executor.run(slow(6, 2, 0), { signal: controller.signal });
+    await sleep(100);
+    controller.abort();
+    await expect(run).rejects.toThrow('the run was stopped; its 6 pieces not done were taken off the queue.');
+    await executor.close();
+    const status = await queueStatus({ url: redis.url, name: 'abort' });
+    expect(status.counts).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0 });
+  });
+
+  it('lists live workers by their heartbeat, with the pieces each ran; a stopped worker is gone', async () => {
+    const executor = createQueueExecutor({ url: redis.url, name: 'beat', ...fast });
+    const status = await withWorker('beat', async () => {
+      await executor.run(slow(4, 0, 0));
+      await sleep(300);
+      return queueStatus({ url: redis.url, name: 'beat' });
+    });
+    await executor.close();
+    expect(status.workers).toHaveLength(1);
+    expect(status.workers[0]).toMatchObject({ pid: process.pid, concurrency: 3, done: 4, failed: 0, running: 0 });
+    expect(status.counts).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0 });
+    expect((await queueStatus({ url: redis.url, name: 'beat' })).workers).toEqual([]);
   });
 });

@@ -1,10 +1,23 @@
-// @modscope/queue/testing: a throwaway redis-server on a free loopback port, no persistence.
+// @modscope/queue/testing: a throwaway redis-server on a loopback port, and a way to deliver pieces twice.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { closeWithin, connection } from '../connection.js';
 
 export interface RedisServer {
   url: string;
+  port: number;
+  /** Stops it (SIGTERM; with `appendonly`, what it holds is on disk). */
   stop(): Promise<void>;
+  /** Kills it (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** The port (default a free one); give the port of a stopped server to restart it. */
+  port?: number;
+  /** Keep an append-only file in this directory, fsynced on every write, so a restart keeps the queue. Default none: a restart loses everything. */
+  appendonly?: string;
 }
 
 function freePort(): Promise<number> {
@@ -19,9 +32,12 @@ function freePort(): Promise<number> {
 }
 
 /** Starts `redis-server` on loopback and resolves once it accepts connections. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
+  const persistence = options.appendonly
+    ? ['--dir', options.appendonly, '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -34,13 +50,27 @@ export async function startRedisServer(): Promise<RedisServer> {
     });
   });
   child.removeAllListeners('exit');
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+/**
+ * Puts up to `count` finished pieces of queue `name` back in the queue, as an at-least-once delivery does
+ * when a worker's lock lapses: they are run again. Returns their job ids.
+ */
+export async function redeliver(options: { url: string; name?: string }, count: number): Promise<string[]> {
+  const queue = new Queue(options.name ?? 'modscope', { connection: connection(options.url) });
+  queue.on('error', () => {});
+  try {
+    const jobs = await queue.getJobs('completed', 0, count - 1);
+    await Promise.all(jobs.map((job) => job.retry('completed')));
+    return jobs.map((job) => job.id!);
+  } finally {
+    await closeWithin(queue, 2000);
+  }
 }
