@@ -1,6 +1,8 @@
 import { loadPartitioner, type PartitionerSpec, shuffleHandlers } from '@modscope/clusterability';
 import type { Partitioner } from '@modscope/core';
 import { runWorker } from '@modscope/queue';
+import { sweepHandlers } from '@modscope/sweep';
+import { loaders } from '../loaders.js';
 import { print } from '../output.js';
 import { PARTITIONERS } from '../partitioners.js';
 
@@ -44,7 +46,10 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
     await runWorker({
       url: options.queue,
       concurrency: options.concurrency,
-      handlers: shuffleHandlers({ partitioner: partitionerOf }),
+      handlers: {
+        ...shuffleHandlers({ partitioner: partitionerOf }),
+        ...sweepHandlers({ loadModel: (path, o) => loaders.load(path, o), partitioner: partitionerOf }),
+      },
       signal: controller.signal,
       ...lockSettings(),
       onReady: () => print(`worker: taking pieces from ${options.queue} (concurrency ${options.concurrency}); stop with SIGTERM or Ctrl-C`),
