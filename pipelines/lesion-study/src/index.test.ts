@@ -6,10 +6,12 @@ describe('@modscope/lesion-study', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'COMPARE_STUDY_DEFAULTS',
+        'LESION_PIECE',
         'LESION_STUDY_DEFAULTS',
         'RANDOM_LESION_DEFAULTS',
         'featureVisualizations',
         'inputsFor',
+        'lesionHandlers',
         'lesionFloorWarnings',
         'lesionFloors',
         'partitionFor',

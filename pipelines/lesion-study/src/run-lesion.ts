@@ -1,8 +1,9 @@
-import type { Dataset, LabelledExamples, LoadedModel } from '@modscope/core';
+import { type Dataset, InvalidArgumentError, type LabelledExamples, type LoadedModel } from '@modscope/core';
 import type { LesionResultFile } from '@modscope/results';
 import { LESION_RESULT_KIND, LESION_RESULT_VERSION } from '@modscope/results/format';
 import { featureVisualizations } from './feature-visualizations.js';
 import { inputsFor } from './inputs-for.js';
+import { evaluateLesionsOnQueue, type LesionQueueOptions, queuedModelBytes } from './lesion-queue.js';
 import { partitionFor, type PartitionSourceOptions } from './partition-source.js';
 import { lesionFloors, lesionFloorWarnings, RANDOM_LESION_DEFAULTS, randomLesions } from './random-lesions.js';
 import { withDefaults } from './with-defaults.js';
@@ -30,7 +31,19 @@ export interface LesionStudyOptions extends Partial<PartitionSourceOptions> {
   featureViz?: string;
   /** (number, default 256) — gradient-ascent steps per feature-visualization image. */
   featureSteps?: number;
-  /** (`(stage, done, total) => void`, default none) — lesions evaluated, then sub-clusters visualized. */
+  /**
+   * (`{ url, name?, modelBytes? }`, default none: lesions evaluated here) — evaluate the lesions on this Redis
+   * queue (`redis://HOST:PORT`), taken by workers running `lesionHandlers` (`modscope worker`), in pieces of at
+   * most 20 lesions of a sub-cluster. The model's bytes (`modelBytes`, default the ONNX file it was loaded
+   * from) and the normalized examples go to the queue's side storage under their content hashes. The
+   * partition, the baseline, the statistics and upstream coherence are computed here; the result is
+   * identical to a local run's apart from `timings`. Not with `featureViz`.
+   */
+  queue?: LesionQueueOptions;
+  /**
+   * (`(stage, done, total) => void`, default none) — lesions evaluated (with `queue`: pieces done), then
+   * sub-clusters visualized.
+   */
   onProgress?: (stage: LesionStudyStage, done: number, total: number) => void;
 }
 
@@ -54,7 +67,15 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
   const { random, from: randomFrom } = randomLesions(model.network, options.random);
   const featureRandom = options.random ?? RANDOM_LESION_DEFAULTS.featureViz;
   const { lesionSweep, upstreamCoherence } = await import('@modscope/intervention-lesion');
+  if (options.queue && settings.featureViz) {
+    throw new InvalidArgumentError({
+      argument: 'queue',
+      message: '--queue sends the lesion sweep to workers; feature visualization runs only here.',
+      hint: 'Run --feature-viz without --queue.',
+    });
+  }
   const inputs = inputsFor(model, dataset, settings);
+  const modelBytes = options.queue ? await queuedModelBytes(model, options.queue) : undefined;
   const evaluator = await model.createEvaluator();
   const started = performance.now();
   try {
@@ -66,6 +87,14 @@ export async function runLesion(model: LoadedModel, dataset: Dataset, options: L
       seed: settings.seed,
       ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
       onProgress: (done, total) => options.onProgress?.('lesions', done, total),
+      ...(options.queue && modelBytes
+        ? {
+            evaluate: evaluateLesionsOnQueue(modelBytes, model.network.name, data, options.queue, {
+              seed: settings.seed,
+              ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
+            }),
+          }
+        : {}),
     });
     const swept = performance.now();
     const upstream = await upstreamCoherence(evaluator, data, sweep.subclusters, { top: settings.top });
