@@ -8,10 +8,12 @@ import {
   unitFraction,
   permutationCount,
   positiveInt,
+  queueUrl,
   randomLesionCount,
   seed,
   stepCount,
 } from './option-values.js';
+import { UsageError } from './usage-error.js';
 
 /** The commands that test what modules do: lesion and compare. Each loads its implementation only when it runs. */
 export function addLesionCommands(program: Command): void {
@@ -52,6 +54,11 @@ export function addLesionCommands(program: Command): void {
       'also run feature visualization (gradient ascent on the input, tfjs) and save each sub-cluster’s image here as PNG',
     )
     .option('--feature-steps <n>', 'gradient-ascent steps per image', stepCount)
+    .option(
+      '--queue <url>',
+      'classifiers: evaluate the lesions on this Redis queue (redis://HOST:PORT) instead, taken by modscope worker; an .onnx model only',
+      queueUrl,
+    )
     .option('--json <file>', 'also write the full result as JSON to this file (- prints only JSON to stdout)')
     .option('--report <file>', 'also write an HTML report of this result (open it in a browser; works offline)')
     .option(
@@ -61,6 +68,13 @@ export function addLesionCommands(program: Command): void {
     .option('--regrowth <p>', 'agents, gathering: apple regrowth the agents are measured in (default: as trained)', unitFraction)
     .option('--beam-cost <x>', 'agents, gathering: beam cost the agents are measured with (default: as trained)', nonNegativeNumber)
     .action(async (model: string, options, command: Command) => {
+      if (options.env !== undefined && options.queue !== undefined) {
+        throw new UsageError({
+          argument: '--queue',
+          message: '--queue sends the lesions of a classifier to workers; agents (--env) are lesioned here.',
+          hint: 'Leave --queue out with --env.',
+        });
+      }
       if (options.env !== undefined) {
         const { lesionAgentsCommand } = await import('./commands/lesion-agents.js');
         await lesionAgentsCommand(model, options, explicitOptions(command));

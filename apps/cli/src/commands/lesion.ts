@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadDataset } from '@modscope/datasets';
-import { runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
-import { isLanguageModel } from '@modscope/core';
-import { loadModel } from '../loaders.js';
+import { lesionHandlers, runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
+import { isLanguageModel, type LoadedModel } from '@modscope/core';
+import { loaders, loadModel } from '../loaders.js';
 import { UsageError } from '../usage-error.js';
 import { progress, table, percent, type Progress } from '../output.js';
 import { modelInputs, partitionInput } from '../command-inputs.js';
@@ -10,7 +14,9 @@ import { partitionerSpec } from '../partitioners.js';
 import { writeResultOutputs } from '../report-option.js';
 import { floorText, pText, warningLines } from '../warning-lines.js';
 
-export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress' | 'partitioner'> {
+export interface LesionOptions extends Omit<LesionStudyOptions, 'onProgress' | 'partitioner' | 'queue'> {
+  /** Evaluate the lesions on this Redis queue (`modscope worker` takes them). */
+  queue?: string;
   data?: string;
   text?: string[];
   tokenizer?: string;
@@ -30,7 +36,8 @@ const fixed = (x: number | null, digits = 3) => (x !== null && Number.isFinite(x
 const stageLabels: Record<LesionStudyStage, string> = { lesions: 'lesions', featureViz: 'feature viz' };
 
 export async function lesionCommand(path: string, options: LesionOptions): Promise<void> {
-  const { partitioner: partitionerName, ...study } = options;
+  const { partitioner: partitionerName, queue, ...study } = options;
+  if (queue !== undefined) refuseQueue(options);
   const partitioner = partitionerName !== undefined ? await partitionerSpec(partitionerName) : undefined;
   await checkOutputs({
     files: { '--json': options.json, '--report': options.report },
@@ -38,6 +45,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     inputs: [...modelInputs(path), partitionInput(options.partition)],
   });
   const model = await loadModel(path);
+  if (queue !== undefined && isLanguageModel(model.network)) refuseQueue({ languageModel: true });
   // A language model, or text: the lesion study of method §9.
   if (options.text || isLanguageModel(model.network)) return (await import('./lesion-text.js')).lesionTextCommand(path, model, options);
   if (!options.data)
@@ -62,6 +70,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     result = await runLesion(model, dataset, {
       ...study,
       ...(partitioner ? { partitioner } : {}),
+      ...(queue !== undefined ? { queue: { url: queue } } : {}),
       onProgress: (next, done, total) => {
         if (next !== stage) {
           bar.stop();
@@ -76,6 +85,47 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     bar.stop();
   }
   await writeResultOutputs(result, options, () => formatLesions(result));
+}
+
+/** What only runs here: --queue sends the lesion sweep of a classifier, nothing else. */
+function refuseQueue(options: Pick<LesionOptions, 'text' | 'featureViz'> & { languageModel?: boolean }): void {
+  if (options.text || options.languageModel) {
+    throw new UsageError({
+      argument: '--queue',
+      message: '--queue sends the lesions of a classifier to workers; a language model is lesioned here.',
+      hint: 'Leave --queue out with --text or a language model.',
+    });
+  }
+  if (options.featureViz !== undefined) {
+    throw new UsageError({
+      argument: '--queue',
+      message: '--queue sends the lesion sweep to workers; --feature-viz runs only here.',
+      hint: 'Give one: leave --queue out to visualize features, or --feature-viz to queue the lesions.',
+    });
+  }
+}
+
+/**
+ * A model from the bytes a submitter stored: written once to this machine's cache, named by their content
+ * hash (64 hex digits, checked by the pipeline; never a path that came with the piece), and loaded from there.
+ */
+async function modelFromBytes({ hash, bytes, name }: { hash: string; bytes: Uint8Array; name: string }): Promise<LoadedModel> {
+  const dir = join(tmpdir(), 'modscope-worker');
+  const path = join(dir, `${hash}.onnx`);
+  const cached = await readFile(path).catch(() => undefined);
+  if (!cached || createHash('sha256').update(cached).digest('hex') !== hash) {
+    await mkdir(dir, { recursive: true });
+    // written under a name of its own, then renamed: a second worker on this machine never reads half a file
+    const partial = `${path}.${process.pid}.${Date.now()}`;
+    await writeFile(partial, bytes);
+    await rename(partial, path);
+  }
+  return loaders.load(path, { name });
+}
+
+/** The handlers `modscope worker` runs the pieces of `lesion --queue` with. */
+export function lesionWorkerHandlers(): ReturnType<typeof lesionHandlers> {
+  return lesionHandlers({ loadModel: modelFromBytes });
 }
 
 /** What `modscope lesion --json` writes. */

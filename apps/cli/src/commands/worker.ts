@@ -5,6 +5,7 @@ import { sweepHandlers } from '@modscope/sweep';
 import { loaders } from '../loaders.js';
 import { print } from '../output.js';
 import { PARTITIONERS } from '../partitioners.js';
+import { lesionWorkerHandlers } from './lesion.js';
 
 export interface WorkerOptions {
   queue: string;
@@ -49,6 +50,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
       handlers: {
         ...shuffleHandlers({ partitioner: partitionerOf }),
         ...sweepHandlers({ loadModel: (path, o) => loaders.load(path, o), partitioner: partitionerOf }),
+        ...lesionWorkerHandlers(),
       },
       signal: controller.signal,
       ...lockSettings(),
