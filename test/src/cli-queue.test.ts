@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanFailure, fixture, root, runCliAsync } from './run-cli.js';
+import { expectCleanFailure, fixture, runCliAsync } from './run-cli.js';
+import { resultText, startWorker } from './support/queue-workers.js';
 
-const bin = `${root}apps/cli/dist/bin.js`;
 const dir = mkdtempSync(join(tmpdir(), 'modscope-queue-'));
 
 let redis: RedisServer;
@@ -16,38 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.stop();
 });
-
-interface WorkerProcess {
-  child: ChildProcess;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `modscope worker` and resolves once it says it is taking pieces. */
-async function startWorker(url: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [bin, 'worker', '--queue', url], { cwd: root, env: { ...process.env, ...env } });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const started = Date.now();
-  while (!out.includes('worker: taking pieces')) {
-    if (child.exitCode !== null || Date.now() - started > 30_000) throw new Error(`the worker did not start:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, stdout: () => out, exited };
-}
-
-/** A result file without its wall-clock timings. */
-const resultText = (path: string) => {
-  const result = JSON.parse(readFileSync(path, 'utf8'));
-  delete result.timings;
-  return JSON.stringify(result);
-};
 
 describe('modscope worker and cluster --queue (a real redis-server on loopback)', () => {
   const model = fixture('mlp-fashion.onnx');
@@ -66,7 +33,7 @@ describe('modscope worker and cluster --queue (a real redis-server on loopback)'
     expect(resultText(queued)).toBe(resultText(local));
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
-    expect(worker.stdout().trim().split('\n')).toEqual([
+    expect(worker.output().trim().split('\n')).toEqual([
       `worker: taking pieces from ${redis.url} (concurrency 1); stop with SIGTERM or Ctrl-C`,
       'worker: stopped',
     ]);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { concurrency, queueUrl } from './option-values.js';
 
-/** `modscope worker`: runs queued pieces. Loads its implementation (and BullMQ) only when it runs. */
+/** `modscope worker` runs queued pieces, `modscope workers` lists them. Each loads BullMQ only when it runs. */
 export function addQueueCommands(program: Command): void {
   program
     .command('worker')
@@ -13,5 +13,14 @@ export function addQueueCommands(program: Command): void {
     .action(async (options: { queue: string; concurrency: number }) => {
       const { workerCommand } = await import('./commands/worker.js');
       await workerCommand(options);
+    });
+  program
+    .command('workers')
+    .description("List the workers alive on a Redis queue (from their heartbeats) and the queue's pieces by state.")
+    .requiredOption('--queue <url>', 'the Redis queue: redis://HOST:PORT', queueUrl)
+    .option('--json <file>', "write the status as JSON to this file ('-' for stdout)")
+    .action(async (options: { queue: string; json?: string }) => {
+      const { workersCommand } = await import('./commands/workers.js');
+      await workersCommand(options);
     });
 }

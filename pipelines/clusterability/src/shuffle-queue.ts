@@ -1,9 +1,19 @@
 import { InvalidArgumentError, type Partitioner } from '@modscope/core';
 import { weightGraphShuffler, type NullModel, type WeightGraph, type WeightGraphShuffler } from '@modscope/graph';
-import type { Piece, PieceHandler, QueueOptions } from '@modscope/queue';
+import type { Piece, PieceHandler, RunOptions } from '@modscope/queue';
 import type { PartitionerSpec } from './partitioner-spec.js';
 import type { ShuffleTask } from './shuffle-pool.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
+
+/** A BullMQ queue on Redis that runs the shuffles instead of worker threads (`modscope worker` takes them). */
+export interface ShuffleQueueOptions {
+  /** `redis://host:port`. */
+  url: string;
+  /** Queue name. Default `modscope`. */
+  name?: string;
+  /** Called once with a line to show when the shuffles wait and no queue worker is alive. */
+  onWaiting?: (line: string) => void;
+}
 
 /** The kind of a queued piece that is one shuffle of the shuffle test. */
 export const SHUFFLE_PIECE = 'clusterability/shuffle';
@@ -57,11 +67,11 @@ export async function runShufflesOnQueue(
   tasks: readonly ShuffleTask[],
   settings: ShuffleSettings,
   partitioner: PartitionerSpec,
-  queue: QueueOptions,
-  onProgress?: (done: number, total: number) => void,
+  queue: ShuffleQueueOptions,
+  run: Pick<RunOptions, 'onProgress' | 'signal'> = {},
 ): Promise<Float64Array> {
   const { createQueueExecutor } = await import('@modscope/queue');
-  const executor = createQueueExecutor(queue);
+  const executor = createQueueExecutor({ url: queue.url, ...(queue.name !== undefined ? { name: queue.name } : {}) });
   try {
     const hash = await executor.put(encodeWeightGraph(graph));
     const pieces: Piece[] = tasks.map(({ model, nullIndex, index }) => ({
@@ -69,7 +79,7 @@ export async function runShufflesOnQueue(
       seed: settings.seed,
       payload: { graph: hash, model, nullIndex, index, k: settings.k, partitioner } satisfies ShufflePayload,
     }));
-    const results = await executor.run(pieces, { onProgress });
+    const results = await executor.run(pieces, { ...run, ...(queue.onWaiting ? { onWaiting: queue.onWaiting } : {}) });
     return Float64Array.from(results as number[]);
   } finally {
     await executor.close();

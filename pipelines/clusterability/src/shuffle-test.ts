@@ -5,15 +5,9 @@ import { shuffleStatistics, type ShuffleStatistics } from '@modscope/metrics';
 import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
 import { startShufflePool, type ShufflePool, type ShuffleTask } from './shuffle-pool.js';
-import { runShufflesOnQueue } from './shuffle-queue.js';
+import { runShufflesOnQueue, type ShuffleQueueOptions } from './shuffle-queue.js';
 
-/** A BullMQ queue on Redis that runs the shuffles instead of worker threads (`modscope worker` takes them). */
-export interface ShuffleQueueOptions {
-  /** `redis://host:port`. */
-  url: string;
-  /** Queue name. Default `modscope`. */
-  name?: string;
-}
+export type { ShuffleQueueOptions };
 
 export interface ShuffleTestOptions {
   /** The n-cut of the real network, compared with the shuffled ones. */
@@ -132,7 +126,10 @@ async function shuffleTestIn(
   let ncuts: Float64Array;
   if (queued) {
     options.signal?.throwIfAborted();
-    ncuts = await runShufflesOnQueue(graph as WeightGraph, tasks, settings, given as PartitionerSpec, options.queue!, options.onProgress);
+    ncuts = await runShufflesOnQueue(graph as WeightGraph, tasks, settings, given as PartitionerSpec, options.queue!, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } else if (workers === 0) {
     const partitioner = isPartitioner(given) ? given : await loadPartitioner(given);
     ncuts = new Float64Array(tasks.length);

@@ -7,6 +7,7 @@ import { modelInputs } from '../command-inputs.js';
 import { checkResultOutputs } from '../output-paths.js';
 import { partitionerSpec } from '../partitioners.js';
 import { writeReportOption } from '../report-option.js';
+import { queueRun } from '../queue-run.js';
 import { UsageError } from '../usage-error.js';
 import { pText, warningLines } from '../warning-lines.js';
 
@@ -108,6 +109,7 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
   // Only the network: the model file's bytes can go before the graph is built (a GPT-2-sized file is 0.6 GB).
   const { network } = await loadModel(model);
   const bar = progress('shuffles', { quiet: options.json === '-' });
+  const queued = options.queue !== undefined ? queueRun(options.queue) : undefined;
   let json: ClusterRun;
   try {
     json = await runCluster(network, {
@@ -120,13 +122,14 @@ export async function clusterCommand(model: string, options: ClusterOptions): Pr
       languageModel: { view: options.view, attention: options.attention ?? false, block: options.block },
       ...(options.prune !== undefined ? { prune: options.prune } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      ...(options.queue !== undefined ? { queue: { url: options.queue } } : {}),
+      ...(queued ? { queue: queued.queue, signal: queued.signal } : {}),
       onProgress: (stage, done, total) => {
         if (stage === 'shuffles') bar.update(done, total);
       },
     });
   } finally {
     bar.stop();
+    queued?.dispose();
   }
   if (options.json === '-') {
     printJson(json);

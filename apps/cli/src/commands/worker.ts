@@ -40,9 +40,14 @@ function lockSettings(): { lockDuration?: number; stalledInterval?: number } {
 /** Runs queued pieces until SIGTERM or SIGINT; the pieces being run finish first. */
 export async function workerCommand(options: WorkerOptions): Promise<void> {
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // the first signal lets the pieces being run finish; a second one stops at once
+  const stop = () => {
+    if (!controller.signal.aborted) return controller.abort();
+    process.stderr.write('modscope: worker: stopped before its pieces finished; the queue gives them to another worker\n');
+    process.exit(130);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   try {
     await runWorker({
       url: options.queue,
