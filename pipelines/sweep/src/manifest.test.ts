@@ -29,7 +29,7 @@ describe('parseManifest and sweepEntries', () => {
     const m = parseManifest(example, { baseDir: '/m' });
     expect(m.models).toEqual([
       { name: 'a', path: resolve('/m/a.onnx') },
-      { name: 'b', path: resolve('/m/nets/b.onnx') },
+      { name: 'b', path: resolve('/m/nets/b.onnx'), network: 'b' },
     ]);
     expect(m.analyses).toEqual([
       { kind: 'cluster', name: 'cluster', options: { shuffles: 20 } },

@@ -79,10 +79,15 @@ export type SweepAnalysis =
   | { kind: 'lesion'; name: string; data: string; options: SweepLesionOptions };
 
 export interface SweepModel {
-  /** Its name in entry names and results (the network's name). */
+  /** Its name in entry names (`<model>.<analysis>.seed<s>`). */
   name: string;
   /** Absolute path of the model file (or TF.js model.json / directory). */
   path: string;
+  /**
+   * The network's name in its results when the manifest names the model (`{ "name", "path" }`); otherwise
+   * the loader's default (the file name, as `modscope cluster` and `lesion` write it).
+   */
+  network?: string;
 }
 
 /** A checked manifest: paths absolute, names unique, every analysis with its name. */
@@ -235,7 +240,7 @@ export function parseManifest(value: unknown, options: ParseManifestOptions = {}
           : `models[${i}].name is ${shown(given.name)}: use ${WANTS.name}.`,
       );
     }
-    return { name: given.name, path: resolve(baseDir, given.path) };
+    return { name: given.name, path: resolve(baseDir, given.path), ...(typeof m === 'string' ? {} : { network: given.name }) };
   });
   for (const [i, m] of models.entries()) {
     const first = models.findIndex((other) => other.name === m.name);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { loadPartitioner, type PartitionerSpec } from '@modscope/clusterability';
+import type { PartitionerSpec } from '@modscope/clusterability';
 import { onnxLoader } from '@modscope/loader-onnx';
+import { spectralPartitioner } from '@modscope/partition-spectral';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from './manifest.js';
 import { runSweep, type SweepOutcome } from './run-sweep.js';
@@ -12,14 +13,11 @@ import { sweepSummary } from './summary.js';
 const model = fileURLToPath(new URL('../../../fixtures/mlp-sigmoid-tanh.onnx', import.meta.url));
 const spectral: PartitionerSpec = { module: '@modscope/partition-spectral', factory: 'createSpectralPartitioner' };
 const partitioners = { spectral: () => spectral };
-const loadModel = (path: string, options: { name: string }) => onnxLoader.load(path, options);
+const loadModel = (path: string, options: { name?: string }) => onnxLoader.load(path, options);
 const withoutTimings = (text: string) => JSON.stringify({ ...JSON.parse(text), timings: undefined });
 
 const manifest = parseManifest({
-  models: [
-    { name: 'tiny', path: model },
-    { name: 'gone', path: `${model}.missing.onnx` },
-  ],
+  models: [model, { name: 'gone', path: `${model}.missing.onnx` }],
   analyses: [
     { kind: 'cluster', options: { k: 4, shuffles: 3 } },
     { kind: 'lesion', data: 'two-task', options: { k: 4, random: 3, limit: 64 } },
@@ -43,10 +41,10 @@ describe('runSweep here', () => {
       onProgress: (done) => progress.push(done),
     });
     expect(outcomes.map((o) => [o.entry.name, o.status])).toEqual([
-      ['tiny.cluster.seed0', 'ok'],
-      ['tiny.cluster.seed5', 'ok'],
-      ['tiny.lesion.seed0', 'failed'],
-      ['tiny.lesion.seed5', 'failed'],
+      ['mlp-sigmoid-tanh.cluster.seed0', 'ok'],
+      ['mlp-sigmoid-tanh.cluster.seed5', 'ok'],
+      ['mlp-sigmoid-tanh.lesion.seed0', 'failed'],
+      ['mlp-sigmoid-tanh.lesion.seed5', 'failed'],
       ['gone.cluster.seed0', 'failed'],
       ['gone.cluster.seed5', 'failed'],
       ['gone.lesion.seed0', 'failed'],
@@ -56,12 +54,12 @@ describe('runSweep here', () => {
     expect(progress).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     for (const o of outcomes) if (o.status === 'failed') expect(o.error).not.toContain('\n');
     const [first, second] = outcomes as [SweepOutcome & { status: 'ok' }, SweepOutcome & { status: 'ok' }];
-    expect(first.result).toMatchObject({ kind: 'modscope/cluster', network: 'tiny', seed: 0, k: 4 });
+    expect(first.result).toMatchObject({ kind: 'modscope/cluster', network: 'mlp-sigmoid-tanh.onnx', seed: 0, k: 4 });
     expect(second.result).toMatchObject({ seed: 5 });
     expect(first.text.endsWith('\n')).toBe(true);
     expect(outcomes[2]).toMatchObject({
       status: 'failed',
-      error: expect.stringMatching(/^Shape mismatch for the input of model 'tiny' fed from dataset 'two-task'/),
+      error: expect.stringMatching(/^Shape mismatch for the input of model 'mlp-sigmoid-tanh.onnx' fed from dataset 'two-task'/),
     });
     expect(outcomes[4]).toMatchObject({ status: 'failed', error: expect.stringContaining('.missing.onnx') });
   });
@@ -72,9 +70,10 @@ describe('runSweep here', () => {
     const asked: PartitionerSpec[] = [];
     const handlers = sweepHandlers({
       loadModel,
-      partitioner: (spec) => {
+      // the worker's own table: the spectral partitioner of this install, whatever module the spec names
+      partitioner: async (spec) => {
         asked.push(spec);
-        return loadPartitioner(spec);
+        return spectralPartitioner;
       },
     });
     const context = { blob: async (h: string) => (h === hash ? bytes : Promise.reject(new Error('no such blob'))) };
@@ -82,7 +81,7 @@ describe('runSweep here', () => {
     const piece = {
       kind: SWEEP_PIECE,
       seed: 5,
-      payload: { model: { hash, name: 'tiny' }, analysis: first.entry.analysis, partitioner: spectral },
+      payload: { model: { hash, name: 'mlp-sigmoid-tanh.onnx' }, analysis: first.entry.analysis, partitioner: spectral },
     };
     const reply = (await handlers[SWEEP_PIECE]!(piece, context)) as SweepReply;
     expect(reply.ok).toBe(true);
@@ -107,8 +106,8 @@ describe('runSweep here', () => {
     const first = outcomes[0] as SweepOutcome & { status: 'ok' };
     const nulls = first.result.nulls as Record<string, { p: number }>;
     expect(summary.rows[0]).toMatchObject({
-      entry: 'tiny.cluster.seed0',
-      model: 'tiny',
+      entry: 'mlp-sigmoid-tanh.cluster.seed0',
+      model: 'mlp-sigmoid-tanh',
       analysis: 'cluster',
       kind: 'cluster',
       seed: 0,

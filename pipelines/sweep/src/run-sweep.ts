@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { PartitionerSpec } from '@modscope/clusterability';
 import { InvalidArgumentError } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
@@ -81,7 +82,8 @@ export async function runSweep(manifest: SweepManifest, options: RunSweepOptions
       const started = performance.now();
       let reply: SweepReply;
       try {
-        const model = await options.loadModel(entry.model.path, { name: entry.model.name });
+        const network = entry.model.network;
+        const model = await options.loadModel(entry.model.path, network !== undefined ? { name: network } : {});
         reply = { ok: true, text: await runAnalysis(model, entry.analysis, entry.seed, spec(entry.analysis), datasets) };
       } catch (error) {
         reply = { ok: false, error: oneLine(error) };
@@ -103,7 +105,8 @@ export async function runSweep(manifest: SweepManifest, options: RunSweepOptions
           kind: SWEEP_PIECE,
           seed: entry.seed,
           payload: {
-            model: { hash: hashes.get(entry.model.name)!, name: entry.model.name },
+            // the worker's copy is <hash>.onnx: the network is named as the file here would name it
+            model: { hash: hashes.get(entry.model.name)!, name: entry.model.network ?? basename(entry.model.path) },
             analysis: entry.analysis,
             partitioner: spec(entry.analysis),
           } satisfies SweepPayload,

@@ -14,6 +14,7 @@ export const SWEEP_PIECE = 'sweep/entry';
 
 /** What a sweep piece carries: the model by content hash (in the queue's side storage), never by path. */
 export interface SweepPayload {
+  /** The model's bytes by hash, and the network's name (the submitter's file name, or the manifest's name). */
   model: { hash: string; name: string };
   analysis: SweepAnalysis;
   /** The submitter's spec; a worker makes the partitioner from its own table by the factory name. */
@@ -26,8 +27,8 @@ export interface SweepPayload {
  */
 export type SweepReply = { ok: true; text: string } | { ok: false; error: string };
 
-/** Loads a model file under a given name (`loaders.load` of the CLI, or a `ModelLoader`'s `load`). */
-export type ModelLoad = (path: string, options: { name: string }) => Promise<LoadedModel>;
+/** Loads a model file, under a name when one is given (`loaders.load` of the CLI, or a `ModelLoader`'s `load`). */
+export type ModelLoad = (path: string, options: { name?: string }) => Promise<LoadedModel>;
 
 export interface SweepHandlerOptions {
   /** Loads the model file the worker wrote from the piece's bytes (an `.onnx` file), named as the piece says. */
