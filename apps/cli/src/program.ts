@@ -3,6 +3,7 @@ import { addAnalysisCommands } from './analysis-commands.js';
 import { addLesionCommands } from './lesion-commands.js';
 import { addExperimentCommands } from './experiment-commands.js';
 import { addQueueCommands } from './queue-commands.js';
+import { addSweepCommands } from './sweep-commands.js';
 
 const VERSION = '0.1.0';
 
@@ -23,5 +24,6 @@ export function createProgram(output: { writeErr?: (s: string) => void } = {}): 
   addLesionCommands(program);
   addExperimentCommands(program);
   addQueueCommands(program);
+  addSweepCommands(program);
   return program;
 }
