@@ -266,6 +266,7 @@ async function analyzeWith(
         partitioner: given,
         workers: options.workers,
         ...(options.queue ? { queue: options.queue } : {}),
+        ...(options.queue && lm ? { languageModel: { network: source, attention: options.languageModel?.attention ?? false } } : {}),
         signal: options.signal,
         onProgress: (done, total) => options.onProgress?.('shuffles', done, total),
       },

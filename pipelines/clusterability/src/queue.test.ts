@@ -1,5 +1,5 @@
 import type { Partitioner } from '@modscope/core';
-import { modularMlp } from '@modscope/core/testing';
+import { modularMlp, tinyLanguageModel } from '@modscope/core/testing';
 import { buildWeightGraph, removeIsolatedNodes } from '@modscope/graph';
 import { runWorker } from '@modscope/queue';
 import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
@@ -12,6 +12,7 @@ const network = modularMlp({ modules: 2, cross: 0.2, seed: 9 }).network;
 let redis: RedisServer;
 let stopWorker: () => Promise<void>;
 const resolved: PartitionerSpec[] = [];
+let piecesRun = 0;
 beforeAll(async () => {
   redis = await startRedisServer();
   const controller = new AbortController();
@@ -30,7 +31,13 @@ beforeAll(async () => {
   const running = runWorker({
     url: redis.url,
     concurrency: 2,
-    handlers: shuffleHandlers({ partitioner }),
+    // counted, to see which runs went through the queue
+    handlers: Object.fromEntries(
+      Object.entries(shuffleHandlers({ partitioner })).map(([kind, handler]) => [
+        kind,
+        (piece, context) => (piecesRun++, handler(piece, context)),
+      ]),
+    ),
     signal: controller.signal,
     onReady: ready,
   });
@@ -64,6 +71,20 @@ describe('shuffles on a queue', () => {
     expect(queued.nulls.layer!.values).toHaveLength(20);
     expect(progress).toHaveLength(40);
     expect(progress.at(-1)).toBe(40);
+  });
+
+  it("a language model's residual view (heads too) gives byte-identical results locally and through the queue", async () => {
+    const lm = tinyLanguageModel({ seed: 4 });
+    const options = { k: 3, seed: 1, shuffles: 4, partitioner: spectral, languageModel: { view: 'residual' as const, attention: true } };
+    for (const prune of [undefined, 0.5]) {
+      const pruned = prune === undefined ? {} : { prune };
+      const local = await analyzeClusterability(lm, { ...options, ...pruned, workers: 0 });
+      const before = piecesRun;
+      const queued = await analyzeClusterability(lm, { ...options, ...pruned, queue: { url: redis.url } });
+      expect(piecesRun - before).toBe(8);
+      expect(withoutTimings(queued)).toBe(withoutTimings(local));
+      expect(queued.nulls.layer!.values).toHaveLength(4);
+    }
   });
 
   it('a shuffle that fails fails the run with one line naming the piece', async () => {

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, type Partitioner } from '@modscope/core';
+import { InvalidArgumentError, type Network, type Partitioner } from '@modscope/core';
 import { isNullModel, NULL_MODELS, weightGraphShuffler, type NullModel, type WeightGraph, type WeightGraphShuffler } from '@modscope/graph';
 import { shuffleStatistics, type ShuffleStatistics } from '@modscope/metrics';
 import { checkPartitionerOption, isPartitioner, loadPartitioner, type PartitionerSpec } from './partitioner-spec.js';
 import { runShuffle, type ShuffleSettings } from './shuffle-task.js';
 import { startShufflePool, type ShufflePool, type ShuffleTask } from './shuffle-pool.js';
-import { runShufflesOnQueue, type ShuffleQueueOptions } from './shuffle-queue.js';
+import { type QueuedShuffleSource, runShufflesOnQueue, type ShuffleQueueOptions } from './shuffle-queue.js';
 
 export type { ShuffleQueueOptions };
 
@@ -28,6 +28,8 @@ export interface ShuffleTestOptions {
    * worker resolves against its own table). Same seeds, so the n-cuts are identical to a local run.
    */
   queue?: ShuffleQueueOptions;
+  /** With `queue` and a language model's shuffler: the (pruned) network it was built from, sent to the workers, which build it again. */
+  languageModel?: { network: Network; attention: boolean };
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -106,8 +108,9 @@ async function shuffleTestIn(
     Array.from({ length: shuffles }, (_, index) => ({ model, nullIndex, index })),
   );
   const given = options.partitioner;
-  // A shuffler of its own (a language model's, which shuffles each weight matrix) runs in this thread.
-  const queued = options.queue !== undefined && !('shuffle' in graph);
+  // A shuffler of its own (a language model's, which shuffles each weight matrix) runs in this thread, or
+  // on a queue's workers, which build it again from the network.
+  const queued = options.queue !== undefined && (!('shuffle' in graph) || options.languageModel !== undefined);
   if (queued && isPartitioner(given)) {
     throw new InvalidArgumentError({
       argument: 'partitioner',
@@ -126,7 +129,9 @@ async function shuffleTestIn(
   let ncuts: Float64Array;
   if (queued) {
     options.signal?.throwIfAborted();
-    ncuts = await runShufflesOnQueue(graph as WeightGraph, tasks, settings, given as PartitionerSpec, options.queue!, {
+    const source: QueuedShuffleSource =
+      'shuffle' in graph ? { languageModel: options.languageModel!.network, attention: options.languageModel!.attention } : { graph };
+    ncuts = await runShufflesOnQueue(source, tasks, settings, given as PartitionerSpec, options.queue!, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
