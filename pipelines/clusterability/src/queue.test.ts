@@ -1,7 +1,7 @@
 import type { Partitioner } from '@modscope/core';
 import { modularMlp, tinyLanguageModel } from '@modscope/core/testing';
 import { buildWeightGraph, removeIsolatedNodes } from '@modscope/graph';
-import { runWorker } from '@modscope/queue';
+import { type Piece, type PieceContext, runWorker } from '@modscope/queue';
 import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeClusterability, type PartitionerSpec, loadPartitioner, shuffleHandlers, shuffleTest } from './index.js';
@@ -35,7 +35,10 @@ beforeAll(async () => {
     handlers: Object.fromEntries(
       Object.entries(shuffleHandlers({ partitioner })).map(([kind, handler]) => [
         kind,
-        (piece, context) => (piecesRun++, handler(piece, context)),
+        (piece: Piece, context: PieceContext) => {
+          piecesRun++;
+          return handler(piece, context);
+        },
       ]),
     ),
     signal: controller.signal,
