@@ -122,6 +122,25 @@ describe('modscope sweep', () => {
     expect(figures(summary)).toEqual(figures(local_));
   });
 
+  it('with --queue and no worker alive: one warning line for the whole sweep, and the entries run once a worker comes', async () => {
+    const file = manifest('waiting.json', {
+      models: [`${fixtures}/mlp-sigmoid-tanh.onnx`],
+      analyses: [{ kind: 'cluster', options: { shuffles: 0 } }],
+      seeds: [0, 1, 2],
+    });
+    const run = runCliAsync(['sweep', file, '--out', join(dir, 'waiting'), '--queue', redis.url], { MODSCOPE_QUEUE_NO_WORKER_MS: '500' });
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const worker = await startWorker(redis.url);
+    const r = await run;
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `modscope: warning: no worker has taken pieces from ${redis.url} for 1 s; 1 of 1 are waiting. Start one with: modscope worker --queue ${redis.url}`,
+    ]);
+    expect(readdirSync(join(dir, 'waiting'))).toHaveLength(4);
+  });
+
   it('an entry that fails does not stop the others: it is in the summary with its reason, and the sweep exits 1 in one line', async () => {
     const file = manifest('partly.json', {
       models: [`${fixtures}/mlp-sigmoid-tanh.onnx`],

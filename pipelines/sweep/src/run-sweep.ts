@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { PartitionerSpec } from '@modscope/clusterability';
-import { InvalidArgumentError } from '@modscope/core';
+import { InvalidArgumentError, ModscopeError } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
 import type { Piece, QueueOptions } from '@modscope/queue';
 import { type SweepAnalysis, type SweepEntry, type SweepManifest, sweepEntries } from './manifest.js';
@@ -28,7 +28,12 @@ export interface RunSweepOptions {
    * Run each entry as one piece on this BullMQ queue (Redis) instead of here, one after another; queue
    * workers (`modscope worker`, or `runWorker` with `sweepHandlers`) take them. The results are identical.
    */
-  queue?: QueueOptions;
+  queue?: QueueOptions & {
+    /** Called once when entries wait on the queue and no worker is alive, with a line saying how to start one. */
+    onWaiting?: (line: string) => void;
+  };
+  /** With `queue`: aborting it takes the entries not yet taken off the queue, and `runSweep` rejects. */
+  signal?: AbortSignal;
   /** Entries finished, of all. */
   onProgress?: (done: number, total: number) => void;
   /** Called as each entry finishes (e.g. to write its file), awaited before the entry counts as done. */
@@ -93,12 +98,18 @@ export async function runSweep(manifest: SweepManifest, options: RunSweepOptions
     return outcomes;
   }
   const { createQueueExecutor } = await import('@modscope/queue');
-  const executor = createQueueExecutor(options.queue);
+  const { onWaiting, ...queue } = options.queue;
+  const executor = createQueueExecutor(queue);
+  let warned = false;
+  const waiting = (line: string) => {
+    if (!warned) onWaiting?.(line);
+    warned = true;
+  };
   try {
     const hashes = new Map<string, string>();
     for (const model of manifest.models) hashes.set(model.name, await executor.put(await readFile(model.path)));
     // one run per entry: a piece that fails outside its analysis (no worker handles it) fails its entry only
-    return await Promise.all(
+    const outcomes = await Promise.all(
       entries.map(async (entry) => {
         const started = performance.now();
         const piece: Piece = {
@@ -113,7 +124,7 @@ export async function runSweep(manifest: SweepManifest, options: RunSweepOptions
         };
         let reply: SweepReply;
         try {
-          const [value] = await executor.run([piece]);
+          const [value] = await executor.run([piece], { onWaiting: waiting, ...(options.signal ? { signal: options.signal } : {}) });
           reply = isReply(value)
             ? value
             : { ok: false, error: 'the worker sent back no sweep result (is it a modscope worker of this version?).' };
@@ -123,6 +134,14 @@ export async function runSweep(manifest: SweepManifest, options: RunSweepOptions
         return finish(outcomeOf(entry, started, reply));
       }),
     );
+    if (options.signal?.aborted) {
+      const finished = outcomes.filter((o) => o.status === 'ok').length;
+      throw new ModscopeError({
+        code: 'aborted',
+        message: `the sweep was stopped: ${finished} of ${entries.length} entries had finished; the others were taken off the queue.`,
+      });
+    }
+    return outcomes;
   } finally {
     await executor.close();
   }

@@ -17,6 +17,7 @@ import { jsonText, print, progress, table } from '../output.js';
 import { writeOutputFile } from '../output-file.js';
 import { checkOutputs } from '../output-paths.js';
 import { PARTITIONERS } from '../partitioners.js';
+import { queueRun } from '../queue-run.js';
 import { UsageError } from '../usage-error.js';
 import { pText } from '../warning-lines.js';
 
@@ -72,12 +73,14 @@ export async function sweepCommand(file: string, options: SweepOptions): Promise
   });
   await mkdir(options.out, { recursive: true });
   const bar = progress('entries');
+  // with --queue: a warning when no worker is alive, and Ctrl-C takes the entries not yet taken off the queue
+  const queued = options.queue !== undefined ? queueRun(options.queue) : undefined;
   let summary: SweepSummary;
   try {
     const outcomes = await runSweep(manifest, {
       loadModel: (path, o) => loaders.load(path, o),
       partitioners: PARTITIONERS,
-      ...(options.queue !== undefined ? { queue: { url: options.queue } } : {}),
+      ...(queued ? { queue: queued.queue, signal: queued.signal } : {}),
       onProgress: (done, total) => bar.update(done, total),
       onEntry: async (outcome) => {
         const path = join(options.out, `${outcome.entry.name}.json`);
@@ -89,6 +92,7 @@ export async function sweepCommand(file: string, options: SweepOptions): Promise
     summary = sweepSummary(outcomes, manifest.file);
   } finally {
     bar.stop();
+    queued?.dispose();
   }
   const summaryFile = join(options.out, 'summary.json');
   await writeOutputFile(summaryFile, jsonText(summary));
