@@ -84,8 +84,19 @@ describe('modscope worker and cluster --queue (a real redis-server on loopback)'
     worker.child.kill('SIGTERM');
     await worker.exited;
     expect(expectCleanFailure(r)).toMatch(
-      /^modscope: piece clusterability\/shuffle #\d+ failed: this worker runs only the partitioners .*, not 'createRoundRobinPartitioner'\.$/,
+      /^modscope: piece clusterability\/shuffle #\d+ failed: this worker runs only the partitioners .*, not 'createRoundRobinPartitioner' \(start it with --partitioner <package> to allow a plugin\)\.$/,
     );
+    // a worker started with the plugin runs it, and the result is the local one
+    const allowed = await startWorker(redis.url, {}, ['--partitioner', plugin]);
+    const args = ['cluster', model, '--prune', '0.9', '--shuffles', '2', '--partitioner', plugin];
+    const here = join(dir, 'round-robin-local.json');
+    const there = join(dir, 'round-robin-queued.json');
+    expect((await runCliAsync([...args, '--workers', '0', '--json', here])).code).toBe(0);
+    const queued = await runCliAsync([...args, '--queue', redis.url, '--json', there]);
+    allowed.child.kill('SIGTERM');
+    await allowed.exited;
+    expect(queued.stderr).toBe('');
+    expect(resultText(there)).toBe(resultText(here));
   });
 
   it('--queue takes only redis:// URLs, and not with --workers', async () => {

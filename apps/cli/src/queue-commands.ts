@@ -10,7 +10,12 @@ export function addQueueCommands(program: Command): void {
     )
     .requiredOption('--queue <url>', 'the Redis queue: redis://HOST:PORT', queueUrl)
     .option('--concurrency <n>', 'pieces run at once, at most 64', concurrency, 1)
-    .action(async (options: { queue: string; concurrency: number }) => {
+    .option(
+      '--partitioner <plugin>',
+      'also run pieces of this partitioner plugin (a package name or path, found from here); repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (options: { queue: string; concurrency: number; partitioner?: string[] }) => {
       const { workerCommand } = await import('./commands/worker.js');
       await workerCommand(options);
     });

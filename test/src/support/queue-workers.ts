@@ -30,8 +30,8 @@ export function spawnCli(args: readonly string[], env: Record<string, string> = 
 }
 
 /** Starts `modscope worker` and resolves once it says it is taking pieces. */
-export async function startWorker(url: string, env: Record<string, string> = {}): Promise<CliProcess> {
-  const worker = spawnCli(['worker', '--queue', url], env);
+export async function startWorker(url: string, env: Record<string, string> = {}, args: readonly string[] = []): Promise<CliProcess> {
+  const worker = spawnCli(['worker', '--queue', url, ...args], env);
   const started = Date.now();
   while (!worker.output().includes('worker: taking pieces')) {
     if (worker.child.exitCode !== null || Date.now() - started > 30_000) throw new Error(`the worker did not start:\n${worker.output()}`);

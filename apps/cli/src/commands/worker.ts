@@ -4,27 +4,35 @@ import { runWorker } from '@modscope/queue';
 import { sweepHandlers } from '@modscope/sweep';
 import { loaders } from '../loaders.js';
 import { print } from '../output.js';
-import { PARTITIONERS } from '../partitioners.js';
+import { PARTITIONERS, partitionerSpec } from '../partitioners.js';
 import { lesionWorkerHandlers } from './lesion.js';
 
 export interface WorkerOptions {
   queue: string;
   concurrency: number;
+  /** Partitioner plugins (package names or paths, found from this worker's directory) it may run besides its own. */
+  partitioner?: string[];
 }
 
 /**
- * The partitioner a piece names, made from this install's own table by its factory name: the module the
- * piece carries is a path on the submitting machine, and is never imported.
+ * The partitioner a piece names, made by its factory name from this install's own table and the plugins
+ * the worker was started with (`--partitioner`): the module the piece carries is a path on the submitting
+ * machine, and is never imported.
  */
-function partitionerOf(spec: PartitionerSpec): Promise<Partitioner> {
-  const known = Object.values(PARTITIONERS)
-    .map((make) => make())
-    .find((own) => own.factory === spec.factory);
-  if (!known) {
-    const names = Object.values(PARTITIONERS).map((make) => make().factory);
-    return Promise.reject(new Error(`this worker runs only the partitioners ${names.join(', ')}, not '${spec.factory}'.`));
-  }
-  return loadPartitioner({ ...known, ...(spec.options !== undefined ? { options: spec.options } : {}) });
+function partitionerTable(plugins: readonly PartitionerSpec[]): (spec: PartitionerSpec) => Promise<Partitioner> {
+  const table = [...Object.values(PARTITIONERS).map((make) => make()), ...plugins];
+  return (spec) => {
+    const known = table.find((own) => own.factory === spec.factory);
+    if (!known) {
+      const names = table.map((own) => own.factory);
+      return Promise.reject(
+        new Error(
+          `this worker runs only the partitioners ${names.join(', ')}, not '${spec.factory}' (start it with --partitioner <package> to allow a plugin).`,
+        ),
+      );
+    }
+    return loadPartitioner({ ...known, ...(spec.options !== undefined ? { options: spec.options } : {}) });
+  };
 }
 
 /**
@@ -39,6 +47,7 @@ function lockSettings(): { lockDuration?: number; stalledInterval?: number } {
 
 /** Runs queued pieces until SIGTERM or SIGINT; the pieces being run finish first. */
 export async function workerCommand(options: WorkerOptions): Promise<void> {
+  const partitionerOf = partitionerTable(await Promise.all((options.partitioner ?? []).map((value) => partitionerSpec(value))));
   const controller = new AbortController();
   // the first signal lets the pieces being run finish; a second one stops at once
   const stop = () => {
