@@ -13,6 +13,10 @@ export interface LesionQueueOptions extends QueueOptions {
    * from (`network.source.path` of an `onnx` model); any other model needs them given.
    */
   modelBytes?: Uint8Array;
+  /** Called once with a line to show when the pieces wait and no queue worker is alive. */
+  onWaiting?: (line: string) => void;
+  /** Aborting it takes the run's pieces off the queue and rejects. */
+  signal?: AbortSignal;
 }
 
 /** What a lesion piece carries: the model and the data by content hash (in the queue's side storage), never by path. */
@@ -115,7 +119,7 @@ export function evaluateLesionsOnQueue(
   modelBytes: Uint8Array,
   name: string,
   data: LabelledExamples,
-  queue: QueueOptions,
+  queue: LesionQueueOptions,
   options: { seed: number; batchSize?: number },
 ): EvaluateLesionBatches {
   return async (batches, onProgress) => {
@@ -136,7 +140,11 @@ export function evaluateLesionsOnQueue(
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         } satisfies LesionPayload,
       }));
-      const results = await executor.run(pieces, { onProgress });
+      const results = await executor.run(pieces, {
+        onProgress,
+        ...(queue.onWaiting ? { onWaiting: queue.onWaiting } : {}),
+        ...(queue.signal ? { signal: queue.signal } : {}),
+      });
       return results.map(fromWire);
     } finally {
       await executor.close();

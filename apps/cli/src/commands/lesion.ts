@@ -6,6 +6,7 @@ import { loadDataset } from '@modscope/datasets';
 import { lesionHandlers, runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
 import { isLanguageModel, type LoadedModel } from '@modscope/core';
 import { loaders, loadModel } from '../loaders.js';
+import { queueRun } from '../queue-run.js';
 import { UsageError } from '../usage-error.js';
 import { progress, table, percent, type Progress } from '../output.js';
 import { modelInputs, partitionInput } from '../command-inputs.js';
@@ -65,12 +66,13 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
   // One bar per stage, closed when its stage is done or the next one starts.
   let stage: LesionStudyStage | undefined;
   let bar: Progress = progress('', { quiet: true });
+  const queued = queue !== undefined ? queueRun(queue) : undefined;
   let result: LesionResultJson;
   try {
     result = await runLesion(model, dataset, {
       ...study,
       ...(partitioner ? { partitioner } : {}),
-      ...(queue !== undefined ? { queue: { url: queue } } : {}),
+      ...(queued ? { queue: { ...queued.queue, signal: queued.signal } } : {}),
       onProgress: (next, done, total) => {
         if (next !== stage) {
           bar.stop();
@@ -83,6 +85,7 @@ export async function lesionCommand(path: string, options: LesionOptions): Promi
     });
   } finally {
     bar.stop();
+    queued?.dispose();
   }
   await writeResultOutputs(result, options, () => formatLesions(result));
 }
