@@ -1,15 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanFailure, fixture, root, runCliAsync } from './run-cli.js';
+import { expectCleanFailure, fixture, runCliAsync } from './run-cli.js';
+import { resultText, startWorker } from './support/queue-workers.js';
 
 // `modscope lesion --queue` (issue 19): the lesion sweep's batches on modscope worker processes, against a
 // real redis-server on loopback.
 
-const bin = `${root}apps/cli/dist/bin.js`;
 const dir = mkdtempSync(join(tmpdir(), 'modscope-queue-lesion-'));
 
 let redis: RedisServer;
@@ -19,38 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.stop();
 });
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `modscope worker` and resolves once it says it is taking pieces. */
-async function startWorker(url: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [bin, 'worker', '--queue', url], { cwd: root });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const started = Date.now();
-  while (!out.includes('worker: taking pieces')) {
-    if (child.exitCode !== null || Date.now() - started > 30_000) throw new Error(`the worker did not start:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, output: () => out, exited };
-}
-
-/** A result file without its wall-clock timings. */
-const resultText = (path: string) => {
-  const result = JSON.parse(readFileSync(path, 'utf8'));
-  delete result.timings;
-  return JSON.stringify(result);
-};
 
 describe('modscope lesion --queue (a real redis-server on loopback)', () => {
   const model = fixture('mlp-fashion.onnx');

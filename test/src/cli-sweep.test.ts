@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanFailure, root, runCliAsync } from './run-cli.js';
+import { resultText, startWorker } from './support/queue-workers.js';
 
-const bin = `${root}apps/cli/dist/bin.js`;
 const dir = mkdtempSync(join(tmpdir(), 'modscope-sweep-'));
 
 /** Writes a manifest into the test directory; its model paths are relative to it. */
@@ -31,37 +30,6 @@ const sweep = manifest('sweep.json', {
   seeds: [3],
 });
 const entries = ['mlp-fashion', 'mlp-sigmoid-tanh', 'opset11'].flatMap((m) => [`${m}.cluster.seed3`, `${m}.lesion.seed3`]);
-
-/** A result file without its wall-clock timings. */
-const resultText = (path: string) => {
-  const result = JSON.parse(readFileSync(path, 'utf8'));
-  delete result.timings;
-  return JSON.stringify(result);
-};
-
-interface WorkerProcess {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-/** Starts `modscope worker` and resolves once it says it is taking pieces. */
-async function startWorker(url: string): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [bin, 'worker', '--queue', url], { cwd: root });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const started = Date.now();
-  while (!out.includes('worker: taking pieces')) {
-    if (child.exitCode !== null || Date.now() - started > 30_000) throw new Error(`the worker did not start:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, exited };
-}
 
 describe('modscope sweep', () => {
   const local = join(dir, 'local');
@@ -136,7 +104,7 @@ describe('modscope sweep', () => {
     await worker.exited;
     expect(r.code).toBe(0);
     expect(r.stderr.trim().split('\n')).toEqual([
-      `modscope: warning: no worker has taken pieces from ${redis.url} for 1 s; 1 of 1 are waiting. Start one with: modscope worker --queue ${redis.url}`,
+      `modscope: warning: no worker is taking pieces from ${redis.url}; 3 of 3 sweep entries are waiting. Start one with: modscope worker --queue ${redis.url}`,
     ]);
     expect(readdirSync(join(dir, 'waiting'))).toHaveLength(4);
   });

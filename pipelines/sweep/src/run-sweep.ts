@@ -100,9 +100,15 @@ export async function runSweep(manifest: SweepManifest, options: RunSweepOptions
   const { createQueueExecutor } = await import('@modscope/queue');
   const { onWaiting, ...queue } = options.queue;
   const executor = createQueueExecutor(queue);
+  // each entry is a run of one piece: say it once, for the whole sweep
   let warned = false;
-  const waiting = (line: string) => {
-    if (!warned) onWaiting?.(line);
+  let settled = 0;
+  const waiting = () => {
+    if (!warned) {
+      onWaiting?.(
+        `no worker is taking pieces from ${queue.url}; ${entries.length - settled} of ${entries.length} sweep entries are waiting. Start one with: modscope worker --queue ${queue.url}`,
+      );
+    }
     warned = true;
   };
   try {
@@ -131,6 +137,7 @@ export async function runSweep(manifest: SweepManifest, options: RunSweepOptions
         } catch (error) {
           reply = { ok: false, error: oneLine(error) };
         }
+        settled++;
         return finish(outcomeOf(entry, started, reply));
       }),
     );
