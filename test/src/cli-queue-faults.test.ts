@@ -128,7 +128,9 @@ describe('queue faults (worker processes, a real redis-server)', () => {
     for (const args of [cluster(gone.url, join(dir, 'none.json')), ['worker', '--queue', gone.url], ['workers', '--queue', gone.url]]) {
       const r = await runCliAsync(args, quick);
       expect(expectCleanFailure(r)).toMatch(
-        new RegExp(`^modscope: cannot reach the queue at ${gone.url} \\(connect ECONNREFUSED [\\d.:]+\\)\\. Start redis-server there \\(or check the --queue URL\\), then run again\\.$`),
+        new RegExp(
+          `^modscope: cannot reach the queue at ${gone.url} \\(connect ECONNREFUSED [\\d.:]+\\)\\. Start redis-server there \\(or check the --queue URL\\), then run again\\.$`,
+        ),
       );
     }
   }, 120_000);
