@@ -4,7 +4,7 @@ import * as testing from './testing/index.js';
 
 describe('@modscope/queue', () => {
   it('exports exactly its public API', () => {
-    expect(Object.keys(api).sort()).toEqual(['createQueueExecutor', 'queueStatus', 'runWorker'].sort());
+    expect(Object.keys(api).sort()).toEqual(['createQueueExecutor', 'modelFile', 'queueStatus', 'runWorker'].sort());
     expect(Object.keys(testing).sort()).toEqual(['redeliver', 'startRedisServer']);
   });
 });

@@ -1,7 +1,3 @@
-import { rmSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PartitionerSpec } from '@modscope/clusterability';
 import { InvalidArgumentError, type LoadedModel, type Partitioner } from '@modscope/core';
 import { loadDataset } from '@modscope/datasets';
@@ -46,30 +42,15 @@ const HASH = /^[0-9a-f]{64}$/;
 
 /**
  * The piece handlers a queue worker needs to run whole sweep entries (`runWorker({ handlers })`). Each model
- * is fetched once by its hash into a directory of this process's own (removed when it exits) and loaded
- * from there; datasets are loaded by name.
+ * is fetched once by its hash into a directory of this process's own (`modelFile` of `@modscope/queue`:
+ * mode 0700, removed when it exits) and loaded from there; datasets are loaded by name.
  */
 export function sweepHandlers(options: SweepHandlerOptions): Record<string, PieceHandler> {
-  let dir: Promise<string> | undefined;
-  const files = new Map<string, Promise<string>>();
   const datasets = datasetCache(options.loadDataset ?? loadDataset);
-  const modelFile = (hash: string, context: PieceContext): Promise<string> => {
-    let file = files.get(hash);
-    if (!file) {
-      dir ??= mkdtemp(join(tmpdir(), 'modscope-sweep-')).then((made) => {
-        process.once('exit', () => rmSync(made, { recursive: true, force: true }));
-        return made;
-      });
-      file = (async () => {
-        const [bytes, into] = await Promise.all([context.blob(hash), dir!]);
-        const path = join(into, `${hash}.onnx`);
-        await writeFile(path, bytes);
-        return path;
-      })();
-      file.catch(() => files.delete(hash));
-      files.set(hash, file);
-    }
-    return file;
+  const modelPath = async (hash: string, context: PieceContext): Promise<string> => {
+    // imported here: the package's other users never load BullMQ for it
+    const { modelFile } = await import('@modscope/queue');
+    return modelFile(hash, () => context.blob(hash));
   };
   const handler: PieceHandler = async (piece, context): Promise<SweepReply> => {
     try {
@@ -81,7 +62,7 @@ export function sweepHandlers(options: SweepHandlerOptions): Record<string, Piec
         throw new InvalidArgumentError({ argument: 'piece', message: 'a sweep piece without a partitioner.' });
       }
       const analysis = checkAnalysis(p.analysis);
-      const [file, partitioner] = await Promise.all([modelFile(p.model.hash, context), options.partitioner(p.partitioner)]);
+      const [file, partitioner] = await Promise.all([modelPath(p.model.hash, context), options.partitioner(p.partitioner)]);
       const model = await options.loadModel(file, { name: p.model.name });
       return { ok: true, text: await runAnalysis(model, analysis, piece.seed, partitioner, datasets) };
     } catch (error) {

@@ -1,7 +1,3 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadDataset } from '@modscope/datasets';
 import { lesionHandlers, runLesion, type LesionStudyOptions, type LesionStudyStage } from '@modscope/lesion-study';
 import { isLanguageModel, type LoadedModel } from '@modscope/core';
@@ -109,21 +105,14 @@ function refuseQueue(options: Pick<LesionOptions, 'text' | 'featureViz'> & { lan
 }
 
 /**
- * A model from the bytes a submitter stored: written once to this machine's cache, named by their content
- * hash (64 hex digits, checked by the pipeline; never a path that came with the piece), and loaded from there.
+ * A model from the bytes a submitter stored (checked against their hash by the queue): written once per
+ * process to a private directory of its own, named by their content hash (64 hex digits, checked by the
+ * pipeline; never a path that came with the piece), and loaded from there.
  */
 async function modelFromBytes({ hash, bytes, name }: { hash: string; bytes: Uint8Array; name: string }): Promise<LoadedModel> {
-  const dir = join(tmpdir(), 'modscope-worker');
-  const path = join(dir, `${hash}.onnx`);
-  const cached = await readFile(path).catch(() => undefined);
-  if (!cached || createHash('sha256').update(cached).digest('hex') !== hash) {
-    await mkdir(dir, { recursive: true });
-    // written under a name of its own, then renamed: a second worker on this machine never reads half a file
-    const partial = `${path}.${process.pid}.${Date.now()}`;
-    await writeFile(partial, bytes);
-    await rename(partial, path);
-  }
-  return loaders.load(path, { name });
+  // imported here: `lesion` without --queue never loads BullMQ
+  const { modelFile } = await import('@modscope/queue');
+  return loaders.load(await modelFile(hash, bytes), { name });
 }
 
 /** The handlers `modscope worker` runs the pieces of `lesion --queue` with. */
