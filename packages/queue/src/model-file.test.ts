@@ -1,21 +1,31 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const a = new Uint8Array([1, 2, 3, 4, 5]);
 const b = new Uint8Array([9, 8, 7]);
 
-// A fresh module per test: a process's directory and files of its own.
+// A fresh module per test: a process's directory and files of its own, removed after the tests (the test
+// runner's workers do not always exit in a way that runs the module's exit hook).
 let modelFile: typeof import('./model-file.js').modelFile;
+const made = new Set<string>();
 beforeEach(async () => {
   vi.resetModules();
-  ({ modelFile } = await import('./model-file.js'));
+  const module = await import('./model-file.js');
+  modelFile = async (hash, bytes) => {
+    const path = await module.modelFile(hash, bytes);
+    made.add(dirname(path));
+    return path;
+  };
 });
 afterEach(() => vi.restoreAllMocks());
+afterAll(() => {
+  for (const directory of made) rmSync(directory, { recursive: true, force: true });
+});
 
 describe('modelFile', () => {
   it('writes the bytes to <hash>.onnx in a private directory of the process (mode 0700)', async () => {
