@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.base';
 
-export default packageBuild({ entry: ['src/index.ts', 'src/testing/index.ts'] });
+export default packageBuild({ entry: ['src/index.ts', 'src/testing/index.ts', 'src/piece-thread.ts'] });

@@ -27,12 +27,19 @@ export function connection(url: string): ConnectionOptions {
     });
   }
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) {
+    throw new ModscopeError({
+      code: 'invalid-argument',
+      message: `queue URL '${url}' names database '${parsed.pathname.slice(1)}'; a Redis database is a number.`,
+      hint: 'Use e.g. redis://127.0.0.1:6379/0, or leave the database out.',
+    });
+  }
   return {
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : 6379,
     username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db: Number.isInteger(db) ? db : 0,
+    db,
     maxRetriesPerRequest: null,
     // reconnect quickly (a Redis restart takes seconds), at most every 2 s
     retryStrategy: (times: number) => Math.min(100 * times, 2000),
@@ -45,6 +52,7 @@ export interface RedisCalls {
   getBuffer(key: string): Promise<Buffer | null>;
   exists(key: string): Promise<number>;
   del(key: string): Promise<number>;
+  expire(key: string, seconds: number): Promise<number>;
   scan(cursor: string, match: 'MATCH', pattern: string, count: 'COUNT', n: number): Promise<[string, string[]]>;
   mget(keys: string[]): Promise<(string | null)[]>;
 }

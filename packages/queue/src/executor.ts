@@ -13,18 +13,10 @@ import {
   unreachable,
   within,
 } from './connection.js';
+import type { JobData, Piece } from './piece.js';
 import { liveWorkers } from './status.js';
 
-/** One seeded, independent piece of an analysis, JSON-serializable: what to run (`kind`), with what, and its seed. */
-export interface Piece {
-  kind: string;
-  payload: unknown;
-  seed: number;
-}
-
-export interface JobData extends Piece {
-  index: number;
-}
+export type { Piece };
 
 export interface RunOptions {
   /** Called each time a piece's result is in, with the pieces done and their total. */
@@ -66,6 +58,16 @@ export interface ExecutorOptions extends QueueOptions {
 /** A piece put back this many times after getting lost fails the run. */
 const MAX_RESUBMITS = 3;
 
+/** How long side storage lives in Redis; a run keeps its own alive (`BLOB_REFRESH_MS`). */
+const BLOB_SECONDS = 86_400;
+const BLOB_REFRESH_MS = 3_600_000;
+
+/** Redis keeps a value of at most 512 MB; more than this for one blob is refused before it is sent. */
+const MOST_BYTES = 400 * 1024 * 1024;
+
+/** Unfinished pieces looked up per poll, oldest first: BullMQ's state lookup scans the wait list. */
+const POLL_BATCH = 500;
+
 function pieceFailure(kind: string, index: number, message: string): ModscopeError {
   const line = message.split('\n')[0]!.trim();
   return new ModscopeError({ code: 'piece-failed', message: `piece ${kind} #${index} failed: ${line}` });
@@ -83,7 +85,7 @@ export function createQueueExecutor(options: ExecutorOptions): QueueExecutor {
   queue.on('error', (error) => {
     lastError = error.message;
   });
-  let events: QueueEvents | undefined;
+  let events: Promise<QueueEvents> | undefined;
   /** What this executor put, kept to put again if Redis loses it. */
   const blobs = new Map<string, Uint8Array>();
   const client = async () => (await queue.client) as unknown as RedisCalls;
@@ -98,28 +100,51 @@ export function createQueueExecutor(options: ExecutorOptions): QueueExecutor {
     }
   };
   const store = async (hash: string, bytes: Uint8Array) => {
-    await (await client()).set(blobKey(name, hash), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', 86_400);
+    await (await client()).set(blobKey(name, hash), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', BLOB_SECONDS);
   };
+  /** A Redis call that may not hang: it fails as the queue gone away after `unreachableMs`. */
+  const bounded = <T>(promise: Promise<T>, what: string) =>
+    within(promise, unreachableMs, () => 'no answer').catch((error: Error) => {
+      throw unreachable(
+        `the queue at ${options.url} did not answer for ${Math.round(unreachableMs / 1000)} s ${what}`,
+        lastError ?? error.message,
+      );
+    });
 
   return {
     async put(bytes) {
+      if (bytes.byteLength > MOST_BYTES) {
+        throw new ModscopeError({
+          code: 'invalid-argument',
+          message: `${Math.round(bytes.byteLength / 2 ** 20)} MB is more than the ${MOST_BYTES / 2 ** 20} MB one piece's data may take on the queue (Redis keeps values of at most 512 MB).`,
+          hint: 'Run this model without --queue.',
+        });
+      }
       await ready();
       const hash = sha256(bytes);
       blobs.set(hash, bytes);
-      await store(hash, bytes);
+      await bounded(store(hash, bytes), 'while storing the data of the pieces');
       return hash;
     },
 
     async run(pieces, runOptions = {}) {
       await ready();
-      if (!events) {
-        events = new QueueEvents(name, { connection: conn });
-        events.on('error', () => {});
-        await within(events.waitUntilReady(), connectMs, () => 'no answer').catch(() => {
+      // one QueueEvents for every run of this executor (runs may start together)
+      events ??= (async () => {
+        const created = new QueueEvents(name, { connection: conn });
+        created.on('error', () => {});
+        try {
+          await within(created.waitUntilReady(), connectMs, () => 'no answer');
+          return created;
+        } catch {
+          await closeWithin(created, 1000);
           throw unreachable(`cannot reach the queue at ${options.url}`, lastError);
-        });
-      }
-      const queueEvents = events;
+        }
+      })();
+      events.catch(() => {
+        events = undefined;
+      });
+      const queueEvents = await events;
       const total = pieces.length;
       if (total === 0) return [];
       const runId = randomUUID();
@@ -193,16 +218,22 @@ export function createQueueExecutor(options: ExecutorOptions): QueueExecutor {
 
         let lastAnswer = Date.now();
         let noWorkerSince: number | undefined;
+        let lastWorkerLook = 0;
+        let lastRefresh = Date.now();
         let warned = false;
-        /** Looks up every unfinished piece: takes results the events missed, puts back lost pieces. */
+        let cursor = 0;
+        /**
+         * Looks up unfinished pieces (up to POLL_BATCH, round robin): takes results the events missed, puts
+         * back lost pieces; keeps the side storage alive; looks for live workers.
+         */
         const poll = async () => {
-          const open = [];
-          for (let i = 0; i < total; i++) if (!taken[i]) open.push(i);
-          const states = await within(
-            Promise.all(open.map((i) => queue.getJobState(ids[i]!))),
-            Math.min(5000, Math.max(2 * pollMs, unreachableMs / 2)),
-            () => 'no answer',
-          );
+          const open: number[] = [];
+          for (let k = 0; k < total && open.length < POLL_BATCH; k++) {
+            const i = (cursor + k) % total;
+            if (!taken[i]) open.push(i);
+          }
+          cursor = ((open.at(-1) ?? cursor) + 1) % total;
+          const states = await Promise.all(open.map((i) => queue.getJobState(ids[i]!)));
           lastAnswer = Date.now();
           const lost: number[] = [];
           await Promise.all(
@@ -210,24 +241,29 @@ export function createQueueExecutor(options: ExecutorOptions): QueueExecutor {
               const state = states[k];
               if (state === 'completed' || state === 'failed') {
                 const finished = await Job.fromId<JobData>(queue, ids[index]!);
-                if (!finished) return;
+                if (!finished || ended || taken[index]) return;
                 if (state === 'completed') take(index, finished.returnvalue);
                 else fail(index, finished.failedReason);
               } else if (state === 'unknown') lost.push(index);
             }),
           );
           if (ended) return;
+          const calls = await client();
           if (lost.length > 0) {
             const over = lost.find((i) => resubmits[i]! >= MAX_RESUBMITS);
             if (over !== undefined)
               return fail(over, `lost from the queue ${MAX_RESUBMITS + 1} times (is Redis being restarted or flushed?)`);
-            const calls = await client();
             for (const [hash, bytes] of blobs) if (!(await calls.exists(blobKey(name, hash)))) await store(hash, bytes);
             for (const i of lost) resubmits[i]!++;
             await queue.addBulk(lost.map(job));
           }
-          if (runOptions.onWaiting && !warned) {
-            const alive = (await liveWorkers(await client(), name)).length;
+          if (Date.now() - lastRefresh >= BLOB_REFRESH_MS) {
+            lastRefresh = Date.now();
+            for (const hash of blobs.keys()) await calls.expire(blobKey(name, hash), BLOB_SECONDS);
+          }
+          if (runOptions.onWaiting && !warned && Date.now() - lastWorkerLook >= Math.min(noWorkerMs / 3, 5000)) {
+            lastWorkerLook = Date.now();
+            const alive = (await liveWorkers(calls, name)).length;
             noWorkerSince = alive > 0 ? undefined : (noWorkerSince ?? Date.now());
             if (noWorkerSince !== undefined && Date.now() - noWorkerSince >= noWorkerMs) {
               warned = true;
@@ -240,7 +276,7 @@ export function createQueueExecutor(options: ExecutorOptions): QueueExecutor {
         const loop = () => {
           timer = setTimeout(async () => {
             try {
-              await poll();
+              await within(poll(), Math.min(5000, Math.max(2 * pollMs, unreachableMs / 2)), () => 'no answer');
             } catch {
               if (Date.now() - lastAnswer >= unreachableMs) {
                 return end(
@@ -252,16 +288,25 @@ export function createQueueExecutor(options: ExecutorOptions): QueueExecutor {
           }, pollMs);
         };
         // submit in chunks; the first poll (after pollMs) finds any piece the events missed
-        (async () => {
-          for (let start = 0; start < total && !ended; start += 1000) {
-            await queue.addBulk(Array.from({ length: Math.min(1000, total - start) }, (_, k) => job(start + k)));
-          }
-        })().then(loop, (error: Error) => end(unreachable(`could not submit pieces to the queue at ${options.url}`, error.message)));
+        bounded(
+          (async () => {
+            for (let start = 0; start < total && !ended; start += 1000) {
+              await queue.addBulk(Array.from({ length: Math.min(1000, total - start) }, (_, k) => job(start + k)));
+            }
+          })(),
+          'while the pieces were submitted',
+        ).then(
+          () => {
+            if (!ended) loop();
+          },
+          (error: Error) => end(error),
+        );
       });
     },
 
     async close() {
-      await Promise.all([events ? closeWithin(events, 2000) : undefined, closeWithin(queue, 2000)]);
+      const opened = await events?.catch(() => undefined);
+      await Promise.all([opened ? closeWithin(opened, 2000) : undefined, closeWithin(queue, 2000)]);
     },
   };
 }

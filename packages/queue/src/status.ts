@@ -39,10 +39,16 @@ export async function liveWorkers(client: RedisCalls, name: string): Promise<Wor
   } while (cursor !== '0');
   if (keys.length === 0) return [];
   const values = await client.mget(keys);
-  return values
-    .filter((v): v is string => v !== null)
-    .map((v) => JSON.parse(v) as WorkerHeartbeat)
-    .sort((a, b) => a.started.localeCompare(b.started) || a.id.localeCompare(b.id));
+  const beats: WorkerHeartbeat[] = [];
+  for (const value of values) {
+    try {
+      const beat = value === null ? null : (JSON.parse(value) as WorkerHeartbeat);
+      if (beat && typeof beat.id === 'string' && typeof beat.started === 'string') beats.push(beat);
+    } catch {
+      // not a heartbeat of ours: skip it
+    }
+  }
+  return beats.sort((a, b) => a.started.localeCompare(b.started) || a.id.localeCompare(b.id));
 }
 
 export interface QueueStatus {

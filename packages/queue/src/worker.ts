@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { ModscopeError } from '@modscope/core';
 import { Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import {
@@ -14,23 +15,28 @@ import {
   within,
   workerKey,
 } from './connection.js';
-import type { JobData, Piece } from './executor.js';
+import type { JobData, PieceContext, PieceHandler } from './piece.js';
+
+export type { PieceContext, PieceHandler };
 import type { WorkerHeartbeat } from './status.js';
-
-/** What a handler gets besides its piece: the side storage the submitter filled with `put`. */
-export interface PieceContext {
-  /** The bytes stored under a content hash; checked against the hash, fetched once per worker. */
-  blob(hash: string): Promise<Uint8Array>;
-}
-
-/** Runs one piece of its kind and returns a JSON-serializable result. */
-export type PieceHandler = (piece: Piece, context: PieceContext) => Promise<unknown>;
+import { type PiecePool, startPiecePool, type ThreadHandlers } from './thread-pool.js';
 
 export interface WorkerOptions extends QueueOptions {
   /** Pieces run at once. Default 1. */
   concurrency?: number;
-  /** The handler of each kind of piece this worker runs; a piece of another kind fails. */
-  handlers: Readonly<Record<string, PieceHandler>>;
+  /**
+   * The handler of each kind of piece this worker runs, on its main thread; a piece of another kind fails.
+   * A handler that computes for long without yielding keeps the worker from renewing its pieces' locks: give
+   * `threads` instead.
+   */
+  handlers?: Readonly<Record<string, PieceHandler>>;
+  /**
+   * Run the pieces on `concurrency` threads, each making its handlers from this module, so that the main
+   * thread keeps renewing locks and sending heartbeats however long a piece computes.
+   */
+  threads?: ThreadHandlers;
+  /** The most side-storage bytes the worker keeps for the next pieces (least recently used go first). Default 1 GiB. */
+  cacheBytes?: number;
   /** Aborting it stops the worker gracefully: the pieces it is running finish, then it closes. */
   signal: AbortSignal;
   /** How long a piece stays locked to this worker without renewal, in ms (BullMQ's default 30 s). */
@@ -52,7 +58,12 @@ export interface WorkerOptions extends QueueOptions {
  */
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const name = queueName(options);
-  const cache = new Map<string, Promise<Uint8Array>>();
+  if (!options.handlers === !options.threads) {
+    throw new ModscopeError({ code: 'invalid-argument', message: 'runWorker needs either handlers or threads.' });
+  }
+  // insertion order is use order: a hit moves to the end, the first entries go when over the budget
+  const cache = new Map<string, { bytes: Promise<Uint8Array>; size: number }>();
+  const cacheBytes = options.cacheBytes ?? 2 ** 30;
   const id = randomUUID();
   const heartbeatMs = options.heartbeatMs ?? envMs('MODSCOPE_QUEUE_HEARTBEAT_MS', 5000);
   const state: WorkerHeartbeat = {
@@ -67,32 +78,46 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     failed: 0,
   };
   let worker: Worker<JobData> | undefined;
+  let pool: PiecePool | undefined;
   const client = async () => (await worker!.client) as unknown as RedisCalls;
   const blob = (hash: string): Promise<Uint8Array> => {
     if (!/^[0-9a-f]{64}$/.test(hash)) return Promise.reject(new Error(`'${hash}' is not a content hash.`));
-    let got = cache.get(hash);
-    if (!got) {
-      got = (async () => {
-        const bytes = await (await client()).getBuffer(blobKey(name, hash));
-        if (!bytes) throw new Error(`no data stored under ${hash.slice(0, 12)}… (expired or never put).`);
-        if (sha256(bytes) !== hash) throw new Error(`the data stored under ${hash.slice(0, 12)}… does not match its hash.`);
-        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      })();
-      got.catch(() => cache.delete(hash));
-      cache.set(hash, got);
+    const hit = cache.get(hash);
+    if (hit) {
+      cache.delete(hash);
+      cache.set(hash, hit);
+      return hit.bytes;
     }
-    return got;
+    const entry: { size: number; bytes: Promise<Uint8Array> } = { size: 0, bytes: Promise.resolve(new Uint8Array()) };
+    entry.bytes = (async () => {
+      const bytes = await (await client()).getBuffer(blobKey(name, hash));
+      if (!bytes) throw new Error(`no data stored under ${hash.slice(0, 12)}… (expired or never put).`);
+      if (sha256(bytes) !== hash) throw new Error(`the data stored under ${hash.slice(0, 12)}… does not match its hash.`);
+      entry.size = bytes.byteLength;
+      let total = 0;
+      for (const e of cache.values()) total += e.size;
+      for (const [key, e] of cache) {
+        if (total <= cacheBytes || e === entry) break;
+        cache.delete(key);
+        total -= e.size;
+      }
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    })();
+    entry.bytes.catch(() => cache.delete(hash));
+    cache.set(hash, entry);
+    return entry.bytes;
   };
   const context: PieceContext = { blob };
   worker = new Worker<JobData>(
     name,
     async (job) => {
       const { kind, payload, seed } = job.data;
-      const handler = Object.hasOwn(options.handlers, kind) ? options.handlers[kind] : undefined;
-      if (!handler) throw new Error(`this worker has no handler for pieces of kind '${kind}'.`);
+      const handlers = options.handlers;
+      const handler = handlers && Object.hasOwn(handlers, kind) ? handlers[kind] : undefined;
+      if (handlers && !handler) throw new Error(`this worker has no handler for pieces of kind '${kind}'.`);
       state.running++;
       try {
-        const result = await handler({ kind, payload, seed }, context);
+        const result = handler ? await handler({ kind, payload, seed }, context) : await pool!.run({ kind, payload, seed });
         state.done++;
         return result;
       } catch (error) {
@@ -125,6 +150,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await within(worker.close(true), 2000, () => '').catch(() => worker!.disconnect());
     throw unreachable(`cannot reach the queue at ${options.url}`, lastError);
   }
+  if (options.threads) {
+    try {
+      pool = await startPiecePool(options.threads, options.concurrency ?? 1, context);
+    } catch (error) {
+      await within(worker.close(true), 2000, () => '').catch(() => worker!.disconnect());
+      throw new ModscopeError({ code: 'worker-failed', message: (error as Error).message });
+    }
+  }
   // the heartbeat has its own connection, so that it outlives the worker's until the last piece is done
   const heart = new Redis({ ...(connection(options.url) as RedisOptions), lazyConnect: true });
   heart.on('error', () => {});
@@ -132,17 +165,19 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     state.seen = new Date().toISOString();
     await heart.set(workerKey(name, id), JSON.stringify(state), 'PX', 3 * heartbeatMs);
   };
-  await beat().catch(() => {});
+  await within(beat(), 2000, () => '').catch(() => {});
   const heartbeat = setInterval(() => void beat().catch(() => {}), heartbeatMs);
   const stop = () => void worker!.close();
   options.signal.addEventListener('abort', stop, { once: true });
-  options.onReady?.();
+  if (options.signal.aborted) stop();
+  else options.onReady?.();
   try {
-    await worker.run();
+    if (!options.signal.aborted) await worker.run();
   } finally {
     options.signal.removeEventListener('abort', stop);
     clearInterval(heartbeat);
     await worker.close();
+    await pool?.close();
     await within(heart.del(workerKey(name, id)), 2000, () => '').catch(() => {});
     heart.disconnect();
   }

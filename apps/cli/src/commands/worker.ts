@@ -1,38 +1,13 @@
-import { loadPartitioner, type PartitionerSpec, shuffleHandlers } from '@modscope/clusterability';
-import type { Partitioner } from '@modscope/core';
 import { runWorker } from '@modscope/queue';
-import { sweepHandlers } from '@modscope/sweep';
-import { loaders } from '../loaders.js';
 import { print } from '../output.js';
-import { PARTITIONERS, partitionerSpec } from '../partitioners.js';
-import { lesionWorkerHandlers } from './lesion.js';
+import { partitionerSpec } from '../partitioners.js';
+import type { WorkerHandlerOptions } from '../worker-handlers.js';
 
 export interface WorkerOptions {
   queue: string;
   concurrency: number;
   /** Partitioner plugins (package names or paths, found from this worker's directory) it may run besides its own. */
   partitioner?: string[];
-}
-
-/**
- * The partitioner a piece names, made by its factory name from this install's own table and the plugins
- * the worker was started with (`--partitioner`): the module the piece carries is a path on the submitting
- * machine, and is never imported.
- */
-function partitionerTable(plugins: readonly PartitionerSpec[]): (spec: PartitionerSpec) => Promise<Partitioner> {
-  const table = [...Object.values(PARTITIONERS).map((make) => make()), ...plugins];
-  return (spec) => {
-    const known = table.find((own) => own.factory === spec.factory);
-    if (!known) {
-      const names = table.map((own) => own.factory);
-      return Promise.reject(
-        new Error(
-          `this worker runs only the partitioners ${names.join(', ')}, not '${spec.factory}' (start it with --partitioner <package> to allow a plugin).`,
-        ),
-      );
-    }
-    return loadPartitioner({ ...known, ...(spec.options !== undefined ? { options: spec.options } : {}) });
-  };
 }
 
 /**
@@ -47,7 +22,9 @@ function lockSettings(): { lockDuration?: number; stalledInterval?: number } {
 
 /** Runs queued pieces until SIGTERM or SIGINT; the pieces being run finish first. */
 export async function workerCommand(options: WorkerOptions): Promise<void> {
-  const partitionerOf = partitionerTable(await Promise.all((options.partitioner ?? []).map((value) => partitionerSpec(value))));
+  const handlerOptions: WorkerHandlerOptions = {
+    partitioners: await Promise.all((options.partitioner ?? []).map((value) => partitionerSpec(value))),
+  };
   const controller = new AbortController();
   // the first signal lets the pieces being run finish; a second one stops at once
   const stop = () => {
@@ -61,11 +38,8 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
     await runWorker({
       url: options.queue,
       concurrency: options.concurrency,
-      handlers: {
-        ...shuffleHandlers({ partitioner: partitionerOf }),
-        ...sweepHandlers({ loadModel: (path, o) => loaders.load(path, o), partitioner: partitionerOf }),
-        ...lesionWorkerHandlers(),
-      },
+      // each piece runs on a thread of its own, made from the built worker-handlers.js beside this file
+      threads: { module: new URL('./worker-handlers.js', import.meta.url).href, export: 'workerHandlers', options: handlerOptions },
       signal: controller.signal,
       ...lockSettings(),
       onReady: () => print(`worker: taking pieces from ${options.queue} (concurrency ${options.concurrency}); stop with SIGTERM or Ctrl-C`),
