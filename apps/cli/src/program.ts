@@ -5,7 +5,7 @@ import { addExperimentCommands } from './experiment-commands.js';
 import { addQueueCommands } from './queue-commands.js';
 import { addSweepCommands } from './sweep-commands.js';
 
-const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 /** The command tree. Each command loads its implementation only when it runs. */
 export function createProgram(output: { writeErr?: (s: string) => void } = {}): Command {

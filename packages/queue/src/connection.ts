@@ -7,6 +7,11 @@ export interface QueueOptions {
   url: string;
   /** Queue name; submitters and workers of one queue must agree. Default `modscope`. */
   name?: string;
+  /**
+   * The version of the software on this side (e.g. the app's). Pieces carry the submitter's; a worker of
+   * another version fails them in one line, since its results could differ. Default none: not checked.
+   */
+  version?: string;
 }
 
 export const queueName = (options: QueueOptions) => options.name ?? 'modscope';

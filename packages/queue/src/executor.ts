@@ -154,7 +154,13 @@ export function createQueueExecutor(options: ExecutorOptions): QueueExecutor {
         const piece = pieces[index]!;
         return {
           name: piece.kind,
-          data: { kind: piece.kind, payload: piece.payload, seed: piece.seed, index },
+          data: {
+            kind: piece.kind,
+            payload: piece.payload,
+            seed: piece.seed,
+            index,
+            ...(options.version !== undefined ? { version: options.version } : {}),
+          },
           // kept until this run has read them (or a day, if it never does)
           opts: { jobId: ids[index]!, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } },
         };

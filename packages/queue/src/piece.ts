@@ -9,6 +9,8 @@ export interface Piece {
 
 export interface JobData extends Piece {
   index: number;
+  /** The submitter's `version`, where it gave one. */
+  version?: string;
 }
 
 /** What a handler gets besides its piece: the side storage the submitter filled with `put`. */

@@ -40,13 +40,22 @@ const handlers: Record<string, PieceHandler> = {
   },
 };
 
-async function withWorker<T>(name: string, body: () => Promise<T>, concurrency = 3, url = redis.url): Promise<T> {
+async function withWorker<T>(name: string, body: () => Promise<T>, concurrency = 3, url = redis.url, version?: string): Promise<T> {
   const controller = new AbortController();
   let ready!: () => void;
   const started = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const running = runWorker({ url, name, concurrency, handlers, signal: controller.signal, onReady: ready, heartbeatMs: 200 });
+  const running = runWorker({
+    url,
+    name,
+    concurrency,
+    handlers,
+    signal: controller.signal,
+    onReady: ready,
+    heartbeatMs: 200,
+    ...(version ? { version } : {}),
+  });
   await started;
   try {
     return await body();
@@ -229,5 +238,14 @@ describe('queue executor and worker', () => {
     expect(status.workers[0]).toMatchObject({ pid: process.pid, concurrency: 3, done: 4, failed: 0, running: 0 });
     expect(status.counts).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0 });
     expect((await queueStatus({ url: redis.url, name: 'beat' })).workers).toEqual([]);
+  });
+
+  it('a worker of another version fails the pieces in one line; the same version runs them', async () => {
+    const older = createQueueExecutor({ url: redis.url, name: 'versions', version: '0.1.0', ...fast });
+    await expect(withWorker('versions', () => older.run(slow(2, 0, 0)), 1, redis.url, '0.2.0')).rejects.toThrow(
+      /^piece slow #\d failed: it was sent by version 0\.1\.0 and this worker runs 0\.2\.0; run the same version on the submitting machine and the workers \(results could differ\)\.$/,
+    );
+    expect(await withWorker('versions', () => older.run(slow(2, 5, 0)), 1, redis.url, '0.1.0')).toEqual(expected(2, 5));
+    await older.close();
   });
 });

@@ -111,7 +111,12 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   worker = new Worker<JobData>(
     name,
     async (job) => {
-      const { kind, payload, seed } = job.data;
+      const { kind, payload, seed, version } = job.data;
+      if (options.version !== undefined && version !== undefined && version !== options.version) {
+        throw new Error(
+          `it was sent by version ${version} and this worker runs ${options.version}; run the same version on the submitting machine and the workers (results could differ).`,
+        );
+      }
       const handlers = options.handlers;
       const handler = handlers && Object.hasOwn(handlers, kind) ? handlers[kind] : undefined;
       if (handlers && !handler) throw new Error(`this worker has no handler for pieces of kind '${kind}'.`);

@@ -11,6 +11,8 @@ export interface ShuffleQueueOptions {
   url: string;
   /** Queue name. Default `modscope`. */
   name?: string;
+  /** The submitter's version; a worker of another version fails the pieces (see `QueueOptions`). */
+  version?: string;
   /** Called once with a line to show when the shuffles wait and no queue worker is alive. */
   onWaiting?: (line: string) => void;
 }
@@ -82,7 +84,11 @@ export async function runShufflesOnQueue(
   run: Pick<RunOptions, 'onProgress' | 'signal'> = {},
 ): Promise<Float64Array> {
   const { createQueueExecutor } = await import('@modscope/queue');
-  const executor = createQueueExecutor({ url: queue.url, ...(queue.name !== undefined ? { name: queue.name } : {}) });
+  const executor = createQueueExecutor({
+    url: queue.url,
+    ...(queue.name !== undefined ? { name: queue.name } : {}),
+    ...(queue.version !== undefined ? { version: queue.version } : {}),
+  });
   try {
     const bytes = encode('graph' in source ? source.graph : source.languageModel);
     if (bytes.byteLength > MOST_BYTES) {
@@ -100,7 +106,18 @@ export async function runShufflesOnQueue(
       payload: { graph: hash, ...lm, model, nullIndex, index, k: settings.k, partitioner } satisfies ShufflePayload,
     }));
     const results = await executor.run(pieces, { ...run, ...(queue.onWaiting ? { onWaiting: queue.onWaiting } : {}) });
-    return Float64Array.from(results as number[]);
+    // JSON has no NaN: a shuffle whose n-cut was NaN comes back as null
+    return Float64Array.from(results, (value, i) => {
+      if (value === null) return Number.NaN;
+      if (typeof value !== 'number') {
+        throw new InvalidArgumentError({
+          argument: 'queue',
+          message: `shuffle #${i} came back from the queue as ${JSON.stringify(value)?.slice(0, 40)}, not an n-cut.`,
+          hint: 'Run the same modscope version on the workers (modscope worker) as here.',
+        });
+      }
+      return value;
+    });
   } finally {
     await executor.close();
   }

@@ -1,6 +1,7 @@
 import { runWorker } from '@modscope/queue';
 import { print } from '../output.js';
 import { partitionerSpec } from '../partitioners.js';
+import { VERSION } from '../version.js';
 import type { WorkerHandlerOptions } from '../worker-handlers.js';
 
 export interface WorkerOptions {
@@ -37,6 +38,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
   try {
     await runWorker({
       url: options.queue,
+      version: VERSION,
       concurrency: options.concurrency,
       // each piece runs on a thread of its own, made from the built worker-handlers.js beside this file
       threads: { module: new URL('./worker-handlers.js', import.meta.url).href, export: 'workerHandlers', options: handlerOptions },
