@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManifestError, parseManifest, readManifest, sweepEntries } from './manifest.js';
+import { forgetClasses, ManifestError, parseManifest, readManifest, sweepEntries } from './manifest.js';
 
 /** The lines of the `ManifestError` a value makes. */
 function problems(value: unknown, partitioners?: string[]): readonly string[] {
@@ -69,7 +69,7 @@ describe('parseManifest and sweepEntries', () => {
         analyses: [
           { kind: 'cluster', options: { shuffles: '20', seed: 3, nulls: ['layer', 'layer'] } },
           { kind: 'lesion', data: 'cifar', options: { limit: 0 } },
-          { kind: 'excise' },
+          { kind: 'compare' },
           { kind: 'cluster', options: { partitioner: 'metis' } },
         ],
       }),
@@ -82,7 +82,7 @@ describe('parseManifest and sweepEntries', () => {
       `analyses[0].options: unknown key 'seed' (the seeds come from "seeds"); use only k, shuffles, nulls, prune, partitioner, norm, includeDense.`,
       'analyses[1].data is "cifar": use one of fashion-mnist, mnist, two-task (datasets by name only: a queue worker loads its own copy).',
       'analyses[1].options.limit is 0: use a positive integer, e.g. 2000.',
-      'analyses[2].kind is "excise": use "cluster" or "lesion" (excise and language-model analyses are not supported by sweep yet).',
+      'analyses[2].kind is "compare": use "cluster", "lesion" or "excise" (compare and language-model analyses are not supported by sweep yet).',
       `analyses[3] is named 'cluster' like an analysis before it: give it "name": "cluster-2" or another name.`,
       `analyses[3].options.partitioner is "metis": use "spectral".`,
     ]);
@@ -100,6 +100,84 @@ describe('parseManifest and sweepEntries', () => {
       'analyses[0].data is missing: use one of fashion-mnist, mnist, two-task (datasets by name only: a queue worker loads its own copy).',
     ]);
     expect(problems({ models: ['a.onnx'], analyses: [{ kind: 'cluster' }] }, ['spectral', 'louvain'])).toEqual([]);
+  });
+});
+
+describe('excise analyses', () => {
+  const excise = (options: unknown) => ({ models: ['a.onnx'], analyses: [{ kind: 'excise', data: 'two-task', options }] });
+
+  it('takes a class forget set and the sweep options of modscope excise', () => {
+    const options = {
+      forget: 'class:3,1',
+      limit: 500,
+      trainLimit: 2000,
+      partition: 'coactivation',
+      partitioner: 'louvain',
+      k: 6,
+      budget: 40,
+      forgetTarget: 0.1,
+      finetuneSteps: 0,
+      evaluateEvery: 10,
+      mask: 'released',
+      methods: ['module', 'random', 'none'],
+      neverTrainedEpochs: 0,
+      relearn: [],
+      relearnSteps: 20,
+      relearnMix: 9,
+      relearnFrom: ['module'],
+      batchSize: 32,
+      learningRate: 0.0005,
+    };
+    const m = parseManifest(excise(options), { baseDir: '/m', partitioners: ['spectral', 'louvain'] });
+    expect(m.analyses).toEqual([{ kind: 'excise', name: 'excise', data: 'two-task', options }]);
+    expect(sweepEntries(m).map((e) => e.name)).toEqual(['a.excise.seed0']);
+    expect(forgetClasses(' class: 5, 3 ,5')).toEqual([3, 5]);
+    expect(problems(excise({ forget: 'class: 5, 3 ,5' }))).toEqual([]);
+  });
+
+  it('needs a class forget set and its data, one line each', () => {
+    const forget = '(sweep does not run trigger or text forget sets yet: run modscope excise)';
+    expect(problems({ models: ['a.onnx'], analyses: [{ kind: 'excise' }] })).toEqual([
+      'analyses[0].data is missing: use one of fashion-mnist, mnist, two-task (datasets by name only: a queue worker loads its own copy).',
+      `analyses[0].options.forget is missing: use a class forget set, "class:3" or "class:3,5" ${forget}.`,
+    ]);
+    expect(problems(excise({ forget: 'trigger' }))).toEqual([
+      `analyses[0].options.forget is "trigger": use a class forget set, "class:3" or "class:3,5" ${forget}.`,
+    ]);
+    expect(problems(excise({ forget: 'domain:code' }))).toEqual([
+      `analyses[0].options.forget is "domain:code": use a class forget set, "class:3" or "class:3,5" ${forget}.`,
+    ]);
+    expect(problems(excise({ forget: 'class:-1' }))).toHaveLength(1);
+  });
+
+  it('names each bad option in one line, and the seed and unknown options with the keys it takes', () => {
+    expect(
+      problems(
+        excise({
+          forget: 'class:3',
+          finetuneSteps: -1,
+          methods: ['module', 'prune'],
+          neverTrainedEpochs: 1.5,
+          relearn: [0],
+          relearnFrom: 'module',
+          partition: 'file.json',
+          seed: 1,
+          split: 'train',
+        }),
+      ),
+    ).toEqual([
+      'analyses[0].options.partition is "file.json": use "weights", "coactivation" or "coactivation-local".',
+      'analyses[0].options.finetuneSteps is -1: use an integer from 0 to 1,000,000 (0 measures the pruned networks only), e.g. 200.',
+      'analyses[0].options.methods[1] is "prune": use one of module, random, magnitude, selective, none.',
+      'analyses[0].options.neverTrainedEpochs is 1.5: use an integer from 0 to 10,000 (0 skips the never-trained floor), e.g. 5.',
+      'analyses[0].options.relearn[0] is 0: use a positive integer, e.g. 10.',
+      'analyses[0].options.relearnFrom is "module": use "all" or a non-empty list of distinct methods among module, random, magnitude, selective, none.',
+      `analyses[0].options: unknown keys 'seed', 'split' (the seeds come from "seeds"); use only forget, limit, trainLimit, partition, partitioner, k, budget, forgetTarget, finetuneSteps, evaluateEvery, mask, methods, neverTrainedEpochs, relearn, relearnSteps, relearnMix, relearnFrom, batchSize, learningRate.`,
+    ]);
+    expect(problems(excise({ forget: 'class:3', methods: ['module'], relearnFrom: ['random'], partitioner: 'metis' }))).toEqual([
+      'analyses[0].options.partitioner is "metis": use "spectral".',
+      'analyses[0].options.relearnFrom names random, which options.methods does not run: use "all" or some of module.',
+    ]);
   });
 });
 

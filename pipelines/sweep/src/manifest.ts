@@ -6,10 +6,17 @@ import { isNullModel, NULL_MODELS, type NullModel } from '@modscope/graph';
 import { z } from 'zod';
 
 /** The analyses a sweep runs (`kind` of a manifest's analysis). */
-export const SWEEP_ANALYSES: readonly string[] = Object.freeze(['cluster', 'lesion']);
+export const SWEEP_ANALYSES: readonly string[] = Object.freeze(['cluster', 'lesion', 'excise']);
 
 const MAX_SHUFFLES = 10_000;
 const MAX_RANDOM_LESIONS = 10_000;
+/** As `modscope excise`: most epochs and fine-tuning steps, far past any run a small machine finishes. */
+const MAX_EPOCHS = 10_000;
+const MAX_STEPS = 1_000_000;
+/** The excision methods and baselines (`EXCISE_METHODS` of `@modscope/excision`, not imported: it loads the training stack). */
+const EXCISE_METHODS = ['module', 'random', 'magnitude', 'selective', 'none'] as const;
+/** A classifier's forget set, as `modscope excise --forget` reads it: `class:3` or `class:3,5`. */
+const CLASS_SPEC = /^class:\s*\d+(\s*,\s*\d+)*$/;
 const MAX_SEED = 2 ** 32 - 1;
 /** Model and analysis names: they become file names (`<model>.<analysis>.seed<s>.json`). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -50,6 +57,38 @@ const lesionOptions = z
   })
   .partial();
 
+const method = z.enum(EXCISE_METHODS);
+const methodList = z
+  .array(method)
+  .min(1)
+  .refine((list) => new Set(list).size === list.length);
+
+const exciseOptions = z.strictObject({
+  forget: z.string().refine((s) => CLASS_SPEC.test(s.trim())),
+  ...z
+    .object({
+      limit: int(1),
+      trainLimit: int(1),
+      partition: z.enum(['weights', 'coactivation', 'coactivation-local']),
+      partitioner: z.string().min(1),
+      k: int(1),
+      budget: int(1),
+      forgetTarget: z.number().min(0).max(1),
+      finetuneSteps: int(0, MAX_STEPS),
+      evaluateEvery: int(1),
+      mask: z.enum(['held', 'released']),
+      methods: methodList,
+      neverTrainedEpochs: int(0, MAX_EPOCHS),
+      relearn: z.array(int(1)),
+      relearnSteps: int(1, MAX_STEPS),
+      relearnMix: int(0),
+      relearnFrom: z.union([z.literal('all'), methodList]),
+      batchSize: int(1),
+      learningRate: z.number().positive(),
+    })
+    .partial().shape,
+});
+
 const clusterAnalysis = z.strictObject({ kind: z.literal('cluster'), name: name.optional(), options: clusterOptions.default({}) });
 const lesionAnalysis = z.strictObject({
   kind: z.literal('lesion'),
@@ -57,6 +96,19 @@ const lesionAnalysis = z.strictObject({
   data: z.string().refine((s) => KNOWN_DATASETS.includes(s)),
   options: lesionOptions.default({}),
 });
+
+const exciseAnalysis = z.strictObject({
+  kind: z.literal('excise'),
+  name: name.optional(),
+  data: z.string().refine((s) => KNOWN_DATASETS.includes(s)),
+  // prefault, not default: a missing options object is checked as {} (forget is then missing)
+  options: exciseOptions.prefault({} as z.input<typeof exciseOptions>),
+});
+
+const ANALYSIS_SCHEMAS = { cluster: clusterAnalysis, lesion: lesionAnalysis, excise: exciseAnalysis } as const;
+const OPTION_SCHEMAS = { cluster: clusterOptions, lesion: lesionOptions, excise: exciseOptions } as const;
+type Kind = keyof typeof ANALYSIS_SCHEMAS;
+const kindOf = (kind: unknown): Kind => (kind === 'lesion' || kind === 'excise' ? kind : 'cluster');
 
 const topLevel = z.strictObject({
   models: z.array(z.union([z.string().min(1), z.strictObject({ name: z.string().min(1), path: z.string().min(1) })])).min(1),
@@ -72,11 +124,17 @@ const topLevel = z.strictObject({
 export type SweepClusterOptions = Omit<z.infer<typeof clusterOptions>, 'nulls'> & { nulls?: NullModel[] };
 /** The options of a lesion analysis in a manifest: those of `modscope lesion` for a classifier, less files. */
 export type SweepLesionOptions = z.infer<typeof lesionOptions>;
+/**
+ * The options of an excise analysis in a manifest: those of `modscope excise` for a classifier, less files
+ * (`forget` a class spec, `class:3` or `class:3,5`; `neverTrainedEpochs: 0` skips the never-trained floor).
+ */
+export type SweepExciseOptions = z.infer<typeof exciseOptions>;
 
 /** One analysis of a sweep: its kind, its name in entry names (default the kind), data and options. */
 export type SweepAnalysis =
   | { kind: 'cluster'; name: string; options: SweepClusterOptions }
-  | { kind: 'lesion'; name: string; data: string; options: SweepLesionOptions };
+  | { kind: 'lesion'; name: string; data: string; options: SweepLesionOptions }
+  | { kind: 'excise'; name: string; data: string; options: SweepExciseOptions };
 
 export interface SweepModel {
   /** Its name in entry names (`<model>.<analysis>.seed<s>`). */
@@ -143,6 +201,23 @@ const WANTS: Record<string, string> = {
   split: '"test" or "train"',
   limit: 'a positive integer, e.g. 2000',
   partition: '"weights", "coactivation" or "coactivation-local"',
+  forget: 'a class forget set, "class:3" or "class:3,5" (sweep does not run trigger or text forget sets yet: run modscope excise)',
+  trainLimit: 'a positive integer, e.g. 4000',
+  budget: 'a positive integer (units), e.g. 32',
+  forgetTarget: 'a fraction in [0, 1], e.g. 0.1',
+  finetuneSteps: `an integer from 0 to ${MAX_STEPS.toLocaleString('en-US')} (0 measures the pruned networks only), e.g. 200`,
+  evaluateEvery: 'a positive integer, e.g. 20',
+  mask: '"held" or "released"',
+  methods: `a non-empty list of distinct methods: ${EXCISE_METHODS.join(', ')}`,
+  'methods[]': `one of ${EXCISE_METHODS.join(', ')}`,
+  neverTrainedEpochs: `an integer from 0 to ${MAX_EPOCHS.toLocaleString('en-US')} (0 skips the never-trained floor), e.g. 5`,
+  relearn: 'a list of forget-example counts, e.g. [10, 100] ([] skips the relearning attack)',
+  'relearn[]': 'a positive integer, e.g. 10',
+  relearnSteps: `an integer from 1 to ${MAX_STEPS.toLocaleString('en-US')}, e.g. 50`,
+  relearnMix: 'a non-negative integer, e.g. 9',
+  relearnFrom: `"all" or a non-empty list of distinct methods among ${EXCISE_METHODS.join(', ')}`,
+  'relearnFrom[]': `one of ${EXCISE_METHODS.join(', ')}`,
+  learningRate: 'a positive number, e.g. 0.001',
   measure: '"spearman" or "pearson"',
   random: `an integer from 1 to ${MAX_RANDOM_LESIONS.toLocaleString('en-US')}, e.g. 19`,
   top: 'a positive integer, e.g. 10',
@@ -187,8 +262,8 @@ function allowedKeys(path: Path, kind: string | undefined): string {
       : path[0] === 'models'
         ? ['name', 'path']
         : path.at(-1) === 'options'
-          ? Object.keys((kind === 'lesion' ? lesionOptions : clusterOptions).shape)
-          : Object.keys((kind === 'lesion' ? lesionAnalysis : clusterAnalysis).shape);
+          ? Object.keys(OPTION_SCHEMAS[kindOf(kind)].shape)
+          : Object.keys(ANALYSIS_SCHEMAS[kindOf(kind)].shape);
   return keys.join(', ');
 }
 
@@ -204,6 +279,22 @@ function issueLines(issues: readonly z.core.$ZodIssue[], input: unknown, prefix:
     const value = valueAt(input, issue.path);
     return `${pathText(path)} is ${shown(value)}: use ${wantOf(path)}.`;
   });
+}
+
+/** The methods `relearnFrom` names that `methods` does not run (the attack would fail). */
+function relearnNotRun(options: SweepExciseOptions): string[] {
+  const { methods, relearnFrom } = options;
+  return methods === undefined || relearnFrom === undefined || relearnFrom === 'all' ? [] : relearnFrom.filter((m) => !methods.includes(m));
+}
+
+/** The classes of a forget spec the manifest checked (`class:3,5`): distinct and sorted, as `modscope excise` reads them. */
+export function forgetClasses(spec: string): number[] {
+  const classes = spec
+    .trim()
+    .slice('class:'.length)
+    .split(',')
+    .map((s) => Number(s.trim()));
+  return [...new Set(classes)].sort((a, b) => a - b);
 }
 
 /** A model's name when the manifest gives only its path: the file name without its extension. */
@@ -259,11 +350,12 @@ export function parseManifest(value: unknown, options: ParseManifestOptions = {}
     }
     if (typeof analysisName === 'string') names.push(analysisName);
     if (typeof kind !== 'string' || !SWEEP_ANALYSES.includes(kind)) {
-      const other = typeof kind === 'string' ? ' (excise and language-model analyses are not supported by sweep yet)' : '';
-      problems.push(`analyses[${i}].kind is ${shown(kind)}: use ${SWEEP_ANALYSES.map((k) => `"${k}"`).join(' or ')}${other}.`);
+      const other = typeof kind === 'string' ? ' (compare and language-model analyses are not supported by sweep yet)' : '';
+      const kinds = SWEEP_ANALYSES.map((k) => `"${k}"`);
+      problems.push(`analyses[${i}].kind is ${shown(kind)}: use ${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}${other}.`);
       continue;
     }
-    const parsed = (kind === 'lesion' ? lesionAnalysis : clusterAnalysis).safeParse(raw);
+    const parsed = ANALYSIS_SCHEMAS[kindOf(kind)].safeParse(raw);
     if (!parsed.success) {
       problems.push(...issueLines(parsed.error.issues, raw, ['analyses', i], kind));
       continue;
@@ -271,6 +363,14 @@ export function parseManifest(value: unknown, options: ParseManifestOptions = {}
     const partitioner = parsed.data.options.partitioner;
     if (partitioner !== undefined && !partitioners.includes(partitioner)) {
       problems.push(`analyses[${i}].options.partitioner is ${shown(partitioner)}: use ${partitioners.map((p) => `"${p}"`).join(' or ')}.`);
+    }
+    if (parsed.data.kind === 'excise') {
+      const notRun = relearnNotRun(parsed.data.options);
+      if (notRun.length > 0) {
+        problems.push(
+          `analyses[${i}].options.relearnFrom names ${notRun.join(', ')}, which options.methods does not run: use "all" or some of ${parsed.data.options.methods!.join(', ')}.`,
+        );
+      }
     }
     analyses.push({ ...parsed.data, name: parsed.data.name ?? kind } as SweepAnalysis);
   }
@@ -336,8 +436,7 @@ export function sweepEntries(manifest: SweepManifest): SweepEntry[] {
 /** Checks an analysis that came over a queue, as the manifest did (any partitioner name: the spec travels beside it). */
 export function checkAnalysis(value: unknown): SweepAnalysis {
   const kind = (value as { kind?: unknown } | null)?.kind;
-  const schema = kind === 'lesion' ? lesionAnalysis : clusterAnalysis;
-  const parsed = schema.safeParse(value);
+  const parsed = ANALYSIS_SCHEMAS[kindOf(kind)].safeParse(value);
   if (!parsed.success || typeof (value as { name?: unknown }).name !== 'string') {
     const lines = parsed.success ? ['name is missing'] : issueLines(parsed.error.issues, value, [], String(kind));
     throw new InvalidArgumentError({ argument: 'piece', message: `a sweep piece with a bad analysis: ${lines[0]}` });

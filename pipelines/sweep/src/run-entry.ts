@@ -1,24 +1,32 @@
 import type { PartitionerSpec } from '@modscope/clusterability';
 import { type Dataset, InvalidArgumentError, isLanguageModel, type LoadedModel, type Partitioner } from '@modscope/core';
 import { resultJsonText } from '@modscope/results/format';
-import type { SweepAnalysis } from './manifest.js';
+import { forgetClasses, type SweepAnalysis, type SweepExciseOptions } from './manifest.js';
 
 /** Loads a dataset by name, as `loadDataset` of `@modscope/datasets` does. */
 export type DatasetLoader = (name: string, options: { split: 'test' | 'train'; limit?: number }) => Promise<Dataset>;
 
-/** The dataset of the last lesion entry, kept for the next one (entries of one analysis follow each other). */
+/**
+ * The datasets of the last entry, kept for the next one (entries of one analysis follow each other): two,
+ * for an excise entry's test and train splits.
+ */
 export function datasetCache(load: DatasetLoader): DatasetLoader {
-  let last: { key: string; dataset: Promise<Dataset> } | undefined;
+  const kept: { key: string; dataset: Promise<Dataset> }[] = [];
   return (name, options) => {
     const key = JSON.stringify([name, options.split, options.limit ?? null]);
-    if (last?.key !== key) {
+    let found = kept.find((k) => k.key === key);
+    if (found === undefined) {
       const dataset = load(name, options);
+      found = { key, dataset };
+      const entry = found;
       dataset.catch(() => {
-        if (last?.key === key) last = undefined;
+        const at = kept.indexOf(entry);
+        if (at >= 0) kept.splice(at, 1);
       });
-      last = { key, dataset };
+      kept.push(found);
+      if (kept.length > 2) kept.shift();
     }
-    return last.dataset;
+    return found.dataset;
   };
 }
 
@@ -52,10 +60,44 @@ export async function runAnalysis(
     });
     return resultJsonText(result);
   }
+  if (analysis.kind === 'excise') return runExciseEntry(model, analysis.data, analysis.options, seed, partitioner, loadDataset);
   const { partitioner: _name, split, limit, ...options } = analysis.options;
   const dataset = await loadDataset(analysis.data, { split: split ?? 'test', ...(limit !== undefined ? { limit } : {}) });
   const { runLesion } = await import('@modscope/lesion-study');
   const result = await runLesion(model, dataset, { ...options, seed, partitioner });
+  return resultJsonText(result);
+}
+
+/**
+ * An excise entry, as `modscope excise MODEL --data DATA --forget class:N` runs it: the test split (`limit`)
+ * for the forget and retain sets, the train split (`trainLimit`) for fine-tuning, the floor and the attack.
+ * The result's `model` is the network's name (the file name, or the manifest's name), here and on a worker.
+ * Without `neverTrainedEpochs` the floor trains until it matches the intact model (no `train.json` is read).
+ */
+async function runExciseEntry(
+  model: LoadedModel,
+  data: string,
+  options: SweepExciseOptions,
+  seed: number,
+  partitioner: Partitioner | PartitionerSpec,
+  loadDataset: DatasetLoader,
+): Promise<string> {
+  const { forget, limit, trainLimit, finetuneSteps, partitioner: _name, ...rest } = options;
+  const test = await loadDataset(data, { split: 'test', ...(limit !== undefined ? { limit } : {}) });
+  const { inputsFor } = await import('@modscope/lesion-study');
+  inputsFor(model, test, {}); // the model/dataset checks of every command, before the training split loads
+  const train = await loadDataset(data, { split: 'train', ...(trainLimit !== undefined ? { limit: trainLimit } : {}) });
+  const { runExcise } = await import('@modscope/excision');
+  const result = await runExcise(
+    { network: model.network, model: model.network.name, test, train },
+    {
+      ...rest,
+      forget: { kind: 'class', classes: forgetClasses(forget) },
+      ...(finetuneSteps !== undefined ? { steps: finetuneSteps } : {}),
+      partitioner,
+      seed,
+    },
+  );
   return resultJsonText(result);
 }
 

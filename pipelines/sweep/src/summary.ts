@@ -15,18 +15,30 @@ export interface LesionFigures {
   importanceP: number | null;
 }
 
+/**
+ * An excise entry's headline: the forget metric (a class's accuracy) after retain fine-tuning of module
+ * pruning and of its same-count random baseline, of the never-trained floor, and of module pruning's
+ * network after the largest relearning attack; null where not run (or undefined).
+ */
+export interface ExciseFigures {
+  moduleForget: number | null;
+  randomForget: number | null;
+  floorForget: number | null;
+  relearnedForget: number | null;
+}
+
 export interface SweepSummaryRow {
   /** The entry's name, `<model>.<analysis>.seed<seed>`; its result is `<entry>.json`. */
   entry: string;
   model: string;
   analysis: string;
-  kind: 'cluster' | 'lesion';
+  kind: 'cluster' | 'lesion' | 'excise';
   seed: number;
   status: 'ok' | 'failed';
   /** The failure in one line, or null. */
   error: string | null;
   /** The headline figures of its result, or null when it failed. */
-  figures: ClusterFigures | LesionFigures | null;
+  figures: ClusterFigures | LesionFigures | ExciseFigures | null;
   /** Wall-clock seconds from start (or submission) to result. */
   seconds: number;
 }
@@ -44,7 +56,7 @@ export interface SweepSummary {
 const numberOrNull = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 /** The headline figures of an entry's result file (read as JSON: undefined statistics are null). */
-function figuresOf(kind: 'cluster' | 'lesion', result: Record<string, unknown>): ClusterFigures | LesionFigures {
+function figuresOf(kind: SweepSummaryRow['kind'], result: Record<string, unknown>): NonNullable<SweepSummaryRow['figures']> {
   if (kind === 'cluster') {
     const nulls = (result.nulls ?? {}) as Record<string, { p?: unknown }>;
     return {
@@ -52,8 +64,31 @@ function figuresOf(kind: 'cluster' | 'lesion', result: Record<string, unknown>):
       p: Object.fromEntries(Object.entries(nulls).map(([name, s]) => [name, numberOrNull(s.p)])),
     };
   }
+  if (kind === 'excise') return exciseFigures(result);
   const fisher = (result.fisher ?? {}) as { importance?: { p?: unknown } | null };
   return { effectFactor: numberOrNull(result.effectFactor), importanceP: numberOrNull(fisher.importance?.p) };
+}
+
+type Stats = { stats?: { finalForget?: unknown } };
+
+/** An excise entry's headline: see `ExciseFigures`. */
+function exciseFigures(result: Record<string, unknown>): ExciseFigures {
+  const methods = (Array.isArray(result.methods) ? result.methods : []) as ({ method?: unknown } & Stats)[];
+  const final = (method: string) => numberOrNull(methods.find((m) => m.method === method)?.stats?.finalForget);
+  const attacks = (Array.isArray(result.relearning) ? result.relearning : []) as ({ model?: unknown; examples?: unknown } & Stats)[];
+  const largest = attacks
+    .filter((a) => a.model === 'module' && typeof a.examples === 'number')
+    .reduce<(typeof attacks)[number] | undefined>(
+      (best, a) => (best === undefined || (a.examples as number) > (best.examples as number) ? a : best),
+      undefined,
+    );
+  const floor = result.floor as { forget?: unknown } | null | undefined;
+  return {
+    moduleForget: final('module'),
+    randomForget: final('random'),
+    floorForget: numberOrNull(floor?.forget),
+    relearnedForget: numberOrNull(largest?.stats?.finalForget),
+  };
 }
 
 /** One row per entry, in entry order: its status, and its headline figures or its failure. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ModscopeError } from '@modscope/core';
 import {
   type ClusterFigures,
+  type ExciseFigures,
   type LesionFigures,
   ManifestError,
   readManifest,
@@ -13,7 +14,7 @@ import {
   sweepSummary,
 } from '@modscope/sweep';
 import { loaders } from '../loaders.js';
-import { jsonText, print, progress, table } from '../output.js';
+import { jsonText, percent, print, progress, table } from '../output.js';
 import { writeOutputFile } from '../output-file.js';
 import { checkOutputs } from '../output-paths.js';
 import { PARTITIONERS } from '../partitioners.js';
@@ -39,6 +40,7 @@ async function manifestOf(file: string, queue: boolean): Promise<SweepManifest> 
 }
 
 const fixed = (x: number | null) => (x === null ? '—' : x.toFixed(3));
+const share = (x: number | null) => (x === null ? '—' : percent(x));
 
 /** A row's headline figures in words, or its failure. */
 function figuresText(row: SweepSummaryRow): string {
@@ -47,6 +49,10 @@ function figuresText(row: SweepSummaryRow): string {
     const f = row.figures as ClusterFigures;
     const nulls = Object.entries(f.p).map(([name, p]) => `${pText(p)} (${name})`);
     return `n-cut ${fixed(f.ncut)}${nulls.length > 0 ? `, p ${nulls.join(', ')}` : ', no shuffle test'}`;
+  }
+  if (row.kind === 'excise') {
+    const f = row.figures as ExciseFigures;
+    return `forget ${share(f.moduleForget)} module, ${share(f.randomForget)} random, ${share(f.floorForget)} floor; relearned ${share(f.relearnedForget)}`;
   }
   const f = row.figures as LesionFigures;
   return `effect factor ${fixed(f.effectFactor)}, Fisher importance p ${pText(f.importanceP, { digits: 4 })}`;
