@@ -5,6 +5,6 @@ import * as testing from './testing/index.js';
 describe('@modscope/queue', () => {
   it('exports exactly its public API', () => {
     expect(Object.keys(api).sort()).toEqual(['createQueueExecutor', 'modelFile', 'queueStatus', 'runWorker'].sort());
-    expect(Object.keys(testing).sort()).toEqual(['redeliver', 'startRedisServer']);
+    expect(Object.keys(testing).sort()).toEqual(['redeliver', 'startRedisServer', 'startWorker']);
   });
 });

@@ -1,8 +1,8 @@
 import type { Partitioner } from '@modscope/core';
 import { modularMlp, tinyLanguageModel } from '@modscope/core/testing';
 import { buildWeightGraph, removeIsolatedNodes } from '@modscope/graph';
-import { type Piece, type PieceContext, runWorker } from '@modscope/queue';
-import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
+import type { Piece, PieceContext } from '@modscope/queue';
+import { type RedisServer, startRedisServer, startWorker } from '@modscope/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeClusterability, type PartitionerSpec, loadPartitioner, shuffleHandlers, shuffleTest } from './index.js';
 
@@ -15,11 +15,6 @@ const resolved: PartitionerSpec[] = [];
 let piecesRun = 0;
 beforeAll(async () => {
   redis = await startRedisServer();
-  const controller = new AbortController();
-  let ready!: () => void;
-  const started = new Promise<void>((resolve) => {
-    ready = resolve;
-  });
   // the worker's own table: a piece's module is never imported as sent
   const table: Record<string, PartitionerSpec> = { createSpectralPartitioner: spectral };
   const partitioner = (spec: PartitionerSpec): Promise<Partitioner> => {
@@ -28,7 +23,7 @@ beforeAll(async () => {
     if (!known) return Promise.reject(new Error(`this worker does not run partitioner '${spec.factory}'.`));
     return loadPartitioner({ ...known, options: spec.options });
   };
-  const running = runWorker({
+  const worker = await startWorker({
     url: redis.url,
     concurrency: 2,
     // counted, to see which runs went through the queue
@@ -41,14 +36,8 @@ beforeAll(async () => {
         },
       ]),
     ),
-    signal: controller.signal,
-    onReady: ready,
   });
-  await started;
-  stopWorker = async () => {
-    controller.abort();
-    await running;
-  };
+  stopWorker = worker.stop;
 });
 afterAll(async () => {
   await stopWorker?.();

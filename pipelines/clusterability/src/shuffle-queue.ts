@@ -84,11 +84,7 @@ export async function runShufflesOnQueue(
   run: Pick<RunOptions, 'onProgress' | 'signal'> = {},
 ): Promise<Float64Array> {
   const { createQueueExecutor } = await import('@modscope/queue');
-  const executor = createQueueExecutor({
-    url: queue.url,
-    ...(queue.name !== undefined ? { name: queue.name } : {}),
-    ...(queue.version !== undefined ? { version: queue.version } : {}),
-  });
+  const executor = createQueueExecutor(queue);
   try {
     const bytes = encode('graph' in source ? source.graph : source.languageModel);
     if (bytes.byteLength > MOST_BYTES) {

@@ -1,7 +1,6 @@
 import type { Dataset, LoadedModel } from '@modscope/core';
 import { modularMlp, referenceEvaluator } from '@modscope/core/testing';
-import { runWorker } from '@modscope/queue';
-import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
+import { type RedisServer, startRedisServer, startWorker } from '@modscope/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lesionHandlers, type LesionHandlerOptions, runLesion } from './index.js';
 import { modularStudy } from './test-support/modular-study.js';
@@ -19,23 +18,12 @@ let redis: RedisServer;
 let stopWorker: () => Promise<void>;
 beforeAll(async () => {
   redis = await startRedisServer();
-  const controller = new AbortController();
-  let ready!: () => void;
-  const started = new Promise<void>((resolve) => {
-    ready = resolve;
-  });
-  const running = runWorker({
+  const worker = await startWorker({
     url: redis.url,
     concurrency: 2,
     handlers: lesionHandlers({ loadModel }),
-    signal: controller.signal,
-    onReady: ready,
   });
-  await started;
-  stopWorker = async () => {
-    controller.abort();
-    await running;
-  };
+  stopWorker = worker.stop;
 });
 afterAll(async () => {
   await stopWorker?.();

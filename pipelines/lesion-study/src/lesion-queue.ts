@@ -124,11 +124,7 @@ export function evaluateLesionsOnQueue(
 ): EvaluateLesionBatches {
   return async (batches, onProgress) => {
     const { createQueueExecutor } = await import('@modscope/queue');
-    const executor = createQueueExecutor({
-      url: queue.url,
-      ...(queue.name !== undefined ? { name: queue.name } : {}),
-      ...(queue.version !== undefined ? { version: queue.version } : {}),
-    });
+    const executor = createQueueExecutor(queue);
     try {
       const model = await executor.put(modelBytes);
       const examples = await executor.put(encodeExamples(data));

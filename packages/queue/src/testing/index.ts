@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { closeWithin, connection } from '../connection.js';
+import { runWorker, type WorkerOptions } from '../worker.js';
 
 export interface RedisServer {
   url: string;
@@ -73,4 +74,21 @@ export async function redeliver(options: { url: string; name?: string }, count: 
   } finally {
     await closeWithin(queue, 2000);
   }
+}
+
+/** A worker in this process, taking pieces once this resolves; `stop()` stops it gracefully and waits. */
+export async function startWorker(options: Omit<WorkerOptions, 'signal' | 'onReady'>): Promise<{ stop(): Promise<void> }> {
+  const controller = new AbortController();
+  let ready!: () => void;
+  const started = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
+  const running = runWorker({ ...options, signal: controller.signal, onReady: ready });
+  await Promise.race([started, running]);
+  return {
+    stop: async () => {
+      controller.abort();
+      await running;
+    },
+  };
 }
