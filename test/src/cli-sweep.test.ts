@@ -148,9 +148,9 @@ describe('modscope sweep', () => {
       ],
       [
         'kind.json',
-        { models: [`${fixtures}/mlp-fashion.onnx`], analyses: [{ kind: 'excise' }] },
+        { models: [`${fixtures}/mlp-fashion.onnx`], analyses: [{ kind: 'compare' }] },
         [],
-        'modscope: kind.json: analyses[0].kind is "excise": use "cluster" or "lesion" (excise and language-model analyses are not supported by sweep yet).',
+        'modscope: kind.json: analyses[0].kind is "compare": use "cluster", "lesion" or "excise" (compare and language-model analyses are not supported by sweep yet).',
       ],
       [
         'data.json',

@@ -13,9 +13,17 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
+/** Every process started here, killed when the test process exits (a test that timed out leaves none behind). */
+const started = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** Starts the CLI with these arguments, without waiting for it. */
 export function spawnCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
   const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env } });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -32,9 +40,9 @@ export function spawnCli(args: readonly string[], env: Record<string, string> = 
 /** Starts `modscope worker` and resolves once it says it is taking pieces. */
 export async function startWorker(url: string, env: Record<string, string> = {}, args: readonly string[] = []): Promise<CliProcess> {
   const worker = spawnCli(['worker', '--queue', url, ...args], env);
-  const started = Date.now();
+  const since = Date.now();
   while (!worker.output().includes('worker: taking pieces')) {
-    if (worker.child.exitCode !== null || Date.now() - started > 30_000) throw new Error(`the worker did not start:\n${worker.output()}`);
+    if (worker.child.exitCode !== null || Date.now() - since > 30_000) throw new Error(`the worker did not start:\n${worker.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return worker;
