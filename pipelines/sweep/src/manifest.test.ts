@@ -79,7 +79,7 @@ describe('parseManifest and sweepEntries', () => {
       `models[1] is named 'a' like models[0]: give one { "name", "path" } with another name.`,
       'analyses[0].options.shuffles is "20": use an integer from 0 to 10,000 (0 skips the shuffle test), e.g. 20.',
       'analyses[0].options.nulls is ["layer","layer"]: use a non-empty list of distinct null models: layer, layer-nonzero.',
-      `analyses[0].options: unknown key 'seed' (the seeds come from "seeds"); use only k, shuffles, nulls, prune, partitioner, norm, includeDense.`,
+      `analyses[0].options: unknown key 'seed' (the seeds come from "seeds"); use only k, shuffles, nulls, prune, partitioner, norm, includeDense, view, attention, block.`,
       'analyses[1].data is "cifar": use one of fashion-mnist, mnist, two-task (datasets by name only: a queue worker loads its own copy).',
       'analyses[1].options.limit is 0: use a positive integer, e.g. 2000.',
       'analyses[2].kind is "compare": use "cluster", "lesion" or "excise" (compare and language-model analyses are not supported by sweep yet).',

@@ -37,6 +37,10 @@ const clusterOptions = z
     partitioner: z.string().min(1),
     norm: z.enum(['l1', 'l2']),
     includeDense: z.boolean(),
+    // language models (method §9)
+    view: z.enum(['residual', 'per-block']),
+    attention: z.boolean(),
+    block: int(0),
   })
   .partial();
 
@@ -198,6 +202,9 @@ const WANTS: Record<string, string> = {
   partitioner: 'a partitioner name',
   norm: '"l1" or "l2"',
   includeDense: 'true or false',
+  view: '"residual" or "per-block" (language models)',
+  attention: 'true or false (language models, residual view)',
+  block: 'a block index from 0 (language models, per-block view)',
   split: '"test" or "train"',
   limit: 'a positive integer, e.g. 2000',
   partition: '"weights", "coactivation" or "coactivation-local"',

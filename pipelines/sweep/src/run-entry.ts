@@ -42,21 +42,26 @@ export async function runAnalysis(
   partitioner: Partitioner | PartitionerSpec,
   loadDataset: DatasetLoader,
 ): Promise<string> {
-  if (isLanguageModel(model.network)) {
+  if (isLanguageModel(model.network) && analysis.kind !== 'cluster') {
     throw new InvalidArgumentError({
       argument: 'model',
-      message: `${model.network.name} is a language model, which sweep does not analyse yet.`,
-      hint: 'Run modscope cluster or modscope lesion --text on it.',
+      message: `${model.network.name} is a language model, which sweep clusters but does not ${analysis.kind} yet.`,
+      hint: `Run modscope ${analysis.kind} --text on it.`,
     });
   }
   if (analysis.kind === 'cluster') {
-    const { partitioner: _name, norm, includeDense, ...options } = analysis.options;
+    const { partitioner: _name, norm, includeDense, view, attention, block, ...options } = analysis.options;
     const { runCluster } = await import('@modscope/clusterability');
     const result = await runCluster(model.network, {
       ...options,
       seed,
       partitioner,
       graph: { ...(norm !== undefined ? { norm } : {}), ...(includeDense !== undefined ? { includeDense } : {}) },
+      languageModel: {
+        ...(view !== undefined ? { view } : {}),
+        attention: attention ?? false,
+        ...(block !== undefined ? { block } : {}),
+      },
     });
     return resultJsonText(result);
   }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,12 @@ describe('createOnnxLoader', () => {
     expect(model.network.name).toBe('tiny-cnn.onnx');
     expect(model.network.source).toEqual({ format: 'onnx', path: validPath, inputName: 'input', outputName: 'fc' });
     expect((await onnxLoader.load(validPath, { name: 'mine' })).network.name).toBe('mine');
+  });
+
+  it('names a language model after its file, or as told', async () => {
+    const lm = fileURLToPath(new URL('../../../fixtures/lm/lm-tiny.onnx', import.meta.url));
+    expect((await onnxLoader.load(lm)).network.name).toBe('lm-tiny.onnx');
+    expect((await onnxLoader.load(lm, { name: 'mine' })).network.name).toBe('mine');
   });
 
   it('passes evaluator options to the evaluators it creates', async () => {

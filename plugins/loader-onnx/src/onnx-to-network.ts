@@ -187,7 +187,7 @@ export function onnxToNetwork(model: ModelProto, options: OnnxImportOptions = {}
   const realInputs = graph.input.filter((i) => !constants.has(i.name));
   // Integer token ids: a language model (method §9), read block by block rather than node by node.
   if (realInputs.some((i) => i.type?.tensor_type?.elem_type === DataType.INT64 || i.type?.tensor_type?.elem_type === DataType.INT32))
-    return onnxToTransformer(model, path);
+    return onnxToTransformer(model, path, options.name);
   if (realInputs.length !== 1) {
     throw new InvalidArgumentError({
       argument: 'path',

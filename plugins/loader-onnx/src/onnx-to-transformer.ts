@@ -54,7 +54,7 @@ function transposed(values: Float32Array, rows: number, cols: number): Float32Ar
  * can run the original graph with masks and captures. Refuses anything else in one line naming what is not
  * supported: rotary positions, parallel residual blocks, mixtures of experts, gated MLPs, KV-cache inputs.
  */
-export function onnxToTransformer(model: ModelProto, path: string): BoundModel {
+export function onnxToTransformer(model: ModelProto, path: string, name?: string): BoundModel {
   const graph = model.graph!;
   const nodes = graph.node;
   const constants = new Map<string, TensorProto>();
@@ -603,7 +603,7 @@ export function onnxToTransformer(model: ModelProto, path: string): BoundModel {
 
   const network: Network = {
     specificationVersion: 'v1',
-    name: path.split('/').pop() ?? path,
+    name: name ?? path.split('/').pop() ?? path,
     layout: 'sequence',
     layers,
     output: 'unembedding',
