@@ -194,7 +194,7 @@ describe('modscope sweep', () => {
     expect(several.code).toBe(2);
     expect(several.stderr.trim().split('\n')).toEqual([
       'modscope: several.json: analyses[0].options.k is 0: use a positive integer, e.g. 12.',
-      `modscope: several.json: analyses[0].options: unknown key 'seed' (the seeds come from "seeds"); use only k, shuffles, nulls, prune, partitioner, norm, includeDense.`,
+      `modscope: several.json: analyses[0].options: unknown key 'seed' (the seeds come from "seeds"); use only k, shuffles, nulls, prune, partitioner, norm, includeDense, view, attention, block.`,
     ]);
   });
 });
