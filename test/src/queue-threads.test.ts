@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createQueueExecutor, queueStatus, runWorker } from '@modscope/queue';
-import { type RedisServer, startRedisServer } from '@modscope/queue/testing';
+import { type RedisServer, startRedisServer, startWorker } from '@modscope/queue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'modscope-queue-threads-'));
@@ -30,24 +30,19 @@ afterAll(async () => {
 
 describe('queue worker on threads', () => {
   it('pieces that block for 2.5 s against a 1 s lock run once each, on two workers, and the heartbeats stay alive', async () => {
-    const controller = new AbortController();
-    const ready: Promise<void>[] = [];
-    const workers = [0, 1].map(() => {
-      let started!: () => void;
-      ready.push(new Promise<void>((resolve) => (started = resolve)));
-      return runWorker({
-        url: redis.url,
-        name: 'threads',
-        concurrency: 1,
-        threads: { module: pathToFileURL(module).href, export: 'makeHandlers', options: { times: 10 } },
-        lockDuration: 1000,
-        stalledInterval: 1000,
-        heartbeatMs: 200,
-        signal: controller.signal,
-        onReady: started,
-      });
-    });
-    await Promise.all(ready);
+    const workers = await Promise.all(
+      [0, 1].map(() =>
+        startWorker({
+          url: redis.url,
+          name: 'threads',
+          concurrency: 1,
+          threads: { module: pathToFileURL(module).href, export: 'makeHandlers', options: { times: 10 } },
+          lockDuration: 1000,
+          stalledInterval: 1000,
+          heartbeatMs: 200,
+        }),
+      ),
+    );
     const executor = createQueueExecutor({ url: redis.url, name: 'threads', pollMs: 200 });
     let alive = 0;
     const watch = setInterval(async () => {
@@ -66,8 +61,7 @@ describe('queue worker on threads', () => {
     } finally {
       clearInterval(watch);
       await executor.close();
-      controller.abort();
-      await Promise.all(workers);
+      await Promise.all(workers.map((w) => w.stop()));
     }
   }, 60_000);
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createQueueExecutor, type PieceHandler, queueStatus, runWorker } from './index.js';
-import { type RedisServer, redeliver, startRedisServer } from './testing/index.js';
+import { type RedisServer, redeliver, startRedisServer, startWorker } from './testing/index.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -41,27 +41,11 @@ const handlers: Record<string, PieceHandler> = {
 };
 
 async function withWorker<T>(name: string, body: () => Promise<T>, concurrency = 3, url = redis.url, version?: string): Promise<T> {
-  const controller = new AbortController();
-  let ready!: () => void;
-  const started = new Promise<void>((resolve) => {
-    ready = resolve;
-  });
-  const running = runWorker({
-    url,
-    name,
-    concurrency,
-    handlers,
-    signal: controller.signal,
-    onReady: ready,
-    heartbeatMs: 200,
-    ...(version ? { version } : {}),
-  });
-  await started;
+  const worker = await startWorker({ url, name, concurrency, handlers, heartbeatMs: 200, ...(version ? { version } : {}) });
   try {
     return await body();
   } finally {
-    controller.abort();
-    await running;
+    await worker.stop();
   }
 }
 

@@ -1,5 +1,6 @@
 import { queueStatus } from '@modscope/queue';
-import { print, printJson, table } from '../output.js';
+import { writeOutputFile } from '../output-file.js';
+import { jsonText, print, printJson, table } from '../output.js';
 
 export interface WorkersOptions {
   queue: string;
@@ -26,8 +27,6 @@ export async function workersCommand(options: WorkersOptions): Promise<void> {
   ];
   print(lines.join('\n'));
   if (options.json) {
-    const { writeOutputFile } = await import('../output-file.js');
-    const { jsonText } = await import('../output.js');
     await writeOutputFile(options.json, jsonText(status));
     print(`\nwrote ${options.json}`);
   }
